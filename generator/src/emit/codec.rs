@@ -1,0 +1,93 @@
+//! `src/codec.rs` of the generated crate: the serde plumbing the models share, so each model
+//! carries only what is its own.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn emit_codec() -> TokenStream {
+    quote! {
+        //! Serde plumbing shared by the models.
+
+        use serde::de::{Deserialize, DeserializeOwned, Deserializer, Error as _, Visitor};
+        use serde::ser::{Error as _, Serialize, Serializer};
+        use std::marker::PhantomData;
+
+        /// Reads a string into an open enum, whose `FromStr` maps unlisted values to `Unknown`.
+        pub(crate) fn deserialize_open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+        where
+            D: Deserializer<'de>,
+            T: std::str::FromStr<Err = std::convert::Infallible>,
+        {
+            struct OpenEnumVisitor<T>(PhantomData<T>);
+
+            impl<T> Visitor<'_> for OpenEnumVisitor<T>
+            where
+                T: std::str::FromStr<Err = std::convert::Infallible>,
+            {
+                type Value = T;
+
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a string")
+                }
+
+                fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+                    let Ok(parsed) = value.parse();
+                    Ok(parsed)
+                }
+            }
+
+            deserializer.deserialize_str(OpenEnumVisitor(PhantomData))
+        }
+
+        /// Reads an object of a tagged union: its tag value and the whole object.
+        ///
+        /// Fails when the value is not an object or the tag is missing or not a string; an
+        /// unknown tag value is the caller's to keep.
+        pub(crate) fn read_tagged<'de, D>(
+            deserializer: D,
+            tag: &'static str,
+        ) -> Result<(String, serde_json::Value), D::Error>
+        where
+            D: Deserializer<'de>,
+        {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            let found = match value.get(tag) {
+                Some(serde_json::Value::String(found)) => found.clone(),
+                Some(other) => {
+                    let message = format!("field `{tag}` must be a string, found {other}");
+                    return Err(D::Error::custom(message));
+                }
+                None if value.is_object() => return Err(D::Error::missing_field(tag)),
+                None => {
+                    let message = format!("expected an object with a `{tag}` field");
+                    return Err(D::Error::custom(message));
+                }
+            };
+            Ok((found, value))
+        }
+
+        /// Decodes the content of a tagged-union variant from the object read by `read_tagged`.
+        pub(crate) fn decode_variant<T, E>(value: serde_json::Value) -> Result<T, E>
+        where
+            T: DeserializeOwned,
+            E: serde::de::Error,
+        {
+            T::deserialize(value).map_err(E::custom)
+        }
+
+        /// Writes a tagged-union variant: its content's fields (already encoded) plus the tag.
+        pub(crate) fn serialize_tagged<S: Serializer>(
+            serializer: S,
+            tag: &'static str,
+            tag_value: &'static str,
+            content: serde_json::Result<serde_json::Value>,
+        ) -> Result<S::Ok, S::Error> {
+            let mut value = content.map_err(S::Error::custom)?;
+            let Some(object) = value.as_object_mut() else {
+                return Err(S::Error::custom("a tagged-union variant must be an object"));
+            };
+            object.insert(tag.to_string(), serde_json::Value::from(tag_value));
+            value.serialize(serializer)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! The generated crate's non-Rust files, rendered from the askama templates in `templates/`.
+
+use askama::Template;
+
+use crate::Config;
+use crate::error::Error;
+use crate::ir::{Api, TypeKind};
+
+#[derive(Template)]
+#[template(path = "Cargo.toml.askama", escape = "none")]
+struct CargoToml<'a> {
+    spec_file: &'a str,
+    crate_name: &'a str,
+    crate_version: &'a str,
+    title: &'a str,
+    spec_version: &'a str,
+    standalone: bool,
+}
+
+#[derive(Template)]
+#[template(path = "README.md.askama", escape = "none")]
+struct Readme<'a> {
+    spec_file: &'a str,
+    crate_name: &'a str,
+    crate_ident: &'a str,
+    title: &'a str,
+    spec_version: &'a str,
+    model_count: usize,
+    enum_count: usize,
+    tagged_count: usize,
+    untagged_count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "rustfmt.toml.askama", escape = "none")]
+struct RustfmtToml;
+
+fn render(template: &impl Template, file: &str) -> Result<String, Error> {
+    template.render().map_err(|e| Error::Codegen {
+        file: file.into(),
+        message: e.to_string(),
+    })
+}
+
+pub fn cargo_toml(api: &Api, config: &Config, spec_file: &str) -> Result<String, Error> {
+    render(
+        &CargoToml {
+            spec_file,
+            crate_name: &config.crate_name,
+            crate_version: &config.crate_version,
+            title: &api.title,
+            spec_version: &api.spec_version,
+            standalone: config.standalone,
+        },
+        "Cargo.toml",
+    )
+}
+
+pub fn readme(api: &Api, config: &Config, spec_file: &str) -> Result<String, Error> {
+    let count = |pred: fn(&TypeKind) -> bool| api.types.iter().filter(|t| pred(&t.kind)).count();
+    render(
+        &Readme {
+            spec_file,
+            crate_name: &config.crate_name,
+            crate_ident: &config.crate_name.replace('-', "_"),
+            title: &api.title,
+            spec_version: &api.spec_version,
+            model_count: api.types.len(),
+            enum_count: count(|k| matches!(k, TypeKind::Enum(_))),
+            tagged_count: count(|k| matches!(k, TypeKind::Tagged(_))),
+            untagged_count: count(|k| matches!(k, TypeKind::Untagged(_))),
+        },
+        "README.md",
+    )
+}
+
+pub fn rustfmt_toml() -> Result<String, Error> {
+    render(&RustfmtToml, "rustfmt.toml")
+}

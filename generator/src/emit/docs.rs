@@ -1,0 +1,307 @@
+//! Spec descriptions as rustdoc.
+//!
+//! Descriptions are CommonMark written for a web page. Printed as-is into doc comments, some of
+//! it trips rustdoc: indented lines and fences become doctests that do not compile, `<name>`
+//! reads as an unclosed HTML tag, `[1, 2, 4]` as a broken intra-doc link, and bare URLs are
+//! linted. [`doc_lines`] rewrites just those constructs, so `cargo doc` stays warning-free
+//! while the text reads the same.
+
+/// The lines of a doc comment for `text`, each to be printed after `///`.
+pub fn doc_lines(text: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut in_fence = false;
+    for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
+        let line = raw.trim_end();
+        let trimmed = line.trim_start();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            if in_fence {
+                lines.push("```".to_string());
+            } else {
+                // Code in descriptions is never Rust: mark it as text so it is not a doctest.
+                let _ = info;
+                lines.push("```text".to_string());
+            }
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            lines.push(line.to_string());
+        } else {
+            // Leading indentation would start an (indented) code block.
+            wrap(&escape_inline(trimmed), &mut lines);
+        }
+    }
+    if in_fence {
+        lines.push("```".to_string());
+    }
+    // Drop leading and trailing blank lines, and runs of blank lines.
+    let mut out: Vec<String> = Vec::new();
+    for line in lines {
+        if line.is_empty() && out.last().is_none_or(|l| l.is_empty()) {
+            continue;
+        }
+        out.push(line);
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out
+}
+
+/// Doc text wider than this is wrapped (the `///` and indentation come on top).
+const WIDTH: usize = 90;
+
+/// Appends `line` to `out`, wrapped at spaces to [`WIDTH`]. Tables and headings are kept
+/// whole; continuation lines of a list item are indented under its text.
+fn wrap(line: &str, out: &mut Vec<String>) {
+    if line.chars().count() <= WIDTH || line.starts_with('|') || line.starts_with('#') {
+        out.push(line.to_string());
+        return;
+    }
+    let marker = line.split_once(' ').map(|(first, _)| first).filter(|m| {
+        matches!(*m, "-" | "*" | "+")
+            || (m.ends_with('.')
+                && m[..m.len() - 1].chars().all(|c| c.is_ascii_digit())
+                && m.len() > 1)
+    });
+    let hang = marker.map_or(0, |m| m.len() + 1);
+    let mut current = String::new();
+    for word in line.split(' ').filter(|w| !w.is_empty()) {
+        let width = current.chars().count();
+        if width > 0 && width + 1 + word.chars().count() > WIDTH {
+            out.push(std::mem::take(&mut current));
+            current.push_str(&" ".repeat(hang));
+        }
+        if !current.trim().is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.trim().is_empty() {
+        out.push(current);
+    }
+}
+
+/// Escapes one line of Markdown outside code spans.
+fn escape_inline(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '`' => {
+                // Copy a code span verbatim, up to the matching run of backticks.
+                let run = chars[i..].iter().take_while(|&&c| c == '`').count();
+                let close = find_run(&chars, i + run, run);
+                let end = close.map_or(i + run, |close| close + run);
+                out.extend(&chars[i..end]);
+                i = end;
+            }
+            '\\' if i + 1 < chars.len() => {
+                out.push(c);
+                out.push(chars[i + 1]);
+                i += 2;
+            }
+            '[' => {
+                if let Some(end) = markdown_link_end(&chars, i) {
+                    // A link: escape the text, keep the target.
+                    let text_end = chars[i..end]
+                        .iter()
+                        .position(|&c| c == ']')
+                        .map(|p| i + p)
+                        .unwrap_or(end);
+                    out.push('[');
+                    out.push_str(&escape_inline(
+                        &chars[i + 1..text_end].iter().collect::<String>(),
+                    ));
+                    out.extend(&chars[text_end..end]);
+                    i = end;
+                } else {
+                    out.push_str("\\[");
+                    i += 1;
+                }
+            }
+            ']' => {
+                out.push_str("\\]");
+                i += 1;
+            }
+            '<' => {
+                if let Some(end) = autolink_end(&chars, i) {
+                    out.extend(&chars[i..end]);
+                    i = end;
+                } else {
+                    out.push_str("&lt;");
+                    i += 1;
+                }
+            }
+            '>' => {
+                out.push_str("&gt;");
+                i += 1;
+            }
+            'h' if starts_with(&chars, i, "http://") || starts_with(&chars, i, "https://") => {
+                let mut end = i;
+                while end < chars.len()
+                    && !chars[end].is_whitespace()
+                    && !matches!(chars[end], '<' | '>' | '"' | '`')
+                {
+                    end += 1;
+                }
+                // Sentence punctuation after a URL is not part of it.
+                while end > i
+                    && matches!(
+                        chars[end - 1],
+                        '.' | ',' | ';' | ':' | ')' | '\'' | '!' | '?'
+                    )
+                {
+                    end -= 1;
+                }
+                out.push('<');
+                out.extend(&chars[i..end]);
+                out.push('>');
+                i = end;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn starts_with(chars: &[char], at: usize, prefix: &str) -> bool {
+    let mut index = at;
+    for p in prefix.chars() {
+        if chars.get(index) != Some(&p) {
+            return false;
+        }
+        index += 1;
+    }
+    true
+}
+
+/// The index of the next run of exactly `run` backticks at or after `from`.
+fn find_run(chars: &[char], from: usize, run: usize) -> Option<usize> {
+    let mut i = from;
+    while i < chars.len() {
+        if chars[i] == '`' {
+            let len = chars[i..].iter().take_while(|&&c| c == '`').count();
+            if len == run {
+                return Some(i);
+            }
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// For `[text](target)` starting at `start`, the index just past `)`.
+fn markdown_link_end(chars: &[char], start: usize) -> Option<usize> {
+    let close = start + chars[start..].iter().position(|&c| c == ']')?;
+    if chars.get(close + 1) != Some(&'(') {
+        return None;
+    }
+    let mut depth = 0;
+    for (offset, &c) in chars[close + 1..].iter().enumerate() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(close + 1 + offset + 1);
+                }
+            }
+            c if c.is_whitespace() => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// For `<http...>` starting at `start`, the index just past `>`.
+fn autolink_end(chars: &[char], start: usize) -> Option<usize> {
+    if !(starts_with(chars, start + 1, "http://") || starts_with(chars, start + 1, "https://")) {
+        return None;
+    }
+    let close = start + chars[start..].iter().position(|&c| c == '>')?;
+    chars[start..close]
+        .iter()
+        .all(|c| !c.is_whitespace())
+        .then_some(close + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_like_text_is_escaped() {
+        assert_eq!(
+            doc_lines("Use <a custom role name> here"),
+            ["Use &lt;a custom role name&gt; here"]
+        );
+    }
+
+    #[test]
+    fn brackets_that_are_not_links_are_escaped() {
+        assert_eq!(
+            doc_lines("Allowed values are [1, 2, 4]."),
+            ["Allowed values are \\[1, 2, 4\\]."]
+        );
+        assert_eq!(
+            doc_lines("See [the docs](https://example.com/a_(b)) now"),
+            ["See [the docs](https://example.com/a_(b)) now"]
+        );
+    }
+
+    #[test]
+    fn bare_urls_become_autolinks() {
+        assert_eq!(
+            doc_lines("See https://example.com/x. Or <https://example.com/y>."),
+            ["See <https://example.com/x>. Or <https://example.com/y>."]
+        );
+    }
+
+    #[test]
+    fn code_spans_are_kept() {
+        assert_eq!(
+            doc_lines("Set `a[0] <b>` to `x`"),
+            ["Set `a[0] <b>` to `x`"]
+        );
+    }
+
+    #[test]
+    fn long_lines_are_wrapped_at_spaces() {
+        let word = "abcdefghi";
+        let text = vec![word; 20].join(" ");
+        let lines = doc_lines(&text);
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert!(lines.iter().all(|l| l.len() <= WIDTH));
+        assert_eq!(lines.join(" "), text);
+        let item = format!("- {text}");
+        let lines = doc_lines(&item);
+        assert!(lines[1].starts_with("  abc"), "{lines:?}");
+    }
+
+    #[test]
+    fn fences_become_text_and_indentation_is_dropped() {
+        assert_eq!(
+            doc_lines("Run:\n\n```\ncurl -X GET <url>\n```\n\n    indented\n\n\n- item"),
+            [
+                "Run:",
+                "",
+                "```text",
+                "curl -X GET <url>",
+                "```",
+                "",
+                "indented",
+                "",
+                "- item"
+            ]
+        );
+        assert_eq!(doc_lines("```json\n{}"), ["```text", "{}", "```"]);
+    }
+}

@@ -1,0 +1,345 @@
+//! Model types: one file per type in `src/models/`.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::rust::{doc_attrs_from_lines, ident, type_tokens, uses_map};
+use crate::ir::{
+    Field, StringEnum, Struct, TaggedUnion, TypeDef, TypeKind, TypeRef, UntaggedUnion,
+};
+
+/// The code of one model file.
+pub fn emit_model(def: &TypeDef) -> TokenStream {
+    let imports = imports(def);
+    let mut doc = def
+        .doc
+        .as_deref()
+        .map(super::docs::doc_lines)
+        .unwrap_or_default();
+    if doc.is_empty() {
+        doc.push(format!("`{}` schema.", def.name));
+    }
+    let doc = doc_attrs_from_lines(&doc);
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let name = ident(&def.name);
+    let body = match &def.kind {
+        TypeKind::Struct(s) => emit_struct(&name, s),
+        TypeKind::Enum(e) => emit_enum(&name, e),
+        TypeKind::Tagged(u) => emit_tagged(&name, u),
+        TypeKind::Untagged(u) => emit_untagged(&name, u),
+        TypeKind::Alias(ty) => {
+            let ty = type_tokens(ty);
+            quote!(pub type #name = #ty;)
+        }
+    };
+    quote! {
+        #imports
+        #doc
+        #deprecated
+        #body
+    }
+}
+
+/// The `use` lines of a model file, in the order rustfmt sorts them: the other models it
+/// mentions (one per line, so adding one changes one line), then `crate`, then `std`.
+fn imports(def: &TypeDef) -> TokenStream {
+    let mut names = BTreeSet::new();
+    let mut map = false;
+    let mut add = |ty: &TypeRef| {
+        map |= uses_map(ty);
+        if let Some(name) = ty.named()
+            && name != def.name
+        {
+            names.insert(name.to_string());
+        }
+    };
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().for_each(|f| add(&f.ty)),
+        TypeKind::Tagged(u) => u
+            .variants
+            .iter()
+            .for_each(|v| add(&TypeRef::Named(v.ty.clone()))),
+        TypeKind::Untagged(u) => u.variants.iter().for_each(|v| add(&v.ty)),
+        TypeKind::Alias(ty) => add(ty),
+        TypeKind::Enum(_) => {}
+    }
+    let codec = matches!(def.kind, TypeKind::Enum(_) | TypeKind::Tagged(_));
+    let mut names: Vec<String> = names.into_iter().collect();
+    names.sort_by(|a, b| rustfmt_order(a, b));
+    let models = names.iter().map(|n| {
+        let n = ident(n);
+        quote!(use super::#n;)
+    });
+    let codec = codec.then(|| {
+        quote!(
+            use crate::codec;
+        )
+    });
+    let map = map.then(|| {
+        quote!(
+            use std::collections::BTreeMap;
+        )
+    });
+    quote! {
+        #(#models)*
+        #codec
+        #map
+    }
+}
+
+/// The order rustfmt (style edition 2021) gives imported names: by bytes.
+pub(crate) fn rustfmt_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.cmp(b)
+}
+
+fn field_type(field: &Field) -> TokenStream {
+    let mut ty = type_tokens(&field.ty);
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    if field.is_optional() {
+        ty = quote!(Option<#ty>);
+    }
+    ty
+}
+
+fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let fields = s.fields.iter().map(|field| {
+        let mut doc = field
+            .doc
+            .as_deref()
+            .map(super::docs::doc_lines)
+            .unwrap_or_default();
+        let mut notes = Vec::new();
+        if let Some(default) = &field.default {
+            notes.push(format!("Default: `{default}`."));
+        }
+        if field.read_only {
+            notes.push("Read-only: set by the server, ignored in requests.".to_string());
+        }
+        if field.write_only {
+            notes.push("Write-only: sent in requests, never returned.".to_string());
+        }
+        if !notes.is_empty() {
+            if !doc.is_empty() {
+                doc.push(String::new());
+            }
+            doc.push(notes.join(" "));
+        }
+        let doc = doc_attrs_from_lines(&doc);
+        let field_name = ident(&field.name);
+        let ty = field_type(field);
+        // Two short attributes rather than one long one, which formatters wrap differently.
+        let rename = (field.name != field.json_name).then(|| {
+            let json_name = &field.json_name;
+            quote!(#[serde(rename = #json_name)])
+        });
+        let optional = (!field.required)
+            .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+        let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+        quote! {
+            #doc
+            #deprecated
+            #rename
+            #optional
+            pub #field_name: #ty,
+        }
+    });
+    let default = s.derive_default.then(|| quote!(Default,));
+    quote! {
+        #[derive(Clone, Debug, #default PartialEq, serde::Deserialize, serde::Serialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
+    let variants = e.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.name);
+        let doc = format!(" `{}`", v.value);
+        quote!(#[doc = #doc] #variant,)
+    });
+    let as_str = e.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.name);
+        let value = &v.value;
+        quote!(Self::#variant => #value,)
+    });
+    let from_str = e.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.name);
+        let value = &v.value;
+        quote!(#value => Self::#variant,)
+    });
+    quote! {
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not list, kept as received.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as it is written in JSON.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            /// Never fails: a value the spec does not list is `Unknown`.
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                codec::deserialize_open_enum(deserializer)
+            }
+        }
+    }
+}
+
+fn emit_tagged(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
+    let tag = &u.tag;
+    let variant_ty = |ty: &str, boxed: bool| {
+        let ty = ident(ty);
+        if boxed { quote!(Box<#ty>) } else { quote!(#ty) }
+    };
+    let variants = u.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.name);
+        let ty = variant_ty(&v.ty, v.boxed);
+        let doc = format!(" `{tag}`: `{}`.", v.value);
+        quote!(#[doc = #doc] #variant(#ty),)
+    });
+    let tag_values = u.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.name);
+        let value = &v.value;
+        quote!(Self::#variant(_) => Some(#value),)
+    });
+    let serialize = u.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.name);
+        let value = &v.value;
+        quote!(Self::#variant(content) => (#value, serde_json::to_value(content)),)
+    });
+    let deserialize = u.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.name);
+        let value = &v.value;
+        let decode = if v.boxed {
+            quote!(codec::decode_variant(value).map(|v| Self::#variant(Box::new(v))))
+        } else {
+            quote!(codec::decode_variant(value).map(Self::#variant))
+        };
+        quote!(#value => #decode,)
+    });
+    let tag_doc = format!(" The value of `{tag}` that selects this variant; `None` for `Unknown`.");
+    let unknown_doc = format!(
+        " An object whose `{tag}` this version of the crate does not know, kept whole; it is written back unchanged."
+    );
+    quote! {
+        // Variants wrap whole response bodies; boxing them would cost an allocation and
+        // `Box` patterns for a size saving that does not matter for decoded bodies.
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = #unknown_doc]
+            Unknown(serde_json::Value),
+        }
+
+        impl #name {
+            #[doc = #tag_doc]
+            pub fn tag(&self) -> Option<&'static str> {
+                match self {
+                    #(#tag_values)*
+                    Self::Unknown(_) => None,
+                }
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let (tag_value, content) = match self {
+                    #(#serialize)*
+                    Self::Unknown(value) => return value.serialize(serializer),
+                };
+                codec::serialize_tagged(serializer, #tag, tag_value, content)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let (tag, value) = codec::read_tagged(deserializer, #tag)?;
+                match tag.as_str() {
+                    #(#deserialize)*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+    }
+}
+
+fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion) -> TokenStream {
+    let variants = u.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.name);
+        let mut ty = type_tokens(&v.ty);
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        quote!(#variant(#ty),)
+    });
+    quote! {
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+/// `src/models/mod.rs`: the modules and their re-exports, sorted by type name.
+pub fn emit_models_mod(types: &[TypeDef]) -> TokenStream {
+    let items = types.iter().map(|def| {
+        let module = ident(&def.module);
+        let name = ident(&def.name);
+        let allow = def.deprecated.then(|| quote!(#[allow(deprecated)]));
+        quote! {
+            mod #module;
+            #allow
+            pub use #module::#name;
+        }
+    });
+    quote! {
+        //! Request and response bodies: one type per schema of the spec.
+        #(#items)*
+    }
+}

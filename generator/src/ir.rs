@@ -1,0 +1,189 @@
+//! Stage 3: the intermediate model.
+//!
+//! Plain data that says what to generate, with every decision already taken: Rust names,
+//! optionality, boxing, variant tags. The emitters read only this; it knows nothing of how the
+//! spec was written (YAML, `$ref`s, `allOf`) nor of how code is printed.
+
+use serde_json::Value;
+
+/// Everything generated from one spec.
+#[derive(Clone, Debug, Default)]
+pub struct Api {
+    pub title: String,
+    /// `info.version` of the spec.
+    pub spec_version: String,
+    pub description: Option<String>,
+    /// The first server URL, the client's default base URL.
+    pub base_url: String,
+    /// Every model type, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Every example in the spec that has a model type to decode into.
+    pub examples: Vec<Example>,
+    pub tags: Vec<Tag>,
+}
+
+impl Api {
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types
+            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.types[i])
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tag {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// One named Rust type in `models`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// The Rust type name, unique within `models`.
+    pub name: String,
+    /// The module (file) the type lives in, unique within `models`.
+    pub module: String,
+    /// JSON pointer of the schema it is generated from.
+    pub source: String,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum, open to values the spec does not list.
+    Enum(StringEnum),
+    /// A `oneOf` with a discriminator: the variant is chosen by the value of one property.
+    Tagged(TaggedUnion),
+    /// A `oneOf`/`anyOf` without a discriminator: the first variant that decodes wins.
+    Untagged(UntaggedUnion),
+    /// A named schema that is not an object, e.g. an array or a primitive.
+    Alias(TypeRef),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Whether every field has a default, so the struct can derive `Default`.
+    pub derive_default: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// Rust field name (snake_case; keywords are written raw by the emitter).
+    pub name: String,
+    /// The JSON property name.
+    pub json_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    /// Whether the value is stored behind a `Box` to break a recursive type.
+    pub boxed: bool,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    /// The `default` of the schema, documented (the server applies it).
+    pub default: Option<Value>,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`: absent or `null` reads as `None`.
+    pub fn is_optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StringEnum {
+    pub variants: Vec<EnumVariant>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumVariant {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaggedUnion {
+    /// The JSON property holding the discriminator value.
+    pub tag: String,
+    pub variants: Vec<TaggedVariant>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaggedVariant {
+    pub name: String,
+    /// The discriminator value that selects this variant.
+    pub value: String,
+    /// The struct the variant wraps.
+    pub ty: String,
+    pub boxed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UntaggedUnion {
+    pub variants: Vec<UntaggedVariant>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UntaggedVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    pub boxed: bool,
+}
+
+/// A use of a type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    Named(String),
+    String,
+    Bool,
+    Int(IntKind),
+    Float,
+    DateTime,
+    Date,
+    /// Any JSON value.
+    Json,
+    /// Any JSON object.
+    JsonObject,
+    List(Box<TypeRef>),
+    /// A JSON object with arbitrary keys and values of one type.
+    Map(Box<TypeRef>),
+    /// A value that may be `null` inside a list or map.
+    Nullable(Box<TypeRef>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IntKind {
+    I32,
+    I64,
+    U32,
+    U64,
+}
+
+impl TypeRef {
+    /// The named types this use mentions.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            Self::Named(name) => Some(name),
+            Self::List(inner) | Self::Map(inner) | Self::Nullable(inner) => inner.named(),
+            _ => None,
+        }
+    }
+}
+
+/// An example from the spec, to be decoded into its type and encoded back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    /// A snake_case name for the example, from where it is (operation, status, example name).
+    pub name: String,
+    /// JSON pointer of the example value.
+    pub pointer: String,
+    pub ty: TypeRef,
+    pub value: Value,
+}

@@ -1,0 +1,217 @@
+//! Stage 3: the resolved spec to the intermediate model ([`crate::ir`]).
+//!
+//! Schemas become model types ([`schemas`]), operations contribute the types of their bodies
+//! and their examples ([`operations`]); then the model is settled: sorted, given module names,
+//! recursive fields boxed, `Default` derived where every field has one.
+
+mod naming;
+mod operations;
+mod schemas;
+mod shape;
+
+pub use naming::{field_name, is_keyword, type_name, variant_name};
+
+use std::collections::{HashMap, HashSet};
+
+use crate::error::{Error, Problem};
+use crate::ir::{Api, Tag, TypeDef, TypeKind, TypeRef};
+use crate::load::LoadedSpec;
+use crate::resolve::SchemaResolver;
+
+/// The model of a spec, and where it is only approximated.
+#[derive(Debug)]
+pub struct Lowered {
+    pub api: Api,
+    /// Places generated not exactly as the spec says, with what was done instead.
+    pub approximations: Vec<Problem>,
+}
+
+/// Builds the intermediate model; fails with every problem found when the spec cannot be
+/// generated.
+pub fn lower(spec: &LoadedSpec) -> Result<Lowered, Error> {
+    let document = &spec.document;
+    let resolver = SchemaResolver::new(document);
+    let mut types = schemas::TypeLowering::new(resolver);
+    types.lower_components();
+    let examples = {
+        let mut operations = operations::OperationLowering::new(resolver, &mut types);
+        operations.lower_paths();
+        operations.finish()
+    };
+    let (mut type_defs, problems, approximations) = types.finish();
+    if !problems.is_empty() {
+        return Err(Error::Spec {
+            path: spec.path.clone(),
+            problems,
+        });
+    }
+    type_defs.sort_by(|a, b| a.name.cmp(&b.name));
+    assign_modules(&mut type_defs);
+    box_recursive_fields(&mut type_defs);
+    mark_default_structs(&mut type_defs);
+    let api = Api {
+        title: document.info.title.clone(),
+        spec_version: document.info.version.clone(),
+        description: document.info.description.clone(),
+        base_url: document
+            .servers
+            .first()
+            .map(|s| s.url.trim_end_matches('/').to_string())
+            .unwrap_or_default(),
+        types: type_defs,
+        examples,
+        tags: document
+            .tags
+            .iter()
+            .map(|t| Tag {
+                name: t.name.clone(),
+                description: t.description.clone(),
+            })
+            .collect(),
+    };
+    Ok(Lowered {
+        api,
+        approximations,
+    })
+}
+
+/// Gives each type a module (file) name, unique even where type names differ only in case.
+fn assign_modules(types: &mut [TypeDef]) {
+    let mut modules = naming::NameAllocator::with_reserved(["mod"]);
+    for def in types.iter_mut() {
+        def.module = modules.claim_snake(&naming::module_name(&def.name));
+    }
+}
+
+/// The named types a type holds by value (not behind a `Vec` or map, which allocate).
+fn by_value_edges(def: &TypeDef) -> Vec<&str> {
+    fn direct(ty: &TypeRef) -> Option<&str> {
+        match ty {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Nullable(inner) => direct(inner),
+            _ => None,
+        }
+    }
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct(&f.ty)).collect(),
+        TypeKind::Tagged(u) => u.variants.iter().map(|v| v.ty.as_str()).collect(),
+        TypeKind::Untagged(u) => u.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
+        TypeKind::Alias(ty) => direct(ty).into_iter().collect(),
+        TypeKind::Enum(_) => Vec::new(),
+    }
+}
+
+/// Boxes every by-value use of a type that can reach back to the type holding it, so
+/// recursive schemas give types of finite size.
+fn box_recursive_fields(types: &mut [TypeDef]) {
+    let index: HashMap<&str, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| {
+            by_value_edges(t)
+                .into_iter()
+                .filter_map(|n| index.get(n).copied())
+                .collect()
+        })
+        .collect();
+    // reaches[a] contains b when b is reachable from a by value.
+    let reaches = |from: usize, to: usize| -> bool {
+        let mut stack = vec![from];
+        let mut seen = HashSet::new();
+        while let Some(node) = stack.pop() {
+            if node == to {
+                return true;
+            }
+            if seen.insert(node) {
+                stack.extend(edges[node].iter().copied());
+            }
+        }
+        false
+    };
+    let mut boxed: Vec<(usize, String)> = Vec::new();
+    for (i, def) in types.iter().enumerate() {
+        for target in by_value_edges(def) {
+            if let Some(&j) = index.get(target)
+                && reaches(j, i)
+            {
+                boxed.push((i, target.to_string()));
+            }
+        }
+    }
+    for (i, target) in boxed {
+        let is_target = |ty: &TypeRef| by_value_target(ty) == Some(target.as_str());
+        match &mut types[i].kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter_mut()
+                .filter(|f| is_target(&f.ty))
+                .for_each(|f| f.boxed = true),
+            TypeKind::Tagged(u) => u
+                .variants
+                .iter_mut()
+                .filter(|v| v.ty == target)
+                .for_each(|v| v.boxed = true),
+            TypeKind::Untagged(u) => u
+                .variants
+                .iter_mut()
+                .filter(|v| is_target(&v.ty))
+                .for_each(|v| v.boxed = true),
+            TypeKind::Alias(_) | TypeKind::Enum(_) => {}
+        }
+    }
+}
+
+fn by_value_target(ty: &TypeRef) -> Option<&str> {
+    match ty {
+        TypeRef::Named(name) => Some(name),
+        TypeRef::Nullable(inner) => by_value_target(inner),
+        _ => None,
+    }
+}
+
+/// Marks the structs whose required fields all have a default, so they can derive `Default`
+/// and be built with `..Default::default()`.
+fn mark_default_structs(types: &mut [TypeDef]) {
+    let mut defaultable: HashSet<String> = HashSet::new();
+    // Iterate to a fixed point: a struct is defaultable when its required fields are.
+    loop {
+        let mut changed = false;
+        for def in types.iter() {
+            if defaultable.contains(&def.name) {
+                continue;
+            }
+            let ok = match &def.kind {
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .all(|f| f.is_optional() || has_default(&f.ty, &defaultable)),
+                TypeKind::Alias(ty) => has_default(ty, &defaultable),
+                _ => false,
+            };
+            if ok {
+                defaultable.insert(def.name.clone());
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for def in types.iter_mut() {
+        if let TypeKind::Struct(s) = &mut def.kind {
+            s.derive_default = defaultable.contains(&def.name);
+        }
+    }
+}
+
+fn has_default(ty: &TypeRef, defaultable: &HashSet<String>) -> bool {
+    match ty {
+        TypeRef::Named(name) => defaultable.contains(name),
+        TypeRef::DateTime | TypeRef::Date => false,
+        _ => true,
+    }
+}

@@ -1,0 +1,228 @@
+//! Rust names for spec names.
+//!
+//! Every function here is pure and total: any input string yields a valid, non-reserved Rust
+//! identifier, so a spec can never make the generator emit code that does not parse.
+
+use std::collections::HashSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be identifiers, even as raw identifiers (`r#self` is not allowed).
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Rust keywords (all editions), usable as raw identifiers.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
+];
+
+/// Type names the generated modules use unqualified (the prelude, and the catch-all variant
+/// name); a model with such a name would shadow them.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "ToString",
+    "ToOwned",
+    "Clone",
+    "Copy",
+    "Default",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Hash",
+    "Debug",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "Extend",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "AsRef",
+    "AsMut",
+    "Self",
+];
+
+/// Whether `ident` is a Rust keyword that needs `r#` to be used as an identifier.
+pub fn is_keyword(ident: &str) -> bool {
+    KEYWORDS.contains(&ident)
+}
+
+/// Keeps only characters that may appear in an identifier, splitting words at the others.
+fn words(raw: &str) -> String {
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// Makes `name` start with a letter or underscore.
+fn leading_letter(name: String, prefix: &str) -> String {
+    match name.chars().next() {
+        Some(c) if c.is_ascii_digit() => format!("{prefix}{name}"),
+        Some(_) => name,
+        None => prefix.trim_end_matches('_').to_string(),
+    }
+}
+
+/// The Rust type name for a component or a derived (inline) name.
+///
+/// A name that is already UpperCamelCase (`MongoDBAccessLogsList`, `DLSIngestionSink`) is kept
+/// as written so users find the names of the spec; anything else is converted.
+pub fn type_name(raw: &str) -> String {
+    let is_camel = raw.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && raw.chars().all(|c| c.is_ascii_alphanumeric());
+    let name = if is_camel {
+        raw.to_string()
+    } else {
+        leading_letter(words(raw).to_upper_camel_case(), "Type")
+    };
+    if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+        format!("{name}Model")
+    } else if name.is_empty() {
+        "Type".to_string()
+    } else {
+        name
+    }
+}
+
+/// Appends `suffix` (a spec name) to a type name, for names derived from a parent.
+pub fn derived_type_name(parent: &str, suffix: &str) -> String {
+    format!("{parent}{}", words(suffix).to_upper_camel_case())
+}
+
+/// The field name for a JSON property name: snake_case, never empty, never a reserved word
+/// that cannot be raw. Keywords are returned as is; emitters write them as raw identifiers.
+pub fn field_name(raw: &str) -> String {
+    let snake = leading_letter(words(raw).to_snake_case(), "field_");
+    if NOT_RAW.contains(&snake.as_str()) || snake.is_empty() {
+        format!("{snake}_")
+    } else {
+        snake
+    }
+}
+
+/// The enum variant name for a value: UpperCamelCase of its words (`lucene.standard` ->
+/// `LuceneStandard`, `$external` -> `External`, `GROUP_OWNER` -> `GroupOwner`).
+pub fn variant_name(raw: &str) -> String {
+    let name = words(raw).to_upper_camel_case();
+    match name.as_str() {
+        "" => "Empty".to_string(),
+        "Self" => "SelfValue".to_string(),
+        _ => leading_letter(name, "V"),
+    }
+}
+
+/// The module (file) name for a type name.
+pub fn module_name(type_name: &str) -> String {
+    let name = type_name.to_snake_case();
+    if is_keyword(&name) || NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// Hands out names unique within one scope, in the order asked: the first asker gets the plain
+/// name, later ones a numeric suffix. Deterministic for a given order of requests.
+#[derive(Default, Debug)]
+pub struct NameAllocator {
+    taken: HashSet<String>,
+}
+
+impl NameAllocator {
+    pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
+        Self {
+            taken: reserved.into_iter().map(str::to_string).collect(),
+        }
+    }
+
+    /// Claims `wanted`, or `wanted2`, `wanted3`, ... if it is taken. Names are compared
+    /// case-insensitively, so two models never land in files whose names differ only in case.
+    pub fn claim(&mut self, wanted: &str) -> String {
+        let mut candidate = wanted.to_string();
+        let mut n = 2;
+        while !self.taken.insert(candidate.to_ascii_lowercase()) {
+            candidate = format!("{wanted}{n}");
+            n += 1;
+        }
+        candidate
+    }
+
+    /// Like [`claim`](Self::claim), joining the suffix with `_` (for snake_case names).
+    pub fn claim_snake(&mut self, wanted: &str) -> String {
+        let mut candidate = wanted.to_string();
+        let mut n = 2;
+        while !self.taken.insert(candidate.to_ascii_lowercase()) {
+            candidate = format!("{wanted}_{n}");
+            n += 1;
+        }
+        candidate
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names_keep_spec_camel_case() {
+        assert_eq!(type_name("MongoDBAccessLogsList"), "MongoDBAccessLogsList");
+        assert_eq!(type_name("DLSIngestionSink"), "DLSIngestionSink");
+        assert_eq!(type_name("ingestion_source"), "IngestionSource");
+        assert_eq!(type_name("Result"), "ResultModel");
+        assert_eq!(type_name("2fa-config"), "Type2faConfig");
+        assert_eq!(type_name("$$$"), "Type");
+    }
+
+    #[test]
+    fn field_names_are_snake_case_and_usable() {
+        assert_eq!(field_name("indexID"), "index_id");
+        assert_eq!(field_name("_id"), "id");
+        assert_eq!(field_name("type"), "type");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("include | exclude"), "include_exclude");
+        assert_eq!(field_name("1st"), "field_1st");
+        assert_eq!(field_name("..."), "field");
+    }
+
+    #[test]
+    fn variant_names_follow_the_contract() {
+        assert_eq!(variant_name("lucene.standard"), "LuceneStandard");
+        assert_eq!(variant_name("$external"), "External");
+        assert_eq!(variant_name("GROUP_OWNER"), "GroupOwner");
+        assert_eq!(variant_name("vectorSearch"), "VectorSearch");
+        assert_eq!(variant_name("ON_DEMAND_CPS"), "OnDemandCps");
+        assert_eq!(variant_name("DLS"), "Dls");
+        assert_eq!(variant_name("4"), "V4");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("self"), "SelfValue");
+    }
+
+    #[test]
+    fn allocator_suffixes_collisions_in_order() {
+        let mut names = NameAllocator::with_reserved(["unknown"]);
+        assert_eq!(names.claim("Unknown"), "Unknown2");
+        assert_eq!(names.claim("Foo"), "Foo");
+        assert_eq!(names.claim("FOO"), "FOO2");
+        assert_eq!(names.claim_snake("foo_bar"), "foo_bar");
+        assert_eq!(names.claim_snake("foo_bar"), "foo_bar_2");
+    }
+}

@@ -1,0 +1,856 @@
+//! Schemas to model types.
+//!
+//! [`TypeLowering`] turns every component schema, and every inline schema that needs a name
+//! (objects, enums, unions), into a [`TypeDef`]. The decisions that make the output correct on
+//! Atlas live here:
+//!
+//! - a schema with a `discriminator` is a tagged union whose variants come from `oneOf` and the
+//!   discriminator `mapping`; each variant struct gets the parent's properties too, and loses
+//!   the discriminator property (the variant is the tag). The circular form, where each child
+//!   `allOf`s the parent, gives the same shape, because a discriminated parent reached through
+//!   `allOf` contributes its properties only;
+//! - `oneOf`/`anyOf` without a discriminator is an untagged union; `allOf` merges properties,
+//!   later members overriding earlier ones (a child narrows a parent's field);
+//! - inline schemas are named after the place they are defined (`Parent` + `Property`), so a
+//!   schema reached along several paths is one type with one stable name.
+
+use std::collections::{HashMap, HashSet};
+
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
+use serde_json::Value;
+
+use super::naming::{self, NameAllocator};
+use super::shape::Shape;
+use crate::error::Problem;
+use crate::ir::{
+    EnumVariant, Field, IntKind, StringEnum, Struct, TaggedUnion, TaggedVariant, TypeDef, TypeKind,
+    TypeRef, UntaggedUnion, UntaggedVariant,
+};
+use crate::resolve::{ResolvedSchema, SchemaRef, SchemaResolver, pointer_join};
+
+/// The tagged union a component schema is a variant of.
+#[derive(Clone, Debug)]
+struct Membership<'a> {
+    /// The union component; `None` for an inline variant, which has no properties to inherit.
+    parent: Option<&'a str>,
+    tag: &'a str,
+}
+
+/// Builds model types from schemas; see the module documentation.
+pub struct TypeLowering<'a> {
+    resolver: SchemaResolver<'a>,
+    type_names: NameAllocator,
+    /// Component name -> Rust type name.
+    components: HashMap<&'a str, String>,
+    /// Pointer of an inline schema -> Rust type name.
+    inline: HashMap<String, String>,
+    memberships: HashMap<&'a str, Membership<'a>>,
+    types: Vec<TypeDef>,
+    problems: Vec<Problem>,
+    /// Places where the output only approximates the spec, with what was done instead.
+    approximations: Vec<Problem>,
+}
+
+/// Fields gathered from a schema and its `allOf` members, in order of first appearance.
+#[derive(Default)]
+struct FieldSet {
+    fields: Vec<Field>,
+    index: HashMap<String, usize>,
+    required: HashSet<String>,
+}
+
+impl FieldSet {
+    /// Adds a field; a later definition of the same property replaces the earlier one in place.
+    fn insert(&mut self, field: Field) {
+        match self.index.get(&field.json_name) {
+            Some(&i) => self.fields[i] = field,
+            None => {
+                self.index
+                    .insert(field.json_name.clone(), self.fields.len());
+                self.fields.push(field);
+            }
+        }
+    }
+
+    fn contains(&self, json_name: &str) -> bool {
+        self.index.contains_key(json_name)
+    }
+}
+
+/// A variant of a discriminated union before it has a Rust name.
+struct VariantSource<'a> {
+    value: String,
+    target: VariantTarget<'a>,
+    at: String,
+}
+
+enum VariantTarget<'a> {
+    /// A component schema, by name.
+    Component(&'a str),
+    Inline(&'a Schema),
+    /// A reference to a schema that does not exist.
+    Dangling(String),
+}
+
+impl<'a> TypeLowering<'a> {
+    pub fn new(resolver: SchemaResolver<'a>) -> Self {
+        let mut lowering = Self {
+            resolver,
+            type_names: NameAllocator::default(),
+            components: HashMap::new(),
+            inline: HashMap::new(),
+            memberships: HashMap::new(),
+            types: Vec::new(),
+            problems: Vec::new(),
+            approximations: Vec::new(),
+        };
+        let Some(components) = resolver.document().components.as_ref() else {
+            return lowering;
+        };
+        for name in components.schemas.keys() {
+            let rust = lowering.type_names.claim(&naming::type_name(name));
+            lowering.components.insert(name.as_str(), rust);
+        }
+        for (name, schema) in &components.schemas {
+            lowering.record_memberships(name, schema);
+        }
+        lowering
+    }
+
+    /// Lowers every component schema.
+    pub fn lower_components(&mut self) {
+        let Some(components) = self.resolver.document().components.as_ref() else {
+            return;
+        };
+        for (name, schema) in &components.schemas {
+            let at = pointer_join("/components/schemas", name);
+            match self.resolver.schema(schema.into(), &at) {
+                Ok(mut resolved) => {
+                    // A component that is only a `$ref` to another is an alias of it.
+                    if let ReferenceOr::Reference { .. } = schema {
+                        let target = self.type_ref(schema.into(), name, &at);
+                        let rust = self.components[name.as_str()].clone();
+                        self.push_type(rust, at, None, false, TypeKind::Alias(target));
+                        continue;
+                    }
+                    resolved.component = Some(name);
+                    let rust = self.components[name.as_str()].clone();
+                    self.define(rust, &resolved);
+                }
+                Err(problem) => self.problems.push(problem),
+            }
+        }
+    }
+
+    /// The types, errors and approximations found so far.
+    pub fn finish(self) -> (Vec<TypeDef>, Vec<Problem>, Vec<Problem>) {
+        (self.types, self.problems, self.approximations)
+    }
+
+    /// The type of a component schema, by component name.
+    pub fn component_type(&self, component: &str) -> Option<TypeRef> {
+        self.components.get(component).cloned().map(TypeRef::Named)
+    }
+
+    /// Records an error: the spec cannot be generated as written.
+    pub fn error(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    fn push_type(
+        &mut self,
+        name: String,
+        source: String,
+        doc: Option<String>,
+        deprecated: bool,
+        kind: TypeKind,
+    ) {
+        self.types.push(TypeDef {
+            module: String::new(),
+            name,
+            source,
+            doc,
+            deprecated,
+            kind,
+        });
+    }
+
+    /// The Rust type for a schema position. Inline schemas that need a name are defined, named
+    /// `hint`, the first time their pointer `at` is seen.
+    pub fn type_ref(&mut self, schema: SchemaRef<'a>, hint: &str, at: &str) -> TypeRef {
+        match schema {
+            SchemaRef::Ref(reference) => {
+                let found = SchemaResolver::schema_ref_name(reference, at).and_then(|name| {
+                    self.components.get(name.as_str()).cloned().ok_or_else(|| {
+                        Problem::new(
+                            at,
+                            format!("$ref {reference:?} points to a schema that does not exist"),
+                        )
+                    })
+                });
+                match found {
+                    Ok(rust) => TypeRef::Named(rust),
+                    Err(problem) => {
+                        self.problems.push(problem);
+                        TypeRef::Json
+                    }
+                }
+            }
+            SchemaRef::Inline(schema) => self.inline_type(schema, hint, at),
+        }
+    }
+
+    fn inline_type(&mut self, schema: &'a Schema, hint: &str, at: &str) -> TypeRef {
+        let shape = Shape::of(schema);
+        let single = |members: &'a [ReferenceOr<Schema>]| (members.len() == 1).then(|| &members[0]);
+        // A lone `allOf`/`oneOf`/`anyOf` member (often a `$ref` wrapped to add a description)
+        // is that member.
+        if !shape.has_properties() && shape.data.discriminator.is_none() {
+            let lone = match (shape.all_of, shape.one_of, shape.any_of) {
+                (all, [], []) if !all.is_empty() => single(all).map(|m| (m, "allOf")),
+                ([], one, []) if !one.is_empty() => single(one).map(|m| (m, "oneOf")),
+                ([], [], any) if !any.is_empty() => single(any).map(|m| (m, "anyOf")),
+                _ => None,
+            };
+            if let Some((member, keyword)) = lone {
+                let at = format!("{at}/{keyword}/0");
+                return self.type_ref(member.into(), hint, &at);
+            }
+        }
+        if self.needs_name(&shape) {
+            if let Some(name) = self.inline.get(at) {
+                return TypeRef::Named(name.clone());
+            }
+            let name = self.type_names.claim(&naming::type_name(hint));
+            self.inline.insert(at.to_string(), name.clone());
+            let resolved = ResolvedSchema {
+                schema,
+                pointer: at.to_string(),
+                component: None,
+            };
+            self.define(name.clone(), &resolved);
+            return TypeRef::Named(name);
+        }
+        self.unnamed_type(&shape, hint, at)
+    }
+
+    /// Whether an inline schema becomes a named type (rather than a primitive or container).
+    fn needs_name(&self, shape: &Shape<'_>) -> bool {
+        shape.data.discriminator.is_some()
+            || shape.one_of.len() > 1
+            || shape.any_of.len() > 1
+            || !shape.all_of.is_empty()
+            || shape.has_properties()
+            || self.string_enum_values(shape).is_some()
+    }
+
+    /// Primitives, arrays, maps and free-form values.
+    fn unnamed_type(&mut self, shape: &Shape<'a>, hint: &str, at: &str) -> TypeRef {
+        if shape.has_not {
+            self.approximations.push(Problem::new(
+                at,
+                "`not` schemas cannot be expressed as a Rust type; any JSON value is accepted",
+            ));
+            return TypeRef::Json;
+        }
+        match shape.typ {
+            Some("string") => match shape.format.as_deref() {
+                Some("date-time") => TypeRef::DateTime,
+                Some("date") => TypeRef::Date,
+                _ => TypeRef::String,
+            },
+            Some("integer") => TypeRef::Int(match shape.format.as_deref() {
+                Some("int32") => IntKind::I32,
+                Some("uint32") => IntKind::U32,
+                Some("uint64") => IntKind::U64,
+                _ => IntKind::I64,
+            }),
+            Some("number") => TypeRef::Float,
+            Some("boolean") => TypeRef::Bool,
+            Some("array") => match shape.items {
+                Some(items) => {
+                    let at = format!("{at}/items");
+                    let item = self.nullable_type_ref(items.into(), &format!("{hint}Item"), &at);
+                    TypeRef::List(Box::new(item))
+                }
+                None => TypeRef::List(Box::new(TypeRef::Json)),
+            },
+            Some("object") | None if shape.additional.is_some() => match shape.additional {
+                Some(AdditionalProperties::Schema(schema)) => {
+                    let at = format!("{at}/additionalProperties");
+                    let value = self.nullable_type_ref(
+                        schema.as_ref().into(),
+                        &format!("{hint}Value"),
+                        &at,
+                    );
+                    TypeRef::Map(Box::new(value))
+                }
+                Some(AdditionalProperties::Any(true)) => TypeRef::Map(Box::new(TypeRef::Json)),
+                _ => TypeRef::JsonObject,
+            },
+            Some("object") => TypeRef::JsonObject,
+            None => TypeRef::Json,
+            Some(other) => {
+                self.problems.push(Problem::new(
+                    at,
+                    format!("unknown schema type {other:?}; expected string, integer, number, boolean, array or object"),
+                ));
+                TypeRef::Json
+            }
+        }
+    }
+
+    /// Like [`type_ref`](Self::type_ref), wrapping in `Nullable` when the schema is nullable;
+    /// for list items and map values, where `Option` has no field to hang on.
+    fn nullable_type_ref(&mut self, schema: SchemaRef<'a>, hint: &str, at: &str) -> TypeRef {
+        let nullable = self
+            .resolver
+            .schema(schema, at)
+            .is_ok_and(|r| r.schema.schema_data.nullable);
+        let ty = self.type_ref(schema, hint, at);
+        if nullable && ty != TypeRef::Json {
+            TypeRef::Nullable(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
+    /// The values of a string enum, without `null` and without placeholders such as
+    /// `<a custom role name>` (which stand for "any other value" and are covered by `Unknown`).
+    fn string_enum_values(&self, shape: &Shape<'_>) -> Option<Vec<String>> {
+        if shape.typ != Some("string") || shape.enumeration.is_empty() {
+            return None;
+        }
+        let values: Vec<String> = shape
+            .enumeration
+            .iter()
+            .filter_map(|v| v.as_str())
+            .filter(|v| !is_placeholder(v))
+            .map(str::to_string)
+            .collect();
+        (!values.is_empty()).then_some(values)
+    }
+
+    /// Defines the named type for a schema.
+    fn define(&mut self, name: String, resolved: &ResolvedSchema<'a>) {
+        let shape = Shape::of(resolved.schema);
+        let at = resolved.pointer.as_str();
+        let doc = describe(resolved.schema);
+        let deprecated = shape.data.deprecated;
+        let kind = if let Some(discriminator) = &shape.data.discriminator
+            && (!shape.one_of.is_empty() || !discriminator.mapping.is_empty())
+        {
+            self.tagged_union(&name, resolved, &shape)
+        } else if resolved
+            .component
+            .is_some_and(|c| self.memberships.contains_key(c))
+        {
+            TypeKind::Struct(self.object(&name, resolved))
+        } else if !shape.one_of.is_empty() || !shape.any_of.is_empty() {
+            self.untagged_union(&name, resolved, &shape)
+        } else if !shape.all_of.is_empty() || shape.has_properties() {
+            if shape.all_of.len() == 1 && !shape.has_properties() {
+                TypeKind::Alias(self.type_ref(
+                    (&shape.all_of[0]).into(),
+                    &name,
+                    &format!("{at}/allOf/0"),
+                ))
+            } else {
+                TypeKind::Struct(self.object(&name, resolved))
+            }
+        } else if let Some(values) = self.string_enum_values(&shape) {
+            TypeKind::Enum(string_enum(&values))
+        } else {
+            TypeKind::Alias(self.unnamed_type(&shape, &name, at))
+        };
+        self.push_type(name, resolved.pointer.clone(), doc, deprecated, kind);
+    }
+
+    /// Records, for each variant of a discriminated component, which union it belongs to.
+    fn record_memberships(&mut self, name: &'a str, schema: &'a ReferenceOr<Schema>) {
+        let ReferenceOr::Item(schema) = schema else {
+            return;
+        };
+        let shape = Shape::of(schema);
+        let Some(discriminator) = &shape.data.discriminator else {
+            return;
+        };
+        let at = pointer_join("/components/schemas", name);
+        for variant in self.variant_sources(&shape, &at) {
+            let VariantTarget::Component(child) = variant.target else {
+                continue;
+            };
+            match self.memberships.get(child) {
+                Some(existing) if existing.parent != Some(name) => {
+                    let first = existing.parent.unwrap_or_default();
+                    self.approximations.push(Problem::new(
+                        pointer_join("/components/schemas", child),
+                        format!(
+                            "schema is a variant of two discriminated unions ({first} and {name}); its struct is generated for {first}"
+                        ),
+                    ))
+                }
+                Some(_) => {}
+                None => {
+                    self.memberships.insert(
+                        child,
+                        Membership {
+                            parent: Some(name),
+                            tag: &discriminator.property_name,
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    /// The variants of a discriminated schema: `oneOf` members in order (with their mapping
+    /// values, or the schema name when the mapping has none), then mapping entries that name
+    /// schemas not in `oneOf`.
+    fn variant_sources(&self, shape: &Shape<'a>, at: &str) -> Vec<VariantSource<'a>> {
+        let Some(discriminator) = &shape.data.discriminator else {
+            return Vec::new();
+        };
+        // Mapping targets are `$ref`s or bare schema names; both name a component.
+        let target_name = |target: &str| -> String {
+            match target.strip_prefix("#/components/schemas/") {
+                Some(name) => name.replace("~1", "/").replace("~0", "~"),
+                None => target.to_string(),
+            }
+        };
+        let component = |target: &str| -> VariantTarget<'a> {
+            let name = target_name(target);
+            match self.components.get_key_value(name.as_str()) {
+                Some((key, _)) => VariantTarget::Component(key),
+                None => VariantTarget::Dangling(target.to_string()),
+            }
+        };
+        let (members, keyword) = if shape.one_of.is_empty() {
+            (shape.any_of, "anyOf")
+        } else {
+            (shape.one_of, "oneOf")
+        };
+        let mut sources = Vec::new();
+        let mut covered = HashSet::new();
+        for (i, member) in members.iter().enumerate() {
+            let member_at = format!("{at}/{keyword}/{i}");
+            match member {
+                ReferenceOr::Reference { reference } => {
+                    let name = target_name(reference);
+                    let values: Vec<&String> = discriminator
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| target_name(target) == name)
+                        .map(|(value, _)| value)
+                        .collect();
+                    let implicit = [name.clone()];
+                    let values: Vec<&String> = if values.is_empty() {
+                        implicit.iter().collect()
+                    } else {
+                        values
+                    };
+                    for value in values {
+                        sources.push(VariantSource {
+                            value: value.clone(),
+                            target: component(reference),
+                            at: member_at.clone(),
+                        });
+                    }
+                    covered.insert(name);
+                }
+                ReferenceOr::Item(schema) => sources.push(VariantSource {
+                    value: inline_tag_value(schema, &discriminator.property_name)
+                        .unwrap_or_default(),
+                    target: VariantTarget::Inline(schema),
+                    at: member_at,
+                }),
+            }
+        }
+        for (value, target) in &discriminator.mapping {
+            if !covered.contains(&target_name(target)) {
+                sources.push(VariantSource {
+                    value: value.clone(),
+                    target: component(target),
+                    at: pointer_join(&format!("{at}/discriminator/mapping"), value),
+                });
+            }
+        }
+        sources
+    }
+
+    fn tagged_union(
+        &mut self,
+        name: &str,
+        resolved: &ResolvedSchema<'a>,
+        shape: &Shape<'a>,
+    ) -> TypeKind {
+        let discriminator = shape
+            .data
+            .discriminator
+            .as_ref()
+            .expect("checked by caller");
+        let at = resolved.pointer.as_str();
+        let mut variant_names = NameAllocator::with_reserved(["unknown"]);
+        let mut variants = Vec::new();
+        for source in self.variant_sources(shape, at) {
+            if source.value.is_empty() {
+                self.problems.push(Problem::new(
+                    source.at,
+                    format!(
+                        "inline variant of a discriminated union has no single `{}` enum value to select it",
+                        discriminator.property_name
+                    ),
+                ));
+                continue;
+            }
+            let variant_name =
+                variant_names.claim(&unknown_safe(naming::variant_name(&source.value)));
+            let ty = match source.target {
+                VariantTarget::Component(component) => {
+                    let is_object = self.resolver.component_schema(component).is_some_and(|c| {
+                        let shape = Shape::of(c.schema);
+                        shape.is_object() || !shape.all_of.is_empty()
+                    });
+                    if !is_object {
+                        self.problems.push(Problem::new(
+                            source.at,
+                            format!("variant schema {component:?} of a discriminated union is not an object schema"),
+                        ));
+                        continue;
+                    }
+                    self.components[component].clone()
+                }
+                VariantTarget::Dangling(target) => {
+                    self.problems.push(Problem::new(
+                        source.at,
+                        format!("discriminator names schema {target:?}, which does not exist"),
+                    ));
+                    continue;
+                }
+                VariantTarget::Inline(schema) => {
+                    // An inline variant is a struct of its own, named after the union and value.
+                    if let Some(existing) = self.inline.get(&source.at) {
+                        existing.clone()
+                    } else {
+                        let variant_type = self.type_names.claim(&format!("{name}{variant_name}"));
+                        self.inline.insert(source.at.clone(), variant_type.clone());
+                        let resolved_variant = ResolvedSchema {
+                            schema,
+                            pointer: source.at.clone(),
+                            component: None,
+                        };
+                        let inline_membership = Membership {
+                            parent: None,
+                            tag: &discriminator.property_name,
+                        };
+                        let object = self.object_without(
+                            &variant_type,
+                            &resolved_variant,
+                            Some(inline_membership),
+                        );
+                        self.push_type(
+                            variant_type.clone(),
+                            source.at.clone(),
+                            describe(schema),
+                            schema.schema_data.deprecated,
+                            TypeKind::Struct(object),
+                        );
+                        variant_type
+                    }
+                }
+            };
+            variants.push(TaggedVariant {
+                name: variant_name,
+                value: source.value,
+                ty,
+                boxed: false,
+            });
+        }
+        TypeKind::Tagged(TaggedUnion {
+            tag: discriminator.property_name.clone(),
+            variants,
+        })
+    }
+
+    fn untagged_union(
+        &mut self,
+        name: &str,
+        resolved: &ResolvedSchema<'a>,
+        shape: &Shape<'a>,
+    ) -> TypeKind {
+        let at = resolved.pointer.as_str();
+        let (members, keyword) = if shape.one_of.is_empty() {
+            (shape.any_of, "anyOf")
+        } else {
+            (shape.one_of, "oneOf")
+        };
+        if !shape.one_of.is_empty() && !shape.any_of.is_empty() {
+            self.approximations.push(Problem::new(
+                at,
+                "schema has both oneOf and anyOf; only oneOf is generated",
+            ));
+        }
+        if shape.has_properties() {
+            self.approximations.push(Problem::new(
+                at,
+                format!("properties beside {keyword} without a discriminator are not merged into the variants"),
+            ));
+        }
+        let mut variant_names = NameAllocator::with_reserved(["unknown"]);
+        let mut variants = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let member_at = format!("{at}/{keyword}/{i}");
+            // A component keeps its type name; an inline member is named by its title or kind.
+            let ty = match member {
+                ReferenceOr::Reference { .. } => self.type_ref(member.into(), name, &member_at),
+                ReferenceOr::Item(schema) => {
+                    let kind = match &schema.schema_data.title {
+                        Some(title) => naming::variant_name(title),
+                        None if Shape::of(schema).is_object() => "Object".to_string(),
+                        None => format!("Variant{}", i + 1),
+                    };
+                    self.type_ref(member.into(), &format!("{name}{kind}"), &member_at)
+                }
+            };
+            let wanted = match (&ty, member) {
+                (TypeRef::Named(n), ReferenceOr::Reference { .. }) => n.clone(),
+                (TypeRef::Named(n), ReferenceOr::Item(_)) => n
+                    .strip_prefix(name)
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or(n)
+                    .to_string(),
+                (other, _) => primitive_variant_name(other).to_string(),
+            };
+            variants.push(UntaggedVariant {
+                name: variant_names.claim(&unknown_safe(wanted)),
+                ty,
+                boxed: false,
+            });
+        }
+        TypeKind::Untagged(UntaggedUnion { variants })
+    }
+
+    /// A struct from an object schema, its `allOf` members and, for a union variant, the
+    /// union's own properties.
+    fn object(&mut self, name: &str, resolved: &ResolvedSchema<'a>) -> Struct {
+        let membership = resolved
+            .component
+            .and_then(|c| self.memberships.get(c))
+            .cloned();
+        self.object_without(name, resolved, membership)
+    }
+
+    /// A struct for an object schema; for a union variant (`membership`), with the union's
+    /// properties and without its discriminator.
+    fn object_without(
+        &mut self,
+        name: &str,
+        resolved: &ResolvedSchema<'a>,
+        membership: Option<Membership<'a>>,
+    ) -> Struct {
+        let mut set = FieldSet::default();
+        let mut visiting = Vec::new();
+        let skip = membership.as_ref().map(|m| m.tag);
+        self.collect_fields(resolved, name, skip, &mut set, &mut visiting);
+        if let Some(parent_component) = membership.as_ref().and_then(|m| m.parent)
+            && let Some(parent) = self.resolver.component_schema(parent_component)
+        {
+            let parent_name = self.components[parent_component].clone();
+            let mut inherited = FieldSet::default();
+            self.collect_fields(&parent, &parent_name, skip, &mut inherited, &mut visiting);
+            for field in inherited.fields {
+                if !set.contains(&field.json_name) {
+                    set.insert(field);
+                }
+            }
+            set.required.extend(inherited.required);
+        }
+        let mut field_names = NameAllocator::default();
+        let mut fields = set.fields;
+        for field in &mut fields {
+            field.required = set.required.contains(&field.json_name);
+            field.name = field_names.claim_snake(&field.name);
+        }
+        Struct {
+            fields,
+            derive_default: false,
+        }
+    }
+
+    /// Gathers the properties of a schema and its `allOf` members into `set`; the property
+    /// `skip` (a union's discriminator, which the variant itself encodes) is left out.
+    fn collect_fields(
+        &mut self,
+        resolved: &ResolvedSchema<'a>,
+        owner: &str,
+        skip: Option<&str>,
+        set: &mut FieldSet,
+        visiting: &mut Vec<String>,
+    ) {
+        if visiting.contains(&resolved.pointer) {
+            self.approximations.push(Problem::new(
+                resolved.pointer.clone(),
+                "allOf includes itself; the repeated members are skipped",
+            ));
+            return;
+        }
+        visiting.push(resolved.pointer.clone());
+        let shape = Shape::of(resolved.schema);
+        for (i, member) in shape.all_of.iter().enumerate() {
+            let at = format!("{}/allOf/{i}", resolved.pointer);
+            let member = match self.resolver.schema(member.into(), &at) {
+                Ok(member) => member,
+                Err(problem) => {
+                    self.problems.push(problem);
+                    continue;
+                }
+            };
+            let member_shape = Shape::of(member.schema);
+            let member_owner = match member.component.and_then(|c| self.components.get(c)) {
+                Some(rust) => rust.clone(),
+                None => owner.to_string(),
+            };
+            if member_shape.data.discriminator.is_none()
+                && (!member_shape.one_of.is_empty() || !member_shape.any_of.is_empty())
+                && !is_constraint_only(&member_shape)
+            {
+                self.approximations.push(Problem::new(
+                    at.clone(),
+                    "allOf member is a oneOf/anyOf without a discriminator; only its properties are merged",
+                ));
+            }
+            self.collect_fields(&member, &member_owner, skip, set, visiting);
+        }
+        if let Some(properties) = shape.properties {
+            for (json_name, property) in properties {
+                if Some(json_name.as_str()) == skip {
+                    continue;
+                }
+                let at = pointer_join(&format!("{}/properties", resolved.pointer), json_name);
+                let field = self.field(json_name, property.into(), owner, &at);
+                set.insert(field);
+            }
+        }
+        set.required.extend(shape.required.iter().cloned());
+        visiting.pop();
+    }
+
+    fn field(&mut self, json_name: &str, schema: SchemaRef<'a>, owner: &str, at: &str) -> Field {
+        let hint = naming::derived_type_name(owner, json_name);
+        let resolved = self.resolver.schema(schema, at).ok();
+        let inline_data = match schema {
+            SchemaRef::Inline(schema) => Some(&schema.schema_data),
+            SchemaRef::Ref(_) => None,
+        };
+        let data = resolved.as_ref().map(|r| &r.schema.schema_data);
+        let flag = |get: fn(&openapiv3::SchemaData) -> bool| {
+            inline_data.is_some_and(get) || data.is_some_and(get)
+        };
+        let doc = match schema {
+            SchemaRef::Inline(schema) => describe(schema),
+            SchemaRef::Ref(_) => resolved.as_ref().and_then(|r| describe(r.schema)),
+        };
+        let default = inline_data
+            .and_then(|d| d.default.clone())
+            .or_else(|| data.and_then(|d| d.default.clone()));
+        let ty = self.type_ref(schema, &hint, at);
+        Field {
+            name: naming::field_name(json_name),
+            json_name: json_name.to_string(),
+            ty,
+            required: false,
+            nullable: flag(|d| d.nullable),
+            boxed: false,
+            doc,
+            deprecated: flag(|d| d.deprecated),
+            read_only: flag(|d| d.read_only),
+            write_only: flag(|d| d.write_only),
+            default,
+        }
+    }
+}
+
+/// The description of a schema, falling back to its title.
+fn describe(schema: &Schema) -> Option<String> {
+    let data = &schema.schema_data;
+    data.description
+        .as_deref()
+        .or(data.title.as_deref())
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_string)
+}
+
+/// Whether an enum value is a placeholder for "any other value", like `<a custom role name>`.
+fn is_placeholder(value: &str) -> bool {
+    value.len() > 2 && value.starts_with('<') && value.ends_with('>')
+}
+
+/// The catch-all variant of enums and unions is `Unknown`; a value named so is `UnknownValue`.
+fn unknown_safe(name: String) -> String {
+    if name == "Unknown" {
+        "UnknownValue".to_string()
+    } else {
+        name
+    }
+}
+
+fn string_enum(values: &[String]) -> StringEnum {
+    let mut names = NameAllocator::with_reserved(["unknown"]);
+    let mut seen = HashSet::new();
+    let variants = values
+        .iter()
+        .filter(|v| seen.insert(v.as_str()))
+        .map(|value| EnumVariant {
+            name: names.claim(&unknown_safe(naming::variant_name(value))),
+            value: value.clone(),
+        })
+        .collect();
+    StringEnum { variants }
+}
+
+/// The discriminator value an inline variant declares: its tag property's single enum value.
+fn inline_tag_value(schema: &Schema, tag: &str) -> Option<String> {
+    let shape = Shape::of(schema);
+    let property = shape.properties?.get(tag)?;
+    let ReferenceOr::Item(property) = property else {
+        return None;
+    };
+    match Shape::of(property).enumeration.as_slice() {
+        [Value::String(value)] => Some(value.clone()),
+        _ => None,
+    }
+}
+
+/// Whether a schema only adds constraints (`required` lists in `oneOf` branches, say) and
+/// describes no value of its own.
+fn is_constraint_only(shape: &Shape<'_>) -> bool {
+    shape
+        .one_of
+        .iter()
+        .chain(shape.any_of)
+        .all(|member| match member {
+            ReferenceOr::Item(schema) => {
+                let member = Shape::of(schema);
+                member.typ.is_none() && !member.has_properties() && member.all_of.is_empty()
+            }
+            ReferenceOr::Reference { .. } => false,
+        })
+}
+
+fn primitive_variant_name(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::Named(_) => "Named",
+        TypeRef::String => "String",
+        TypeRef::Bool => "Bool",
+        TypeRef::Int(_) => "Integer",
+        TypeRef::Float => "Number",
+        TypeRef::DateTime => "DateTime",
+        TypeRef::Date => "Date",
+        TypeRef::Json => "Value",
+        TypeRef::JsonObject => "Object",
+        TypeRef::List(_) => "List",
+        TypeRef::Map(_) => "Map",
+        TypeRef::Nullable(inner) => primitive_variant_name(inner),
+    }
+}

@@ -1,0 +1,209 @@
+//! Stage 5: the generated files on disk.
+//!
+//! [`GeneratedCrate`] holds the whole crate in memory; nothing is written until generation has
+//! succeeded, so a failing spec never leaves a half-written crate. Writing replaces each file
+//! through a temporary file and a rename, leaves unchanged files untouched (their timestamps
+//! too, so cargo does not rebuild them), and removes files the generator no longer produces.
+//! [`GeneratedCrate::check`] compares instead of writing.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::Timings;
+use crate::error::{Error, Problem};
+use crate::ir::{Api, TypeKind};
+use crate::lower::Lowered;
+
+/// Directories of the output that belong to the generator entirely: a file in them that the
+/// generator does not produce is stale.
+const OWNED_DIRS: &[&str] = &["src", "tests", "examples"];
+
+/// A generated crate, in memory.
+#[derive(Debug)]
+pub struct GeneratedCrate {
+    files: Vec<(PathBuf, String)>,
+    lowered: Lowered,
+    timings: Timings,
+}
+
+/// How a file on disk differs from the generated one.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FileStatus {
+    /// Present, with other content.
+    Stale,
+    /// Not present.
+    Missing,
+    /// Present, but no longer generated.
+    Extra,
+}
+
+impl fmt::Display for FileStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Stale => "stale",
+            Self::Missing => "missing",
+            Self::Extra => "no longer generated",
+        })
+    }
+}
+
+/// What a write did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WriteSummary {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+impl GeneratedCrate {
+    pub(crate) fn new(files: Vec<(PathBuf, String)>, lowered: Lowered, timings: Timings) -> Self {
+        Self {
+            files,
+            lowered,
+            timings,
+        }
+    }
+
+    /// The files, paths relative to the crate root, sorted by path.
+    pub fn files(&self) -> &[(PathBuf, String)] {
+        &self.files
+    }
+
+    /// The content of one file.
+    pub fn file(&self, path: impl AsRef<Path>) -> Option<&str> {
+        let path = path.as_ref();
+        self.files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, text)| text.as_str())
+    }
+
+    /// The intermediate model the files were emitted from.
+    pub fn api(&self) -> &Api {
+        &self.lowered.api
+    }
+
+    /// Where the output only approximates the spec, with what was done instead.
+    pub fn approximations(&self) -> &[Problem] {
+        &self.lowered.approximations
+    }
+
+    pub fn timings(&self) -> Timings {
+        self.timings
+    }
+
+    /// A one-line summary: counts of what was generated.
+    pub fn summary(&self) -> String {
+        let api = self.api();
+        let enums = api
+            .types
+            .iter()
+            .filter(|t| matches!(t.kind, TypeKind::Enum(_)))
+            .count();
+        let unions = api
+            .types
+            .iter()
+            .filter(|t| matches!(t.kind, TypeKind::Tagged(_) | TypeKind::Untagged(_)))
+            .count();
+        format!(
+            "{} models ({} enums, {} unions), {} examples, {} files",
+            api.types.len(),
+            enums,
+            unions,
+            api.examples.len(),
+            self.files.len()
+        )
+    }
+
+    /// Files under the owned directories of `dir` that are not generated.
+    fn extra_files(&self, dir: &Path) -> Result<Vec<PathBuf>, Error> {
+        let generated: BTreeSet<&Path> = self.files.iter().map(|(p, _)| p.as_path()).collect();
+        let mut extra = Vec::new();
+        for owned in OWNED_DIRS {
+            let mut stack = vec![PathBuf::from(owned)];
+            while let Some(relative) = stack.pop() {
+                let absolute = dir.join(&relative);
+                let entries = match std::fs::read_dir(&absolute) {
+                    Ok(entries) => entries,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(e) => return Err(Error::io(absolute, "list", e)),
+                };
+                for entry in entries {
+                    let entry = entry.map_err(|e| Error::io(&absolute, "list", e))?;
+                    let path = relative.join(entry.file_name());
+                    let kind = entry
+                        .file_type()
+                        .map_err(|e| Error::io(entry.path(), "inspect", e))?;
+                    if kind.is_dir() {
+                        stack.push(path);
+                    } else if !generated.contains(path.as_path()) {
+                        extra.push(path);
+                    }
+                }
+            }
+        }
+        extra.sort();
+        Ok(extra)
+    }
+
+    /// Compares the crate with `dir` without writing: every file that differs, sorted by path.
+    pub fn check(&self, dir: &Path) -> Result<Vec<(PathBuf, FileStatus)>, Error> {
+        let mut differences = Vec::new();
+        for (relative, text) in &self.files {
+            let path = dir.join(relative);
+            match std::fs::read(&path) {
+                Ok(existing) if existing == text.as_bytes() => {}
+                Ok(_) => differences.push((relative.clone(), FileStatus::Stale)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    differences.push((relative.clone(), FileStatus::Missing))
+                }
+                Err(e) => return Err(Error::io(path, "read", e)),
+            }
+        }
+        for extra in self.extra_files(dir)? {
+            differences.push((extra, FileStatus::Extra));
+        }
+        differences.sort();
+        Ok(differences)
+    }
+
+    /// Writes the crate into `dir`, creating it if needed.
+    pub fn write_to(&self, dir: &Path) -> Result<WriteSummary, Error> {
+        let mut summary = WriteSummary::default();
+        for (relative, text) in &self.files {
+            let path = dir.join(relative);
+            if std::fs::read(&path).is_ok_and(|existing| existing == text.as_bytes()) {
+                summary.unchanged += 1;
+                continue;
+            }
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Error::io(parent, "create directory", e))?;
+            }
+            let mut temporary = path.clone().into_os_string();
+            temporary.push(".atlas-codegen-tmp");
+            let temporary = PathBuf::from(temporary);
+            std::fs::write(&temporary, text).map_err(|e| Error::io(&temporary, "write", e))?;
+            std::fs::rename(&temporary, &path).map_err(|e| {
+                let _ = std::fs::remove_file(&temporary);
+                Error::io(&path, "replace", e)
+            })?;
+            summary.written += 1;
+        }
+        for extra in self.extra_files(dir)? {
+            let path = dir.join(&extra);
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, "remove", e))?;
+            summary.removed += 1;
+            // Remove directories left empty, up to the owned directory itself.
+            let mut parent = path.parent();
+            while let Some(directory) = parent {
+                if directory == dir || std::fs::remove_dir(directory).is_err() {
+                    break;
+                }
+                parent = directory.parent();
+            }
+        }
+        Ok(summary)
+    }
+}
