@@ -11,6 +11,4 @@
 
 #![forbid(unsafe_code)]
 
-mod codec;
-
 pub mod models;

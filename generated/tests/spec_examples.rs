@@ -64,32 +64,32 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         round_trip::<MongoDBAccessLogsList>,
     ),
     (
-        "bad_request_bad_request",
+        "bad_request",
         "/components/responses/badRequest/content/application~1json/examples/badRequest/value",
         round_trip::<ApiError>,
     ),
     (
-        "unauthorized_unauthorized",
+        "unauthorized",
         "/components/responses/unauthorized/content/application~1json/examples/unauthorized/value",
         round_trip::<ApiError>,
     ),
     (
-        "forbidden_forbidden",
+        "forbidden",
         "/components/responses/forbidden/content/application~1json/examples/forbidden/value",
         round_trip::<ApiError>,
     ),
     (
-        "not_found_not_found",
+        "not_found",
         "/components/responses/notFound/content/application~1json/examples/notFound/value",
         round_trip::<ApiError>,
     ),
     (
-        "too_many_requests_too_many_requests",
+        "too_many_requests",
         "/components/responses/tooManyRequests/content/application~1json/examples/tooManyRequests/value",
         round_trip::<ApiError>,
     ),
     (
-        "internal_server_error_internal_server_error",
+        "internal_server_error",
         "/components/responses/internalServerError/content/application~1json/examples/internalServerError/value",
         round_trip::<ApiError>,
     ),
@@ -139,7 +139,7 @@ const EXAMPLES: &[(&str, &str, Check)] = &[
         round_trip::<OrgUserResponse>,
     ),
     (
-        "conflict_conflict",
+        "conflict",
         "/components/responses/conflict/content/application~1json/examples/conflict/value",
         round_trip::<ApiError>,
     ),

@@ -19,6 +19,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every example in the spec that has a model type to decode into.
     pub examples: Vec<Example>,
+    /// Every operation, in spec order.
+    pub operations: Vec<Operation>,
     pub tags: Vec<Tag>,
 }
 
@@ -29,6 +31,17 @@ impl Api {
             .ok()
             .map(|i| &self.types[i])
     }
+}
+
+/// One operation of the API.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    pub id: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    pub path: String,
+    pub tags: Vec<String>,
+    pub deprecated: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

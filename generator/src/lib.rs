@@ -9,15 +9,27 @@
 //!    decision is taken;
 //! 4. [`emit`]: print the model as Rust (quote + prettyplease) and the crate's other files
 //!    (askama templates);
-//! 5. [`write`]: put the files on disk, or compare them with what is there.
+//! 5. [`mod@write`]: put the files on disk, or compare them with what is there.
+//!
+//! From a downstream `build.rs`, generate into `OUT_DIR` and `include!` the result:
 //!
 //! ```no_run
-//! // In a downstream build.rs:
-//! let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("atlas-admin");
-//! let generated = atlas_codegen::generate(std::path::Path::new("spec/atlas-admin-v2.yaml"), &atlas_codegen::Config::default())?;
-//! generated.write_to(&out)?;
+//! // build.rs
+//! let spec = std::path::Path::new("spec/atlas-admin-v2.yaml");
+//! println!("cargo::rerun-if-changed={}", spec.display());
+//! let code = atlas_codegen::generate_module(spec)?;
+//! let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("atlas_admin.rs");
+//! std::fs::write(out, code).unwrap();
 //! # Ok::<(), atlas_codegen::Error>(())
 //! ```
+//!
+//! ```ignore
+//! // src/lib.rs
+//! include!(concat!(env!("OUT_DIR"), "/atlas_admin.rs"));
+//! ```
+//!
+//! [`generate`] gives the whole crate instead, to write anywhere with
+//! [`GeneratedCrate::write_to`].
 
 pub mod emit;
 pub mod error;
@@ -62,6 +74,19 @@ pub struct Timings {
     pub lower: Duration,
     pub emit: Duration,
     pub format: Duration,
+}
+
+/// Generates the client for the spec at `path` as one Rust source file, to be written into a
+/// build script's `OUT_DIR` and included with `include!(concat!(env!("OUT_DIR"), "/<file>"))`.
+///
+/// The file holds the modules of the crate (`models`, ...) inline; its paths are relative, so
+/// it can be included at the crate root or inside a module. The including crate needs the
+/// generated crate's dependencies (serde with `derive`, serde_json, chrono with `serde`).
+pub fn generate_module(path: &Path) -> Result<String, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read spec", e))?;
+    let spec = load::parse_spec(path, &text)?;
+    let lowered = lower::lower(&spec)?;
+    emit::emit_module(&lowered.api)
 }
 
 /// Generates the crate for the spec at `path`, in memory.

@@ -106,13 +106,17 @@ impl GeneratedCrate {
             .iter()
             .filter(|t| matches!(t.kind, TypeKind::Tagged(_) | TypeKind::Untagged(_)))
             .count();
+        let total =
+            self.timings.parse + self.timings.lower + self.timings.emit + self.timings.format;
         format!(
-            "{} models ({} enums, {} unions), {} examples, {} files",
+            "{} operations, {} models ({} enums, {} unions), {} examples, {} files in {:.1?}",
+            api.operations.len(),
             api.types.len(),
             enums,
             unions,
             api.examples.len(),
-            self.files.len()
+            self.files.len(),
+            total
         )
     }
 

@@ -4,14 +4,38 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn emit_codec() -> TokenStream {
-    quote! {
+/// The helpers the models use: open enums need `deserialize_open_enum`, tagged unions the
+/// rest. `None` when no model needs any.
+pub fn emit_codec(open_enums: bool, tagged_unions: bool) -> Option<TokenStream> {
+    let enum_helpers = open_enums.then(open_enum_helpers);
+    let union_helpers = tagged_unions.then(tagged_union_helpers);
+    let imports = match (open_enums, tagged_unions) {
+        (false, false) => return None,
+        (true, false) => quote! {
+            use serde::de::{Deserializer, Visitor};
+            use std::marker::PhantomData;
+        },
+        (false, true) => quote! {
+            use serde::de::{Deserialize, DeserializeOwned, Deserializer, Error as _};
+            use serde::ser::{Error as _, Serialize, Serializer};
+        },
+        (true, true) => quote! {
+            use serde::de::{Deserialize, DeserializeOwned, Deserializer, Error as _, Visitor};
+            use serde::ser::{Error as _, Serialize, Serializer};
+            use std::marker::PhantomData;
+        },
+    };
+    Some(quote! {
         //! Serde plumbing shared by the models.
 
-        use serde::de::{Deserialize, DeserializeOwned, Deserializer, Error as _, Visitor};
-        use serde::ser::{Error as _, Serialize, Serializer};
-        use std::marker::PhantomData;
+        #imports
+        #enum_helpers
+        #union_helpers
+    })
+}
 
+fn open_enum_helpers() -> TokenStream {
+    quote! {
         /// Reads a string into an open enum, whose `FromStr` maps unlisted values to `Unknown`.
         pub(crate) fn deserialize_open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
         where
@@ -38,6 +62,11 @@ pub fn emit_codec() -> TokenStream {
 
             deserializer.deserialize_str(OpenEnumVisitor(PhantomData))
         }
+    }
+}
+
+fn tagged_union_helpers() -> TokenStream {
+    quote! {
 
         /// Reads an object of a tagged union: its tag value and the whole object.
         ///

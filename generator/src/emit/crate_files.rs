@@ -29,6 +29,15 @@ struct Readme<'a> {
     enum_count: usize,
     tagged_count: usize,
     untagged_count: usize,
+    example_union: Option<UnionExample<'a>>,
+}
+
+/// A tagged union to show in the README's example.
+struct UnionExample<'a> {
+    name: &'a str,
+    variant: &'a str,
+    value: &'a str,
+    more_variants: bool,
 }
 
 #[derive(Template)]
@@ -69,6 +78,24 @@ pub fn readme(api: &Api, config: &Config, spec_file: &str) -> Result<String, Err
             enum_count: count(|k| matches!(k, TypeKind::Enum(_))),
             tagged_count: count(|k| matches!(k, TypeKind::Tagged(_))),
             untagged_count: count(|k| matches!(k, TypeKind::Untagged(_))),
+            // The union with the most variants (the first by name among equals).
+            example_union: api
+                .types
+                .iter()
+                .filter_map(|t| match &t.kind {
+                    TypeKind::Tagged(u) => Some((t, u)),
+                    _ => None,
+                })
+                .rev()
+                .max_by_key(|(_, u)| u.variants.len())
+                .and_then(|(t, u)| {
+                    u.variants.first().map(|v| UnionExample {
+                        name: &t.name,
+                        variant: &v.name,
+                        value: &v.value,
+                        more_variants: u.variants.len() > 1,
+                    })
+                }),
         },
         "README.md",
     )

@@ -171,14 +171,8 @@ fn escape_inline(line: &str) -> String {
 }
 
 fn starts_with(chars: &[char], at: usize, prefix: &str) -> bool {
-    let mut index = at;
-    for p in prefix.chars() {
-        if chars.get(index) != Some(&p) {
-            return false;
-        }
-        index += 1;
-    }
-    true
+    let mut rest = chars.get(at..).unwrap_or_default().iter();
+    prefix.chars().all(|p| rest.next() == Some(&p))
 }
 
 /// The index of the next run of exactly `run` backticks at or after `from`.

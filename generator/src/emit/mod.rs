@@ -12,6 +12,7 @@ mod models;
 mod rust;
 
 pub use models::emit_model;
+pub use rust::GENERATED_HEADER;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -51,15 +52,17 @@ pub fn emit_crate(
     ));
     files.push((PathBuf::from("rustfmt.toml"), crate_files::rustfmt_toml()?));
     rust("src/lib.rs", emit_lib(api), &mut files)?;
-    rust("src/codec.rs", codec::emit_codec(), &mut files)?;
+    if let Some(codec) = models::codec(&api.types) {
+        rust("src/models/codec.rs", codec, &mut files)?;
+    }
     rust(
         "src/models/mod.rs",
-        models::emit_models_mod(&api.types),
+        models::emit_models_mod(&api.types, false),
         &mut files,
     )?;
     for def in &api.types {
         let path = format!("src/models/{}.rs", def.module);
-        rust(&path, emit_model(def), &mut files)?;
+        rust(&path, emit_model(def, &api.types), &mut files)?;
     }
     let crate_ident = config.crate_name.replace('-', "_");
     if let Some((tests, json_files)) = examples::emit_example_tests(api, &crate_ident) {
@@ -72,6 +75,19 @@ pub fn emit_crate(
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok((files, format_time))
+}
+
+/// The whole crate as one Rust source, for `include!` from a build script's `OUT_DIR`: its
+/// modules are written inline and every path inside is relative, so it can be included at the
+/// crate root or inside any module.
+pub fn emit_module(api: &Api) -> Result<String, Error> {
+    let models = models::emit_models_mod(&api.types, true);
+    let tokens = quote! {
+        pub mod models {
+            #models
+        }
+    };
+    rust::format_file(tokens, "<module>")
 }
 
 fn emit_lib(api: &Api) -> TokenStream {
@@ -99,7 +115,6 @@ fn emit_lib(api: &Api) -> TokenStream {
         #(#doc)*
         #![forbid(unsafe_code)]
 
-        mod codec;
         pub mod models;
     }
 }

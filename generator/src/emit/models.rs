@@ -11,7 +11,7 @@ use crate::ir::{
 };
 
 /// The code of one model file.
-pub fn emit_model(def: &TypeDef) -> TokenStream {
+pub fn emit_model(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
     let imports = imports(def);
     let mut doc = def
         .doc
@@ -23,6 +23,10 @@ pub fn emit_model(def: &TypeDef) -> TokenStream {
     }
     let doc = doc_attrs_from_lines(&doc);
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    // Deprecation is for the crate's users; the crate's own uses of a deprecated model (its
+    // impls, other models' fields) must not warn.
+    let allow =
+        (def.deprecated || mentions_deprecated(def, types)).then(|| quote!(#![allow(deprecated)]));
     let name = ident(&def.name);
     let body = match &def.kind {
         TypeKind::Struct(s) => emit_struct(&name, s),
@@ -35,6 +39,7 @@ pub fn emit_model(def: &TypeDef) -> TokenStream {
         }
     };
     quote! {
+        #allow
         #imports
         #doc
         #deprecated
@@ -42,8 +47,30 @@ pub fn emit_model(def: &TypeDef) -> TokenStream {
     }
 }
 
-/// The `use` lines of a model file, in the order rustfmt sorts them: the other models it
-/// mentions (one per line, so adding one changes one line), then `crate`, then `std`.
+/// Whether a model refers to a deprecated model.
+fn mentions_deprecated(def: &TypeDef, types: &[TypeDef]) -> bool {
+    let deprecated = |name: &str| {
+        types
+            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .is_ok_and(|i| types[i].deprecated)
+    };
+    match &def.kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .any(|f| f.ty.named().is_some_and(deprecated)),
+        TypeKind::Tagged(u) => u.variants.iter().any(|v| deprecated(&v.ty)),
+        TypeKind::Untagged(u) => u
+            .variants
+            .iter()
+            .any(|v| v.ty.named().is_some_and(deprecated)),
+        TypeKind::Alias(ty) => ty.named().is_some_and(deprecated),
+        TypeKind::Enum(_) => false,
+    }
+}
+
+/// The `use` lines of a model file, in the order rustfmt sorts them: `codec`, the other
+/// models it mentions (one per line, so adding one changes one line), then `std`.
 fn imports(def: &TypeDef) -> TokenStream {
     let mut names = BTreeSet::new();
     let mut map = false;
@@ -74,7 +101,7 @@ fn imports(def: &TypeDef) -> TokenStream {
     });
     let codec = codec.then(|| {
         quote!(
-            use crate::codec;
+            use super::codec;
         )
     });
     let map = map.then(|| {
@@ -83,8 +110,8 @@ fn imports(def: &TypeDef) -> TokenStream {
         )
     });
     quote! {
-        #(#models)*
         #codec
+        #(#models)*
         #map
     }
 }
@@ -316,8 +343,13 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion) -> TokenStream {
         }
         quote!(#variant(#ty),)
     });
+    let allow = u
+        .variants
+        .iter()
+        .any(|v| v.ty.named().is_some())
+        .then(|| quote!(#[allow(clippy::large_enum_variant)]));
     quote! {
-        #[allow(clippy::large_enum_variant)]
+        #allow
         #[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
@@ -326,20 +358,45 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion) -> TokenStream {
     }
 }
 
-/// `src/models/mod.rs`: the modules and their re-exports, sorted by type name.
-pub fn emit_models_mod(types: &[TypeDef]) -> TokenStream {
+/// The `codec` module the models need, if any.
+pub fn codec(types: &[TypeDef]) -> Option<TokenStream> {
+    let any = |pred: fn(&TypeKind) -> bool| types.iter().any(|t| pred(&t.kind));
+    super::codec::emit_codec(
+        any(|k| matches!(k, TypeKind::Enum(_))),
+        any(|k| matches!(k, TypeKind::Tagged(_))),
+    )
+}
+
+/// `src/models/mod.rs`: the modules and their re-exports, sorted by type name. With `inline`,
+/// each module's body is written in place (`mod x { .. }`) for single-file output.
+pub fn emit_models_mod(types: &[TypeDef], inline: bool) -> TokenStream {
+    let codec = match codec(types) {
+        Some(body) if inline => quote!(mod codec { #body }),
+        Some(_) => quote!(
+            mod codec;
+        ),
+        None => TokenStream::new(),
+    };
     let items = types.iter().map(|def| {
         let module = ident(&def.module);
         let name = ident(&def.name);
         let allow = def.deprecated.then(|| quote!(#[allow(deprecated)]));
+        let declaration = if inline {
+            let body = emit_model(def, types);
+            quote!(mod #module { #body })
+        } else {
+            quote!(mod #module;)
+        };
         quote! {
-            mod #module;
+            #declaration
             #allow
             pub use #module::#name;
         }
     });
     quote! {
         //! Request and response bodies: one type per schema of the spec.
+
+        #codec
         #(#items)*
     }
 }

@@ -1,7 +1,7 @@
 //! Stage 3: the resolved spec to the intermediate model ([`crate::ir`]).
 //!
-//! Schemas become model types ([`schemas`]), operations contribute the types of their bodies
-//! and their examples ([`operations`]); then the model is settled: sorted, given module names,
+//! Schemas become model types (`schemas`), operations contribute the types of their bodies
+//! and their examples (`operations`); then the model is settled: sorted, given module names,
 //! recursive fields boxed, `Default` derived where every field has one.
 
 mod naming;
@@ -33,7 +33,7 @@ pub fn lower(spec: &LoadedSpec) -> Result<Lowered, Error> {
     let resolver = SchemaResolver::new(document);
     let mut types = schemas::TypeLowering::new(resolver);
     types.lower_components();
-    let examples = {
+    let (operations, examples) = {
         let mut operations = operations::OperationLowering::new(resolver, &mut types);
         operations.lower_paths();
         operations.finish()
@@ -60,6 +60,7 @@ pub fn lower(spec: &LoadedSpec) -> Result<Lowered, Error> {
             .unwrap_or_default(),
         types: type_defs,
         examples,
+        operations,
         tags: document
             .tags
             .iter()
@@ -101,48 +102,58 @@ fn by_value_edges(def: &TypeDef) -> Vec<&str> {
     }
 }
 
-/// Boxes every by-value use of a type that can reach back to the type holding it, so
-/// recursive schemas give types of finite size.
+/// Boxes by-value uses of types that close a cycle, so recursive schemas give types of
+/// finite size. A depth-first walk in name order boxes each back edge (a use of a type still
+/// being walked): one `Box` per cycle, at a place that does not depend on anything but names.
 fn box_recursive_fields(types: &mut [TypeDef]) {
     let index: HashMap<&str, usize> = types
         .iter()
         .enumerate()
         .map(|(i, t)| (t.name.as_str(), i))
         .collect();
-    let edges: Vec<Vec<usize>> = types
+    let edges: Vec<Vec<(usize, String)>> = types
         .iter()
         .map(|t| {
             by_value_edges(t)
                 .into_iter()
-                .filter_map(|n| index.get(n).copied())
+                .filter_map(|n| index.get(n).map(|&j| (j, n.to_string())))
                 .collect()
         })
         .collect();
-    // reaches[a] contains b when b is reachable from a by value.
-    let reaches = |from: usize, to: usize| -> bool {
-        let mut stack = vec![from];
-        let mut seen = HashSet::new();
-        while let Some(node) = stack.pop() {
-            if node == to {
-                return true;
-            }
-            if seen.insert(node) {
-                stack.extend(edges[node].iter().copied());
-            }
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        OnStack,
+        Done,
+    }
+    let mut state = vec![State::New; types.len()];
+    let mut back_edges: Vec<(usize, String)> = Vec::new();
+    for root in 0..types.len() {
+        if state[root] != State::New {
+            continue;
         }
-        false
-    };
-    let mut boxed: Vec<(usize, String)> = Vec::new();
-    for (i, def) in types.iter().enumerate() {
-        for target in by_value_edges(def) {
-            if let Some(&j) = index.get(target)
-                && reaches(j, i)
-            {
-                boxed.push((i, target.to_string()));
+        // Iterative DFS: (node, next edge to look at).
+        let mut stack = vec![(root, 0usize)];
+        state[root] = State::OnStack;
+        while let Some((node, next)) = stack.last_mut() {
+            let node = *node;
+            if let Some((target, name)) = edges[node].get(*next) {
+                *next += 1;
+                match state[*target] {
+                    State::OnStack => back_edges.push((node, name.clone())),
+                    State::New => {
+                        state[*target] = State::OnStack;
+                        stack.push((*target, 0));
+                    }
+                    State::Done => {}
+                }
+            } else {
+                state[node] = State::Done;
+                stack.pop();
             }
         }
     }
-    for (i, target) in boxed {
+    for (i, target) in back_edges {
         let is_target = |ty: &TypeRef| by_value_target(ty) == Some(target.as_str());
         match &mut types[i].kind {
             TypeKind::Struct(s) => s

@@ -7,7 +7,7 @@ use openapiv3::{MediaType, OpenAPI, ReferenceOr};
 
 use super::schemas::TypeLowering;
 use crate::error::Problem;
-use crate::ir::{Example, TypeRef};
+use crate::ir::{Example, Operation, TypeRef};
 use crate::resolve::{SchemaResolver, pointer_join};
 
 /// Walks every operation, defining the types its bodies need and collecting examples.
@@ -15,6 +15,7 @@ pub struct OperationLowering<'a, 'l> {
     resolver: SchemaResolver<'a>,
     types: &'l mut TypeLowering<'a>,
     examples: Vec<Example>,
+    operations: Vec<Operation>,
     /// Pointers of shared media types already visited (a component response used by many
     /// operations contributes its examples once).
     visited: HashSet<String>,
@@ -26,12 +27,13 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             resolver,
             types,
             examples: Vec::new(),
+            operations: Vec::new(),
             visited: HashSet::new(),
         }
     }
 
-    pub fn finish(self) -> Vec<Example> {
-        self.examples
+    pub fn finish(self) -> (Vec<Operation>, Vec<Example>) {
+        (self.operations, self.examples)
     }
 
     pub fn lower_paths(&mut self) {
@@ -65,7 +67,29 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                     ));
                     continue;
                 }
+                self.operations.push(Operation {
+                    id: id.to_string(),
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    tags: operation.tags.clone(),
+                    deprecated: operation.deprecated,
+                });
                 let base = id.to_upper_camel_case();
+                let shared = item
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, format!("{item_at}/parameters/{i}")));
+                let own = operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, format!("{at}/parameters/{i}")));
+                for (parameter, parameter_at) in shared.chain(own) {
+                    if let Err(problem) = self.resolver.parameter(parameter, &parameter_at) {
+                        self.types.error(problem);
+                    }
+                }
                 if let Some(body) = &operation.request_body {
                     match self
                         .resolver
@@ -183,7 +207,12 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             if let Some((example, pointer)) = resolved
                 && let Some(value) = &example.value
             {
-                let test_name = format!("{context}_{}", name.to_snake_case());
+                let example = name.to_snake_case();
+                let test_name = if context.ends_with(&example) {
+                    context.to_string()
+                } else {
+                    format!("{context}_{example}")
+                };
                 self.push_example(test_name, format!("{pointer}/value"), &ty, value.clone());
             }
         }

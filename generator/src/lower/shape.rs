@@ -89,7 +89,7 @@ impl<'a> Shape<'a> {
                     .enumeration
                     .iter()
                     .map(|v| {
-                        v.and_then(|n| serde_json::Number::from_f64(n))
+                        v.and_then(serde_json::Number::from_f64)
                             .map_or(Value::Null, Value::Number)
                     })
                     .collect();

@@ -1,0 +1,368 @@
+//! The generator seen from outside: snapshots of the code it writes for each construct, its
+//! errors on bad specs, and the freshness of the committed `generated/` crate.
+
+use std::path::Path;
+
+use atlas_codegen::{Error, FileStatus, GeneratedCrate};
+use atlas_codegen_tests::{fixture_path, generate_text, models_text, spec_path, workspace_root};
+
+fn generate_fixture(name: &str) -> GeneratedCrate {
+    let path = fixture_path(name);
+    atlas_codegen::generate(&path, &atlas_codegen::Config::default())
+        .unwrap_or_else(|e| panic!("{name} should generate: {e}"))
+}
+
+mod snapshots {
+    use super::*;
+
+    macro_rules! snapshot_fixture {
+        ($($name:ident),* $(,)?) => {$(
+            #[test]
+            fn $name() {
+                let generated = generate_fixture(concat!(stringify!($name), ".yaml"));
+                insta::assert_snapshot!(stringify!($name), models_text(&generated));
+            }
+        )*};
+    }
+
+    snapshot_fixture!(
+        additional_properties,
+        allof,
+        circular,
+        collisions,
+        deprecation,
+        discriminated,
+        enums,
+        formats,
+        keywords,
+        nullable,
+        recursive,
+        required_optional,
+        untagged,
+    );
+
+    #[test]
+    fn circular_form_generates_the_same_union_as_the_plain_form() {
+        let plain = generate_fixture("discriminated.yaml");
+        let circular = generate_fixture("circular.yaml");
+        for file in [
+            "src/models/search_index_response.rs",
+            "src/models/text_search_index_response.rs",
+            "src/models/vector_search_index_response.rs",
+        ] {
+            assert_eq!(
+                plain.file(file),
+                circular.file(file),
+                "{file} differs between the forms"
+            );
+            assert!(plain.file(file).is_some(), "{file} is generated");
+        }
+    }
+
+    #[test]
+    fn a_json_spec_generates_the_same_code_as_its_yaml() {
+        let yaml = std::fs::read_to_string(spec_path()).unwrap();
+        let value: serde_json::Value = serde_saphyr::from_str(&yaml).unwrap();
+        let json = serde_json::to_string_pretty(&value).unwrap();
+        let from_yaml = generate_text("atlas.yaml", &yaml).unwrap();
+        let from_json = generate_text("atlas.json", &json).unwrap();
+        let rust = |g: &GeneratedCrate| -> Vec<(std::path::PathBuf, String)> {
+            g.files()
+                .iter()
+                .filter(|(p, _)| p.extension().is_some_and(|e| e == "rs"))
+                .cloned()
+                .collect()
+        };
+        assert_eq!(rust(&from_yaml), rust(&from_json));
+        assert!(rust(&from_yaml).len() > 50);
+    }
+
+    #[test]
+    fn output_is_byte_identical_from_run_to_run() {
+        let first = atlas_codegen::generate(&spec_path(), &Default::default()).unwrap();
+        let second = atlas_codegen::generate(&spec_path(), &Default::default()).unwrap();
+        assert_eq!(first.files(), second.files());
+    }
+
+    #[test]
+    fn changing_one_schema_changes_only_its_file() {
+        let text = std::fs::read_to_string(spec_path()).unwrap();
+        let before = generate_text("atlas.yaml", &text).unwrap();
+        let edited = text.replacen(
+            "Human-readable label that identifies the hostname of the target node",
+            "Hostname of the node",
+            1,
+        );
+        assert_ne!(edited, text, "the edit applies");
+        let after = generate_text("atlas.yaml", &edited).unwrap();
+        let changed: Vec<_> = before
+            .files()
+            .iter()
+            .zip(after.files())
+            .filter(|(a, b)| a != b)
+            .map(|(a, _)| a.0.display().to_string())
+            .collect();
+        assert_eq!(before.files().len(), after.files().len());
+        assert_eq!(changed, ["src/models/mongo_db_access_logs.rs"]);
+    }
+}
+
+mod generated_crate {
+    use super::*;
+
+    /// Same as `cargo run -p atlas-codegen -- --check`.
+    #[test]
+    fn committed_crate_is_what_the_spec_produces() {
+        let generated = atlas_codegen::generate(&spec_path(), &Default::default()).unwrap();
+        let differences = generated
+            .check(&workspace_root().join("generated"))
+            .unwrap();
+        assert!(
+            differences.is_empty(),
+            "generated/ is stale; run `cargo run -p atlas-codegen`: {differences:?}"
+        );
+    }
+
+    #[test]
+    fn check_names_stale_missing_and_extra_files_and_write_fixes_them() {
+        let dir = std::env::temp_dir().join(format!("atlas-codegen-check-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let generated = generate_fixture("enums.yaml");
+        let written = generated.write_to(&dir).unwrap();
+        assert_eq!(written.written, generated.files().len());
+        assert!(generated.check(&dir).unwrap().is_empty());
+
+        std::fs::write(dir.join("src/models/status.rs"), "// edited by hand\n").unwrap();
+        std::fs::remove_file(dir.join("src/models/analyzer.rs")).unwrap();
+        std::fs::write(dir.join("src/models/removed_schema.rs"), "").unwrap();
+        let differences = generated.check(&dir).unwrap();
+        assert_eq!(
+            differences,
+            [
+                (
+                    Path::new("src/models/analyzer.rs").to_path_buf(),
+                    FileStatus::Missing
+                ),
+                (
+                    Path::new("src/models/removed_schema.rs").to_path_buf(),
+                    FileStatus::Extra
+                ),
+                (
+                    Path::new("src/models/status.rs").to_path_buf(),
+                    FileStatus::Stale
+                ),
+            ]
+        );
+
+        let rewritten = generated.write_to(&dir).unwrap();
+        assert_eq!((rewritten.written, rewritten.removed), (2, 1));
+        assert!(generated.check(&dir).unwrap().is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The hand-written spec is valid OpenAPI 3.0: it validates against the official JSON
+    /// schema of OpenAPI 3.0 (tests/fixtures/openapi-3.0-schema.json, from the OpenAPI
+    /// Initiative's repository, 2021-09-28).
+    #[test]
+    fn spec_is_valid_openapi_3_0() {
+        let spec: serde_json::Value =
+            serde_saphyr::from_str(&std::fs::read_to_string(spec_path()).unwrap()).unwrap();
+        let mut schema: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(fixture_path("openapi-3.0-schema.json")).unwrap(),
+        )
+        .unwrap();
+        // The validator checks `format: regex` with the `regex` crate, which has no
+        // look-around; the spec's ipAddress pattern (valid ECMA-262) uses one.
+        let pattern = &mut schema["definitions"]["Schema"]["properties"]["pattern"];
+        assert_eq!(pattern["format"], "regex");
+        pattern.as_object_mut().unwrap().remove("format");
+        let mut schemas = boon::Schemas::new();
+        let mut compiler = boon::Compiler::new();
+        compiler.add_resource("openapi-3.0.json", schema).unwrap();
+        let index = compiler.compile("openapi-3.0.json", &mut schemas).unwrap();
+        if let Err(error) = schemas.validate(&spec, index) {
+            panic!("spec/atlas-admin-v2.yaml is not valid OpenAPI 3.0:\n{error:#}");
+        }
+        // The validator itself rejects what it should.
+        let mut broken = spec.clone();
+        broken["paths"]["/api/atlas/v2/groups/{groupId}/databaseUsers"]["get"]["responses"] =
+            serde_json::json!({"200": {"content": {}}});
+        assert!(
+            schemas.validate(&broken, index).is_err(),
+            "a response without description is invalid"
+        );
+    }
+
+    #[test]
+    fn every_operation_of_the_seed_page_is_in_the_spec() {
+        let generated = atlas_codegen::generate(&spec_path(), &Default::default()).unwrap();
+        let text = std::fs::read_to_string(spec_path()).unwrap();
+        for id in [
+            "listAccessLogsByClusterName",
+            "getAtlasSearchIndexByName",
+            "getPushMigration",
+            "createPipeline",
+            "listDatabaseUsers",
+            "deleteRoleMapping",
+            "addProjectRole",
+            "updateOrganizationRoles",
+        ] {
+            assert!(text.contains(&format!("operationId: {id}")), "{id} missing");
+        }
+        for model in [
+            "SearchIndexResponse",
+            "TextSearchIndexResponse",
+            "VectorSearchIndexResponse",
+            "OrgUserResponse",
+            "OrgPendingUserResponse",
+            "OrgActiveUserResponse",
+            "IngestionSource",
+            "OnDemandCpsSnapshotSource",
+            "PeriodicCpsSnapshotSource",
+            "IngestionSink",
+            "DLSIngestionSink",
+            "ApiError",
+            "CloudDatabaseUser",
+            "MongoDBAccessLogsList",
+            "PaginatedApiAtlasDatabaseUserView",
+        ] {
+            assert!(
+                generated.api().type_def(model).is_some(),
+                "model {model} missing"
+            );
+        }
+    }
+}
+
+mod bad_specs {
+    use super::*;
+
+    fn problems(error: &Error) -> Vec<(String, String)> {
+        error
+            .problems()
+            .iter()
+            .map(|p| (p.pointer.clone(), p.message.clone()))
+            .collect()
+    }
+
+    const MINIMAL: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+    #[test]
+    fn invalid_yaml_reports_line_and_column() {
+        let text = format!("{MINIMAL}paths:\n  /a:\n    get: [unclosed\n");
+        let error = generate_text("broken.yaml", &text).unwrap_err();
+        let Error::Syntax {
+            path,
+            line,
+            column,
+            message,
+        } = &error
+        else {
+            panic!("expected a syntax error, got {error}");
+        };
+        assert_eq!(path, Path::new("broken.yaml"));
+        assert_eq!(*line, Some(5), "{error}");
+        assert!(column.is_some(), "{error}");
+        assert!(!message.is_empty());
+        assert!(
+            error.to_string().starts_with("broken.yaml:5:10: "),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn invalid_json_reports_line_and_column() {
+        let error = generate_text("broken.json", "{\n  \"openapi\": \"3.0.3\",\n  \"info\": }")
+            .unwrap_err();
+        let Error::Syntax { line, column, .. } = &error else {
+            panic!("{error}")
+        };
+        assert_eq!((*line, column.is_some()), (Some(3), true), "{error}");
+    }
+
+    #[test]
+    fn a_document_that_is_not_openapi_is_a_syntax_error() {
+        let error = generate_text(
+            "swagger.yaml",
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        )
+        .unwrap_err();
+        assert!(matches!(error, Error::Syntax { .. }), "{error}");
+        assert!(error.to_string().contains("openapi"), "{error}");
+    }
+
+    #[test]
+    fn openapi_3_1_is_refused_by_name() {
+        let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        let error = generate_text("new.yaml", text).unwrap_err();
+        assert_eq!(problems(&error)[0].0, "/openapi");
+        assert!(error.to_string().contains("3.1.0"), "{error}");
+    }
+
+    #[test]
+    fn dangling_ref_names_the_place_and_the_target() {
+        let text = format!(
+            "{MINIMAL}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {{$ref: '#/components/schemas/Missing'}}\n"
+        );
+        let error = generate_text("dangling.yaml", &text).unwrap_err();
+        let problems = problems(&error);
+        assert_eq!(problems.len(), 1, "{error}");
+        assert_eq!(problems[0].0, "/components/schemas/A/properties/b");
+        assert!(
+            problems[0].1.contains("#/components/schemas/Missing"),
+            "{error}"
+        );
+        assert!(problems[0].1.contains("does not exist"), "{error}");
+    }
+
+    #[test]
+    fn dangling_parameter_response_and_body_refs_are_all_reported() {
+        let text = format!(
+            "{MINIMAL}paths:\n  /a:\n    post:\n      operationId: postA\n      parameters: [{{$ref: '#/components/parameters/nope'}}]\n      requestBody: {{$ref: '#/components/requestBodies/gone'}}\n      responses: {{'400': {{$ref: '#/components/responses/missing'}}}}\n"
+        );
+        let error = generate_text("refs.yaml", &text).unwrap_err();
+        let pointers: Vec<String> = problems(&error).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/paths/~1a/post/parameters/0",
+                "/paths/~1a/post/requestBody",
+                "/paths/~1a/post/responses/400"
+            ],
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn duplicate_operation_id_names_both_places() {
+        let text = format!(
+            "{MINIMAL}paths:\n  /a:\n    get:\n      operationId: getThing\n      responses: {{'204': {{description: ok}}}}\n  /b:\n    get:\n      operationId: getThing\n      responses: {{'204': {{description: ok}}}}\n"
+        );
+        let error = generate_text("dup.yaml", &text).unwrap_err();
+        let problems = problems(&error);
+        assert_eq!(problems.len(), 1, "{error}");
+        assert_eq!(problems[0].0, "/paths/~1b/get/operationId");
+        assert!(
+            problems[0].1.contains("getThing") && problems[0].1.contains("/paths/~1a/get"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn unsupported_constructs_are_errors_naming_the_place() {
+        let text = format!(
+            "{MINIMAL}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        remote: {{$ref: 'other.yaml#/components/schemas/B'}}\n        upload: {{type: file}}\n"
+        );
+        let error = generate_text("unsupported.yaml", &text).unwrap_err();
+        let problems = problems(&error);
+        assert_eq!(
+            problems.len(),
+            2,
+            "all problems are reported at once: {error}"
+        );
+        assert_eq!(problems[0].0, "/components/schemas/A/properties/remote");
+        assert!(problems[0].1.contains("outside this document"), "{error}");
+        assert_eq!(problems[1].0, "/components/schemas/A/properties/upload");
+        assert!(problems[1].1.contains("\"file\""), "{error}");
+    }
+}

@@ -1,0 +1,396 @@
+//! How the generated models behave: the committed `atlas_admin` crate, and the fixture specs
+//! compiled by `atlas-fixtures` (generated from a build script).
+
+use std::str::FromStr;
+
+use serde_json::{Value, json};
+
+mod open_enums {
+    use super::*;
+    use atlas_admin::models::{DatabaseUserRole, DatabaseUserRoleRoleName};
+
+    #[test]
+    fn a_custom_role_name_decodes_and_is_written_back_unchanged() {
+        let role: DatabaseUserRole = serde_json::from_value(json!({
+            "databaseName": "admin",
+            "roleName": "myCustomRole"
+        }))
+        .unwrap();
+        assert_eq!(
+            role.role_name,
+            DatabaseUserRoleRoleName::Unknown("myCustomRole".into())
+        );
+        assert_eq!(role.role_name.as_str(), "myCustomRole");
+        assert_eq!(
+            serde_json::to_value(&role).unwrap(),
+            json!({"databaseName": "admin", "roleName": "myCustomRole"})
+        );
+    }
+
+    #[test]
+    fn listed_values_decode_to_their_variant_and_print_as_written() {
+        let name: DatabaseUserRoleRoleName =
+            serde_json::from_str("\"readWriteAnyDatabase\"").unwrap();
+        assert_eq!(name, DatabaseUserRoleRoleName::ReadWriteAnyDatabase);
+        assert_eq!(name.to_string(), "readWriteAnyDatabase");
+        assert_eq!(
+            DatabaseUserRoleRoleName::from_str("atlasAdmin"),
+            Ok(DatabaseUserRoleRoleName::AtlasAdmin)
+        );
+        assert_eq!(
+            DatabaseUserRoleRoleName::from("backup"),
+            DatabaseUserRoleRoleName::Backup
+        );
+        assert_eq!(
+            serde_json::to_string(&DatabaseUserRoleRoleName::AtlasAdmin).unwrap(),
+            "\"atlasAdmin\""
+        );
+    }
+
+    #[test]
+    fn a_non_string_is_an_error() {
+        let error = serde_json::from_value::<DatabaseUserRoleRoleName>(json!(7)).unwrap_err();
+        assert!(error.to_string().contains("a string"), "{error}");
+    }
+
+    #[test]
+    fn odd_values_have_the_contract_names() {
+        use atlas_fixtures::enums::models::{Analyzer, DatabaseName, RoleName, Status};
+        assert_eq!(Analyzer::from("lucene.standard"), Analyzer::LuceneStandard);
+        assert_eq!(DatabaseName::from("$external"), DatabaseName::External);
+        assert_eq!(RoleName::from("GROUP_OWNER"), RoleName::GroupOwner);
+        // The placeholder is not a variant: it is just another unknown value.
+        assert_eq!(
+            RoleName::from("<a custom role name>"),
+            RoleName::Unknown("<a custom role name>".into())
+        );
+        // A value named like the catch-all keeps its own variant.
+        assert_eq!(Status::from("UNKNOWN"), Status::UnknownValue);
+        assert_eq!(Status::from("foo-bar"), Status::FooBar);
+        assert_eq!(Status::from("FOO_BAR"), Status::FooBar2);
+        assert_eq!(Status::from("1"), Status::V1);
+        assert_eq!(Status::from(""), Status::Empty);
+        assert_eq!(Status::from("self"), Status::SelfValue);
+        for value in ["UNKNOWN", "foo-bar", "FOO_BAR", "1", "", "self", "other"] {
+            assert_eq!(Status::from(value).as_str(), value);
+        }
+    }
+}
+
+mod tagged_unions {
+    use super::*;
+    use atlas_admin::models::{
+        DataLakeIngestionPipeline, IngestionSink, IngestionSource, OrgUserResponse,
+        SearchIndexResponse,
+    };
+
+    fn example(name: &str) -> Value {
+        let path = atlas_codegen_tests::workspace_root()
+            .join(format!("generated/tests/examples/{name}.json"));
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_vector_index_keeps_its_fields() {
+        let value = example("get_atlas_search_index_by_name_200_vector_search_index");
+        let index: SearchIndexResponse = serde_json::from_value(value.clone()).unwrap();
+        let SearchIndexResponse::VectorSearch(vector) = &index else {
+            panic!("expected a vector index, got {index:?}");
+        };
+        let fields = vector
+            .latest_definition
+            .as_ref()
+            .unwrap()
+            .fields
+            .as_ref()
+            .unwrap();
+        assert_eq!(
+            fields.len(),
+            value["latestDefinition"]["fields"]
+                .as_array()
+                .unwrap()
+                .len()
+        );
+        assert_eq!(index.tag(), Some("vectorSearch"));
+        assert_eq!(
+            serde_json::to_value(&index).unwrap()["type"],
+            "vectorSearch"
+        );
+    }
+
+    #[test]
+    fn a_text_index_is_the_search_variant() {
+        let index: SearchIndexResponse = serde_json::from_value(example(
+            "get_atlas_search_index_by_name_200_text_search_index",
+        ))
+        .unwrap();
+        let SearchIndexResponse::Search(text) = index else {
+            panic!("expected a text index")
+        };
+        assert!(text.latest_definition.unwrap().mappings.dynamic.is_some());
+    }
+
+    #[test]
+    fn active_and_pending_users_decode_into_their_variants() {
+        let active: OrgUserResponse =
+            serde_json::from_value(example("add_project_role_200_active_user")).unwrap();
+        let OrgUserResponse::Active(user) = &active else {
+            panic!("{active:?}")
+        };
+        assert_eq!(user.first_name, "John");
+        let pending: OrgUserResponse =
+            serde_json::from_value(example("add_project_role_200_pending_user")).unwrap();
+        assert!(
+            matches!(pending, OrgUserResponse::Pending(_)),
+            "{pending:?}"
+        );
+    }
+
+    #[test]
+    fn pipeline_source_and_sink_keep_everything() {
+        let pipeline: DataLakeIngestionPipeline =
+            serde_json::from_value(example("create_pipeline_200_created_pipeline")).unwrap();
+        match pipeline.source.as_ref().unwrap() {
+            IngestionSource::OnDemandCps(s) => assert!(s.cluster_name.is_some()),
+            IngestionSource::PeriodicCps(s) => assert!(s.cluster_name.is_some()),
+            other => panic!("unexpected source {other:?}"),
+        }
+        assert!(matches!(pipeline.sink, Some(IngestionSink::Dls(_))));
+        let periodic: IngestionSource = serde_json::from_value(json!({
+            "type": "PERIODIC_CPS", "clusterName": "c", "policyItemId": "32b6e34b3d91647abb20e7b8"
+        }))
+        .unwrap();
+        let IngestionSource::PeriodicCps(source) = &periodic else {
+            panic!("{periodic:?}")
+        };
+        assert_eq!(
+            source.policy_item_id.as_deref(),
+            Some("32b6e34b3d91647abb20e7b8")
+        );
+    }
+
+    #[test]
+    fn an_unknown_discriminator_value_is_kept_whole_and_written_back_unchanged() {
+        let value = json!({"type": "lexicalSearch", "name": "idx", "future": {"nested": [1, 2]}});
+        let index: SearchIndexResponse = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(index, SearchIndexResponse::Unknown(value.clone()));
+        assert_eq!(index.tag(), None);
+        assert_eq!(serde_json::to_value(&index).unwrap(), value);
+    }
+
+    #[test]
+    fn a_missing_or_malformed_discriminator_is_an_error() {
+        let missing =
+            serde_json::from_value::<SearchIndexResponse>(json!({"name": "idx"})).unwrap_err();
+        assert!(
+            missing.to_string().contains("missing field `type`"),
+            "{missing}"
+        );
+        let number = serde_json::from_value::<SearchIndexResponse>(json!({"type": 3})).unwrap_err();
+        assert!(number.to_string().contains("must be a string"), "{number}");
+        let array = serde_json::from_value::<SearchIndexResponse>(json!([1])).unwrap_err();
+        assert!(array.to_string().contains("expected an object"), "{array}");
+    }
+
+    #[test]
+    fn a_known_tag_with_a_bad_body_is_an_error_not_unknown() {
+        let error = serde_json::from_value::<OrgUserResponse>(
+            json!({"orgMembershipStatus": "ACTIVE", "id": "x"}),
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("missing field"), "{error}");
+    }
+
+    #[test]
+    fn the_circular_form_decodes_like_the_plain_form() {
+        use atlas_fixtures::{circular, discriminated};
+        let value = json!({"type": "vectorSearch", "name": "v", "fields": [{"path": "embedding"}]});
+        let plain: discriminated::models::SearchIndexResponse =
+            serde_json::from_value(value.clone()).unwrap();
+        let circular: circular::models::SearchIndexResponse =
+            serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&plain).unwrap(), value);
+        assert_eq!(serde_json::to_value(&circular).unwrap(), value);
+        let circular::models::SearchIndexResponse::VectorSearch(v) = circular else {
+            panic!()
+        };
+        assert_eq!(v.fields.unwrap().len(), 1);
+        let user: circular::models::OrgUserResponse = serde_json::from_value(
+            json!({"orgMembershipStatus": "ACTIVE", "id": "1", "firstName": "Ada"}),
+        )
+        .unwrap();
+        let circular::models::OrgUserResponse::Active(active) = user else {
+            panic!()
+        };
+        assert_eq!(
+            (active.id.as_str(), active.first_name.as_str()),
+            ("1", "Ada")
+        );
+    }
+}
+
+mod structs {
+    use super::*;
+
+    #[test]
+    fn optional_fields_are_omitted_when_none_and_nullable_reads_null() {
+        use atlas_fixtures::nullable::models::AccessLog;
+        let log: AccessLog = serde_json::from_value(
+            json!({"failureReason": null, "comment": null, "tags": ["a", null]}),
+        )
+        .unwrap();
+        assert_eq!(log.failure_reason, None);
+        assert_eq!(log.comment, None);
+        assert_eq!(log.tags, Some(vec![Some("a".to_string()), None]));
+        // Required and nullable: written as null; optional: left out.
+        assert_eq!(
+            serde_json::to_value(AccessLog {
+                failure_reason: None,
+                comment: None,
+                tags: None
+            })
+            .unwrap(),
+            json!({"failureReason": null})
+        );
+    }
+
+    #[test]
+    fn a_missing_required_field_is_an_error() {
+        use atlas_fixtures::required_optional::models::Cluster;
+        let error = serde_json::from_value::<Cluster>(json!({"paused": true})).unwrap_err();
+        assert!(
+            error.to_string().contains("missing field `name`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn formats_map_to_rust_types() {
+        use atlas_fixtures::formats::models::Measurements;
+        let value = json!({
+            "small": 2147483647, "large": 9007199254740993i64, "plain": -1, "ratio": 0.5,
+            "createdAt": "2025-05-04T09:42:00Z", "day": "2025-05-04", "email": "a@example.com",
+            "matrix": [[1, 2], [3]], "anything": {"x": [true]}, "object": {"k": 1}
+        });
+        let m: Measurements = serde_json::from_value(value.clone()).unwrap();
+        let small: Option<i32> = m.small;
+        let large: Option<i64> = m.large;
+        assert_eq!((small, large), (Some(i32::MAX), Some(9007199254740993)));
+        assert_eq!(m.created_at.unwrap().timestamp(), 1746351720);
+        assert_eq!(m.day.unwrap().to_string(), "2025-05-04");
+        assert_eq!(serde_json::to_value(&m).unwrap(), value);
+        assert!(serde_json::from_value::<Measurements>(json!({"small": 2147483648i64})).is_err());
+        assert!(serde_json::from_value::<Measurements>(json!({"createdAt": "yesterday"})).is_err());
+    }
+
+    #[test]
+    fn keyword_and_odd_property_names_round_trip() {
+        use atlas_fixtures::keywords::models::Odd;
+        let value = json!({"type": "t", "self": "s", "match": true, "_id": "i", "indexID": "x", "1st": 1, "include | exclude": "e", "async": "a"});
+        let odd: Odd = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(
+            (odd.r#type.as_str(), odd.self_.as_deref(), odd.id.as_deref()),
+            ("t", Some("s"), Some("i"))
+        );
+        assert_eq!(serde_json::to_value(&odd).unwrap(), value);
+    }
+
+    #[test]
+    fn all_of_merges_and_narrows() {
+        use atlas_fixtures::allof::models::{Definition, Described, TextDefinition, TextIndex};
+        let index = TextIndex {
+            id: "1".into(),
+            definition: Some(TextDefinition {
+                num_partitions: Some(2),
+                analyzer: Some("lucene.standard".into()),
+            }),
+            analyzer: "a".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&index).unwrap(),
+            json!({"id": "1", "definition": {"numPartitions": 2, "analyzer": "lucene.standard"}, "analyzer": "a"})
+        );
+        let described: Described = Definition::default();
+        assert_eq!(described.num_partitions, None);
+    }
+
+    #[test]
+    fn untagged_unions_pick_the_variant_that_fits() {
+        use atlas_fixtures::untagged::models::{Identifier, IndexDefinitionStoredSource as Stored};
+        assert_eq!(
+            serde_json::from_value::<Stored>(json!(true)).unwrap(),
+            Stored::Bool(true)
+        );
+        let Stored::Object(object) =
+            serde_json::from_value::<Stored>(json!({"include": ["a"]})).unwrap()
+        else {
+            panic!("expected the object variant")
+        };
+        assert_eq!(object.include, Some(vec!["a".to_string()]));
+        assert_eq!(
+            serde_json::from_value::<Identifier>(json!(7)).unwrap(),
+            Identifier::Integer(7)
+        );
+        assert_eq!(
+            serde_json::from_value::<Identifier>(json!("x")).unwrap(),
+            Identifier::String("x".into())
+        );
+        assert!(serde_json::from_value::<Identifier>(json!([])).is_err());
+    }
+
+    #[test]
+    fn additional_properties_are_maps() {
+        use atlas_fixtures::additional_properties::models::{HostStatus, Mappings};
+        let value = json!({"fields": {"a": {"x": 1}}, "statuses": {"h1": {"ready": true}}, "counts": {"n": 3}, "labels": {"l": null}});
+        let mappings: Mappings = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(
+            mappings.statuses.as_ref().unwrap()["h1"],
+            HostStatus { ready: Some(true) }
+        );
+        assert_eq!(mappings.labels.as_ref().unwrap()["l"], None);
+        assert_eq!(serde_json::to_value(&mappings).unwrap(), value);
+    }
+
+    #[test]
+    fn recursive_schemas_nest() {
+        use atlas_fixtures::recursive::models::{Expression, TreeNode};
+        let value =
+            json!({"name": "root", "parent": {"name": "up"}, "children": [{"name": "leaf"}]});
+        let node: TreeNode = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(node.parent.as_ref().unwrap().name.as_deref(), Some("up"));
+        assert_eq!(serde_json::to_value(&node).unwrap(), value);
+        let expression = json!({"kind": "not", "operand": {"kind": "not", "operand": {"kind": "literal", "value": true}}});
+        let decoded: Expression = serde_json::from_value(expression.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&decoded).unwrap(), expression);
+    }
+
+    #[test]
+    #[allow(deprecated)]
+    fn deprecated_models_still_work() {
+        use atlas_fixtures::deprecation::models::{LegacyMode, Project};
+        let project: Project =
+            serde_json::from_value(json!({"oldName": "x", "pipeline": {"name": "p"}})).unwrap();
+        assert_eq!(project.old_name.as_deref(), Some("x"));
+        assert_eq!(LegacyMode::from("BATCH"), LegacyMode::Batch);
+    }
+
+    #[test]
+    fn name_collisions_get_distinct_names() {
+        use atlas_fixtures::collisions::models::{
+            Cluster, Cluster2, ClusterState, ClusterState2, ResultModel,
+        };
+        let cluster: Cluster =
+            serde_json::from_value(json!({"state": "IDLE", "fooBar": "a", "foo_bar": "b"}))
+                .unwrap();
+        assert_eq!(cluster.state, Some(ClusterState2::Idle));
+        assert_eq!(
+            (cluster.foo_bar.as_deref(), cluster.foo_bar_2.as_deref()),
+            (Some("a"), Some("b"))
+        );
+        let _ = (
+            Cluster2::default(),
+            ClusterState::default(),
+            ResultModel::default(),
+        );
+    }
+}
