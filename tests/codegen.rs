@@ -41,6 +41,30 @@ mod snapshots {
         untagged,
     );
 
+    /// The operation modules, the parameter patterns and the crate root of a spec with
+    /// operations: request builders, checks, paging, a 204, an untagged operation.
+    #[test]
+    fn operations() {
+        let generated = generate_fixture("endpoints.yaml");
+        let text = atlas_codegen_tests::files_text(&generated, |name| {
+            name.starts_with("src/operations/")
+                || name == "src/validation.rs"
+                || name == "src/lib.rs"
+        });
+        insta::assert_snapshot!("operations", text);
+        let notes: Vec<&str> = generated
+            .approximations()
+            .iter()
+            .map(|a| a.message.as_str())
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                "header parameter \"X-Trace\" is not sent: the client only sends path and query parameters"
+            ]
+        );
+    }
+
     #[test]
     fn circular_form_generates_the_same_union_as_the_plain_form() {
         let plain = generate_fixture("discriminated.yaml");

@@ -37,13 +37,22 @@ pub fn generate_text(
 /// The model files of a generated crate (`src/models/*.rs`, without `mod.rs` and `codec.rs`),
 /// concatenated under a header line each: the text a snapshot shows.
 pub fn models_text(generated: &atlas_codegen::GeneratedCrate) -> String {
+    files_text(generated, |name| {
+        name.starts_with("src/models/")
+            && !name.ends_with("/mod.rs")
+            && !name.ends_with("/codec.rs")
+    })
+}
+
+/// The generated files whose path passes `keep`, concatenated under a header line each.
+pub fn files_text(
+    generated: &atlas_codegen::GeneratedCrate,
+    keep: impl Fn(&str) -> bool,
+) -> String {
     let mut text = String::new();
     for (path, content) in generated.files() {
         let name = path.to_string_lossy();
-        if name.starts_with("src/models/")
-            && !name.ends_with("/mod.rs")
-            && !name.ends_with("/codec.rs")
-        {
+        if keep(&name) {
             text.push_str(&format!("// ==== {name}\n"));
             text.push_str(content.trim_start_matches(atlas_codegen::emit::GENERATED_HEADER));
             text.push('\n');

@@ -21,6 +21,10 @@ pub struct Api {
     pub examples: Vec<Example>,
     /// Every operation, in spec order.
     pub operations: Vec<Operation>,
+    /// The patterns parameters are checked against.
+    pub patterns: Vec<Pattern>,
+    /// The model of the API's error responses, if the spec has one.
+    pub error_model: Option<String>,
     pub tags: Vec<Tag>,
 }
 
@@ -33,15 +37,93 @@ impl Api {
     }
 }
 
-/// One operation of the API.
+/// One operation of the API: a method on the client and its request builder.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Operation {
+    /// The spec's `operationId`.
     pub id: String,
     /// Upper-case HTTP method.
     pub method: String,
+    /// The path template, as in the spec.
     pub path: String,
     pub tags: Vec<String>,
     pub deprecated: bool,
+    /// The client method (snake_case of the operationId).
+    pub method_name: String,
+    /// The request builder type (UpperCamelCase of the operationId).
+    pub builder_name: String,
+    /// The module of `operations` the operation lives in: its first tag.
+    pub module: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// Path and query parameters the client exposes, path parameters first.
+    pub parameters: Vec<Parameter>,
+    pub body: Option<RequestBody>,
+    /// The success response's body; `None` when it has none (a 204).
+    pub response: Option<TypeRef>,
+    /// The media type asked for in `Accept` (the success response's, versioned).
+    pub accept: String,
+    /// Error statuses the spec documents.
+    pub error_statuses: Vec<u16>,
+    pub pagination: Option<Pagination>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParameterLocation {
+    Path,
+    Query,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parameter {
+    /// The name on the wire.
+    pub name: String,
+    /// The builder's setter and field name.
+    pub rust_name: String,
+    pub location: ParameterLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    /// The pattern the value must match, by the name of its compiled constant.
+    pub pattern: Option<String>,
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    pub default: Option<Value>,
+    /// Parameters (wire names) that must be set whenever this one is.
+    pub requires: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestBody {
+    pub media_type: String,
+    pub ty: TypeRef,
+    pub required: bool,
+}
+
+/// How a list operation pages: which parameters select the page, and where the items are.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pagination {
+    /// The item type of the list.
+    pub item: TypeRef,
+    /// The response field holding the page's items (Rust name), and whether it is optional.
+    pub results_field: String,
+    pub results_optional: bool,
+    /// The response field with the total count (Rust name), and whether it is optional.
+    pub total_field: Option<(String, bool)>,
+    /// The setters of the page number and page size.
+    pub page_param: String,
+    pub size_param: String,
+    /// The page size the server uses when none is asked for.
+    pub default_page_size: i64,
+}
+
+/// A parameter pattern, compiled once in the generated crate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pattern {
+    /// The name of its constant.
+    pub name: String,
+    pub regex: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -15,6 +15,8 @@ struct CargoToml<'a> {
     title: &'a str,
     spec_version: &'a str,
     standalone: bool,
+    client: bool,
+    patterns: bool,
 }
 
 #[derive(Template)]
@@ -30,6 +32,16 @@ struct Readme<'a> {
     tagged_count: usize,
     untagged_count: usize,
     example_union: Option<UnionExample<'a>>,
+    operations: Vec<OperationRow<'a>>,
+    has_quickstart: bool,
+}
+
+/// A line of the README's table of operations.
+struct OperationRow<'a> {
+    method_name: &'a str,
+    deprecated: bool,
+    request: String,
+    tag: &'a str,
 }
 
 /// A tagged union to show in the README's example.
@@ -44,11 +56,22 @@ struct UnionExample<'a> {
 #[template(path = "rustfmt.toml.askama", escape = "none")]
 struct RustfmtToml;
 
+#[derive(Template)]
+#[template(path = "examples/quickstart.rs.askama", escape = "none")]
+struct Quickstart<'a> {
+    crate_name: &'a str,
+    crate_ident: &'a str,
+}
+
+/// Renders a template; the result ends with exactly one newline.
 fn render(template: &impl Template, file: &str) -> Result<String, Error> {
-    template.render().map_err(|e| Error::Codegen {
+    let mut text = template.render().map_err(|e| Error::Codegen {
         file: file.into(),
         message: e.to_string(),
-    })
+    })?;
+    text.truncate(text.trim_end().len());
+    text.push('\n');
+    Ok(text)
 }
 
 pub fn cargo_toml(api: &Api, config: &Config, spec_file: &str) -> Result<String, Error> {
@@ -60,6 +83,8 @@ pub fn cargo_toml(api: &Api, config: &Config, spec_file: &str) -> Result<String,
             title: &api.title,
             spec_version: &api.spec_version,
             standalone: config.standalone,
+            client: !api.operations.is_empty(),
+            patterns: !api.patterns.is_empty(),
         },
         "Cargo.toml",
     )
@@ -79,6 +104,17 @@ pub fn readme(api: &Api, config: &Config, spec_file: &str) -> Result<String, Err
             tagged_count: count(|k| matches!(k, TypeKind::Tagged(_))),
             untagged_count: count(|k| matches!(k, TypeKind::Untagged(_))),
             // The union with the most variants (the first by name among equals).
+            operations: api
+                .operations
+                .iter()
+                .map(|o| OperationRow {
+                    method_name: &o.method_name,
+                    deprecated: o.deprecated,
+                    request: format!("{} {}", o.method, o.path),
+                    tag: o.tags.first().map_or("", String::as_str),
+                })
+                .collect(),
+            has_quickstart: quickstart_example(api, config)?.is_some(),
             example_union: api
                 .types
                 .iter()
@@ -103,4 +139,24 @@ pub fn readme(api: &Api, config: &Config, spec_file: &str) -> Result<String, Err
 
 pub fn rustfmt_toml() -> Result<String, Error> {
     render(&RustfmtToml, "rustfmt.toml")
+}
+
+/// `examples/quickstart.rs`, for a spec with the operations it shows (`listDatabaseUsers` with
+/// paging, `getAtlasSearchIndexByName`).
+pub fn quickstart_example(api: &Api, config: &Config) -> Result<Option<String>, Error> {
+    let has = |id: &str| api.operations.iter().find(|o| o.id == id);
+    let pages = has("listDatabaseUsers").is_some_and(|o| o.pagination.is_some());
+    let search = has("getAtlasSearchIndexByName").is_some();
+    let union = api.type_def("SearchIndexResponse").is_some();
+    if !(pages && search && union) {
+        return Ok(None);
+    }
+    render(
+        &Quickstart {
+            crate_name: &config.crate_name,
+            crate_ident: &config.crate_name.replace('-', "_"),
+        },
+        "examples/quickstart.rs",
+    )
+    .map(Some)
 }

@@ -9,6 +9,8 @@ mod crate_files;
 pub mod docs;
 mod examples;
 mod models;
+mod operations;
+mod runtime;
 mod rust;
 
 pub use models::emit_model;
@@ -51,6 +53,9 @@ pub fn emit_crate(
         crate_files::readme(api, config, spec_file)?,
     ));
     files.push((PathBuf::from("rustfmt.toml"), crate_files::rustfmt_toml()?));
+    if let Some(example) = crate_files::quickstart_example(api, config)? {
+        files.push((PathBuf::from("examples/quickstart.rs"), example));
+    }
     rust("src/lib.rs", emit_lib(api), &mut files)?;
     if let Some(codec) = models::codec(&api.types) {
         rust("src/models/codec.rs", codec, &mut files)?;
@@ -63,6 +68,30 @@ pub fn emit_crate(
     for def in &api.types {
         let path = format!("src/models/{}.rs", def.module);
         rust(&path, emit_model(def, &api.types), &mut files)?;
+    }
+    if !api.operations.is_empty() {
+        for (module, source) in runtime::RUNTIME {
+            files.push((
+                PathBuf::from(format!("src/{module}.rs")),
+                format!("{GENERATED_HEADER}{source}"),
+            ));
+        }
+        if let Some(validation) = runtime::emit_validation(api) {
+            rust("src/validation.rs", validation, &mut files)?;
+        }
+        rust(
+            "src/operations/mod.rs",
+            operations::emit_operations_mod(api, None),
+            &mut files,
+        )?;
+        for (module, module_operations) in operations::modules(api) {
+            let path = format!("src/operations/{module}.rs");
+            rust(
+                &path,
+                operations::emit_operations_module(module, &module_operations, &api.tags),
+                &mut files,
+            )?;
+        }
     }
     let crate_ident = config.crate_name.replace('-', "_");
     if let Some((tests, json_files)) = examples::emit_example_tests(api, &crate_ident) {
@@ -82,18 +111,70 @@ pub fn emit_crate(
 /// crate root or inside any module.
 pub fn emit_module(api: &Api) -> Result<String, Error> {
     let models = models::emit_models_mod(&api.types, true);
+    let mut runtime_modules = Vec::new();
+    let mut operations_module = TokenStream::new();
+    if !api.operations.is_empty() {
+        for (module, source) in runtime::RUNTIME {
+            let file: syn::File = syn::parse_str(source).map_err(|e| Error::Codegen {
+                file: format!("src/{module}.rs").into(),
+                message: e.to_string(),
+            })?;
+            let name = quote::format_ident!("{}", module);
+            runtime_modules.push(quote!(mod #name { #file }));
+        }
+        if let Some(validation) = runtime::emit_validation(api) {
+            runtime_modules.push(quote!(mod validation { #validation }));
+        }
+        let modules = operations::modules(api);
+        let body =
+            |module: &str| operations::emit_operations_module(module, &modules[module], &api.tags);
+        let operations = operations::emit_operations_mod(api, Some(&body));
+        operations_module = quote!(pub mod operations { #operations });
+    }
+    let exports = exports(api);
     let tokens = quote! {
         pub mod models {
             #models
         }
+        #operations_module
+        #(#runtime_modules)*
+        #exports
     };
     rust::format_file(tokens, "<module>")
 }
 
+/// What the crate root re-exports from the runtime.
+fn exports(api: &Api) -> TokenStream {
+    if api.operations.is_empty() {
+        return TokenStream::new();
+    }
+    let error_body = match &api.error_model {
+        Some(model) => {
+            let model = rust::ident(model);
+            quote!(models::#model)
+        }
+        None => quote!(serde_json::Value),
+    };
+    quote! {
+        pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_BASE_URL};
+        pub use error::Error;
+        pub use paging::Pages;
+
+        /// The body of the API's error responses, as [`Error::Api`] holds it.
+        pub type ApiErrorBody = #error_body;
+    }
+}
+
 fn emit_lib(api: &Api) -> TokenStream {
     let mut doc = vec![format!(
-        "Typed Rust models for the {} (spec version {}).",
-        api.title, api.spec_version
+        "Typed {} for the {} (spec version {}).",
+        if api.operations.is_empty() {
+            "Rust models"
+        } else {
+            "async Rust client"
+        },
+        api.title,
+        api.spec_version
     )];
     if let Some(description) = &api.description {
         doc.push(String::new());
@@ -111,10 +192,28 @@ fn emit_lib(api: &Api) -> TokenStream {
         };
         quote!(#![doc = #line])
     });
+    let runtime_modules = (!api.operations.is_empty()).then(|| {
+        let names = runtime::RUNTIME
+            .iter()
+            .map(|(module, _)| quote::format_ident!("{}", module));
+        let validation = (!api.patterns.is_empty()).then(|| {
+            quote!(
+                mod validation;
+            )
+        });
+        quote! {
+            #(mod #names;)*
+            pub mod operations;
+            #validation
+        }
+    });
+    let exports = exports(api);
     quote! {
         #(#doc)*
         #![forbid(unsafe_code)]
 
         pub mod models;
+        #runtime_modules
+        #exports
     }
 }

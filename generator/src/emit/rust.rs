@@ -97,14 +97,15 @@ fn separate_items(code: &str) -> String {
             let indent = |l: &str| l.len() - l.trim_start().len();
             let (p, l) = (prev.trim_start(), line.trim_start());
             let same_level = indent(prev) == indent(line);
-            let after_item =
-                (p == "}" || p == "};" || (p.ends_with(';') && !p.starts_with("use ")))
-                    && same_level;
+            let after_item = !p.starts_with("//")
+                && (p == "}" || p == "};" || (p.ends_with(';') && !p.starts_with("use ")))
+                && same_level;
             let after_uses = p.starts_with("use ") && !l.starts_with("use ") && same_level;
             let after_inner = (p.starts_with("//!") && !l.starts_with("//!"))
                 || (p.starts_with("#![") && !l.starts_with("#!["));
             // `mod x;` and its `pub use x::X;` stay together.
-            let module_export = p.starts_with("mod ") && l.starts_with("pub use ");
+            let module_export =
+                (p.starts_with("mod ") || p.starts_with("pub mod ")) && l.starts_with("pub use ");
             let starts_item = ITEM_STARTS.iter().any(|s| l.starts_with(s)) && !module_export;
             if ((after_item || after_uses) && starts_item) || (after_inner && !l.is_empty()) {
                 out.push('\n');

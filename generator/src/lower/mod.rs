@@ -14,7 +14,7 @@ pub use naming::{field_name, is_keyword, type_name, variant_name};
 use std::collections::{HashMap, HashSet};
 
 use crate::error::{Error, Problem};
-use crate::ir::{Api, Tag, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Operation, Pagination, Tag, TypeDef, TypeKind, TypeRef};
 use crate::load::LoadedSpec;
 use crate::resolve::SchemaResolver;
 
@@ -33,12 +33,20 @@ pub fn lower(spec: &LoadedSpec) -> Result<Lowered, Error> {
     let resolver = SchemaResolver::new(document);
     let mut types = schemas::TypeLowering::new(resolver);
     types.lower_components();
-    let (operations, examples) = {
+    let lowered_operations = {
         let mut operations = operations::OperationLowering::new(resolver, &mut types);
         operations.lower_paths();
         operations.finish()
     };
-    let (mut type_defs, problems, approximations) = types.finish();
+    let (mut type_defs, problems, mut approximations) = types.finish();
+    approximations.extend(lowered_operations.approximations);
+    let operations::LoweredOperations {
+        mut operations,
+        examples,
+        patterns,
+        error_model,
+        ..
+    } = lowered_operations;
     if !problems.is_empty() {
         return Err(Error::Spec {
             path: spec.path.clone(),
@@ -49,6 +57,9 @@ pub fn lower(spec: &LoadedSpec) -> Result<Lowered, Error> {
     assign_modules(&mut type_defs);
     box_recursive_fields(&mut type_defs);
     mark_default_structs(&mut type_defs);
+    for operation in &mut operations {
+        operation.pagination = pagination(operation, &type_defs);
+    }
     let api = Api {
         title: document.info.title.clone(),
         spec_version: document.info.version.clone(),
@@ -61,6 +72,8 @@ pub fn lower(spec: &LoadedSpec) -> Result<Lowered, Error> {
         types: type_defs,
         examples,
         operations,
+        patterns,
+        error_model,
         tags: document
             .tags
             .iter()
@@ -225,4 +238,47 @@ fn has_default(ty: &TypeRef, defaultable: &HashSet<String>) -> bool {
         TypeRef::DateTime | TypeRef::Date => false,
         _ => true,
     }
+}
+
+/// How a list operation pages, when it does it the Atlas way: `pageNum` and `itemsPerPage`
+/// query parameters, and a response object with the page's items in `results` (and the total
+/// in `totalCount`).
+fn pagination(operation: &Operation, types: &[TypeDef]) -> Option<Pagination> {
+    let query = |name: &str| operation.parameters.iter().find(|p| p.name == name);
+    let (page, size) = (query("pageNum")?, query("itemsPerPage")?);
+    let is_int = |ty: &TypeRef| matches!(ty, TypeRef::Int(_));
+    if !is_int(&page.ty) || !is_int(&size.ty) {
+        return None;
+    }
+    let TypeRef::Named(response) = operation.response.as_ref()? else {
+        return None;
+    };
+    let index = types
+        .binary_search_by(|t| t.name.as_str().cmp(response))
+        .ok()?;
+    let TypeKind::Struct(body) = &types[index].kind else {
+        return None;
+    };
+    let results = body.fields.iter().find(|f| f.json_name == "results")?;
+    let TypeRef::List(item) = &results.ty else {
+        return None;
+    };
+    let total = body
+        .fields
+        .iter()
+        .find(|f| f.json_name == "totalCount" && is_int(&f.ty))
+        .map(|f| (f.name.clone(), f.is_optional()));
+    Some(Pagination {
+        item: (**item).clone(),
+        results_field: results.name.clone(),
+        results_optional: results.is_optional(),
+        total_field: total,
+        page_param: page.rust_name.clone(),
+        size_param: size.rust_name.clone(),
+        default_page_size: size
+            .default
+            .as_ref()
+            .and_then(|d| d.as_i64())
+            .unwrap_or(100),
+    })
 }

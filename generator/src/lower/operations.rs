@@ -1,24 +1,64 @@
-//! Paths and operations: the types of request and response bodies, and their examples.
+//! Paths and operations: one [`Operation`] per operation, with its parameters, bodies and the
+//! checks its parameters get; and the examples of its bodies.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
-use openapiv3::{MediaType, OpenAPI, ReferenceOr};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use openapiv3::{
+    MediaType, OpenAPI, Operation as SpecOperation, Parameter as SpecParameter, ParameterData,
+    ParameterSchemaOrContent, ReferenceOr,
+};
 
+use super::naming::{self, NameAllocator};
 use super::schemas::TypeLowering;
+use super::shape::Shape;
 use crate::error::Problem;
-use crate::ir::{Example, Operation, TypeRef};
+use crate::ir::{Example, Operation, Parameter, ParameterLocation, Pattern, RequestBody, TypeRef};
 use crate::resolve::{SchemaResolver, pointer_join};
 
-/// Walks every operation, defining the types its bodies need and collecting examples.
+/// Query parameters the client never sends: `envelope` changes the shape of every response,
+/// and `pretty` only changes its whitespace.
+const HIDDEN_QUERY_PARAMETERS: &[&str] = &["envelope", "pretty"];
+
+/// Client methods that operations must not shadow.
+const RESERVED_METHODS: &[&str] = &[
+    "builder",
+    "base_url",
+    "clone",
+    "send_json",
+    "send_empty",
+    "execute",
+];
+
+/// Walks every operation: builds its [`Operation`], defines the types its parameters and bodies
+/// need, and collects examples.
 pub struct OperationLowering<'a, 'l> {
     resolver: SchemaResolver<'a>,
     types: &'l mut TypeLowering<'a>,
     examples: Vec<Example>,
     operations: Vec<Operation>,
+    patterns: Vec<Pattern>,
+    pattern_names: NameAllocator,
+    /// How often each model is the body of an error response.
+    error_models: BTreeMap<String, usize>,
     /// Pointers of shared media types already visited (a component response used by many
     /// operations contributes its examples once).
     visited: HashSet<String>,
+    approximations: Vec<Problem>,
+}
+
+/// What lowering the operations produced.
+pub struct LoweredOperations {
+    pub operations: Vec<Operation>,
+    pub examples: Vec<Example>,
+    pub patterns: Vec<Pattern>,
+    pub error_model: Option<String>,
+    pub approximations: Vec<Problem>,
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    essence == "application/json" || essence.ends_with("+json")
 }
 
 impl<'a, 'l> OperationLowering<'a, 'l> {
@@ -28,17 +68,35 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             types,
             examples: Vec::new(),
             operations: Vec::new(),
+            patterns: Vec::new(),
+            pattern_names: NameAllocator::default(),
+            error_models: BTreeMap::new(),
             visited: HashSet::new(),
+            approximations: Vec::new(),
         }
     }
 
-    pub fn finish(self) -> (Vec<Operation>, Vec<Example>) {
-        (self.operations, self.examples)
+    pub fn finish(self) -> LoweredOperations {
+        // The model most error responses use is the API's error model.
+        let error_model = self
+            .error_models
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(name, _)| name.clone());
+        LoweredOperations {
+            operations: self.operations,
+            examples: self.examples,
+            patterns: self.patterns,
+            error_model,
+            approximations: self.approximations,
+        }
     }
 
     pub fn lower_paths(&mut self) {
         let document: &'a OpenAPI = self.resolver.document();
         let mut operation_ids: HashMap<&'a str, String> = HashMap::new();
+        let mut method_names = NameAllocator::with_reserved(RESERVED_METHODS.iter().copied());
+        let mut builder_names = NameAllocator::default();
         for (path, item) in document.paths.iter() {
             let item_at = pointer_join("/paths", path);
             let item = match item {
@@ -67,89 +125,410 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                     ));
                     continue;
                 }
-                self.operations.push(Operation {
-                    id: id.to_string(),
-                    method: method.to_uppercase(),
-                    path: path.clone(),
-                    tags: operation.tags.clone(),
-                    deprecated: operation.deprecated,
-                });
-                let base = id.to_upper_camel_case();
-                let shared = item
-                    .parameters
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (p, format!("{item_at}/parameters/{i}")));
-                let own = operation
-                    .parameters
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (p, format!("{at}/parameters/{i}")));
-                for (parameter, parameter_at) in shared.chain(own) {
-                    if let Err(problem) = self.resolver.parameter(parameter, &parameter_at) {
-                        self.types.error(problem);
-                    }
-                }
-                if let Some(body) = &operation.request_body {
-                    match self
-                        .resolver
-                        .request_body(body, &format!("{at}/requestBody"))
-                    {
-                        Ok((body, body_at)) => {
-                            for (media, content) in &body.content {
-                                let media_at = pointer_join(&format!("{body_at}/content"), media);
-                                let context = format!("{}_request", id.to_snake_case());
-                                self.media_type(
-                                    content,
-                                    &format!("{base}Request"),
-                                    &media_at,
-                                    &context,
-                                );
-                            }
-                        }
-                        Err(problem) => self.types.error(problem),
-                    }
-                }
-                let responses = operation
-                    .responses
-                    .responses
-                    .iter()
-                    .map(|(status, r)| (status.to_string(), r))
-                    .chain(
-                        operation
-                            .responses
-                            .default
-                            .iter()
-                            .map(|r| ("default".to_string(), r)),
-                    );
-                for (status, response) in responses {
-                    let response_at = pointer_join(&format!("{at}/responses"), &status);
-                    match self.resolver.response(response, &response_at) {
-                        Ok((response, resolved_at)) => {
-                            // A shared response is named after its component, once.
-                            let (hint, context) =
-                                match resolved_at.strip_prefix("/components/responses/") {
-                                    Some(name) => (
-                                        format!("{}Body", name.to_upper_camel_case()),
-                                        name.to_snake_case(),
-                                    ),
-                                    None => (
-                                        format!("{base}Response"),
-                                        format!("{}_{status}", id.to_snake_case()),
-                                    ),
-                                };
-                            for (media, content) in &response.content {
-                                let media_at =
-                                    pointer_join(&format!("{resolved_at}/content"), media);
-                                self.media_type(content, &hint, &media_at, &context);
-                            }
-                        }
-                        Err(problem) => self.types.error(problem),
-                    }
-                }
+                let method_name = method_names.claim_snake(&naming::field_name(id));
+                let builder_name =
+                    builder_names.claim(&naming::type_name(&id.to_upper_camel_case()));
+                let lowered = self.operation(
+                    path,
+                    method,
+                    &item.parameters,
+                    operation,
+                    &at,
+                    id,
+                    method_name,
+                    builder_name,
+                );
+                self.operations.push(lowered);
             }
         }
         self.schema_examples();
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        shared_parameters: &'a [ReferenceOr<SpecParameter>],
+        operation: &'a SpecOperation,
+        at: &str,
+        id: &str,
+        method_name: String,
+        builder_name: String,
+    ) -> Operation {
+        let item_at = at.rsplit_once('/').map_or(at, |(item, _)| item);
+        let parameters = self.parameters(
+            shared_parameters,
+            item_at,
+            operation,
+            at,
+            &builder_name,
+            path,
+        );
+        let body = operation.request_body.as_ref().and_then(|body| {
+            self.request_body(body, &format!("{at}/requestBody"), &builder_name, id)
+        });
+        let (response, accept, error_statuses) = self.responses(operation, at, &builder_name, id);
+        Operation {
+            id: id.to_string(),
+            method: method.to_uppercase(),
+            path: path.to_string(),
+            tags: operation.tags.clone(),
+            deprecated: operation.deprecated,
+            method_name,
+            builder_name,
+            module: operation.tags.first().map_or_else(
+                || "untagged".to_string(),
+                |tag| naming::module_name(&naming::type_name(tag)),
+            ),
+            summary: operation.summary.clone(),
+            description: operation.description.clone(),
+            parameters,
+            body,
+            response,
+            accept,
+            error_statuses,
+            pagination: None,
+        }
+    }
+
+    /// The parameters of an operation: those of its path item, overridden by its own (same
+    /// name and location), path parameters first, each in spec order.
+    fn parameters(
+        &mut self,
+        shared: &'a [ReferenceOr<SpecParameter>],
+        item_at: &str,
+        operation: &'a SpecOperation,
+        at: &str,
+        builder_name: &str,
+        path: &str,
+    ) -> Vec<Parameter> {
+        let mut resolved: Vec<(&'a SpecParameter, String)> = Vec::new();
+        let shared = shared
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, format!("{item_at}/parameters/{i}")));
+        let own = operation
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, format!("{at}/parameters/{i}")));
+        for (parameter, parameter_at) in shared.chain(own) {
+            match self.resolver.parameter(parameter, &parameter_at) {
+                Ok((parameter, _)) => {
+                    let data = parameter.parameter_data_ref();
+                    let same = |(p, _): &(&SpecParameter, String)| {
+                        let other = p.parameter_data_ref();
+                        other.name == data.name
+                            && std::mem::discriminant(*p) == std::mem::discriminant(parameter)
+                    };
+                    match resolved.iter().position(same) {
+                        Some(i) => resolved[i] = (parameter, parameter_at),
+                        None => resolved.push((parameter, parameter_at)),
+                    }
+                }
+                Err(problem) => self.types.error(problem),
+            }
+        }
+        let template: HashSet<&str> = path_template_names(path).into_iter().collect();
+        let mut names = NameAllocator::with_reserved(["client", "body", "send", "stream", "new"]);
+        let mut lowered = Vec::new();
+        for location in [ParameterLocation::Path, ParameterLocation::Query] {
+            for (parameter, parameter_at) in &resolved {
+                let data = parameter.parameter_data_ref();
+                let this_location = match parameter {
+                    SpecParameter::Path { .. } => ParameterLocation::Path,
+                    SpecParameter::Query { .. } => ParameterLocation::Query,
+                    SpecParameter::Header { .. } | SpecParameter::Cookie { .. } => {
+                        if location == ParameterLocation::Path {
+                            self.approximations.push(Problem::new(
+                                parameter_at.clone(),
+                                format!("{} parameter {:?} is not sent: the client only sends path and query parameters", if matches!(parameter, SpecParameter::Header { .. }) { "header" } else { "cookie" }, data.name),
+                            ));
+                        }
+                        continue;
+                    }
+                };
+                if this_location != location {
+                    continue;
+                }
+                if location == ParameterLocation::Query
+                    && HIDDEN_QUERY_PARAMETERS.contains(&data.name.as_str())
+                {
+                    continue;
+                }
+                if location == ParameterLocation::Path && !template.contains(data.name.as_str()) {
+                    self.types.error(Problem::new(
+                        parameter_at.clone(),
+                        format!(
+                            "path parameter {:?} does not appear in the path {path:?}",
+                            data.name
+                        ),
+                    ));
+                    continue;
+                }
+                let rust_name = names.claim_snake(&naming::field_name(&data.name));
+                lowered.push(self.parameter(data, location, parameter_at, builder_name, rust_name));
+            }
+        }
+        for name in template {
+            if !lowered
+                .iter()
+                .any(|p| p.location == ParameterLocation::Path && p.name == name)
+            {
+                self.types.error(Problem::new(
+                    at,
+                    format!("the path names {{{name}}}, but the operation declares no path parameter {name:?}"),
+                ));
+            }
+        }
+        // `x-requires` may only name parameters the operation has.
+        for parameter in &lowered {
+            for other in &parameter.requires {
+                if !lowered.iter().any(|p| &p.name == other) {
+                    self.types.error(Problem::new(
+                        at,
+                        format!(
+                            "parameter {:?} requires {other:?}, which the operation does not have",
+                            parameter.name
+                        ),
+                    ));
+                }
+            }
+        }
+        lowered
+    }
+
+    fn parameter(
+        &mut self,
+        data: &'a ParameterData,
+        location: ParameterLocation,
+        at: &str,
+        builder_name: &str,
+        rust_name: String,
+    ) -> Parameter {
+        let schema_at = format!("{at}/schema");
+        let hint = format!("{builder_name}{}", data.name.to_upper_camel_case());
+        let (ty, pattern, minimum, maximum, default, deprecated_schema) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let ty = self.types.type_ref(schema.into(), &hint, &schema_at);
+                match self.resolver.schema(schema.into(), &schema_at) {
+                    Ok(resolved) => {
+                        let shape = Shape::of(resolved.schema);
+                        let pattern = shape
+                            .pattern
+                            .and_then(|p| self.pattern(&data.name, p, &schema_at));
+                        let integer =
+                            |v: Option<f64>| v.filter(|v| v.fract() == 0.0).map(|v| v as i64);
+                        let is_integer = shape.typ == Some("integer");
+                        (
+                            ty,
+                            pattern,
+                            integer(shape.minimum).filter(|_| is_integer),
+                            integer(shape.maximum).filter(|_| is_integer),
+                            shape.data.default.clone(),
+                            shape.data.deprecated,
+                        )
+                    }
+                    Err(_) => (ty, None, None, None, None, false),
+                }
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                self.approximations.push(Problem::new(
+                    at,
+                    format!("parameter {:?} is described by content rather than a schema; it is sent as a JSON string", data.name),
+                ));
+                (TypeRef::Json, None, None, None, None, false)
+            }
+        };
+        let requires = data
+            .extensions
+            .get("x-requires")
+            .and_then(|v| v.as_array())
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(|n| n.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Parameter {
+            name: data.name.clone(),
+            rust_name,
+            location,
+            ty,
+            required: data.required || location == ParameterLocation::Path,
+            doc: data.description.clone(),
+            deprecated: data.deprecated.unwrap_or(false) || deprecated_schema,
+            pattern,
+            minimum,
+            maximum,
+            default,
+            requires,
+        }
+    }
+
+    /// The constant name for a pattern, or `None` (with a note) when the `regex` crate cannot
+    /// compile it: such a parameter is left for the server to check.
+    fn pattern(&mut self, parameter: &str, pattern: &str, at: &str) -> Option<String> {
+        // One constant per parameter name and pattern, named after the parameter.
+        let wanted = parameter.to_shouty_snake_case();
+        let same = |p: &&Pattern| {
+            p.regex == pattern
+                && p.name
+                    .trim_end_matches(|c: char| c.is_ascii_digit() || c == '_')
+                    == wanted
+        };
+        if let Some(existing) = self.patterns.iter().find(same) {
+            return Some(existing.name.clone());
+        }
+        if let Err(error) = regex::Regex::new(pattern) {
+            let reason = error.to_string();
+            let reason = reason
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .trim()
+                .trim_start_matches("error: ");
+            self.approximations.push(Problem::new(
+                format!("{at}/pattern"),
+                format!(
+                    "pattern of parameter {parameter:?} is not checked by the client: the regex crate cannot compile it ({reason}); the server checks it"
+                ),
+            ));
+            return None;
+        }
+        let name = self.pattern_names.claim_snake(&wanted);
+        self.patterns.push(Pattern {
+            name: name.clone(),
+            regex: pattern.to_string(),
+        });
+        Some(name)
+    }
+
+    fn request_body(
+        &mut self,
+        body: &'a ReferenceOr<openapiv3::RequestBody>,
+        at: &str,
+        builder_name: &str,
+        id: &str,
+    ) -> Option<RequestBody> {
+        let (body, body_at) = match self.resolver.request_body(body, at) {
+            Ok(resolved) => resolved,
+            Err(problem) => {
+                self.types.error(problem);
+                return None;
+            }
+        };
+        let context = format!("{}_request", id.to_snake_case());
+        let mut chosen = None;
+        for (media, content) in &body.content {
+            let media_at = pointer_join(&format!("{body_at}/content"), media);
+            let ty = self.media_type(content, &format!("{builder_name}Body"), &media_at, &context);
+            if chosen.is_none()
+                && is_json(media)
+                && let Some(ty) = ty
+            {
+                chosen = Some(RequestBody {
+                    media_type: media.clone(),
+                    ty,
+                    required: body.required,
+                });
+            }
+        }
+        if chosen.is_none() {
+            self.approximations.push(Problem::new(
+                body_at,
+                "request body has no JSON media type with a schema; the operation is generated without a body",
+            ));
+        }
+        chosen
+    }
+
+    /// The success body type, the `Accept` media type and the documented error statuses.
+    fn responses(
+        &mut self,
+        operation: &'a SpecOperation,
+        at: &str,
+        builder_name: &str,
+        id: &str,
+    ) -> (Option<TypeRef>, String, Vec<u16>) {
+        let mut success: Option<(u16, Option<TypeRef>, Option<String>)> = None;
+        let mut error_statuses = Vec::new();
+        let responses = operation
+            .responses
+            .responses
+            .iter()
+            .map(|(status, r)| (status.to_string(), r))
+            .chain(
+                operation
+                    .responses
+                    .default
+                    .iter()
+                    .map(|r| ("default".to_string(), r)),
+            );
+        for (status, response) in responses {
+            let response_at = pointer_join(&format!("{at}/responses"), &status);
+            let (response, resolved_at) = match self.resolver.response(response, &response_at) {
+                Ok(resolved) => resolved,
+                Err(problem) => {
+                    self.types.error(problem);
+                    continue;
+                }
+            };
+            // A shared response is named after its component, once.
+            let (hint, context) = match resolved_at.strip_prefix("/components/responses/") {
+                Some(name) => (
+                    format!("{}Body", name.to_upper_camel_case()),
+                    name.to_snake_case(),
+                ),
+                None => (
+                    format!("{builder_name}Response"),
+                    format!("{}_{status}", id.to_snake_case()),
+                ),
+            };
+            let code = status.parse::<u16>().ok();
+            let mut json: Option<(TypeRef, String)> = None;
+            let mut media_types = Vec::new();
+            for (media, content) in &response.content {
+                let media_at = pointer_join(&format!("{resolved_at}/content"), media);
+                let ty = self.media_type(content, &hint, &media_at, &context);
+                media_types.push(media.clone());
+                if json.is_none()
+                    && is_json(media)
+                    && let Some(ty) = ty
+                {
+                    json = Some((ty, media.clone()));
+                }
+            }
+            match code {
+                Some(code @ 200..=299) if success.is_none() => {
+                    let media = json
+                        .as_ref()
+                        .map(|(_, m)| m.clone())
+                        .or_else(|| media_types.first().cloned());
+                    success = Some((code, json.map(|(ty, _)| ty), media));
+                }
+                Some(code) if code >= 400 => {
+                    error_statuses.push(code);
+                    if let Some((TypeRef::Named(model), _)) = json {
+                        *self.error_models.entry(model).or_default() += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let (response, accept) = match success {
+            Some((_, ty, media)) => (ty, media.unwrap_or_else(|| "application/json".to_string())),
+            None => {
+                self.approximations.push(Problem::new(
+                    format!("{at}/responses"),
+                    "operation documents no success (2xx) response; it returns nothing",
+                ));
+                (None, "application/json".to_string())
+            }
+        };
+        (response, accept, error_statuses)
     }
 
     /// The body type of a media type, and its examples.
@@ -248,11 +627,19 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
         // Only examples with a model type to decode into say something about the models.
         if ty.named().is_some() {
             self.examples.push(Example {
-                name: crate::lower::field_name(&name),
+                name: naming::field_name(&name),
                 pointer,
                 ty: ty.clone(),
                 value,
             });
         }
     }
+}
+
+/// The `{name}`s of a path template.
+fn path_template_names(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+        .collect()
 }

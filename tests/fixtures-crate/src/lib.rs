@@ -21,6 +21,7 @@ fixture!(enums);
 fixture!(formats);
 fixture!(keywords);
 fixture!(nullable);
+fixture!(endpoints);
 fixture!(recursive);
 fixture!(required_optional);
 fixture!(untagged);

@@ -1,0 +1,93 @@
+//! Paging: every item of a list operation, across pages, as a stream.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use super::error::Error;
+
+/// One page of a list operation.
+pub(crate) struct Page<T> {
+    pub items: Vec<T>,
+    /// The total the server reports, if it counts.
+    pub total: Option<i64>,
+}
+
+pub(crate) type PageFuture<T> =
+    Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
+type FetchPage<T> = Box<dyn FnMut(i64) -> PageFuture<T> + Send>;
+
+/// Every item of a list operation, fetching page after page as they are consumed (a page is
+/// requested only once the previous one is used up). Ends after a short or empty page, or once
+/// the server's total is reached; an error ends it after being yielded.
+#[must_use = "streams do nothing unless polled"]
+pub struct Pages<T> {
+    fetch: FetchPage<T>,
+    next_page: i64,
+    page_size: i64,
+    seen: i64,
+    buffer: VecDeque<T>,
+    pending: Option<PageFuture<T>>,
+    done: bool,
+}
+
+// Items are only moved in and out of the buffer, never pinned.
+impl<T> Unpin for Pages<T> {}
+
+impl<T> Pages<T> {
+    pub(crate) fn new(
+        first_page: i64,
+        page_size: i64,
+        fetch: impl FnMut(i64) -> PageFuture<T> + Send + 'static,
+    ) -> Self {
+        Self {
+            fetch: Box::new(fetch),
+            next_page: first_page,
+            page_size,
+            seen: 0,
+            buffer: VecDeque::new(),
+            pending: None,
+            done: false,
+        }
+    }
+}
+
+impl<T> futures_core::Stream for Pages<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if this.done {
+                return Poll::Ready(None);
+            }
+            let page = this.next_page;
+            let pending = this.pending.get_or_insert_with(|| (this.fetch)(page));
+            match pending.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Err(error)) => {
+                    this.pending = None;
+                    this.done = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+                Poll::Ready(Ok(Page {
+                    items,
+                    total,
+                })) => {
+                    this.pending = None;
+                    this.next_page += 1;
+                    let count = items.len() as i64;
+                    this.seen += count;
+                    this.done = count == 0
+                        || count < this.page_size
+                        || total.is_some_and(|total| this.seen >= total);
+                    this.buffer.extend(items);
+                }
+            }
+        }
+    }
+}

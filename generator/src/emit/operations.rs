@@ -1,0 +1,569 @@
+//! Operations: per tag, a module of `operations` with a method on `Client` and a request
+//! builder per operation.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::doc_lines;
+use super::rust::{doc_attrs_from_lines, ident};
+use crate::ir::{Api, IntKind, Operation, Parameter, ParameterLocation, Tag, TypeRef};
+
+/// A type as seen from an operations module: models through `models::`.
+pub fn operation_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(models::#name)
+        }
+        TypeRef::List(inner) => {
+            let inner = operation_type(inner);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = operation_type(inner);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = operation_type(inner);
+            quote!(Option<#inner>)
+        }
+        other => super::rust::type_tokens(other),
+    }
+}
+
+/// The operations grouped by module, modules sorted by name, operations in spec order.
+pub fn modules(api: &Api) -> BTreeMap<&str, Vec<&Operation>> {
+    let mut modules: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+    for operation in &api.operations {
+        modules
+            .entry(&operation.module)
+            .or_default()
+            .push(operation);
+    }
+    modules
+}
+
+/// `src/operations/mod.rs`.
+pub fn emit_operations_mod(api: &Api, inline: Option<&dyn Fn(&str) -> TokenStream>) -> TokenStream {
+    let modules = modules(api);
+    let uses = shared_imports(api.operations.iter());
+    let items = modules.iter().map(|(module, operations)| {
+        let module_ident = ident(module);
+        let declaration = match inline {
+            Some(body) => {
+                let body = body(module);
+                quote!(pub mod #module_ident { #body })
+            }
+            None => quote!(pub mod #module_ident;),
+        };
+        let builders = operations.iter().map(|o| ident(&o.builder_name));
+        quote! {
+            #declaration
+            pub use #module_ident::{#(#builders),*};
+        }
+    });
+    quote! {
+        //! The operations of the API, one module per tag. Each is a method on
+        //! [`Client`] returning a request builder: set the parameters, then
+        //! `send().await`.
+
+        #uses
+        #(#items)*
+    }
+}
+
+/// The `use super::{..}` an operations module needs (and its parent, which passes them on).
+fn shared_imports<'a>(operations: impl Iterator<Item = &'a Operation> + Clone) -> TokenStream {
+    let mut names = vec![quote!(request), quote!(Client), quote!(Error)];
+    if operations.clone().any(uses_models) {
+        names.insert(0, quote!(models));
+    }
+    if operations
+        .clone()
+        .any(|o| o.parameters.iter().any(|p| p.pattern.is_some()))
+    {
+        names.insert(names.len() - 2, quote!(validation));
+    }
+    if operations.clone().any(|o| o.pagination.is_some()) {
+        names.push(quote!(Pages));
+    }
+    quote!(use super::{#(#names),*};)
+}
+
+fn uses_models(operation: &Operation) -> bool {
+    operation.parameters.iter().any(|p| p.ty.named().is_some())
+        || operation
+            .body
+            .as_ref()
+            .is_some_and(|b| b.ty.named().is_some())
+        || operation
+            .response
+            .as_ref()
+            .is_some_and(|r| r.named().is_some())
+}
+
+/// One module of `operations`: the operations of one tag.
+pub fn emit_operations_module(
+    module: &str,
+    operations: &[&Operation],
+    tags: &[Tag],
+) -> TokenStream {
+    let tag_name = operations.iter().find_map(|o| o.tags.first()).cloned();
+    let mut doc = match &tag_name {
+        Some(tag) => vec![format!("Operations tagged \"{tag}\".")],
+        None => vec![format!("Operations without a tag ({module}).")],
+    };
+    if let Some(description) = tag_name
+        .as_ref()
+        .and_then(|name| tags.iter().find(|t| &t.name == name))
+        .and_then(|t| t.description.as_deref())
+    {
+        doc.push(String::new());
+        doc.extend(doc_lines(description));
+    }
+    let doc = doc.iter().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#![doc = #line])
+    });
+    let uses = shared_imports(operations.iter().copied());
+    let methods = operations.iter().map(|o| client_method(o));
+    let builders = operations.iter().map(|o| builder(o));
+    let pages = operations.iter().any(|o| o.pagination.is_some()).then(|| {
+        quote!(
+            use super::super::paging::{Page, PageFuture};
+        )
+    });
+    quote! {
+        #(#doc)*
+
+        #pages
+        #uses
+
+        impl Client {
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+fn operation_doc(operation: &Operation) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(summary) = &operation.summary {
+        lines.extend(doc_lines(summary));
+    }
+    if let Some(description) = &operation.description {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(doc_lines(description));
+    }
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(format!("`{} {}`", operation.method, operation.path));
+    lines
+}
+
+fn client_method(operation: &Operation) -> TokenStream {
+    let doc = doc_attrs_from_lines(&operation_doc(operation));
+    let name = ident(&operation.method_name);
+    let builder = ident(&operation.builder_name);
+    let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #doc
+        #deprecated
+        pub fn #name(&self) -> #builder {
+            #builder::new(self.clone())
+        }
+    }
+}
+
+fn body_type(operation: &Operation) -> Option<TokenStream> {
+    operation.body.as_ref().map(|b| operation_type(&b.ty))
+}
+
+fn builder(operation: &Operation) -> TokenStream {
+    let builder = ident(&operation.builder_name);
+    let method = ident(&operation.method_name);
+    let doc = doc_attrs_from_lines(&doc_lines(&format!(
+        "Request builder of [`Client::{}`]: set the parameters, then `send().await`.",
+        operation.method_name
+    )));
+    let fields = operation.parameters.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = operation_type(&p.ty);
+        quote!(#name: Option<#ty>,)
+    });
+    let body_field = body_type(operation).map(|ty| quote!(body: Option<#ty>,));
+    let nones = operation.parameters.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        quote!(#name: None,)
+    });
+    let body_none = operation.body.as_ref().map(|_| quote!(body: None,));
+    let setters = operation.parameters.iter().map(setter);
+    let body_setter = operation.body.as_ref().map(|body| {
+        let ty = operation_type(&body.ty);
+        let doc = if body.required {
+            " The request body (required)."
+        } else {
+            " The request body."
+        };
+        quote! {
+            #[doc = #doc]
+            pub fn body(mut self, value: #ty) -> Self {
+                self.body = Some(value);
+                self
+            }
+        }
+    });
+    let send = send(operation);
+    let stream = operation.pagination.as_ref().map(|_| stream(operation));
+    let _ = method;
+    quote! {
+        #doc
+        #[derive(Clone, Debug)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder {
+            client: Client,
+            #(#fields)*
+            #body_field
+        }
+
+        impl #builder {
+            fn new(client: Client) -> Self {
+                Self {
+                    client,
+                    #(#nones)*
+                    #body_none
+                }
+            }
+
+            #(#setters)*
+            #body_setter
+            #send
+            #stream
+        }
+    }
+}
+
+fn setter(parameter: &Parameter) -> TokenStream {
+    let name = ident(&parameter.rust_name);
+    let mut lines = parameter.doc.as_deref().map(doc_lines).unwrap_or_default();
+    let mut rules = Vec::new();
+    if parameter.required {
+        rules.push("Required.".to_string());
+    }
+    match (parameter.minimum, parameter.maximum) {
+        (Some(min), Some(max)) => rules.push(format!("Between {min} and {max}.")),
+        (Some(min), None) => rules.push(format!("At least {min}.")),
+        (None, Some(max)) => rules.push(format!("At most {max}.")),
+        (None, None) => {}
+    }
+    if let Some(default) = &parameter.default {
+        rules.push(format!("Default: `{default}`."));
+    }
+    if !parameter.requires.is_empty() {
+        rules.push(format!(
+            "Requires {} to be set too.",
+            parameter.requires.join(", ")
+        ));
+    }
+    if !rules.is_empty() {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(rules.join(" "));
+    }
+    let doc = doc_attrs_from_lines(&lines);
+    let deprecated = parameter.deprecated.then(|| quote!(#[deprecated]));
+    let (argument, value) = match &parameter.ty {
+        TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
+        other => (operation_type(other), quote!(value)),
+    };
+    quote! {
+        #doc
+        #deprecated
+        pub fn #name(mut self, value: #argument) -> Self {
+            self.#name = Some(#value);
+            self
+        }
+    }
+}
+
+/// The statements that check a set parameter's value (`value` is a reference to it).
+fn checks(parameter: &Parameter, value: &TokenStream) -> Vec<TokenStream> {
+    let name = &parameter.name;
+    let mut checks = Vec::new();
+    if let Some(pattern) = &parameter.pattern
+        && parameter.ty == TypeRef::String
+    {
+        let constant = format_ident!("{}", pattern);
+        checks.push(quote!(validation::check(#name, #value, &validation::#constant)?;));
+    }
+    if (parameter.minimum.is_some() || parameter.maximum.is_some())
+        && let TypeRef::Int(kind) = parameter.ty
+    {
+        let minimum = option_tokens(parameter.minimum);
+        let maximum = option_tokens(parameter.maximum);
+        let widened = match kind {
+            IntKind::I32 | IntKind::U32 => quote!(i64::from(*#value)),
+            IntKind::I64 => quote!(*#value),
+            IntKind::U64 => quote!(i64::try_from(*#value).unwrap_or(i64::MAX)),
+        };
+        checks.push(quote!(request::check_range(#name, #widened, #minimum, #maximum)?;));
+    }
+    checks
+}
+
+fn option_tokens(value: Option<i64>) -> TokenStream {
+    match value {
+        Some(v) => {
+            let v = proc_macro2::Literal::i64_unsuffixed(v);
+            quote!(Some(#v))
+        }
+        None => quote!(None),
+    }
+}
+
+fn send(operation: &Operation) -> TokenStream {
+    let mut statements = Vec::new();
+    let mut path_values: Vec<(Ident, &Parameter)> = Vec::new();
+    for parameter in &operation.parameters {
+        let field = ident(&parameter.rust_name);
+        let wire = &parameter.name;
+        if parameter.required {
+            statements.push(quote! {
+                let Some(#field) = self.#field else {
+                    return Err(request::missing(#wire));
+                };
+            });
+            let value = quote!(&#field);
+            statements.extend(checks(parameter, &value));
+        } else {
+            let value = quote!(value);
+            let parameter_checks = checks(parameter, &value);
+            if !parameter_checks.is_empty() {
+                statements.push(quote! {
+                    if let Some(value) = &self.#field {
+                        #(#parameter_checks)*
+                    }
+                });
+            }
+        }
+        if parameter.location == ParameterLocation::Path {
+            path_values.push((field, parameter));
+        }
+    }
+    for parameter in &operation.parameters {
+        for other in &parameter.requires {
+            let Some(other_parameter) = operation.parameters.iter().find(|p| &p.name == other)
+            else {
+                continue;
+            };
+            let field = ident(&parameter.rust_name);
+            let other_field = ident(&other_parameter.rust_name);
+            let wire = &parameter.name;
+            let other_set = if other_parameter.required {
+                quote!(true)
+            } else {
+                quote!(self.#other_field.is_some())
+            };
+            let value = if parameter.required {
+                quote!(Some(request::text(&#field)))
+            } else {
+                quote!(self.#field.as_ref().map(request::text))
+            };
+            statements.push(quote!(request::check_requires(#wire, #value, #other, #other_set)?;));
+        }
+    }
+    // The path, literal parts and parameters, each parameter one encoded segment.
+    let mut path = Vec::new();
+    let mut rest = operation.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let literal = &rest[..open];
+        if !literal.is_empty() {
+            path.push(quote!(call.path(#literal);));
+        }
+        let name = &rest[open + 1..open + close];
+        if let Some((field, parameter)) = path_values.iter().find(|(_, p)| p.name == name) {
+            let text = if parameter.ty == TypeRef::String {
+                quote!(&#field)
+            } else {
+                quote!(&request::text(&#field))
+            };
+            path.push(quote!(call.segment(#name, #text)?;));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        path.push(quote!(call.path(#rest);));
+    }
+    let method = format_ident!("{}", operation.method);
+    let accept = &operation.accept;
+    let queries = operation
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Query)
+        .map(|p| {
+            let field = ident(&p.rust_name);
+            let wire = &p.name;
+            if p.required {
+                quote!(call.query(#wire, &#field);)
+            } else {
+                quote! {
+                    if let Some(value) = &self.#field {
+                        call.query(#wire, value);
+                    }
+                }
+            }
+        });
+    // A required body is checked with the parameters, before anything is built.
+    let body = operation.body.as_ref().map(|body| {
+        let media = &body.media_type;
+        if body.required {
+            statements.push(quote! {
+                let Some(body) = self.body else {
+                    return Err(request::missing("body"));
+                };
+            });
+            quote!(call.json(#media, &body)?;)
+        } else {
+            quote! {
+                if let Some(body) = &self.body {
+                    call.json(#media, body)?;
+                }
+            }
+        }
+    });
+    let (output, finish) = match &operation.response {
+        Some(ty) => {
+            let ty = operation_type(ty);
+            (ty, quote!(self.client.send_json(call).await))
+        }
+        None => (quote!(()), quote!(self.client.send_empty(call).await)),
+    };
+    let doc = doc_attrs_from_lines(&doc_lines(&format!(
+        "Checks the parameters and sends the request: `{} {}`.",
+        operation.method, operation.path
+    )));
+    quote! {
+        #doc
+        pub async fn send(self) -> Result<#output, Error> {
+            #(#statements)*
+            let mut call = request::Request::new(reqwest::Method::#method, #accept);
+            #(#path)*
+            #(#queries)*
+            #body
+            #finish
+        }
+    }
+}
+
+fn stream(operation: &Operation) -> TokenStream {
+    let pagination = operation.pagination.as_ref().expect("checked by caller");
+    let item = operation_type(&pagination.item);
+    let page = ident(&pagination.page_param);
+    let size = ident(&pagination.size_param);
+    let default_size = pagination.default_page_size;
+    let param_kind = |name: &str| {
+        operation
+            .parameters
+            .iter()
+            .find(|p| p.rust_name == name)
+            .and_then(|p| match p.ty {
+                TypeRef::Int(kind) => Some(kind),
+                _ => None,
+            })
+    };
+    // `field` as an i64, `default` when unset.
+    let widened = |field: &Ident, kind: Option<IntKind>, default: i64| {
+        let default = proc_macro2::Literal::i64_unsuffixed(default);
+        match kind {
+            Some(IntKind::I64) => quote!(self.#field.unwrap_or(#default)),
+            Some(IntKind::U64) => {
+                quote!(self.#field.map_or(#default, |v| i64::try_from(v).unwrap_or(i64::MAX)))
+            }
+            _ => quote!(self.#field.map_or(#default, i64::from)),
+        }
+    };
+    let page_kind = param_kind(&pagination.page_param);
+    let page_size = widened(&size, param_kind(&pagination.size_param), default_size);
+    let first_page = widened(&page, page_kind, 1);
+    let page_wire = operation
+        .parameters
+        .iter()
+        .find(|p| p.rust_name == pagination.page_param)
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    let narrow = match page_kind {
+        Some(IntKind::I64) => quote!(let number = page;),
+        Some(IntKind::I32) => quote! {
+            let number = i32::try_from(page).map_err(|_| Error::InvalidParameter {
+                name: #page_wire,
+                value: page.to_string(),
+                rule: "must fit in 32 bits".to_string(),
+            })?;
+        },
+        Some(IntKind::U32) => quote! {
+            let number = u32::try_from(page).map_err(|_| Error::InvalidParameter {
+                name: #page_wire,
+                value: page.to_string(),
+                rule: "must fit in 32 bits".to_string(),
+            })?;
+        },
+        _ => quote! {
+            let number = u64::try_from(page).map_err(|_| Error::InvalidParameter {
+                name: #page_wire,
+                value: page.to_string(),
+                rule: "must not be negative".to_string(),
+            })?;
+        },
+    };
+    let results = ident(&pagination.results_field);
+    let items = if pagination.results_optional {
+        quote!(body.#results.unwrap_or_default())
+    } else {
+        quote!(body.#results)
+    };
+    let total = match &pagination.total_field {
+        Some((field, optional)) => {
+            let field = ident(field);
+            if *optional {
+                quote!(body.#field.map(i64::from))
+            } else {
+                quote!(Some(i64::from(body.#field)))
+            }
+        }
+        None => quote!(None),
+    };
+    let doc = doc_attrs_from_lines(&doc_lines(&format!(
+        "Every item across all pages, as a stream: pages are requested from `{page_wire}` on (1 unless set), one at a time, each only once the previous one is consumed; the stream ends after a short or empty page, or once the reported total is reached."
+    )));
+    quote! {
+        #doc
+        pub fn stream(self) -> Pages<#item> {
+            let page_size = #page_size;
+            let first_page = #first_page;
+            let fetch = move |page: i64| {
+                let call = self.clone();
+                let future = async move {
+                    #narrow
+                    let body = call.#page(number).send().await?;
+                    Ok(Page { items: #items, total: #total })
+                };
+                Box::pin(future) as PageFuture<#item>
+            };
+            Pages::new(first_page, page_size, fetch)
+        }
+    }
+}

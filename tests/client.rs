@@ -1,0 +1,1584 @@
+//! The generated client against an in-process HTTP server (wiremock): every operation's
+//! request and response, errors, retries, timeouts, paging, and the three kinds of
+//! credentials.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use atlas_admin::models::{
+    AddOrRemoveGroupRole, AddOrRemoveGroupRoleGroupRole, DataLakeIngestionPipeline,
+    OrgUserResponse, SearchIndexResponse, UpdateOrgRolesForUser,
+};
+use atlas_admin::{Client, Error, RetryPolicy};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const GROUP: &str = "32b6e34b3d91647abb20e7b8";
+const USER: &str = "5d1113b25a115342acc2d1aa";
+
+fn example(name: &str) -> Value {
+    let path =
+        atlas_codegen_tests::workspace_root().join(format!("generated/tests/examples/{name}.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(40),
+        ..RetryPolicy::default()
+    }
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .bearer_token("test-token")
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap()
+}
+
+fn json_response(status: u16, body: Value, media_type: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(serde_json::to_vec(&body).unwrap(), media_type)
+}
+
+async fn requests(server: &MockServer) -> Vec<Request> {
+    server.received_requests().await.unwrap_or_default()
+}
+
+mod operations {
+    use super::*;
+
+    const V2023: &str = "application/vnd.atlas.2023-01-01+json";
+
+    #[tokio::test]
+    async fn list_access_logs_sends_its_query_and_decodes_the_list() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(format!(
+                "/api/atlas/v2/groups/{GROUP}/dbAccessHistory/clusters/Cluster0"
+            )))
+            .and(query_param("authResult", "true"))
+            .and(query_param("nLogs", "100"))
+            .and(query_param("start", "1700000000000"))
+            .and(query_param("end", "1700000500000"))
+            .and(query_param("ipAddress", "192.0.2.10"))
+            .and(query_param_is_missing("envelope"))
+            .and(query_param_is_missing("pretty"))
+            .and(header("accept", V2023))
+            .and(header("authorization", "Bearer test-token"))
+            .and(header("user-agent", "atlas-admin/0.1.0"))
+            .respond_with(json_response(
+                200,
+                example("list_access_logs_by_cluster_name_200_access_logs"),
+                V2023,
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let logs = client(&server)
+            .list_access_logs_by_cluster_name()
+            .group_id(GROUP)
+            .cluster_name("Cluster0")
+            .auth_result(true)
+            .n_logs(100)
+            .start(1_700_000_000_000)
+            .end(1_700_000_500_000)
+            .ip_address("192.0.2.10")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(logs.access_logs.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn search_index_path_segments_are_encoded_whole() {
+        let server = MockServer::start().await;
+        let media = "application/vnd.atlas.2024-05-30+json";
+        Mock::given(method("GET"))
+            .and(header("accept", media))
+            .respond_with(json_response(
+                200,
+                example("get_atlas_search_index_by_name_200_vector_search_index"),
+                media,
+            ))
+            .mount(&server)
+            .await;
+        let index = client(&server)
+            .get_atlas_search_index_by_name()
+            .group_id(GROUP)
+            .cluster_name("Cluster0")
+            .database_name("db name")
+            .collection_name("a/b?c#d%e ..")
+            .index_name("zoë")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            matches!(index, SearchIndexResponse::VectorSearch(_)),
+            "{index:?}"
+        );
+        let sent = requests(&server).await;
+        assert_eq!(
+            sent[0].url.path(),
+            format!(
+                "/api/atlas/v2/groups/{GROUP}/clusters/Cluster0/search/indexes/db%20name/a%2Fb%3Fc%23d%25e%20../zo%C3%AB"
+            )
+        );
+        assert_eq!(sent[0].url.query(), None, "nothing leaked into the query");
+    }
+
+    #[tokio::test]
+    async fn get_push_migration_decodes() {
+        let server = MockServer::start().await;
+        let migration = "6296fb4c7c7aa997cf94e9a8";
+        Mock::given(method("GET"))
+            .and(path(format!(
+                "/api/atlas/v2/groups/{GROUP}/liveMigrations/{migration}"
+            )))
+            .and(header("accept", V2023))
+            .respond_with(json_response(
+                200,
+                example("get_push_migration_200_migration_job"),
+                V2023,
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let job = client(&server)
+            .get_push_migration()
+            .group_id(GROUP)
+            .live_migration_id(migration)
+            .send()
+            .await
+            .unwrap();
+        assert!(job.status.is_some());
+    }
+
+    #[tokio::test]
+    #[allow(deprecated)]
+    async fn create_pipeline_posts_its_body() {
+        let server = MockServer::start().await;
+        let request_body = example("create_pipeline_request_on_demand_snapshot_pipeline");
+        Mock::given(method("POST"))
+            .and(path(format!("/api/atlas/v2/groups/{GROUP}/pipelines")))
+            .and(header("accept", V2023))
+            .and(header("content-type", V2023))
+            .and(body_json(&request_body))
+            .respond_with(json_response(
+                200,
+                example("create_pipeline_200_created_pipeline"),
+                V2023,
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let body: DataLakeIngestionPipeline = serde_json::from_value(request_body).unwrap();
+        let created = client(&server)
+            .create_pipeline()
+            .group_id(GROUP)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert!(created.source.is_some() && created.sink.is_some());
+    }
+
+    #[tokio::test]
+    async fn list_database_users_sends_paging_parameters() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(format!("/api/atlas/v2/groups/{GROUP}/databaseUsers")))
+            .and(query_param("itemsPerPage", "50"))
+            .and(query_param("pageNum", "2"))
+            .and(query_param("includeCount", "false"))
+            .and(header("accept", V2023))
+            .respond_with(json_response(
+                200,
+                example("list_database_users_200_database_users"),
+                V2023,
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let page = client(&server)
+            .list_database_users()
+            .group_id(GROUP)
+            .items_per_page(50)
+            .page_num(2)
+            .include_count(false)
+            .send()
+            .await
+            .unwrap();
+        assert!(!page.results.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn delete_role_mapping_returns_unit_on_204() {
+        let server = MockServer::start().await;
+        let (federation, org, mapping) = (
+            "55fa922fb343282757d9554e",
+            "4888442a3354817a7320eb61",
+            "32b6e34b3d91647abb20e7b9",
+        );
+        Mock::given(method("DELETE"))
+            .and(path(format!(
+                "/api/atlas/v2/federationSettings/{federation}/connectedOrgConfigs/{org}/roleMappings/{mapping}"
+            )))
+            .and(header("accept", V2023))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let () = client(&server)
+            .delete_role_mapping()
+            .federation_settings_id(federation)
+            .org_id(org)
+            .id(mapping)
+            .send()
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn add_project_role_posts_to_the_colon_path_with_its_version() {
+        let server = MockServer::start().await;
+        let media = "application/vnd.atlas.2025-02-19+json";
+        Mock::given(method("POST"))
+            .and(path(format!(
+                "/api/atlas/v2/groups/{GROUP}/users/{USER}:addRole"
+            )))
+            .and(header("accept", media))
+            .and(header("content-type", media))
+            .and(body_json(json!({"groupRole": "GROUP_OWNER"})))
+            .respond_with(json_response(
+                200,
+                example("add_project_role_200_active_user"),
+                media,
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let user = client(&server)
+            .add_project_role()
+            .group_id(GROUP)
+            .user_id(USER)
+            .body(AddOrRemoveGroupRole {
+                group_role: AddOrRemoveGroupRoleGroupRole::GroupOwner,
+            })
+            .send()
+            .await
+            .unwrap();
+        assert!(matches!(user, OrgUserResponse::Active(_)), "{user:?}");
+    }
+
+    #[tokio::test]
+    #[allow(deprecated)]
+    async fn update_organization_roles_puts_its_body() {
+        let server = MockServer::start().await;
+        let org = "4888442a3354817a7320eb61";
+        let request_body = example("update_organization_roles_request_org_owner");
+        Mock::given(method("PUT"))
+            .and(path(format!("/api/atlas/v2/orgs/{org}/users/{USER}/roles")))
+            .and(header("content-type", V2023))
+            .and(body_json(&request_body))
+            .respond_with(json_response(
+                200,
+                example("update_organization_roles_200_updated_roles"),
+                V2023,
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let body: UpdateOrgRolesForUser = serde_json::from_value(request_body).unwrap();
+        let roles = client(&server)
+            .update_organization_roles()
+            .org_id(org)
+            .user_id(USER)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert!(roles.org_roles.is_some());
+    }
+}
+
+/// Calls an operation by its operationId with valid inputs: every operation, for the tests
+/// that go through all of them.
+#[allow(deprecated)]
+async fn call(client: &Client, operation_id: &str) -> Result<(), Error> {
+    let id = "32b6e34b3d91647abb20e7b9";
+    match operation_id {
+        "listAccessLogsByClusterName" => client
+            .list_access_logs_by_cluster_name()
+            .group_id(GROUP)
+            .cluster_name("c")
+            .send()
+            .await
+            .map(drop),
+        "getAtlasSearchIndexByName" => client
+            .get_atlas_search_index_by_name()
+            .group_id(GROUP)
+            .cluster_name("c")
+            .database_name("d")
+            .collection_name("c")
+            .index_name("i")
+            .send()
+            .await
+            .map(drop),
+        "getPushMigration" => client
+            .get_push_migration()
+            .group_id(GROUP)
+            .live_migration_id(id)
+            .send()
+            .await
+            .map(drop),
+        "createPipeline" => {
+            let body = serde_json::from_value(example(
+                "create_pipeline_request_on_demand_snapshot_pipeline",
+            ))
+            .unwrap();
+            client
+                .create_pipeline()
+                .group_id(GROUP)
+                .body(body)
+                .send()
+                .await
+                .map(drop)
+        }
+        "listDatabaseUsers" => client
+            .list_database_users()
+            .group_id(GROUP)
+            .send()
+            .await
+            .map(drop),
+        "deleteRoleMapping" => {
+            client
+                .delete_role_mapping()
+                .federation_settings_id(id)
+                .org_id(id)
+                .id(id)
+                .send()
+                .await
+        }
+        "addProjectRole" => {
+            let body = AddOrRemoveGroupRole {
+                group_role: AddOrRemoveGroupRoleGroupRole::GroupReadOnly,
+            };
+            client
+                .add_project_role()
+                .group_id(GROUP)
+                .user_id(USER)
+                .body(body)
+                .send()
+                .await
+                .map(drop)
+        }
+        "updateOrganizationRoles" => {
+            let body =
+                serde_json::from_value(example("update_organization_roles_request_org_owner"))
+                    .unwrap();
+            client
+                .update_organization_roles()
+                .org_id(id)
+                .user_id(USER)
+                .body(body)
+                .send()
+                .await
+                .map(drop)
+        }
+        other => panic!("the test does not know how to call {other}"),
+    }
+}
+
+fn spec_operations() -> Vec<atlas_codegen::ir::Operation> {
+    let spec = atlas_codegen_tests::spec_path();
+    atlas_codegen::generate(&spec, &Default::default())
+        .unwrap()
+        .api()
+        .operations
+        .clone()
+}
+
+mod errors {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_documented_error_status_of_every_operation_is_an_api_error() {
+        let operations = spec_operations();
+        assert_eq!(operations.len(), 8);
+        for operation in operations {
+            assert!(
+                !operation.error_statuses.is_empty(),
+                "{} documents errors",
+                operation.id
+            );
+            for status in &operation.error_statuses {
+                let server = MockServer::start().await;
+                let body = json!({
+                    "error": status,
+                    "errorCode": "VALIDATION_ERROR",
+                    "detail": "No provider AWS exists.",
+                    "reason": "Bad Request",
+                    "badRequestDetail": {"fields": [{"field": "name", "description": "must not be blank"}]},
+                    "parameters": [{"name": "x"}]
+                });
+                Mock::given(wiremock::matchers::any())
+                    .respond_with(json_response(*status, body, "application/json"))
+                    .mount(&server)
+                    .await;
+                let client = Client::builder()
+                    .base_url(server.uri())
+                    .max_attempts(1)
+                    .build()
+                    .unwrap();
+                let error = call(&client, &operation.id).await.unwrap_err();
+                let Error::Api { status: got, body } = &error else {
+                    panic!(
+                        "{} {status}: expected an API error, got {error:?}",
+                        operation.id
+                    );
+                };
+                assert_eq!(*got, *status, "{}", operation.id);
+                assert_eq!(
+                    (body.error, body.error_code.as_str()),
+                    (i32::from(*status), "VALIDATION_ERROR")
+                );
+                assert_eq!(body.detail.as_deref(), Some("No provider AWS exists."));
+                assert_eq!(body.reason.as_deref(), Some("Bad Request"));
+                let fields = body
+                    .bad_request_detail
+                    .as_ref()
+                    .unwrap()
+                    .fields
+                    .as_ref()
+                    .unwrap();
+                assert_eq!(fields[0].field, "name");
+                assert_eq!(body.parameters.as_ref().unwrap().len(), 1);
+                assert_eq!(
+                    error.to_string(),
+                    format!("HTTP {status}: VALIDATION_ERROR: No provider AWS exists.")
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn an_error_status_without_an_api_error_keeps_the_raw_body() {
+        let server = MockServer::start().await;
+        let html = format!("<html><body>{}</body></html>", "Bad gateway. ".repeat(40));
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(502).set_body_raw(html.clone(), "text/html"))
+            .mount(&server)
+            .await;
+        let error = call(&client(&server), "getPushMigration")
+            .await
+            .unwrap_err();
+        let Error::UnexpectedStatus {
+            status,
+            content_type,
+            body,
+        } = &error
+        else {
+            panic!("{error:?}")
+        };
+        assert_eq!((*status, content_type.as_deref()), (502, Some("text/html")));
+        assert_eq!(body, html.as_bytes(), "kept whole");
+        let line = error.to_string();
+        assert!(
+            line.starts_with("HTTP 502 with a body that is not an API error (text/html"),
+            "{line}"
+        );
+        assert!(
+            !line.contains('\n') && line.len() < 400,
+            "one readable line: {line}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_success_body_that_does_not_decode_keeps_the_raw_body() {
+        for body in [
+            "{\"status\": 42",
+            "not json at all",
+            "{\"accessLogs\": \"nope\"}",
+        ] {
+            let server = MockServer::start().await;
+            Mock::given(method("GET"))
+                .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+                .mount(&server)
+                .await;
+            let error = call(&client(&server), "listAccessLogsByClusterName")
+                .await
+                .unwrap_err();
+            let Error::Decode {
+                status, body: kept, ..
+            } = &error
+            else {
+                panic!("{error:?}")
+            };
+            assert_eq!((*status, kept.as_slice()), (200, body.as_bytes()));
+            assert!(
+                error
+                    .to_string()
+                    .starts_with("HTTP 200 body does not decode:"),
+                "{error}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_a_transport_error() {
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        let error = call(&client, "getPushMigration").await.unwrap_err();
+        assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+        assert!(error.to_string().starts_with("request failed:"), "{error}");
+    }
+}
+
+mod validation {
+    use super::*;
+
+    async fn server_that_must_not_be_called() -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(ResponseTemplate::new(500))
+            .expect(0)
+            .mount(&server)
+            .await;
+        server
+    }
+
+    fn invalid(result: Result<(), Error>) -> (&'static str, String, String) {
+        match result {
+            Err(Error::InvalidParameter { name, value, rule }) => (name, value, rule),
+            other => panic!("expected an invalid parameter, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn required_values_left_unset_are_errors_before_sending() {
+        let server = server_that_must_not_be_called().await;
+        let client = client(&server);
+        let error = client
+            .get_push_migration()
+            .group_id(GROUP)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::MissingParameter {
+                    name: "liveMigrationId"
+                }
+            ),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "missing required parameter liveMigrationId"
+        );
+        let error = client
+            .add_project_role()
+            .group_id(GROUP)
+            .user_id(USER)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::MissingParameter { name: "body" }),
+            "{error:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn patterns_and_ranges_are_checked_before_sending() {
+        let server = server_that_must_not_be_called().await;
+        let client = client(&server);
+        let logs = || {
+            client
+                .list_access_logs_by_cluster_name()
+                .group_id(GROUP)
+                .cluster_name("Cluster0")
+        };
+        let (name, value, rule) = invalid(
+            client
+                .get_push_migration()
+                .group_id("not-hex")
+                .live_migration_id(GROUP)
+                .send()
+                .await
+                .map(drop),
+        );
+        assert_eq!(
+            (name, value.as_str(), rule.as_str()),
+            ("groupId", "not-hex", "must match ^([a-f0-9]{24})$")
+        );
+        let (name, _, _) = invalid(
+            logs()
+                .cluster_name("-starts-with-dash")
+                .send()
+                .await
+                .map(drop),
+        );
+        assert_eq!(name, "clusterName");
+        let (name, value, rule) = invalid(logs().n_logs(20001).send().await.map(drop));
+        assert_eq!(
+            (name, value.as_str(), rule.as_str()),
+            ("nLogs", "20001", "must be between 0 and 20000")
+        );
+        assert_eq!(invalid(logs().n_logs(-1).send().await.map(drop)).0, "nLogs");
+        let users = || client.list_database_users().group_id(GROUP);
+        assert_eq!(
+            invalid(users().items_per_page(0).send().await.map(drop)).0,
+            "itemsPerPage"
+        );
+        assert_eq!(
+            invalid(users().items_per_page(501).send().await.map(drop)).0,
+            "itemsPerPage"
+        );
+        assert_eq!(
+            invalid(users().page_num(0).send().await.map(drop)).0,
+            "pageNum"
+        );
+        let (name, value, rule) = invalid(logs().end(5).send().await.map(drop));
+        assert_eq!(
+            (name, value.as_str(), rule.as_str()),
+            ("end", "5", "requires start to be set too")
+        );
+        assert_eq!(invalid(logs().start(5).send().await.map(drop)).0, "start");
+        let search = || {
+            client
+                .get_atlas_search_index_by_name()
+                .group_id(GROUP)
+                .cluster_name("c")
+                .database_name("d")
+                .index_name("i")
+        };
+        let (name, value, _) = invalid(search().collection_name("..").send().await.map(drop));
+        assert_eq!((name, value.as_str()), ("collectionName", ".."));
+        assert_eq!(
+            invalid(search().collection_name("").send().await.map(drop)).0,
+            "collectionName"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_look_ahead_pattern_is_left_to_the_server() {
+        // ipAddress's pattern uses a look-ahead, which the regex crate cannot compile: the
+        // client does not check it (the generator reports this) and the server does.
+        let server = MockServer::start().await;
+        Mock::given(query_param("ipAddress", "not an address"))
+            .respond_with(json_response(200, json!({}), "application/json"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        client
+            .list_access_logs_by_cluster_name()
+            .group_id(GROUP)
+            .cluster_name("c")
+            .ip_address("not an address")
+            .send()
+            .await
+            .unwrap();
+        let generated =
+            atlas_codegen::generate(&atlas_codegen_tests::spec_path(), &Default::default())
+                .unwrap();
+        assert!(
+            generated
+                .approximations()
+                .iter()
+                .any(|a| a.message.contains("ipAddress") && a.message.contains("look-around"))
+        );
+    }
+}
+
+mod retries {
+    use super::*;
+
+    fn throttled(status: u16, retry_after: Option<&str>) -> ResponseTemplate {
+        let body =
+            json!({"error": status, "errorCode": "RATE_LIMITED", "reason": "Too Many Requests"});
+        let response = json_response(status, body, "application/json");
+        match retry_after {
+            Some(seconds) => response.insert_header("Retry-After", seconds),
+            None => response,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_429_with_retry_after_is_retried_after_that_wait() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(throttled(429, Some("1")))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(json_response(
+                200,
+                example("get_push_migration_200_migration_job"),
+                "application/json",
+            ))
+            .mount(&server)
+            .await;
+        let started = Instant::now();
+        call(&client(&server), "getPushMigration").await.unwrap();
+        assert!(
+            started.elapsed() >= Duration::from_secs(1),
+            "waited {:?}",
+            started.elapsed()
+        );
+        assert_eq!(requests(&server).await.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_503_without_retry_after_backs_off_and_put_and_delete_are_retried() {
+        for operation in ["deleteRoleMapping", "updateOrganizationRoles"] {
+            let server = MockServer::start().await;
+            Mock::given(wiremock::matchers::any())
+                .respond_with(throttled(503, None))
+                .up_to_n_times(2)
+                .mount(&server)
+                .await;
+            Mock::given(wiremock::matchers::any())
+                .respond_with(json_response(
+                    200,
+                    example("update_organization_roles_200_updated_roles"),
+                    "application/json",
+                ))
+                .mount(&server)
+                .await;
+            let client = Client::builder()
+                .base_url(server.uri())
+                .retry_policy(fast_retries())
+                .build()
+                .unwrap();
+            call(&client, operation).await.unwrap();
+            assert_eq!(requests(&server).await.len(), 3, "{operation}");
+        }
+    }
+
+    #[tokio::test]
+    async fn when_retries_run_out_the_last_api_error_is_returned() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(throttled(429, Some("0")))
+            .mount(&server)
+            .await;
+        let error = call(&client(&server), "getPushMigration")
+            .await
+            .unwrap_err();
+        assert_eq!(error.status(), Some(429));
+        assert_eq!(error.api_error().unwrap().error_code, "RATE_LIMITED");
+        assert_eq!(requests(&server).await.len(), 3, "max_attempts");
+    }
+
+    #[tokio::test]
+    async fn a_retry_after_longer_than_the_limit_is_not_waited_for() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(throttled(429, Some("3600")))
+            .mount(&server)
+            .await;
+        let started = Instant::now();
+        let error = call(&client(&server), "getPushMigration")
+            .await
+            .unwrap_err();
+        assert_eq!(error.status(), Some(429));
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(requests(&server).await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn post_is_not_retried_unless_opted_in() {
+        for (opt_in, expected) in [(false, 1), (true, 2)] {
+            let server = MockServer::start().await;
+            Mock::given(method("POST"))
+                .respond_with(throttled(503, Some("0")))
+                .up_to_n_times(1)
+                .mount(&server)
+                .await;
+            Mock::given(method("POST"))
+                .respond_with(json_response(
+                    200,
+                    example("add_project_role_200_active_user"),
+                    "application/json",
+                ))
+                .mount(&server)
+                .await;
+            let client = Client::builder()
+                .base_url(server.uri())
+                .retry_policy(fast_retries())
+                .retry_non_idempotent(opt_in)
+                .build()
+                .unwrap();
+            let result = call(&client, "addProjectRole").await;
+            assert_eq!(result.is_ok(), opt_in);
+            assert_eq!(
+                requests(&server).await.len(),
+                expected,
+                "opted in: {opt_in}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_slow_response_is_a_timeout() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(
+                json_response(200, json!({}), "application/json").set_delay(Duration::from_secs(3)),
+            )
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .timeout(Some(Duration::from_millis(200)))
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let error = call(&client, "getPushMigration").await.unwrap_err();
+        assert!(error.is_timeout(), "{error:?}");
+        assert!(
+            error.to_string().starts_with("request timed out"),
+            "{error}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+}
+
+mod paging {
+    use super::*;
+
+    fn user(n: usize) -> Value {
+        json!({"databaseName": "admin", "groupId": GROUP, "username": format!("user{n}"), "roles": []})
+    }
+
+    /// Serves `total` users in pages of `itemsPerPage`, counting the pages served.
+    struct Pager {
+        total: usize,
+        report_total: bool,
+        served: AtomicUsize,
+    }
+
+    impl Respond for Pager {
+        fn respond(&self, request: &Request) -> ResponseTemplate {
+            self.served.fetch_add(1, Ordering::SeqCst);
+            let param = |name: &str| {
+                request
+                    .url
+                    .query_pairs()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.parse::<usize>().unwrap())
+            };
+            let (page, size) = (
+                param("pageNum").unwrap(),
+                param("itemsPerPage").unwrap_or(100),
+            );
+            let start = (page - 1) * size;
+            let results: Vec<Value> = (start..self.total.min(start + size)).map(user).collect();
+            let mut body = json!({"results": results, "links": []});
+            if self.report_total {
+                body["totalCount"] = json!(self.total);
+            }
+            json_response(200, body, "application/json")
+        }
+    }
+
+    async fn pager(server: &MockServer, total: usize, report_total: bool) -> &'static Pager {
+        let pager: &'static Pager = Box::leak(Box::new(Pager {
+            total,
+            report_total,
+            served: AtomicUsize::new(0),
+        }));
+        struct Shared(&'static Pager);
+        impl Respond for Shared {
+            fn respond(&self, request: &Request) -> ResponseTemplate {
+                self.0.respond(request)
+            }
+        }
+        Mock::given(path(format!("/api/atlas/v2/groups/{GROUP}/databaseUsers")))
+            .respond_with(Shared(pager))
+            .mount(server)
+            .await;
+        pager
+    }
+
+    #[tokio::test]
+    async fn three_pages_are_fetched_one_at_a_time_as_they_are_consumed() {
+        let server = MockServer::start().await;
+        let pager = pager(&server, 5, false).await;
+        let mut users = client(&server)
+            .list_database_users()
+            .group_id(GROUP)
+            .items_per_page(2)
+            .stream();
+        assert_eq!(
+            pager.served.load(Ordering::SeqCst),
+            0,
+            "nothing is fetched before polling"
+        );
+        let mut names = Vec::new();
+        let mut pages_seen = Vec::new();
+        while let Some(user) = users.next().await {
+            names.push(user.unwrap().username);
+            pages_seen.push(pager.served.load(Ordering::SeqCst));
+        }
+        assert_eq!(names, ["user0", "user1", "user2", "user3", "user4"]);
+        // Page k is requested only when item 2k is wanted; the short third page ends it.
+        assert_eq!(pages_seen, [1, 1, 2, 2, 3]);
+        let sent: Vec<String> = requests(&server)
+            .await
+            .iter()
+            .map(|r| r.url.query().unwrap().to_string())
+            .collect();
+        assert_eq!(sent.len(), 3);
+        for (i, query) in sent.iter().enumerate() {
+            assert!(
+                query.contains(&format!("pageNum={}", i + 1)) && query.contains("itemsPerPage=2"),
+                "{query}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn paging_stops_at_the_total_and_at_an_empty_page() {
+        // Four users in pages of two: full pages, so the total (or else an empty page) ends it.
+        let server = MockServer::start().await;
+        let with_total = pager(&server, 4, true).await;
+        let users: Vec<_> = client(&server)
+            .list_database_users()
+            .group_id(GROUP)
+            .items_per_page(2)
+            .stream()
+            .collect()
+            .await;
+        assert_eq!(users.len(), 4);
+        assert_eq!(
+            with_total.served.load(Ordering::SeqCst),
+            2,
+            "the total ends it without a third request"
+        );
+
+        let server = MockServer::start().await;
+        let without_total = pager(&server, 4, false).await;
+        let users: Vec<_> = client(&server)
+            .list_database_users()
+            .group_id(GROUP)
+            .items_per_page(2)
+            .stream()
+            .collect()
+            .await;
+        assert_eq!(users.len(), 4);
+        assert_eq!(
+            without_total.served.load(Ordering::SeqCst),
+            3,
+            "an empty third page ends it"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_error_ends_the_stream_after_being_yielded() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(json_response(
+                404,
+                json!({"error": 404, "errorCode": "NOT_FOUND"}),
+                "application/json",
+            ))
+            .mount(&server)
+            .await;
+        let items: Vec<_> = client(&server)
+            .list_database_users()
+            .group_id(GROUP)
+            .stream()
+            .collect()
+            .await;
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].as_ref().unwrap_err().status(), Some(404));
+    }
+}
+
+mod auth {
+    use super::*;
+
+    const CLIENT_SECRET: &str = "mdb_sa_sk_SECRET";
+
+    fn token_response(token: &str, expires_in: u64) -> ResponseTemplate {
+        json_response(
+            200,
+            json!({"access_token": token, "expires_in": expires_in, "token_type": "Bearer"}),
+            "application/json",
+        )
+    }
+
+    /// `Basic base64(id:secret)`, computed here independently of the client.
+    fn basic(id: &str, secret: &str) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let bytes = format!("{id}:{secret}").into_bytes();
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        format!("Basic {out}")
+    }
+
+    async fn service_account_server(first_token: &str) -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/api/oauth/token"))
+            .and(header(
+                "authorization",
+                basic("mdb_sa_id", CLIENT_SECRET).as_str(),
+            ))
+            .and(header("content-type", "application/x-www-form-urlencoded"))
+            .and(wiremock::matchers::body_string(
+                "grant_type=client_credentials",
+            ))
+            .respond_with(token_response(first_token, 3600))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        server
+    }
+
+    #[tokio::test]
+    async fn a_service_account_token_is_fetched_once_and_reused() {
+        let server = service_account_server("token-1").await;
+        Mock::given(method("GET"))
+            .and(header("authorization", "Bearer token-1"))
+            .respond_with(json_response(
+                200,
+                example("get_push_migration_200_migration_job"),
+                "application/json",
+            ))
+            .expect(2)
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .service_account("mdb_sa_id", CLIENT_SECRET)
+            .build()
+            .unwrap();
+        call(&client, "getPushMigration").await.unwrap();
+        call(&client, "getPushMigration").await.unwrap();
+        let token_requests = requests(&server)
+            .await
+            .iter()
+            .filter(|r| r.url.path() == "/api/oauth/token")
+            .count();
+        assert_eq!(token_requests, 1);
+    }
+
+    #[tokio::test]
+    async fn a_rejected_token_is_refreshed_once() {
+        let server = service_account_server("token-1").await;
+        Mock::given(path("/api/oauth/token"))
+            .respond_with(token_response("token-2", 3600))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(header("authorization", "Bearer token-1"))
+            .respond_with(json_response(
+                401,
+                json!({"error": 401, "errorCode": "TOKEN_REVOKED"}),
+                "application/json",
+            ))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(header("authorization", "Bearer token-2"))
+            .respond_with(json_response(
+                200,
+                example("get_push_migration_200_migration_job"),
+                "application/json",
+            ))
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .service_account("mdb_sa_id", CLIENT_SECRET)
+            .build()
+            .unwrap();
+        call(&client, "getPushMigration").await.unwrap();
+        let paths: Vec<String> = requests(&server)
+            .await
+            .iter()
+            .map(|r| r.url.path().to_string())
+            .collect();
+        assert_eq!(paths.iter().filter(|p| *p == "/api/oauth/token").count(), 2);
+        assert_eq!(paths.len(), 4, "token, call, token, call: {paths:?}");
+    }
+
+    #[tokio::test]
+    async fn a_token_close_to_expiry_is_refreshed_before_use() {
+        let server = MockServer::start().await;
+        // A 1-second token is refreshed after half its life.
+        Mock::given(path("/api/oauth/token"))
+            .respond_with(token_response("short", 1))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(json_response(
+                200,
+                example("get_push_migration_200_migration_job"),
+                "application/json",
+            ))
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .service_account("id", "secret")
+            .build()
+            .unwrap();
+        call(&client, "getPushMigration").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        call(&client, "getPushMigration").await.unwrap();
+        let token_requests = requests(&server)
+            .await
+            .iter()
+            .filter(|r| r.url.path() == "/api/oauth/token")
+            .count();
+        assert_eq!(token_requests, 2);
+    }
+
+    #[tokio::test]
+    async fn a_failed_token_exchange_is_an_auth_error_without_the_secret() {
+        let server = MockServer::start().await;
+        Mock::given(path("/api/oauth/token"))
+            .respond_with(
+                ResponseTemplate::new(401).set_body_string("{\"error\":\"invalid_client\"}"),
+            )
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .service_account("mdb_sa_id", CLIENT_SECRET)
+            .build()
+            .unwrap();
+        let error = call(&client, "getPushMigration").await.unwrap_err();
+        assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+        for text in [
+            error.to_string(),
+            format!("{error:?}"),
+            format!("{client:?}"),
+        ] {
+            assert!(
+                text.contains("invalid_client") || text.contains("Client"),
+                "{text}"
+            );
+            assert!(!text.contains("SECRET"), "the secret leaked: {text}");
+        }
+    }
+
+    /// A digest server (RFC 7616) that checks every answer itself, with its own MD5/SHA-256.
+    struct DigestServer {
+        algorithm: &'static str,
+        nonce: Mutex<String>,
+        counts: Mutex<Vec<u32>>,
+        /// When set, the next answer is refused as stale and a new nonce is issued.
+        expire_next: Mutex<bool>,
+    }
+
+    impl DigestServer {
+        fn hash(&self, text: &str) -> String {
+            use sha2::Digest;
+            let bytes = match self.algorithm {
+                "SHA-256" => sha2::Sha256::digest(text.as_bytes()).to_vec(),
+                _ => md5::Md5::digest(text.as_bytes()).to_vec(),
+            };
+            bytes.iter().map(|b| format!("{b:02x}")).collect()
+        }
+
+        fn challenge(&self, stale: bool) -> ResponseTemplate {
+            let nonce = self.nonce.lock().unwrap().clone();
+            let mut header = format!(
+                "Digest realm=\"MMS Public API\", domain=\"\", nonce=\"{nonce}\", algorithm={}, qop=\"auth\", opaque=\"op4que\"",
+                self.algorithm
+            );
+            if stale {
+                header.push_str(", stale=true");
+            }
+            ResponseTemplate::new(401)
+                .insert_header("WWW-Authenticate", "Basic realm=\"other\"")
+                .append_header("WWW-Authenticate", header.as_str())
+                .set_body_raw(
+                    r#"{"error":401,"errorCode":"UNAUTHORIZED"}"#,
+                    "application/json",
+                )
+        }
+    }
+
+    fn field<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+        header.split(", ").find_map(|part| {
+            let part = part.trim_start_matches("Digest ");
+            let (key, value) = part.split_once('=')?;
+            (key == name).then(|| value.trim_matches('"'))
+        })
+    }
+
+    impl Respond for DigestServer {
+        fn respond(&self, request: &Request) -> ResponseTemplate {
+            let Some(header) = request
+                .headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+            else {
+                return self.challenge(false);
+            };
+            let get = |name| field(header, name).unwrap_or_default().to_string();
+            let uri = match request.url.query() {
+                Some(q) => format!("{}?{q}", request.url.path()),
+                None => request.url.path().to_string(),
+            };
+            let nonce = self.nonce.lock().unwrap().clone();
+            let ha1 = self.hash(&format!(
+                "{}:MMS Public API:private-SECRET",
+                get("username")
+            ));
+            let ha2 = self.hash(&format!("{}:{uri}", request.method));
+            let expected = self.hash(&format!(
+                "{ha1}:{nonce}:{}:{}:auth:{ha2}",
+                get("nc"),
+                get("cnonce")
+            ));
+            let valid = get("username") == "public-key"
+                && get("nonce") == nonce
+                && get("uri") == uri
+                && get("qop") == "auth"
+                && get("opaque") == "op4que"
+                && get("algorithm") == self.algorithm
+                && get("response") == expected;
+            if !valid {
+                return self.challenge(false);
+            }
+            let mut expire = self.expire_next.lock().unwrap();
+            if *expire {
+                *expire = false;
+                *self.nonce.lock().unwrap() = "fresh-nonce".to_string();
+                return self.challenge(true);
+            }
+            self.counts
+                .lock()
+                .unwrap()
+                .push(u32::from_str_radix(&get("nc"), 16).unwrap());
+            json_response(
+                200,
+                example("get_push_migration_200_migration_job"),
+                "application/json",
+            )
+        }
+    }
+
+    async fn digest_server(algorithm: &'static str) -> (MockServer, &'static DigestServer) {
+        let state: &'static DigestServer = Box::leak(Box::new(DigestServer {
+            algorithm,
+            nonce: Mutex::new("first-nonce".to_string()),
+            counts: Mutex::new(Vec::new()),
+            expire_next: Mutex::new(false),
+        }));
+        struct Shared(&'static DigestServer);
+        impl Respond for Shared {
+            fn respond(&self, request: &Request) -> ResponseTemplate {
+                self.0.respond(request)
+            }
+        }
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(Shared(state))
+            .mount(&server)
+            .await;
+        (server, state)
+    }
+
+    #[tokio::test]
+    async fn digest_answers_the_challenge_and_reuses_the_nonce_with_an_increasing_count() {
+        for algorithm in ["MD5", "SHA-256"] {
+            let (server, state) = digest_server(algorithm).await;
+            let client = Client::builder()
+                .base_url(server.uri())
+                .digest("public-key", "private-SECRET")
+                .build()
+                .unwrap();
+            call(&client, "getPushMigration").await.unwrap();
+            call(&client, "listDatabaseUsers").await.unwrap();
+            call(&client, "deleteRoleMapping").await.unwrap();
+            assert_eq!(*state.counts.lock().unwrap(), [1, 2, 3], "{algorithm}");
+            // One challenge round trip for the first request only.
+            assert_eq!(requests(&server).await.len(), 4, "{algorithm}");
+        }
+    }
+
+    #[tokio::test]
+    async fn digest_follows_a_stale_nonce() {
+        let (server, state) = digest_server("MD5").await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .digest("public-key", "private-SECRET")
+            .build()
+            .unwrap();
+        call(&client, "getPushMigration").await.unwrap();
+        *state.expire_next.lock().unwrap() = true;
+        call(&client, "getPushMigration").await.unwrap();
+        assert_eq!(
+            *state.counts.lock().unwrap(),
+            [1, 1],
+            "the count restarts with the new nonce"
+        );
+    }
+
+    #[tokio::test]
+    async fn wrong_digest_credentials_end_as_the_servers_401() {
+        let (server, _) = digest_server("MD5").await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .digest("public-key", "wrong")
+            .build()
+            .unwrap();
+        let error = call(&client, "getPushMigration").await.unwrap_err();
+        assert_eq!(error.status(), Some(401));
+        assert_eq!(
+            requests(&server).await.len(),
+            2,
+            "one answer to the challenge, no loop"
+        );
+        assert!(!format!("{error} {error:?} {client:?}").contains("wrong"));
+    }
+
+    #[tokio::test]
+    async fn secrets_never_appear_in_debug_output() {
+        let server = MockServer::start().await;
+        let clients = [
+            Client::builder()
+                .base_url(server.uri())
+                .bearer_token("token-SECRET"),
+            Client::builder()
+                .base_url(server.uri())
+                .service_account("id", "client-SECRET"),
+            Client::builder()
+                .base_url(server.uri())
+                .digest("public", "private-SECRET"),
+        ];
+        for builder in clients {
+            let builder_text = format!("{builder:?}");
+            let client = builder.build().unwrap();
+            let request_text = format!("{:?}", client.get_push_migration().group_id(GROUP));
+            for text in [builder_text, format!("{client:?}"), request_text] {
+                assert!(!text.contains("SECRET"), "{text}");
+            }
+        }
+    }
+}
+
+/// The client of `tests/fixtures/endpoints.yaml`, generated by a build script into
+/// `atlas-fixtures` and included as a module.
+mod fixture_client {
+    use super::*;
+    use atlas_fixtures::endpoints::models::{CreateThingBody, ListThingsKind};
+    use atlas_fixtures::endpoints::{Client, Error};
+
+    fn client(server: &MockServer) -> Client {
+        Client::builder().base_url(server.uri()).build().unwrap()
+    }
+
+    #[tokio::test]
+    async fn lists_enums_and_timestamps_go_into_the_query_as_the_spec_writes_them() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/things"))
+            .and(header("accept", "application/vnd.example.2024-01-01+json"))
+            .respond_with(json_response(
+                200,
+                json!({"results": [{"id": "1"}], "totalCount": 1}),
+                "application/json",
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let since = chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let page = client(&server)
+            .list_things()
+            .kind(ListThingsKind::Large)
+            .labels(vec!["a".into(), "b c".into()])
+            .since(since)
+            .until(since + chrono::Duration::days(1))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.results.unwrap()[0].id, "1");
+        let sent = requests(&server).await;
+        assert_eq!(
+            sent[0].url.query(),
+            Some(
+                "kind=large&labels=a&labels=b+c&since=2024-01-01T00%3A00%3A00Z&until=2024-01-02T00%3A00%3A00Z"
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn a_timestamp_without_its_partner_is_refused_in_rfc_3339() {
+        let server = MockServer::start().await;
+        let since = chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let error = client(&server)
+            .list_things()
+            .since(since)
+            .send()
+            .await
+            .unwrap_err();
+        let Error::InvalidParameter { name, value, rule } = error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(
+            (name, value.as_str(), rule.as_str()),
+            (
+                "since",
+                "2024-01-01T00:00:00Z",
+                "requires until to be set too"
+            )
+        );
+    }
+
+    #[tokio::test]
+    #[allow(deprecated)]
+    async fn a_body_a_204_a_string_and_the_specs_own_error_model() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(body_json(json!({"name": "n"})))
+            .respond_with(json_response(
+                201,
+                json!({"id": "9", "name": "n"}),
+                "application/json",
+            ))
+            .mount(&server)
+            .await;
+        Mock::given(method("DELETE"))
+            .and(path("/things/beef"))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+        Mock::given(method("DELETE"))
+            .and(path("/things/dead"))
+            .respond_with(json_response(
+                404,
+                json!({"code": "GONE"}),
+                "application/json",
+            ))
+            .mount(&server)
+            .await;
+        Mock::given(path("/ping"))
+            .respond_with(json_response(200, json!("pong"), "application/json"))
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        let thing = client
+            .create_thing()
+            .body(CreateThingBody { name: "n".into() })
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(thing.id, "9");
+        client.delete_thing().thing_id("beef").send().await.unwrap();
+        let error = client
+            .delete_thing()
+            .thing_id("dead")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error.api_error().map(|p| p.code.as_str()), Some("GONE"));
+        assert_eq!(error.to_string(), "HTTP 404: GONE");
+        assert!(matches!(
+            client.delete_thing().thing_id("nothex").send().await,
+            Err(Error::InvalidParameter { .. })
+        ));
+        assert_eq!(client.ping().send().await.unwrap(), "pong");
+    }
+
+    #[tokio::test]
+    async fn the_fixture_stream_pages_until_the_total() {
+        let server = MockServer::start().await;
+        Mock::given(query_param("pageNum", "1"))
+            .respond_with(json_response(
+                200,
+                json!({"results": [{"id": "1"}, {"id": "2"}], "totalCount": 3}),
+                "application/json",
+            ))
+            .mount(&server)
+            .await;
+        Mock::given(query_param("pageNum", "2"))
+            .respond_with(json_response(
+                200,
+                json!({"results": [{"id": "3"}], "totalCount": 3}),
+                "application/json",
+            ))
+            .mount(&server)
+            .await;
+        let things: Vec<String> = client(&server)
+            .list_things()
+            .items_per_page(2)
+            .stream()
+            .map(|t| t.unwrap().id)
+            .collect()
+            .await;
+        assert_eq!(things, ["1", "2", "3"]);
+    }
+}
+
+mod shape {
+    use super::*;
+
+    fn assert_clone_send_sync<T: Clone + Send + Sync + 'static>() {}
+
+    #[tokio::test]
+    async fn the_client_is_shared_across_tasks() {
+        assert_clone_send_sync::<Client>();
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(json_response(
+                200,
+                example("get_push_migration_200_migration_job"),
+                "application/json",
+            ))
+            .expect(4)
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        // `tokio::spawn` needs `Send + 'static` futures: requests and streams are both.
+        let tasks: Vec<_> = (0..3)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { call(&client, "getPushMigration").await })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        let stream = client.list_database_users().group_id(GROUP).stream();
+        tokio::spawn(async move { stream.count().await })
+            .await
+            .unwrap();
+    }
+}
