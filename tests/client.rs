@@ -1582,3 +1582,100 @@ mod shape {
             .unwrap();
     }
 }
+
+mod fixture_downloads {
+    use super::*;
+    use atlas_fixtures::endpoints::Client;
+
+    #[tokio::test]
+    async fn a_gzip_download_is_bytes_or_a_stream_of_chunks() {
+        let server = MockServer::start().await;
+        let log: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        Mock::given(path("/things/beef/log"))
+            .and(header("accept", "application/vnd.example.2024-01-01+gzip"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_raw(log.clone(), "application/vnd.example.2024-01-01+gzip"),
+            )
+            .mount(&server)
+            .await;
+        let client = Client::builder().base_url(server.uri()).build().unwrap();
+        assert_eq!(
+            client
+                .download_thing_log()
+                .thing_id("beef")
+                .send()
+                .await
+                .unwrap(),
+            log
+        );
+        let mut stream = client
+            .download_thing_log()
+            .thing_id("beef")
+            .send_stream()
+            .await
+            .unwrap();
+        let mut streamed = Vec::new();
+        let mut chunks = 0;
+        while let Some(chunk) = stream.next().await {
+            streamed.extend(chunk.unwrap());
+            chunks += 1;
+        }
+        assert_eq!(streamed, log);
+        assert!(chunks >= 1);
+        let stream = client
+            .download_thing_log()
+            .thing_id("beef")
+            .send_stream()
+            .await
+            .unwrap();
+        assert_eq!(stream.collect_bytes().await.unwrap(), log);
+    }
+
+    #[tokio::test]
+    async fn the_newest_version_is_the_default_and_older_ones_and_csv_can_be_pinned() {
+        let server = MockServer::start().await;
+        Mock::given(header("accept", "application/vnd.example.2024-01-01+json"))
+            .respond_with(json_response(
+                200,
+                json!({"id": "1", "score": 0.5}),
+                "application/vnd.example.2024-01-01+json",
+            ))
+            .mount(&server)
+            .await;
+        Mock::given(header("accept", "application/vnd.example.2023-01-01+json"))
+            .respond_with(json_response(
+                200,
+                json!({"id": "1", "name": "old"}),
+                "application/vnd.example.2023-01-01+json",
+            ))
+            .mount(&server)
+            .await;
+        Mock::given(header("accept", "application/vnd.example.2024-01-01+csv"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw("id,score\n1,0.5\n", "text/csv"))
+            .mount(&server)
+            .await;
+        let client = Client::builder().base_url(server.uri()).build().unwrap();
+        let report = client
+            .get_thing_report()
+            .thing_id("1")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(report.score, Some(0.5));
+        let old = client
+            .get_thing_report()
+            .thing_id("1")
+            .send_v2023_01_01()
+            .await
+            .unwrap();
+        assert_eq!(old.name.as_deref(), Some("old"));
+        let csv = client
+            .get_thing_report()
+            .thing_id("1")
+            .send_csv()
+            .await
+            .unwrap();
+        assert_eq!(csv, b"id,score\n1,0.5\n");
+    }
+}

@@ -339,6 +339,42 @@ mod structs {
     }
 
     #[test]
+    fn the_best_fitting_variant_wins_and_nothing_is_dropped() {
+        use atlas_fixtures::untagged::models::{
+            HardwareSpec, HardwareSpecVariant, Pair, Provider, SizedSpec,
+        };
+        let gcp = json!({"instanceSize": "M10", "zone": "europe-west1-b"});
+        let provider: Provider = serde_json::from_value(gcp.clone()).unwrap();
+        assert!(matches!(provider, Provider::Gcp(_)), "{provider:?}");
+        assert_eq!(serde_json::to_value(&provider).unwrap(), gcp);
+        let aws = json!({"instanceSize": "M10", "ebsVolumeType": "gp3"});
+        assert!(matches!(
+            serde_json::from_value::<Provider>(aws).unwrap(),
+            Provider::Aws(_)
+        ));
+        // Equal fits: the first declared.
+        assert!(matches!(
+            serde_json::from_value::<Provider>(json!({"instanceSize": "M10"})).unwrap(),
+            Provider::Aws(_)
+        ));
+
+        let spec = json!({"nodeCount": 3, "instanceSize": "M10", "zone": "z"});
+        let hardware: HardwareSpec = serde_json::from_value(spec.clone()).unwrap();
+        assert_eq!(hardware.node_count, Some(3));
+        assert!(
+            matches!(hardware.variant, HardwareSpecVariant::Gcp(_)),
+            "{hardware:?}"
+        );
+        assert_eq!(serde_json::to_value(&hardware).unwrap(), spec);
+
+        let sized: SizedSpec =
+            serde_json::from_value(json!({"instanceSize": "M10", "zone": "z"})).unwrap();
+        assert!(matches!(sized, SizedSpec::Gcp(_)));
+        let pair: Pair = serde_json::from_value(json!({"a": "x"})).unwrap();
+        assert_eq!(pair.a.as_deref(), Some("x"));
+    }
+
+    #[test]
     fn additional_properties_are_maps() {
         use atlas_fixtures::additional_properties::models::{HostStatus, Mappings};
         let value = json!({"fields": {"a": {"x": 1}}, "statuses": {"h1": {"ready": true}}, "counts": {"n": 3}, "labels": {"l": null}});

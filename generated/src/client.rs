@@ -14,8 +14,7 @@ use super::error::Error;
 use super::request::Request;
 use super::ApiErrorBody;
 
-/// Where requests go unless the builder says otherwise.
-pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
+pub use super::DEFAULT_BASE_URL;
 
 /// A client of the API. Cheap to clone: clones share one connection pool and credentials.
 #[derive(Clone)]
@@ -374,9 +373,23 @@ impl Client {
         self.execute(&request).await.map(|_| ())
     }
 
-    /// Sends a request, retrying throttled and unavailable responses as the policy allows;
-    /// the status and body of the success response, or the error of the last attempt.
-    async fn execute(&self, request: &Request) -> Result<(u16, Vec<u8>), Error> {
+    /// Sends a request: the status and body of the success response.
+    pub(crate) async fn execute(
+        &self,
+        request: &Request,
+    ) -> Result<(u16, Vec<u8>), Error> {
+        let response = self.respond(request).await?;
+        let status = response.status().as_u16();
+        let body = response.bytes().await.map_err(Error::transport)?.to_vec();
+        Ok((status, body))
+    }
+
+    /// Sends a request, retrying throttled and unavailable responses as the policy allows:
+    /// the success response, its body unread, or the error of the last attempt.
+    pub(crate) async fn respond(
+        &self,
+        request: &Request,
+    ) -> Result<reqwest::Response, Error> {
         let mut url =
             reqwest::Url::parse(&format!("{}{}", self.inner.base_url, request.path))
                 .map_err(|e| Error::Config {
@@ -396,6 +409,9 @@ impl Client {
         loop {
             let response = self.inner.auth.send(&self.inner.http, &prepared).await?;
             let status = response.status();
+            if status.is_success() {
+                return Ok(response);
+            }
             let wait = retry_after(&response);
             let content_type = response
                 .headers()
@@ -403,9 +419,6 @@ impl Client {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
             let body = response.bytes().await.map_err(Error::transport)?.to_vec();
-            if status.is_success() {
-                return Ok((status.as_u16(), body));
-            }
             let error = error_response(status.as_u16(), content_type, body);
             let throttled = matches!(status.as_u16(), 429 | 503);
             let retry_now = throttled

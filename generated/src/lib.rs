@@ -11,28 +11,26 @@
 
 #![forbid(unsafe_code)]
 
-pub mod models;
-
 mod auth;
-
 mod client;
-
 mod digest;
-
+#[allow(dead_code)]
+mod download;
 mod error;
-
-mod paging;
-
-mod request;
-
+pub mod models;
 pub mod operations;
-
+mod paging;
+mod request;
 mod validation;
-pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_BASE_URL};
 
+pub use client::{Client, ClientBuilder, RetryPolicy};
+pub use download::ByteStream;
 pub use error::Error;
-
 pub use paging::Pages;
+
+/// Where requests go unless the client is built with another base URL:
+/// `https://cloud.mongodb.com`, the spec's first server.
+pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
 
 /// The body of the API's error responses, as [`Error::Api`] holds it.
 pub type ApiErrorBody = models::ApiError;

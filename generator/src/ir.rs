@@ -59,13 +59,46 @@ pub struct Operation {
     /// Path and query parameters the client exposes, path parameters first.
     pub parameters: Vec<Parameter>,
     pub body: Option<RequestBody>,
-    /// The success response's body; `None` when it has none (a 204).
-    pub response: Option<TypeRef>,
-    /// The media type asked for in `Accept` (the success response's, versioned).
+    /// The success response's body, in the default representation.
+    pub response: Payload,
+    /// The media type asked for in `Accept` by default: the success response's newest
+    /// versioned JSON type (or its only type).
     pub accept: String,
+    /// The success response's other representations (older versions, CSV, ...), each sent
+    /// by a `send_<suffix>` method of its own.
+    pub alternatives: Vec<Representation>,
     /// Error statuses the spec documents.
     pub error_statuses: Vec<u16>,
     pub pagination: Option<Pagination>,
+}
+
+/// What a success response carries.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Payload {
+    /// No body worth reading (a 204, or a media type without a schema).
+    Empty,
+    Json(TypeRef),
+    /// Any other media type (gzip, CSV): the raw bytes.
+    Bytes,
+}
+
+impl Payload {
+    pub fn json(&self) -> Option<&TypeRef> {
+        match self {
+            Self::Json(ty) => Some(ty),
+            _ => None,
+        }
+    }
+}
+
+/// One more media type an operation can answer with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Representation {
+    pub media_type: String,
+    pub payload: Payload,
+    /// The suffix of its `send_<suffix>` method: the format (`csv`), the version
+    /// (`v2023_01_01`) or both.
+    pub suffix: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,6 +210,9 @@ pub struct Field {
     pub nullable: bool,
     /// Whether the value is stored behind a `Box` to break a recursive type.
     pub boxed: bool,
+    /// Whether the field's own fields are the object's (`#[serde(flatten)]`); `json_name`
+    /// is then empty.
+    pub flatten: bool,
     pub doc: Option<String>,
     pub deprecated: bool,
     pub read_only: bool,

@@ -82,3 +82,34 @@ pub(crate) fn serialize_tagged<S: Serializer>(
     object.insert(tag.to_string(), serde_json::Value::from(tag_value));
     value.serialize(serializer)
 }
+
+/// A variant of an untagged union: the JSON names of its fields, comma-separated
+/// (empty when it is not an object), and how to decode it.
+pub(crate) type Candidate<T> =
+    (&'static str, fn(serde_json::Value) -> serde_json::Result<T>);
+
+/// Decodes an untagged union: the candidate whose fields cover most of the object's
+/// keys is tried first (declaration order among equals), then the others, so an
+/// object is not taken by a variant that would drop its fields.
+pub(crate) fn decode_untagged<T, E: serde::de::Error>(
+    value: serde_json::Value,
+    candidates: &[Candidate<T>],
+    name: &str,
+) -> Result<T, E> {
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    if let Some(object) = value.as_object() {
+        let covered = |fields: &str| {
+            object
+                .keys()
+                .filter(|key| fields.split(',').any(|f| f == key.as_str()))
+                .count()
+        };
+        order.sort_by_key(|&i| std::cmp::Reverse(covered(candidates[i].0)));
+    }
+    for i in order {
+        if let Ok(decoded) = (candidates[i].1)(value.clone()) {
+            return Ok(decoded);
+        }
+    }
+    Err(E::custom(format_args!("data did not match any variant of {name}")))
+}

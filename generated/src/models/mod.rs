@@ -2,9 +2,8 @@
 
 //! Request and response bodies: one type per schema of the spec.
 
-mod codec;
-
 mod add_or_remove_group_role;
+mod codec;
 pub use add_or_remove_group_role::AddOrRemoveGroupRole;
 
 mod add_or_remove_group_role_group_role;

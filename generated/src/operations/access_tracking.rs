@@ -112,9 +112,8 @@ impl ListAccessLogsByClusterName {
         self
     }
 
-    /// Checks the parameters and sends the request: `GET
-    /// /api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}`.
-    pub async fn send(self) -> Result<models::MongoDBAccessLogsList, Error> {
+    /// Checks the parameters and builds the request, before anything is sent.
+    fn prepare(self) -> Result<(Client, request::Request), Error> {
         let Some(group_id) = self.group_id else {
             return Err(request::missing("groupId"));
         };
@@ -161,6 +160,13 @@ impl ListAccessLogsByClusterName {
         if let Some(value) = &self.start {
             call.query("start", value);
         }
-        self.client.send_json(call).await
+        Ok((self.client, call))
+    }
+
+    /// Checks the parameters and sends the request: `GET
+    /// /api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}`.
+    pub async fn send(self) -> Result<models::MongoDBAccessLogsList, Error> {
+        let (client, call) = self.prepare()?;
+        client.send_json(call).await
     }
 }

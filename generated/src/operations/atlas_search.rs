@@ -92,9 +92,8 @@ impl GetAtlasSearchIndexByName {
         self
     }
 
-    /// Checks the parameters and sends the request: `GET
-    /// /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`.
-    pub async fn send(self) -> Result<models::SearchIndexResponse, Error> {
+    /// Checks the parameters and builds the request, before anything is sent.
+    fn prepare(self) -> Result<(Client, request::Request), Error> {
         let Some(group_id) = self.group_id else {
             return Err(request::missing("groupId"));
         };
@@ -126,6 +125,13 @@ impl GetAtlasSearchIndexByName {
         call.segment("collectionName", &collection_name)?;
         call.path("/");
         call.segment("indexName", &index_name)?;
-        self.client.send_json(call).await
+        Ok((self.client, call))
+    }
+
+    /// Checks the parameters and sends the request: `GET
+    /// /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`.
+    pub async fn send(self) -> Result<models::SearchIndexResponse, Error> {
+        let (client, call) = self.prepare()?;
+        client.send_json(call).await
     }
 }

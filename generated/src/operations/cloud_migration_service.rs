@@ -62,9 +62,8 @@ impl GetPushMigration {
         self
     }
 
-    /// Checks the parameters and sends the request: `GET
-    /// /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}`.
-    pub async fn send(self) -> Result<models::LiveMigrationResponse, Error> {
+    /// Checks the parameters and builds the request, before anything is sent.
+    fn prepare(self) -> Result<(Client, request::Request), Error> {
         let Some(group_id) = self.group_id else {
             return Err(request::missing("groupId"));
         };
@@ -85,6 +84,13 @@ impl GetPushMigration {
         call.segment("groupId", &group_id)?;
         call.path("/liveMigrations/");
         call.segment("liveMigrationId", &live_migration_id)?;
-        self.client.send_json(call).await
+        Ok((self.client, call))
+    }
+
+    /// Checks the parameters and sends the request: `GET
+    /// /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}`.
+    pub async fn send(self) -> Result<models::LiveMigrationResponse, Error> {
+        let (client, call) = self.prepare()?;
+        client.send_json(call).await
     }
 }

@@ -56,9 +56,8 @@ impl CreatePipeline {
         self
     }
 
-    /// Checks the parameters and sends the request: `POST
-    /// /api/atlas/v2/groups/{groupId}/pipelines`.
-    pub async fn send(self) -> Result<models::DataLakeIngestionPipeline, Error> {
+    /// Checks the parameters and builds the request, before anything is sent.
+    fn prepare(self) -> Result<(Client, request::Request), Error> {
         let Some(group_id) = self.group_id else {
             return Err(request::missing("groupId"));
         };
@@ -74,6 +73,13 @@ impl CreatePipeline {
         call.segment("groupId", &group_id)?;
         call.path("/pipelines");
         call.json("application/vnd.atlas.2023-01-01+json", &body)?;
-        self.client.send_json(call).await
+        Ok((self.client, call))
+    }
+
+    /// Checks the parameters and sends the request: `POST
+    /// /api/atlas/v2/groups/{groupId}/pipelines`.
+    pub async fn send(self) -> Result<models::DataLakeIngestionPipeline, Error> {
+        let (client, call) = self.prepare()?;
+        client.send_json(call).await
     }
 }

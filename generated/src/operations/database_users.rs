@@ -81,9 +81,8 @@ impl ListDatabaseUsers {
         self
     }
 
-    /// Checks the parameters and sends the request: `GET
-    /// /api/atlas/v2/groups/{groupId}/databaseUsers`.
-    pub async fn send(self) -> Result<models::PaginatedApiAtlasDatabaseUserView, Error> {
+    /// Checks the parameters and builds the request, before anything is sent.
+    fn prepare(self) -> Result<(Client, request::Request), Error> {
         let Some(group_id) = self.group_id else {
             return Err(request::missing("groupId"));
         };
@@ -110,7 +109,14 @@ impl ListDatabaseUsers {
         if let Some(value) = &self.page_num {
             call.query("pageNum", value);
         }
-        self.client.send_json(call).await
+        Ok((self.client, call))
+    }
+
+    /// Checks the parameters and sends the request: `GET
+    /// /api/atlas/v2/groups/{groupId}/databaseUsers`.
+    pub async fn send(self) -> Result<models::PaginatedApiAtlasDatabaseUserView, Error> {
+        let (client, call) = self.prepare()?;
+        client.send_json(call).await
     }
 
     /// Every item across all pages, as a stream: pages are requested from `pageNum` on (1 unless

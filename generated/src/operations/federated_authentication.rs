@@ -68,9 +68,8 @@ impl DeleteRoleMapping {
         self
     }
 
-    /// Checks the parameters and sends the request: `DELETE
-    /// /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`.
-    pub async fn send(self) -> Result<(), Error> {
+    /// Checks the parameters and builds the request, before anything is sent.
+    fn prepare(self) -> Result<(Client, request::Request), Error> {
         let Some(federation_settings_id) = self.federation_settings_id else {
             return Err(request::missing("federationSettingsId"));
         };
@@ -97,6 +96,13 @@ impl DeleteRoleMapping {
         call.segment("orgId", &org_id)?;
         call.path("/roleMappings/");
         call.segment("id", &id)?;
-        self.client.send_empty(call).await
+        Ok((self.client, call))
+    }
+
+    /// Checks the parameters and sends the request: `DELETE
+    /// /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`.
+    pub async fn send(self) -> Result<(), Error> {
+        let (client, call) = self.prepare()?;
+        client.send_empty(call).await
     }
 }

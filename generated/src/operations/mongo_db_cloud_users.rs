@@ -72,9 +72,8 @@ impl AddProjectRole {
         self
     }
 
-    /// Checks the parameters and sends the request: `POST
-    /// /api/atlas/v2/groups/{groupId}/users/{userId}:addRole`.
-    pub async fn send(self) -> Result<models::OrgUserResponse, Error> {
+    /// Checks the parameters and builds the request, before anything is sent.
+    fn prepare(self) -> Result<(Client, request::Request), Error> {
         let Some(group_id) = self.group_id else {
             return Err(request::missing("groupId"));
         };
@@ -96,6 +95,13 @@ impl AddProjectRole {
         call.segment("userId", &user_id)?;
         call.path(":addRole");
         call.json("application/vnd.atlas.2025-02-19+json", &body)?;
-        self.client.send_json(call).await
+        Ok((self.client, call))
+    }
+
+    /// Checks the parameters and sends the request: `POST
+    /// /api/atlas/v2/groups/{groupId}/users/{userId}:addRole`.
+    pub async fn send(self) -> Result<models::OrgUserResponse, Error> {
+        let (client, call) = self.prepare()?;
+        client.send_json(call).await
     }
 }

@@ -66,9 +66,8 @@ impl UpdateOrganizationRoles {
         self
     }
 
-    /// Checks the parameters and sends the request: `PUT
-    /// /api/atlas/v2/orgs/{orgId}/users/{userId}/roles`.
-    pub async fn send(self) -> Result<models::UpdateOrgRolesForUser, Error> {
+    /// Checks the parameters and builds the request, before anything is sent.
+    fn prepare(self) -> Result<(Client, request::Request), Error> {
         let Some(org_id) = self.org_id else {
             return Err(request::missing("orgId"));
         };
@@ -90,6 +89,13 @@ impl UpdateOrganizationRoles {
         call.segment("userId", &user_id)?;
         call.path("/roles");
         call.json("application/vnd.atlas.2023-01-01+json", &body)?;
-        self.client.send_json(call).await
+        Ok((self.client, call))
+    }
+
+    /// Checks the parameters and sends the request: `PUT
+    /// /api/atlas/v2/orgs/{orgId}/users/{userId}/roles`.
+    pub async fn send(self) -> Result<models::UpdateOrgRolesForUser, Error> {
+        let (client, call) = self.prepare()?;
+        client.send_json(call).await
     }
 }

@@ -6,11 +6,17 @@ use quote::quote;
 
 /// The helpers the models use: open enums need `deserialize_open_enum`, tagged unions the
 /// rest. `None` when no model needs any.
-pub fn emit_codec(open_enums: bool, tagged_unions: bool) -> Option<TokenStream> {
+pub fn emit_codec(
+    open_enums: bool,
+    tagged_unions: bool,
+    untagged_unions: bool,
+) -> Option<TokenStream> {
     let enum_helpers = open_enums.then(open_enum_helpers);
     let union_helpers = tagged_unions.then(tagged_union_helpers);
+    let untagged_helpers = untagged_unions.then(untagged_union_helpers);
     let imports = match (open_enums, tagged_unions) {
-        (false, false) => return None,
+        (false, false) if !untagged_unions => return None,
+        (false, false) => TokenStream::new(),
         (true, false) => quote! {
             use serde::de::{Deserializer, Visitor};
             use std::marker::PhantomData;
@@ -31,7 +37,39 @@ pub fn emit_codec(open_enums: bool, tagged_unions: bool) -> Option<TokenStream> 
         #imports
         #enum_helpers
         #union_helpers
+        #untagged_helpers
     })
+}
+
+fn untagged_union_helpers() -> TokenStream {
+    quote! {
+        /// A variant of an untagged union: the JSON names of its fields, comma-separated
+        /// (empty when it is not an object), and how to decode it.
+        pub(crate) type Candidate<T> = (&'static str, fn(serde_json::Value) -> serde_json::Result<T>);
+
+        /// Decodes an untagged union: the candidate whose fields cover most of the object's
+        /// keys is tried first (declaration order among equals), then the others, so an
+        /// object is not taken by a variant that would drop its fields.
+        pub(crate) fn decode_untagged<T, E: serde::de::Error>(
+            value: serde_json::Value,
+            candidates: &[Candidate<T>],
+            name: &str,
+        ) -> Result<T, E> {
+            let mut order: Vec<usize> = (0..candidates.len()).collect();
+            if let Some(object) = value.as_object() {
+                let covered = |fields: &str| {
+                    object.keys().filter(|key| fields.split(',').any(|f| f == key.as_str())).count()
+                };
+                order.sort_by_key(|&i| std::cmp::Reverse(covered(candidates[i].0)));
+            }
+            for i in order {
+                if let Ok(decoded) = (candidates[i].1)(value.clone()) {
+                    return Ok(decoded);
+                }
+            }
+            Err(E::custom(format_args!("data did not match any variant of {name}")))
+        }
+    }
 }
 
 fn open_enum_helpers() -> TokenStream {

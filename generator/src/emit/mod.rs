@@ -120,7 +120,8 @@ pub fn emit_module(api: &Api) -> Result<String, Error> {
                 message: e.to_string(),
             })?;
             let name = quote::format_ident!("{}", module);
-            runtime_modules.push(quote!(mod #name { #file }));
+            let allow = runtime_allow(api, module);
+            runtime_modules.push(quote!(#allow mod #name { #file }));
         }
         if let Some(validation) = runtime::emit_validation(api) {
             runtime_modules.push(quote!(mod validation { #validation }));
@@ -143,6 +144,23 @@ pub fn emit_module(api: &Api) -> Result<String, Error> {
     rust::format_file(tokens, "<module>")
 }
 
+/// `#[allow(dead_code)]` for a runtime module the spec does not use: downloads and paging
+/// are there for specs that need them.
+fn runtime_allow(api: &Api, module: &str) -> Option<TokenStream> {
+    let unused = match module {
+        "download" => !api.operations.iter().any(uses_bytes),
+        "paging" => !api.operations.iter().any(|o| o.pagination.is_some()),
+        _ => false,
+    };
+    unused.then(|| quote!(#[allow(dead_code)]))
+}
+
+fn uses_bytes(operation: &crate::ir::Operation) -> bool {
+    std::iter::once(&operation.response)
+        .chain(operation.alternatives.iter().map(|a| &a.payload))
+        .any(|p| *p == crate::ir::Payload::Bytes)
+}
+
 /// What the crate root re-exports from the runtime.
 fn exports(api: &Api) -> TokenStream {
     if api.operations.is_empty() {
@@ -155,10 +173,18 @@ fn exports(api: &Api) -> TokenStream {
         }
         None => quote!(serde_json::Value),
     };
+    let base_url = &api.base_url;
+    let base_url_doc = rust::doc_attrs_from_lines(&docs::doc_lines(&format!(
+        "Where requests go unless the client is built with another base URL: `{base_url}`, the spec's first server."
+    )));
     quote! {
-        pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_BASE_URL};
+        pub use client::{Client, ClientBuilder, RetryPolicy};
+        pub use download::ByteStream;
         pub use error::Error;
         pub use paging::Pages;
+
+        #base_url_doc
+        pub const DEFAULT_BASE_URL: &str = #base_url;
 
         /// The body of the API's error responses, as [`Error::Api`] holds it.
         pub type ApiErrorBody = #error_body;
@@ -193,16 +219,18 @@ fn emit_lib(api: &Api) -> TokenStream {
         quote!(#![doc = #line])
     });
     let runtime_modules = (!api.operations.is_empty()).then(|| {
-        let names = runtime::RUNTIME
-            .iter()
-            .map(|(module, _)| quote::format_ident!("{}", module));
+        let names = runtime::RUNTIME.iter().map(|(module, _)| {
+            let name = quote::format_ident!("{}", module);
+            let allow = runtime_allow(api, module);
+            quote!(#allow mod #name;)
+        });
         let validation = (!api.patterns.is_empty()).then(|| {
             quote!(
                 mod validation;
             )
         });
         quote! {
-            #(mod #names;)*
+            #(#names)*
             pub mod operations;
             #validation
         }

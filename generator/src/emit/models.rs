@@ -32,7 +32,7 @@ pub fn emit_model(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
         TypeKind::Struct(s) => emit_struct(&name, s),
         TypeKind::Enum(e) => emit_enum(&name, e),
         TypeKind::Tagged(u) => emit_tagged(&name, u),
-        TypeKind::Untagged(u) => emit_untagged(&name, u),
+        TypeKind::Untagged(u) => emit_untagged(&name, u, types),
         TypeKind::Alias(ty) => {
             let ty = type_tokens(ty);
             quote!(pub type #name = #ty;)
@@ -92,7 +92,11 @@ fn imports(def: &TypeDef) -> TokenStream {
         TypeKind::Alias(ty) => add(ty),
         TypeKind::Enum(_) => {}
     }
-    let codec = matches!(def.kind, TypeKind::Enum(_) | TypeKind::Tagged(_));
+    let codec = match &def.kind {
+        TypeKind::Enum(_) | TypeKind::Tagged(_) => true,
+        TypeKind::Untagged(u) => scores_variants(u),
+        _ => false,
+    };
     let mut names: Vec<String> = names.into_iter().collect();
     names.sort_by(|a, b| rustfmt_order(a, b));
     let models = names.iter().map(|n| {
@@ -165,6 +169,11 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         });
         let optional = (!field.required)
             .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+        let (rename, optional) = if field.flatten {
+            (Some(quote!(#[serde(flatten)])), None)
+        } else {
+            (rename, optional)
+        };
         let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
         quote! {
             #doc
@@ -334,7 +343,13 @@ fn emit_tagged(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
     }
 }
 
-fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion) -> TokenStream {
+/// Whether an untagged union decodes through `codec::decode_untagged`: when a variant is a
+/// model, several may accept the same object, and the best fit must win.
+fn scores_variants(u: &UntaggedUnion) -> bool {
+    u.variants.iter().any(|v| v.ty.named().is_some())
+}
+
+fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion, types: &[TypeDef]) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
         let mut ty = type_tokens(&v.ty);
@@ -343,17 +358,62 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion) -> TokenStream {
         }
         quote!(#variant(#ty),)
     });
-    let allow = u
-        .variants
-        .iter()
-        .any(|v| v.ty.named().is_some())
-        .then(|| quote!(#[allow(clippy::large_enum_variant)]));
+    if !scores_variants(u) {
+        return quote! {
+            #[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+            }
+        };
+    }
+    let candidates = u.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.name);
+        // The JSON names of a struct variant's fields, which decide the best fit.
+        let fields = match &v.ty {
+            TypeRef::Named(model) => types
+                .binary_search_by(|t| t.name.as_str().cmp(model))
+                .ok()
+                .and_then(|i| match &types[i].kind {
+                    TypeKind::Struct(s) => Some(
+                        s.fields
+                            .iter()
+                            .filter(|f| !f.flatten)
+                            .map(|f| f.json_name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    ),
+                    _ => None,
+                })
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        let wrap = if v.boxed {
+            quote!(|v| Self::#variant(Box::new(v)))
+        } else {
+            quote!(Self::#variant)
+        };
+        quote!((#fields, |v| serde_json::from_value(v).map(#wrap)),)
+    });
+    let type_name = name.to_string();
     quote! {
-        #allow
-        #[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#variants)*
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            /// Decodes the variant whose fields cover most of the object's keys (the first,
+            /// among equals), falling back to the others in order.
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let candidates: &[codec::Candidate<Self>] = &[
+                    #(#candidates)*
+                ];
+                codec::decode_untagged(value, candidates, #type_name)
+            }
         }
     }
 }
@@ -364,6 +424,7 @@ pub fn codec(types: &[TypeDef]) -> Option<TokenStream> {
     super::codec::emit_codec(
         any(|k| matches!(k, TypeKind::Enum(_))),
         any(|k| matches!(k, TypeKind::Tagged(_))),
+        any(|k| matches!(k, TypeKind::Untagged(u) if scores_variants(u))),
     )
 }
 

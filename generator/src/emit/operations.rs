@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_lines;
 use super::rust::{doc_attrs_from_lines, ident};
-use crate::ir::{Api, IntKind, Operation, Parameter, ParameterLocation, Tag, TypeRef};
+use crate::ir::{Api, IntKind, Operation, Parameter, ParameterLocation, Payload, Tag, TypeRef};
 
 /// A type as seen from an operations module: models through `models::`.
 pub fn operation_type(ty: &TypeRef) -> TokenStream {
@@ -86,6 +86,9 @@ fn shared_imports<'a>(operations: impl Iterator<Item = &'a Operation> + Clone) -
     {
         names.insert(names.len() - 2, quote!(validation));
     }
+    if operations.clone().any(|o| o.response == Payload::Bytes) {
+        names.push(quote!(ByteStream));
+    }
     if operations.clone().any(|o| o.pagination.is_some()) {
         names.push(quote!(Pages));
     }
@@ -98,10 +101,9 @@ fn uses_models(operation: &Operation) -> bool {
             .body
             .as_ref()
             .is_some_and(|b| b.ty.named().is_some())
-        || operation
-            .response
-            .as_ref()
-            .is_some_and(|r| r.named().is_some())
+        || std::iter::once(&operation.response)
+            .chain(operation.alternatives.iter().map(|a| &a.payload))
+            .any(|p| p.json().is_some_and(|r| r.named().is_some()))
 }
 
 /// One module of `operations`: the operations of one tag.
@@ -445,27 +447,67 @@ fn send(operation: &Operation) -> TokenStream {
             }
         }
     });
-    let (output, finish) = match &operation.response {
-        Some(ty) => {
-            let ty = operation_type(ty);
-            (ty, quote!(self.client.send_json(call).await))
-        }
-        None => (quote!(()), quote!(self.client.send_empty(call).await)),
-    };
+    let (output, finish) = payload_call(&operation.response);
     let doc = doc_attrs_from_lines(&doc_lines(&format!(
         "Checks the parameters and sends the request: `{} {}`.",
         operation.method, operation.path
     )));
+    let stream = (operation.response == Payload::Bytes).then(|| {
+        let doc = doc_attrs_from_lines(&doc_lines(
+            "Like [`send`](Self::send), but the body as a stream of chunks as they arrive, for downloads too large to hold in memory.",
+        ));
+        quote! {
+            #doc
+            pub async fn send_stream(self) -> Result<ByteStream, Error> {
+                let (client, call) = self.prepare()?;
+                client.send_stream(call).await
+            }
+        }
+    });
+    let alternatives = operation.alternatives.iter().map(|alternative| {
+        let name = format_ident!("send_{}", alternative.suffix);
+        let media = &alternative.media_type;
+        let (output, finish) = payload_call(&alternative.payload);
+        let doc = doc_attrs_from_lines(&doc_lines(&format!(
+            "Like [`send`](Self::send), asking for `{media}` instead."
+        )));
+        quote! {
+            #doc
+            pub async fn #name(self) -> Result<#output, Error> {
+                let (client, mut call) = self.prepare()?;
+                call.accept = #media;
+                #finish
+            }
+        }
+    });
     quote! {
-        #doc
-        pub async fn send(self) -> Result<#output, Error> {
+        /// Checks the parameters and builds the request, before anything is sent.
+        fn prepare(self) -> Result<(Client, request::Request), Error> {
             #(#statements)*
             let mut call = request::Request::new(reqwest::Method::#method, #accept);
             #(#path)*
             #(#queries)*
             #body
+            Ok((self.client, call))
+        }
+
+        #doc
+        pub async fn send(self) -> Result<#output, Error> {
+            let (client, call) = self.prepare()?;
             #finish
         }
+
+        #stream
+        #(#alternatives)*
+    }
+}
+
+/// The output type of a payload, and the client call that reads it from `client` and `call`.
+fn payload_call(payload: &Payload) -> (TokenStream, TokenStream) {
+    match payload {
+        Payload::Json(ty) => (operation_type(ty), quote!(client.send_json(call).await)),
+        Payload::Empty => (quote!(()), quote!(client.send_empty(call).await)),
+        Payload::Bytes => (quote!(Vec<u8>), quote!(client.send_bytes(call).await)),
     }
 }
 

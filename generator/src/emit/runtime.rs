@@ -11,6 +11,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("auth", include_str!("../../runtime/auth.rs")),
     ("client", include_str!("../../runtime/client.rs")),
     ("digest", include_str!("../../runtime/digest.rs")),
+    ("download", include_str!("../../runtime/download.rs")),
     ("error", include_str!("../../runtime/error.rs")),
     ("paging", include_str!("../../runtime/paging.rs")),
     ("request", include_str!("../../runtime/request.rs")),

@@ -97,16 +97,25 @@ fn separate_items(code: &str) -> String {
             let indent = |l: &str| l.len() - l.trim_start().len();
             let (p, l) = (prev.trim_start(), line.trim_start());
             let same_level = indent(prev) == indent(line);
+            let is_use = |line: &str| line.starts_with("use ") || line.starts_with("pub use ");
             let after_item = !p.starts_with("//")
-                && (p == "}" || p == "};" || (p.ends_with(';') && !p.starts_with("use ")))
+                && (p == "}" || p == "};" || (p.ends_with(';') && !is_use(p)))
                 && same_level;
-            let after_uses = p.starts_with("use ") && !l.starts_with("use ") && same_level;
+            let after_uses = is_use(p) && !is_use(l) && same_level;
             let after_inner = (p.starts_with("//!") && !l.starts_with("//!"))
                 || (p.starts_with("#![") && !l.starts_with("#!["));
             // `mod x;` and its `pub use x::X;` stay together.
-            let module_export =
-                (p.starts_with("mod ") || p.starts_with("pub mod ")) && l.starts_with("pub use ");
-            let starts_item = ITEM_STARTS.iter().any(|s| l.starts_with(s)) && !module_export;
+            let module_export = ["mod ", "pub mod "]
+                .iter()
+                .find_map(|prefix| p.strip_prefix(prefix))
+                .and_then(|module| module.strip_suffix(';'))
+                .is_some_and(|module| l.starts_with(&format!("pub use {module}::")));
+            // Module declarations stay together, attributes and all.
+            let is_module = |line: &str| line.starts_with("mod ") || line.starts_with("pub mod ");
+            let module_list =
+                is_module(p) && p.ends_with(';') && (is_module(l) || l.starts_with("#["));
+            let starts_item =
+                ITEM_STARTS.iter().any(|s| l.starts_with(s)) && !module_export && !module_list;
             if ((after_item || after_uses) && starts_item) || (after_inner && !l.is_empty()) {
                 out.push('\n');
             }

@@ -250,7 +250,7 @@ fn pagination(operation: &Operation, types: &[TypeDef]) -> Option<Pagination> {
     if !is_int(&page.ty) || !is_int(&size.ty) {
         return None;
     }
-    let TypeRef::Named(response) = operation.response.as_ref()? else {
+    let TypeRef::Named(response) = operation.response.json()? else {
         return None;
     };
     let index = types

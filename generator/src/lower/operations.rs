@@ -13,7 +13,10 @@ use super::naming::{self, NameAllocator};
 use super::schemas::TypeLowering;
 use super::shape::Shape;
 use crate::error::Problem;
-use crate::ir::{Example, Operation, Parameter, ParameterLocation, Pattern, RequestBody, TypeRef};
+use crate::ir::{
+    Example, Operation, Parameter, ParameterLocation, Pattern, Payload, Representation,
+    RequestBody, TypeRef,
+};
 use crate::resolve::{SchemaResolver, pointer_join};
 
 /// Query parameters the client never sends: `envelope` changes the shape of every response,
@@ -168,7 +171,8 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
         let body = operation.request_body.as_ref().and_then(|body| {
             self.request_body(body, &format!("{at}/requestBody"), &builder_name, id)
         });
-        let (response, accept, error_statuses) = self.responses(operation, at, &builder_name, id);
+        let (response, accept, alternatives, error_statuses) =
+            self.responses(operation, at, &builder_name, id);
         Operation {
             id: id.to_string(),
             method: method.to_uppercase(),
@@ -187,6 +191,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             body,
             response,
             accept,
+            alternatives,
             error_statuses,
             pagination: None,
         }
@@ -445,17 +450,18 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
         chosen
     }
 
-    /// The success body type, the `Accept` media type and the documented error statuses.
+    /// The success payload, the `Accept` media type, the other representations and the
+    /// documented error statuses.
     fn responses(
         &mut self,
         operation: &'a SpecOperation,
         at: &str,
         builder_name: &str,
         id: &str,
-    ) -> (Option<TypeRef>, String, Vec<u16>) {
-        let mut success: Option<(u16, Option<TypeRef>, Option<String>)> = None;
+    ) -> (Payload, String, Vec<Representation>, Vec<u16>) {
+        let mut success: Option<Vec<(String, Payload)>> = None;
         let mut error_statuses = Vec::new();
-        let responses = operation
+        let mut responses: Vec<(String, &'a ReferenceOr<openapiv3::Response>)> = operation
             .responses
             .responses
             .iter()
@@ -466,7 +472,10 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                     .default
                     .iter()
                     .map(|r| ("default".to_string(), r)),
-            );
+            )
+            .collect();
+        // The lowest success status is the one the client expects.
+        responses.sort_by_key(|(status, _)| !status.starts_with('2'));
         for (status, response) in responses {
             let response_at = pointer_join(&format!("{at}/responses"), &status);
             let (response, resolved_at) = match self.resolver.response(response, &response_at) {
@@ -488,47 +497,83 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                 ),
             };
             let code = status.parse::<u16>().ok();
-            let mut json: Option<(TypeRef, String)> = None;
-            let mut media_types = Vec::new();
+            let mut payloads = Vec::new();
             for (media, content) in &response.content {
                 let media_at = pointer_join(&format!("{resolved_at}/content"), media);
                 let ty = self.media_type(content, &hint, &media_at, &context);
-                media_types.push(media.clone());
-                if json.is_none()
-                    && is_json(media)
-                    && let Some(ty) = ty
-                {
-                    json = Some((ty, media.clone()));
-                }
+                let payload = match ty {
+                    _ if !is_json(media) => Payload::Bytes,
+                    Some(ty) => Payload::Json(ty),
+                    None => Payload::Empty,
+                };
+                payloads.push((media.clone(), payload));
             }
             match code {
-                Some(code @ 200..=299) if success.is_none() => {
-                    let media = json
-                        .as_ref()
-                        .map(|(_, m)| m.clone())
-                        .or_else(|| media_types.first().cloned());
-                    success = Some((code, json.map(|(ty, _)| ty), media));
-                }
+                Some(200..=299) if success.is_none() => success = Some(payloads),
                 Some(code) if code >= 400 => {
                     error_statuses.push(code);
-                    if let Some((TypeRef::Named(model), _)) = json {
+                    if let Some((_, Payload::Json(TypeRef::Named(model)))) =
+                        payloads.into_iter().find(|(m, _)| is_json(m))
+                    {
                         *self.error_models.entry(model).or_default() += 1;
                     }
                 }
                 _ => {}
             }
         }
-        let (response, accept) = match success {
-            Some((_, ty, media)) => (ty, media.unwrap_or_else(|| "application/json".to_string())),
-            None => {
-                self.approximations.push(Problem::new(
-                    format!("{at}/responses"),
-                    "operation documents no success (2xx) response; it returns nothing",
-                ));
-                (None, "application/json".to_string())
-            }
+        let Some(mut payloads) = success else {
+            self.approximations.push(Problem::new(
+                format!("{at}/responses"),
+                "operation documents no success (2xx) response; it returns nothing",
+            ));
+            return (
+                Payload::Empty,
+                "application/json".to_string(),
+                Vec::new(),
+                error_statuses,
+            );
         };
-        (response, accept, error_statuses)
+        if payloads.is_empty() {
+            return (
+                Payload::Empty,
+                "application/json".to_string(),
+                Vec::new(),
+                error_statuses,
+            );
+        }
+        // The default: the newest versioned JSON media type, else the first.
+        let default = payloads
+            .iter()
+            .enumerate()
+            .filter(|(_, (media, _))| is_json(media))
+            .max_by(|(i, (a, _)), (j, (b, _))| {
+                media_version(a).cmp(&media_version(b)).then(j.cmp(i))
+            })
+            .map_or(0, |(i, _)| i);
+        let (accept, response) = payloads.remove(default);
+        let default_version = media_version(&accept);
+        let mut suffixes = NameAllocator::with_reserved(["stream"]);
+        let alternatives = payloads
+            .into_iter()
+            .map(|(media_type, payload)| {
+                let version = media_version(&media_type).filter(|v| Some(*v) != default_version);
+                let format = media_format(&media_type).filter(|f| *f != "json");
+                let mut parts: Vec<String> = Vec::new();
+                parts.extend(version.map(|v| format!("v{}", v.replace('-', "_"))));
+                parts.extend(format.map(naming::field_name));
+                let wanted = if parts.is_empty() {
+                    "alternative".to_string()
+                } else {
+                    parts.join("_")
+                };
+                Representation {
+                    suffix: suffixes.claim_snake(&wanted),
+                    media_type,
+                    payload,
+                }
+            })
+            .collect();
+        (response, accept, alternatives, error_statuses)
     }
 
     /// The body type of a media type, and its examples.
@@ -634,6 +679,27 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             });
         }
     }
+}
+
+/// The date a versioned media type names (`application/vnd.atlas.2023-01-01+json`).
+fn media_version(media_type: &str) -> Option<&str> {
+    media_type.split(['.', '+', ';', '/']).find(|part| {
+        part.len() == 10
+            && part.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            })
+    })
+}
+
+/// The format of a media type: the structured-syntax suffix (`+json`, `+csv`) or the subtype.
+fn media_format(media_type: &str) -> Option<&str> {
+    let essence = media_type.split(';').next()?.trim();
+    let subtype = essence.split('/').nth(1)?;
+    Some(subtype.rsplit('+').next().unwrap_or(subtype)).filter(|f| !f.is_empty())
 }
 
 /// The `{name}`s of a path template.

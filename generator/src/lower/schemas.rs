@@ -346,8 +346,22 @@ impl<'a> TypeLowering<'a> {
             .is_some_and(|c| self.memberships.contains_key(c))
         {
             TypeKind::Struct(self.object(&name, resolved))
+        } else if (!shape.one_of.is_empty() || !shape.any_of.is_empty())
+            && is_constraint_only(&shape)
+        {
+            // `oneOf: [{required: [a]}, {required: [b]}]` only says which fields must be
+            // present together: the value is the object itself.
+            self.approximations.push(Problem::new(
+                at,
+                "oneOf/anyOf of required-lists is not checked; the object's properties are generated",
+            ));
+            TypeKind::Struct(self.object(&name, resolved))
         } else if !shape.one_of.is_empty() || !shape.any_of.is_empty() {
-            self.untagged_union(&name, resolved, &shape)
+            if shape.has_properties() {
+                self.union_with_properties(&name, resolved, &shape)
+            } else {
+                self.untagged_union(&name, resolved, &shape)
+            }
         } else if !shape.all_of.is_empty() || shape.has_properties() {
             if shape.all_of.len() == 1 && !shape.has_properties() {
                 TypeKind::Alias(self.type_ref(
@@ -381,14 +395,21 @@ impl<'a> TypeLowering<'a> {
                 continue;
             };
             match self.memberships.get(child) {
-                Some(existing) if existing.parent != Some(name) => {
+                // A child of two unions with the same tag (and so the same struct) is fine.
+                Some(existing)
+                    if existing.parent != Some(name)
+                        && existing.tag != discriminator.property_name =>
+                {
                     let first = existing.parent.unwrap_or_default();
-                    self.approximations.push(Problem::new(
+                    let problem = Problem::new(
                         pointer_join("/components/schemas", child),
                         format!(
-                            "schema is a variant of two discriminated unions ({first} and {name}); its struct is generated for {first}"
+                            "schema is a variant of two discriminated unions with different tags ({first} and {name}); its struct is generated for {first}"
                         ),
-                    ))
+                    );
+                    if !self.approximations.contains(&problem) {
+                        self.approximations.push(problem);
+                    }
                 }
                 Some(_) => {}
                 None => {
@@ -572,6 +593,14 @@ impl<'a> TypeLowering<'a> {
         })
     }
 
+    fn union_members(shape: &Shape<'a>) -> (&'a [ReferenceOr<Schema>], &'static str) {
+        if shape.one_of.is_empty() {
+            (shape.any_of, "anyOf")
+        } else {
+            (shape.one_of, "oneOf")
+        }
+    }
+
     fn untagged_union(
         &mut self,
         name: &str,
@@ -579,27 +608,27 @@ impl<'a> TypeLowering<'a> {
         shape: &Shape<'a>,
     ) -> TypeKind {
         let at = resolved.pointer.as_str();
-        let (members, keyword) = if shape.one_of.is_empty() {
-            (shape.any_of, "anyOf")
-        } else {
-            (shape.one_of, "oneOf")
-        };
         if !shape.one_of.is_empty() && !shape.any_of.is_empty() {
             self.approximations.push(Problem::new(
                 at,
                 "schema has both oneOf and anyOf; only oneOf is generated",
             ));
         }
-        if shape.has_properties() {
-            self.approximations.push(Problem::new(
-                at,
-                format!("properties beside {keyword} without a discriminator are not merged into the variants"),
-            ));
-        }
+        let (members, keyword) = Self::union_members(shape);
+        self.untagged_variants(name, members, &format!("{at}/{keyword}"))
+    }
+
+    /// An untagged union of `members` (at `at`, the pointer of the member list).
+    fn untagged_variants(
+        &mut self,
+        name: &str,
+        members: &'a [ReferenceOr<Schema>],
+        at: &str,
+    ) -> TypeKind {
         let mut variant_names = NameAllocator::with_reserved(["unknown"]);
         let mut variants = Vec::new();
         for (i, member) in members.iter().enumerate() {
-            let member_at = format!("{at}/{keyword}/{i}");
+            let member_at = format!("{at}/{i}");
             // A component keeps its type name; an inline member is named by its title or kind.
             let ty = match member {
                 ReferenceOr::Reference { .. } => self.type_ref(member.into(), name, &member_at),
@@ -628,6 +657,91 @@ impl<'a> TypeLowering<'a> {
             });
         }
         TypeKind::Untagged(UntaggedUnion { variants })
+    }
+
+    /// Properties beside a `oneOf`/`anyOf` without a discriminator: the value has the
+    /// properties and is one of the members. Members that already have every property (the
+    /// usual way Atlas writes it) make a plain untagged union; otherwise the properties some
+    /// member lacks are a struct of their own, with the union flattened into it.
+    fn union_with_properties(
+        &mut self,
+        name: &str,
+        resolved: &ResolvedSchema<'a>,
+        shape: &Shape<'a>,
+    ) -> TypeKind {
+        let at = resolved.pointer.as_str();
+        let (members, keyword) = Self::union_members(shape);
+        let member_properties: Vec<HashSet<String>> = members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| self.property_names(m.into(), &format!("{at}/{keyword}/{i}")))
+            .collect();
+        let parent: Vec<&String> = shape
+            .properties
+            .map(|p| p.keys().collect())
+            .unwrap_or_default();
+        let lacking: HashSet<&str> = parent
+            .iter()
+            .filter(|p| member_properties.iter().any(|m| !m.contains(p.as_str())))
+            .map(|p| p.as_str())
+            .collect();
+        if lacking.is_empty() {
+            return self.untagged_variants(name, members, &format!("{at}/{keyword}"));
+        }
+        let union_name = self.type_names.claim(&format!("{name}Variant"));
+        let union_at = format!("{at}/{keyword}");
+        let union = self.untagged_variants(&union_name, members, &union_at);
+        self.push_type(
+            union_name.clone(),
+            union_at,
+            Some(format!(
+                "The part of [`{name}`] that is one of several shapes."
+            )),
+            false,
+            union,
+        );
+        let mut object = self.object(name, resolved);
+        object
+            .fields
+            .retain(|f| lacking.contains(f.json_name.as_str()));
+        object.fields.push(Field {
+            name: "variant".to_string(),
+            json_name: String::new(),
+            ty: TypeRef::Named(union_name),
+            required: true,
+            nullable: false,
+            boxed: false,
+            flatten: true,
+            doc: Some("The fields of the shape this value has.".to_string()),
+            deprecated: false,
+            read_only: false,
+            write_only: false,
+            default: None,
+        });
+        TypeKind::Struct(object)
+    }
+
+    /// The property names of an object schema and its `allOf` members.
+    fn property_names(&self, schema: SchemaRef<'a>, at: &str) -> HashSet<String> {
+        let mut names = HashSet::new();
+        let mut stack = vec![(schema, at.to_string())];
+        let mut seen = HashSet::new();
+        while let Some((schema, at)) = stack.pop() {
+            let Ok(resolved) = self.resolver.schema(schema, &at) else {
+                continue;
+            };
+            if !seen.insert(resolved.pointer.clone()) {
+                continue;
+            }
+            let shape = Shape::of(resolved.schema);
+            if let Some(properties) = shape.properties {
+                names.extend(properties.keys().cloned());
+            }
+            for (i, member) in shape.all_of.iter().enumerate() {
+                stack.push((member.into(), format!("{}/allOf/{i}", resolved.pointer)));
+            }
+        }
+        names
     }
 
     /// A struct from an object schema, its `allOf` members and, for a union variant, the
@@ -710,9 +824,17 @@ impl<'a> TypeLowering<'a> {
                 Some(rust) => rust.clone(),
                 None => owner.to_string(),
             };
+            // A union reached through `allOf` from one of its own members (the circular form
+            // without a discriminator) contributes its properties only, like a tagged one.
+            let is_own_union = resolved.component.is_some_and(|own| {
+                member_shape.one_of.iter().chain(member_shape.any_of).any(|m| {
+                    matches!(m, ReferenceOr::Reference { reference } if reference.rsplit('/').next() == Some(own))
+                })
+            });
             if member_shape.data.discriminator.is_none()
                 && (!member_shape.one_of.is_empty() || !member_shape.any_of.is_empty())
                 && !is_constraint_only(&member_shape)
+                && !is_own_union
             {
                 self.approximations.push(Problem::new(
                     at.clone(),
@@ -761,6 +883,7 @@ impl<'a> TypeLowering<'a> {
             required: false,
             nullable: flag(|d| d.nullable),
             boxed: false,
+            flatten: false,
             doc,
             deprecated: flag(|d| d.deprecated),
             read_only: flag(|d| d.read_only),
