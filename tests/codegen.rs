@@ -83,6 +83,49 @@ mod snapshots {
         }
     }
 
+    /// prettyplease prints the code; rustfmt, with the generated `rustfmt.toml`, must find
+    /// nothing to change in the output for any fixture (the committed crate is checked by
+    /// `cargo fmt --check`).
+    #[test]
+    fn every_fixture_is_rustfmt_clean() {
+        let fixtures = std::fs::read_dir(workspace_root().join("tests/fixtures")).unwrap();
+        let mut names: Vec<String> = fixtures
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".yaml"))
+            .collect();
+        names.sort();
+        assert!(names.len() >= 14);
+        let dir = std::env::temp_dir().join(format!("atlas-codegen-fmt-{}", std::process::id()));
+        for name in names {
+            let _ = std::fs::remove_dir_all(&dir);
+            generate_fixture(&name).write_to(&dir).unwrap();
+            let mut files = Vec::new();
+            let mut stack = vec![dir.join("src"), dir.join("tests"), dir.join("examples")];
+            while let Some(next) = stack.pop() {
+                for entry in std::fs::read_dir(&next).into_iter().flatten() {
+                    let path = entry.unwrap().path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path.extension().is_some_and(|e| e == "rs") {
+                        files.push(path);
+                    }
+                }
+            }
+            let output = std::process::Command::new("rustfmt")
+                .args(["--edition", "2021", "--check", "--config-path"])
+                .arg(dir.join("rustfmt.toml"))
+                .args(&files)
+                .output()
+                .expect("rustfmt runs (rustup component add rustfmt)");
+            assert!(
+                output.status.success(),
+                "{name}: rustfmt would change the generated code:\n{}",
+                String::from_utf8_lossy(&output.stdout)
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn a_json_spec_generates_the_same_code_as_its_yaml() {
         let yaml = std::fs::read_to_string(spec_path()).unwrap();

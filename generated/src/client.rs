@@ -126,12 +126,8 @@ impl fmt::Debug for ClientBuilder {
         let auth = match &self.auth {
             Credentials::None => "none",
             Credentials::Bearer(_) => "bearer token",
-            Credentials::ServiceAccount {
-                ..
-            } => "service account",
-            Credentials::Digest {
-                ..
-            } => "digest",
+            Credentials::ServiceAccount { .. } => "service account",
+            Credentials::Digest { .. } => "digest",
         };
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
@@ -273,21 +269,16 @@ impl ClientBuilder {
         let auth = match self.auth {
             Credentials::None => Auth::None,
             Credentials::Bearer(token) => Auth::Bearer(token),
-            Credentials::ServiceAccount {
-                client_id,
-                client_secret,
-            } => Auth::ServiceAccount(ServiceAccount::new(
-                client_id,
-                client_secret.expose().to_string(),
-                format!("{base_url}/api/oauth/token"),
-            )),
-            Credentials::Digest {
-                public_key,
-                private_key,
-            } => Auth::Digest(DigestAuth::new(
-                public_key,
-                private_key.expose().to_string(),
-            )),
+            Credentials::ServiceAccount { client_id, client_secret } => {
+                Auth::ServiceAccount(ServiceAccount::new(
+                    client_id,
+                    client_secret.expose().to_string(),
+                    format!("{base_url}/api/oauth/token"),
+                ))
+            }
+            Credentials::Digest { public_key, private_key } => Auth::Digest(
+                DigestAuth::new(public_key, private_key.expose().to_string()),
+            ),
         };
         Ok(Client {
             inner: Arc::new(Inner {

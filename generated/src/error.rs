@@ -38,18 +38,9 @@ impl Error {
     /// The HTTP status, for errors that carry a response.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Self::Api {
-                status,
-                ..
-            }
-            | Self::UnexpectedStatus {
-                status,
-                ..
-            }
-            | Self::Decode {
-                status,
-                ..
-            } => Some(*status),
+            Self::Api { status, .. }
+            | Self::UnexpectedStatus { status, .. }
+            | Self::Decode { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -57,10 +48,7 @@ impl Error {
     /// The API's error body, for [`Error::Api`].
     pub fn api_error(&self) -> Option<&ApiErrorBody> {
         match self {
-            Self::Api {
-                body,
-                ..
-            } => Some(body),
+            Self::Api { body, .. } => Some(body),
             _ => None,
         }
     }
@@ -68,14 +56,7 @@ impl Error {
     /// The raw response body, for errors that carry one that did not decode.
     pub fn body(&self) -> Option<&[u8]> {
         match self {
-            Self::UnexpectedStatus {
-                body,
-                ..
-            }
-            | Self::Decode {
-                body,
-                ..
-            } => Some(body),
+            Self::UnexpectedStatus { body, .. } | Self::Decode { body, .. } => Some(body),
             _ => None,
         }
     }
@@ -87,13 +68,9 @@ impl Error {
 
     pub(crate) fn transport(error: reqwest::Error) -> Self {
         if error.is_timeout() {
-            Self::Timeout {
-                source: Box::new(error),
-            }
+            Self::Timeout { source: Box::new(error) }
         } else {
-            Self::Transport {
-                source: Box::new(error),
-            }
+            Self::Transport { source: Box::new(error) }
         }
     }
 }
@@ -136,10 +113,7 @@ fn summarize(body: &ApiErrorBody) -> String {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Api {
-                status,
-                body,
-            } => write!(f, "HTTP {status}: {}", summarize(body)),
+            Self::Api { status, body } => write!(f, "HTTP {status}: {}", summarize(body)),
             Self::UnexpectedStatus {
                 status,
                 content_type,
@@ -152,40 +126,22 @@ impl fmt::Display for Error {
                 )?;
                 write!(f, "{} bytes): {}", body.len(), excerpt(body))
             }
-            Self::Decode {
-                status,
-                source,
-                body,
-            } => write!(
+            Self::Decode { status, source, body } => write!(
                 f,
                 "HTTP {status} body does not decode: {source} ({} bytes: {})",
                 body.len(),
                 excerpt(body)
             ),
-            Self::InvalidParameter {
-                name,
-                value,
-                rule,
-            } => {
+            Self::InvalidParameter { name, value, rule } => {
                 write!(f, "invalid value {value:?} for parameter {name}: {rule}")
             }
-            Self::MissingParameter {
-                name,
-            } => {
+            Self::MissingParameter { name } => {
                 write!(f, "missing required parameter {name}")
             }
-            Self::Timeout {
-                source,
-            } => write!(f, "request timed out: {source}"),
-            Self::Transport {
-                source,
-            } => write!(f, "request failed: {source}"),
-            Self::Auth {
-                message,
-            } => write!(f, "authentication failed: {message}"),
-            Self::Config {
-                message,
-            } => {
+            Self::Timeout { source } => write!(f, "request timed out: {source}"),
+            Self::Transport { source } => write!(f, "request failed: {source}"),
+            Self::Auth { message } => write!(f, "authentication failed: {message}"),
+            Self::Config { message } => {
                 write!(f, "invalid client configuration: {message}")
             }
         }
@@ -195,16 +151,10 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Decode {
-                source,
-                ..
-            } => Some(source),
-            Self::Timeout {
-                source,
+            Self::Decode { source, .. } => Some(source),
+            Self::Timeout { source } | Self::Transport { source } => {
+                Some(source.as_ref())
             }
-            | Self::Transport {
-                source,
-            } => Some(source.as_ref()),
             _ => None,
         }
     }

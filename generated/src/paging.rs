@@ -9,6 +9,18 @@ use std::task::{Context, Poll};
 
 use super::error::Error;
 
+/// A page number as the operation's parameter type wants it.
+pub(crate) fn page_number<T: TryFrom<i64>>(
+    page: i64,
+    name: &'static str,
+) -> Result<T, Error> {
+    T::try_from(page).map_err(|_| Error::InvalidParameter {
+        name,
+        value: page.to_string(),
+        rule: "is out of range for the parameter".to_string(),
+    })
+}
+
 /// One page of a list operation.
 pub(crate) struct Page<T> {
     pub items: Vec<T>,
@@ -76,10 +88,7 @@ impl<T> futures_core::Stream for Pages<T> {
                     this.done = true;
                     return Poll::Ready(Some(Err(error)));
                 }
-                Poll::Ready(Ok(Page {
-                    items,
-                    total,
-                })) => {
+                Poll::Ready(Ok(Page { items, total })) => {
                     this.pending = None;
                     this.next_page += 1;
                     let count = items.len() as i64;

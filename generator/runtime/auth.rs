@@ -244,10 +244,7 @@ impl DigestAuth {
             return Ok(response);
         };
         *self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) =
-            Some(DigestSession {
-                challenge,
-                nc: 0,
-            });
+            Some(DigestSession { challenge, nc: 0 });
         request.send(http, self.next_authorization(request)).await
     }
 }

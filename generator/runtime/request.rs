@@ -74,10 +74,7 @@ impl Request {
             value: String::new(),
             rule: format!("must encode as JSON ({e})"),
         })?;
-        self.body = Some(Body {
-            content_type,
-            bytes,
-        });
+        self.body = Some(Body { content_type, bytes });
         Ok(())
     }
 }
@@ -97,9 +94,7 @@ pub(crate) fn segment(name: &'static str, value: &str) -> Result<String, Error> 
 
 /// The error for a required parameter that is not set.
 pub(crate) fn missing(name: &'static str) -> Error {
-    Error::MissingParameter {
-        name,
-    }
+    Error::MissingParameter { name }
 }
 
 /// Checks `minimum` and `maximum` of an integer parameter.

@@ -3,7 +3,6 @@
 //! Request and response bodies: one type per schema of the spec.
 
 mod add_or_remove_group_role;
-mod codec;
 pub use add_or_remove_group_role::AddOrRemoveGroupRole;
 
 mod add_or_remove_group_role_group_role;
@@ -230,3 +229,5 @@ pub use vector_search_index_status_detail::VectorSearchIndexStatusDetail;
 
 mod vector_search_index_status_detail_status;
 pub use vector_search_index_status_detail_status::VectorSearchIndexStatusDetailStatus;
+
+mod codec;

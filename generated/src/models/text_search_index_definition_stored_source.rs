@@ -20,11 +20,10 @@ impl<'de> serde::Deserialize<'de> for TextSearchIndexDefinitionStoredSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
         let candidates: &[codec::Candidate<Self>] = &[
             ("", |v| serde_json::from_value(v).map(Self::Bool)),
             ("exclude,include", |v| serde_json::from_value(v).map(Self::Object)),
         ];
-        codec::decode_untagged(value, candidates, "TextSearchIndexDefinitionStoredSource")
+        codec::decode_untagged(deserializer, candidates)
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! Returns, adds, edits, and removes database users.
 
-use super::super::paging::{Page, PageFuture};
+use super::super::paging::{page_number, Page, PageFuture};
 use super::{models, request, validation, Client, Error, Pages};
 
 impl Client {
@@ -128,7 +128,7 @@ impl ListDatabaseUsers {
         let fetch = move |page: i64| {
             let call = self.clone();
             let future = async move {
-                let number = page;
+                let number = page_number(page, "pageNum")?;
                 let body = call.page_num(number).send().await?;
                 Ok(Page {
                     items: body.results.unwrap_or_default(),

@@ -43,22 +43,29 @@ pub fn emit_codec(
 
 fn untagged_union_helpers() -> TokenStream {
     quote! {
+        /// How to decode one variant of an untagged union.
+        pub(crate) type DecodeVariant<T> = fn(serde_json::Value) -> serde_json::Result<T>;
+
         /// A variant of an untagged union: the JSON names of its fields, comma-separated
         /// (empty when it is not an object), and how to decode it.
-        pub(crate) type Candidate<T> = (&'static str, fn(serde_json::Value) -> serde_json::Result<T>);
+        pub(crate) type Candidate<T> = (&'static str, DecodeVariant<T>);
 
         /// Decodes an untagged union: the candidate whose fields cover most of the object's
         /// keys is tried first (declaration order among equals), then the others, so an
         /// object is not taken by a variant that would drop its fields.
-        pub(crate) fn decode_untagged<T, E: serde::de::Error>(
-            value: serde_json::Value,
+        pub(crate) fn decode_untagged<'de, D, T>(
+            deserializer: D,
             candidates: &[Candidate<T>],
-            name: &str,
-        ) -> Result<T, E> {
+        ) -> Result<T, D::Error>
+        where
+            D: serde::Deserializer<'de>,
+        {
+            let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
             let mut order: Vec<usize> = (0..candidates.len()).collect();
             if let Some(object) = value.as_object() {
                 let covered = |fields: &str| {
-                    object.keys().filter(|key| fields.split(',').any(|f| f == key.as_str())).count()
+                    let known = |key: &String| fields.split(',').any(|f| f == key.as_str());
+                    object.keys().filter(|key| known(key)).count()
                 };
                 order.sort_by_key(|&i| std::cmp::Reverse(covered(candidates[i].0)));
             }
@@ -67,7 +74,9 @@ fn untagged_union_helpers() -> TokenStream {
                     return Ok(decoded);
                 }
             }
-            Err(E::custom(format_args!("data did not match any variant of {name}")))
+            let name = std::any::type_name::<T>().rsplit("::").next().unwrap_or_default();
+            let message = format!("data did not match any variant of {name}");
+            Err(<D::Error as serde::de::Error>::custom(message))
         }
     }
 }

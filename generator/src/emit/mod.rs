@@ -218,30 +218,42 @@ fn emit_lib(api: &Api) -> TokenStream {
         };
         quote!(#![doc = #line])
     });
-    let runtime_modules = (!api.operations.is_empty()).then(|| {
-        let names = runtime::RUNTIME.iter().map(|(module, _)| {
+    // Module declarations in name order, as rustfmt sorts them.
+    let mut modules: Vec<(&str, TokenStream)> = vec![(
+        "models",
+        quote!(
+            pub mod models;
+        ),
+    )];
+    if !api.operations.is_empty() {
+        for (module, _) in runtime::RUNTIME {
             let name = quote::format_ident!("{}", module);
             let allow = runtime_allow(api, module);
-            quote!(#allow mod #name;)
-        });
-        let validation = (!api.patterns.is_empty()).then(|| {
-            quote!(
-                mod validation;
-            )
-        });
-        quote! {
-            #(#names)*
-            pub mod operations;
-            #validation
+            modules.push((module, quote!(#allow mod #name;)));
         }
-    });
+        modules.push((
+            "operations",
+            quote!(
+                pub mod operations;
+            ),
+        ));
+        if !api.patterns.is_empty() {
+            modules.push((
+                "validation",
+                quote!(
+                    mod validation;
+                ),
+            ));
+        }
+    }
+    modules.sort_by(|a, b| a.0.cmp(b.0));
+    let modules = modules.into_iter().map(|(_, tokens)| tokens);
     let exports = exports(api);
     quote! {
         #(#doc)*
         #![forbid(unsafe_code)]
 
-        pub mod models;
-        #runtime_modules
+        #(#modules)*
         #exports
     }
 }

@@ -395,7 +395,6 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion, types: &[TypeDef]
         };
         quote!((#fields, |v| serde_json::from_value(v).map(#wrap)),)
     });
-    let type_name = name.to_string();
     quote! {
         #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -408,11 +407,10 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion, types: &[TypeDef]
             /// Decodes the variant whose fields cover most of the object's keys (the first,
             /// among equals), falling back to the others in order.
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 let candidates: &[codec::Candidate<Self>] = &[
                     #(#candidates)*
                 ];
-                codec::decode_untagged(value, candidates, #type_name)
+                codec::decode_untagged(deserializer, candidates)
             }
         }
     }
@@ -457,7 +455,7 @@ pub fn emit_models_mod(types: &[TypeDef], inline: bool) -> TokenStream {
     quote! {
         //! Request and response bodies: one type per schema of the spec.
 
-        #codec
         #(#items)*
+        #codec
     }
 }

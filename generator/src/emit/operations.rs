@@ -58,10 +58,15 @@ pub fn emit_operations_mod(api: &Api, inline: Option<&dyn Fn(&str) -> TokenStrea
             }
             None => quote!(pub mod #module_ident;),
         };
-        let builders = operations.iter().map(|o| ident(&o.builder_name));
+        let mut builders: Vec<&str> = operations.iter().map(|o| o.builder_name.as_str()).collect();
+        builders.sort_unstable();
+        let exports = builders.into_iter().map(|b| {
+            let b = ident(b);
+            quote!(pub use #module_ident::#b;)
+        });
         quote! {
             #declaration
-            pub use #module_ident::{#(#builders),*};
+            #(#exports)*
         }
     });
     quote! {
@@ -74,24 +79,27 @@ pub fn emit_operations_mod(api: &Api, inline: Option<&dyn Fn(&str) -> TokenStrea
     }
 }
 
-/// The `use super::{..}` an operations module needs (and its parent, which passes them on).
+/// The `use super::{..}` an operations module needs (and its parent, which passes them on),
+/// in rustfmt's order: modules, then types.
 fn shared_imports<'a>(operations: impl Iterator<Item = &'a Operation> + Clone) -> TokenStream {
-    let mut names = vec![quote!(request), quote!(Client), quote!(Error)];
+    let mut names = vec!["request", "Client", "Error"];
     if operations.clone().any(uses_models) {
-        names.insert(0, quote!(models));
+        names.push("models");
     }
     if operations
         .clone()
         .any(|o| o.parameters.iter().any(|p| p.pattern.is_some()))
     {
-        names.insert(names.len() - 2, quote!(validation));
+        names.push("validation");
     }
     if operations.clone().any(|o| o.response == Payload::Bytes) {
-        names.push(quote!(ByteStream));
+        names.push("ByteStream");
     }
     if operations.clone().any(|o| o.pagination.is_some()) {
-        names.push(quote!(Pages));
+        names.push("Pages");
     }
+    names.sort_by_key(|name| (name.starts_with(|c: char| c.is_ascii_uppercase()), *name));
+    let names = names.into_iter().map(|n| format_ident!("{}", n));
     quote!(use super::{#(#names),*};)
 }
 
@@ -138,7 +146,7 @@ pub fn emit_operations_module(
     let builders = operations.iter().map(|o| builder(o));
     let pages = operations.iter().any(|o| o.pagination.is_some()).then(|| {
         quote!(
-            use super::super::paging::{Page, PageFuture};
+            use super::super::paging::{page_number, Page, PageFuture};
         )
     });
     quote! {
@@ -547,30 +555,7 @@ fn stream(operation: &Operation) -> TokenStream {
         .find(|p| p.rust_name == pagination.page_param)
         .map(|p| p.name.clone())
         .unwrap_or_default();
-    let narrow = match page_kind {
-        Some(IntKind::I64) => quote!(let number = page;),
-        Some(IntKind::I32) => quote! {
-            let number = i32::try_from(page).map_err(|_| Error::InvalidParameter {
-                name: #page_wire,
-                value: page.to_string(),
-                rule: "must fit in 32 bits".to_string(),
-            })?;
-        },
-        Some(IntKind::U32) => quote! {
-            let number = u32::try_from(page).map_err(|_| Error::InvalidParameter {
-                name: #page_wire,
-                value: page.to_string(),
-                rule: "must fit in 32 bits".to_string(),
-            })?;
-        },
-        _ => quote! {
-            let number = u64::try_from(page).map_err(|_| Error::InvalidParameter {
-                name: #page_wire,
-                value: page.to_string(),
-                rule: "must not be negative".to_string(),
-            })?;
-        },
-    };
+    let narrow = quote!(let number = page_number(page, #page_wire)?;);
     let results = ident(&pagination.results_field);
     let items = if pagination.results_optional {
         quote!(body.#results.unwrap_or_default())
