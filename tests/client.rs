@@ -1518,6 +1518,26 @@ mod fixture_client {
     }
 
     #[tokio::test]
+    async fn read_only_and_write_only_fields_are_optional_where_they_are_absent() {
+        use atlas_fixtures::endpoints::models::{Thing, ThingUpdate};
+        let server = MockServer::start().await;
+        Mock::given(method("PUT"))
+            .and(path("/things/beef"))
+            .and(body_json(json!({"name": "n", "secret": "s"})))
+            .respond_with(json_response(200, json!({"id": "beef", "name": "n"}), "application/json"))
+            .mount(&server)
+            .await;
+        // Sent without its read-only id; returned without its write-only secret.
+        let body = ThingUpdate { id: None, name: "n".into(), secret: Some("s".into()) };
+        let updated = client(&server).update_thing().thing_id("beef").body(body).send().await.unwrap();
+        assert_eq!((updated.id.as_deref(), updated.secret), (Some("beef"), None));
+        // Only returned: the read-only id is required, the write-only token is not.
+        let thing: Thing = serde_json::from_value(json!({"id": "1"})).unwrap();
+        let (id, token): (String, Option<String>) = (thing.id, thing.token);
+        assert_eq!((id.as_str(), token), ("1", None));
+    }
+
+    #[tokio::test]
     async fn the_fixture_stream_pages_until_the_total() {
         let server = MockServer::start().await;
         Mock::given(query_param("pageNum", "1"))

@@ -39,7 +39,8 @@ pub struct CloudDatabaseUser {
     ///
     /// Write-only: sent in requests, never returned.
     #[serde(rename = "groupId")]
-    pub group_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
     /// List that contains the key-value pairs for tagging and categorizing the MongoDB database
     /// user. The labels that you define do not appear in the console.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -56,6 +56,7 @@ pub fn lower(spec: &LoadedSpec) -> Result<Lowered, Error> {
     type_defs.sort_by(|a, b| a.name.cmp(&b.name));
     assign_modules(&mut type_defs);
     box_recursive_fields(&mut type_defs);
+    relax_by_direction(&mut type_defs, &operations, error_model.as_deref());
     mark_default_structs(&mut type_defs);
     for operation in &mut operations {
         operation.pagination = pagination(operation, &type_defs);
@@ -281,4 +282,61 @@ fn pagination(operation: &Operation, types: &[TypeDef]) -> Option<Pagination> {
             .and_then(|d| d.as_i64())
             .unwrap_or(100),
     })
+}
+
+/// Every named type a type mentions, at any depth of lists and maps.
+fn mentioned(def: &TypeDef) -> Vec<&str> {
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| f.ty.named()).collect(),
+        TypeKind::Tagged(u) => u.variants.iter().map(|v| v.ty.as_str()).collect(),
+        TypeKind::Untagged(u) => u.variants.iter().filter_map(|v| v.ty.named()).collect(),
+        TypeKind::Alias(ty) => ty.named().into_iter().collect(),
+        TypeKind::Enum(_) => Vec::new(),
+    }
+}
+
+/// The indexes of the types reachable from `roots`.
+fn reachable(types: &[TypeDef], roots: impl IntoIterator<Item = String>) -> HashSet<usize> {
+    let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let mut seen = HashSet::new();
+    let mut stack: Vec<usize> = roots.into_iter().filter_map(|r| index.get(r.as_str()).copied()).collect();
+    while let Some(i) = stack.pop() {
+        if seen.insert(i) {
+            stack.extend(mentioned(&types[i]).into_iter().filter_map(|n| index.get(n).copied()));
+        }
+    }
+    seen
+}
+
+/// A required read-only field is not sent, and a required write-only field is not returned:
+/// in a model that goes that way, such a field is optional.
+fn relax_by_direction(types: &mut [TypeDef], operations: &[Operation], error_model: Option<&str>) {
+    let requests = reachable(
+        types,
+        operations.iter().filter_map(|o| o.body.as_ref()?.ty.named().map(str::to_string)),
+    );
+    let responses = reachable(
+        types,
+        operations
+            .iter()
+            .flat_map(|o| {
+                std::iter::once(&o.response)
+                    .chain(o.alternatives.iter().map(|a| &a.payload))
+                    .filter_map(|p| p.json()?.named().map(str::to_string))
+                    .collect::<Vec<_>>()
+            })
+            .chain(error_model.map(str::to_string)),
+    );
+    for (i, def) in types.iter_mut().enumerate() {
+        let TypeKind::Struct(s) = &mut def.kind else {
+            continue;
+        };
+        for field in &mut s.fields {
+            let unsent = field.read_only && requests.contains(&i);
+            let unreturned = field.write_only && responses.contains(&i);
+            if field.required && (unsent || unreturned) {
+                field.required = false;
+            }
+        }
+    }
 }
