@@ -1524,13 +1524,30 @@ mod fixture_client {
         Mock::given(method("PUT"))
             .and(path("/things/beef"))
             .and(body_json(json!({"name": "n", "secret": "s"})))
-            .respond_with(json_response(200, json!({"id": "beef", "name": "n"}), "application/json"))
+            .respond_with(json_response(
+                200,
+                json!({"id": "beef", "name": "n"}),
+                "application/json",
+            ))
             .mount(&server)
             .await;
         // Sent without its read-only id; returned without its write-only secret.
-        let body = ThingUpdate { id: None, name: "n".into(), secret: Some("s".into()) };
-        let updated = client(&server).update_thing().thing_id("beef").body(body).send().await.unwrap();
-        assert_eq!((updated.id.as_deref(), updated.secret), (Some("beef"), None));
+        let body = ThingUpdate {
+            id: None,
+            name: "n".into(),
+            secret: Some("s".into()),
+        };
+        let updated = client(&server)
+            .update_thing()
+            .thing_id("beef")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            (updated.id.as_deref(), updated.secret),
+            (Some("beef"), None)
+        );
         // Only returned: the read-only id is required, the write-only token is not.
         let thing: Thing = serde_json::from_value(json!({"id": "1"})).unwrap();
         let (id, token): (String, Option<String>) = (thing.id, thing.token);

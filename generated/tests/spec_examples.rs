@@ -3,6 +3,7 @@
 //! Every example in the spec decodes into its type and encodes back to the same JSON.
 
 #![allow(deprecated)]
+#![cfg(feature = "full")]
 
 use atlas_admin::models::AddOrRemoveGroupRole;
 use atlas_admin::models::ApiError;

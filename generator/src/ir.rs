@@ -29,6 +29,11 @@ pub struct Api {
 }
 
 impl Api {
+    /// The Cargo feature of an operations module.
+    pub fn feature(module: &str) -> String {
+        module.replace('_', "-")
+    }
+
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types
             .binary_search_by(|t| t.name.as_str().cmp(name))
@@ -177,6 +182,21 @@ pub struct TypeDef {
     pub doc: Option<String>,
     pub deprecated: bool,
     pub kind: TypeKind,
+    /// Which Cargo features compile the type.
+    pub gate: Gate,
+}
+
+/// When a model is compiled: each operation module is a Cargo feature, and a model is compiled
+/// when an enabled feature's operations reach it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Gate {
+    /// Always (the API's error model and what it reaches, and specs without operations).
+    #[default]
+    Always,
+    /// When any of these features (operation modules) is enabled.
+    AnyOf(std::collections::BTreeSet<String>),
+    /// Only with every feature (`full`): no operation reaches it.
+    Full,
 }
 
 #[derive(Clone, Debug, PartialEq)]

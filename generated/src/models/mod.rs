@@ -2,232 +2,378 @@
 
 //! Request and response bodies: one type per schema of the spec.
 
+#[cfg(feature = "mongo-db-cloud-users")]
 mod add_or_remove_group_role;
+#[cfg(feature = "mongo-db-cloud-users")]
 pub use add_or_remove_group_role::AddOrRemoveGroupRole;
 
+#[cfg(feature = "mongo-db-cloud-users")]
 mod add_or_remove_group_role_group_role;
+#[cfg(feature = "mongo-db-cloud-users")]
 pub use add_or_remove_group_role_group_role::AddOrRemoveGroupRoleGroupRole;
 
 mod api_error;
 pub use api_error::ApiError;
 
+#[cfg(feature = "atlas-search")]
 mod atlas_search_analyzer;
+#[cfg(feature = "atlas-search")]
 pub use atlas_search_analyzer::AtlasSearchAnalyzer;
 
 mod bad_request_detail;
 pub use bad_request_detail::BadRequestDetail;
 
+#[cfg(feature = "atlas-search")]
 mod basic_db_object;
+#[cfg(feature = "atlas-search")]
 pub use basic_db_object::BasicDBObject;
 
+#[cfg(feature = "database-users")]
 mod cloud_database_user;
+#[cfg(feature = "database-users")]
 pub use cloud_database_user::CloudDatabaseUser;
 
+#[cfg(feature = "database-users")]
 mod cloud_database_user_aws_iam_type;
+#[cfg(feature = "database-users")]
 pub use cloud_database_user_aws_iam_type::CloudDatabaseUserAwsIamType;
 
+#[cfg(feature = "database-users")]
 mod cloud_database_user_database_name;
+#[cfg(feature = "database-users")]
 pub use cloud_database_user_database_name::CloudDatabaseUserDatabaseName;
 
+#[cfg(feature = "database-users")]
 mod cloud_database_user_ldap_auth_type;
+#[cfg(feature = "database-users")]
 pub use cloud_database_user_ldap_auth_type::CloudDatabaseUserLdapAuthType;
 
+#[cfg(feature = "database-users")]
 mod cloud_database_user_oidc_auth_type;
+#[cfg(feature = "database-users")]
 pub use cloud_database_user_oidc_auth_type::CloudDatabaseUserOidcAuthType;
 
+#[cfg(feature = "database-users")]
 mod cloud_database_user_x509_type;
+#[cfg(feature = "database-users")]
 pub use cloud_database_user_x509_type::CloudDatabaseUserX509Type;
 
+#[cfg(feature = "database-users")]
 mod component_label;
+#[cfg(feature = "database-users")]
 pub use component_label::ComponentLabel;
 
+#[cfg(feature = "data-lake-pipelines")]
 mod dls_ingestion_sink;
+#[cfg(feature = "data-lake-pipelines")]
 pub use dls_ingestion_sink::DLSIngestionSink;
 
+#[cfg(feature = "data-lake-pipelines")]
 mod dls_ingestion_sink_metadata_provider;
+#[cfg(feature = "data-lake-pipelines")]
 pub use dls_ingestion_sink_metadata_provider::DLSIngestionSinkMetadataProvider;
 
+#[cfg(feature = "data-lake-pipelines")]
 mod data_lake_ingestion_pipeline;
+#[cfg(feature = "data-lake-pipelines")]
 pub use data_lake_ingestion_pipeline::DataLakeIngestionPipeline;
 
+#[cfg(feature = "data-lake-pipelines")]
 mod data_lake_ingestion_pipeline_state;
+#[cfg(feature = "data-lake-pipelines")]
 pub use data_lake_ingestion_pipeline_state::DataLakeIngestionPipelineState;
 
+#[cfg(feature = "data-lake-pipelines")]
 mod data_lake_pipelines_partition_field;
+#[cfg(feature = "data-lake-pipelines")]
 pub use data_lake_pipelines_partition_field::DataLakePipelinesPartitionField;
 
+#[cfg(feature = "database-users")]
 mod database_user_role;
+#[cfg(feature = "database-users")]
 pub use database_user_role::DatabaseUserRole;
 
+#[cfg(feature = "database-users")]
 mod database_user_role_role_name;
+#[cfg(feature = "database-users")]
 pub use database_user_role_role_name::DatabaseUserRoleRoleName;
 
+#[cfg(feature = "data-lake-pipelines")]
 mod dataset_retention_policy;
+#[cfg(feature = "data-lake-pipelines")]
 pub use dataset_retention_policy::DatasetRetentionPolicy;
 
+#[cfg(feature = "data-lake-pipelines")]
 mod dataset_retention_policy_units;
+#[cfg(feature = "data-lake-pipelines")]
 pub use dataset_retention_policy_units::DatasetRetentionPolicyUnits;
 
+#[cfg(feature = "data-lake-pipelines")]
 mod field_transformation;
+#[cfg(feature = "data-lake-pipelines")]
 pub use field_transformation::FieldTransformation;
 
+#[cfg(feature = "data-lake-pipelines")]
 mod field_transformation_type;
+#[cfg(feature = "data-lake-pipelines")]
 pub use field_transformation_type::FieldTransformationType;
 
 mod field_violation;
 pub use field_violation::FieldViolation;
 
+#[cfg(feature = "atlas-search")]
 mod fields;
+#[cfg(feature = "atlas-search")]
 pub use fields::Fields;
 
+#[cfg(feature = "mongo-db-cloud-users")]
 mod group_role_assignment;
+#[cfg(feature = "mongo-db-cloud-users")]
 pub use group_role_assignment::GroupRoleAssignment;
 
+#[cfg(feature = "mongo-db-cloud-users")]
 mod group_role_assignment_group_roles_item;
+#[cfg(feature = "mongo-db-cloud-users")]
 pub use group_role_assignment_group_roles_item::GroupRoleAssignmentGroupRolesItem;
 
+#[cfg(feature = "data-lake-pipelines")]
 mod ingestion_sink;
+#[cfg(feature = "data-lake-pipelines")]
 pub use ingestion_sink::IngestionSink;
 
+#[cfg(feature = "data-lake-pipelines")]
 mod ingestion_source;
+#[cfg(feature = "data-lake-pipelines")]
 pub use ingestion_source::IngestionSource;
 
+#[cfg(any(feature = "database-users", feature = "organizations"))]
 mod link;
+#[cfg(any(feature = "database-users", feature = "organizations"))]
 pub use link::Link;
 
+#[cfg(feature = "cloud-migration-service")]
 mod live_migration_response;
+#[cfg(feature = "cloud-migration-service")]
 pub use live_migration_response::LiveMigrationResponse;
 
+#[cfg(feature = "cloud-migration-service")]
 mod live_migration_response_status;
+#[cfg(feature = "cloud-migration-service")]
 pub use live_migration_response_status::LiveMigrationResponseStatus;
 
+#[cfg(feature = "access-tracking")]
 mod mongo_db_access_logs;
+#[cfg(feature = "access-tracking")]
 pub use mongo_db_access_logs::MongoDBAccessLogs;
 
+#[cfg(feature = "access-tracking")]
 mod mongo_db_access_logs_list;
+#[cfg(feature = "access-tracking")]
 pub use mongo_db_access_logs_list::MongoDBAccessLogsList;
 
+#[cfg(feature = "data-lake-pipelines")]
 mod on_demand_cps_snapshot_source;
+#[cfg(feature = "data-lake-pipelines")]
 pub use on_demand_cps_snapshot_source::OnDemandCpsSnapshotSource;
 
+#[cfg(feature = "mongo-db-cloud-users")]
 mod org_active_user_response;
+#[cfg(feature = "mongo-db-cloud-users")]
 pub use org_active_user_response::OrgActiveUserResponse;
 
+#[cfg(feature = "mongo-db-cloud-users")]
 mod org_pending_user_response;
+#[cfg(feature = "mongo-db-cloud-users")]
 pub use org_pending_user_response::OrgPendingUserResponse;
 
+#[cfg(feature = "mongo-db-cloud-users")]
 mod org_user_response;
+#[cfg(feature = "mongo-db-cloud-users")]
 pub use org_user_response::OrgUserResponse;
 
+#[cfg(feature = "mongo-db-cloud-users")]
 mod org_user_roles_response;
+#[cfg(feature = "mongo-db-cloud-users")]
 pub use org_user_roles_response::OrgUserRolesResponse;
 
+#[cfg(feature = "mongo-db-cloud-users")]
 mod org_user_roles_response_org_roles_item;
+#[cfg(feature = "mongo-db-cloud-users")]
 pub use org_user_roles_response_org_roles_item::OrgUserRolesResponseOrgRolesItem;
 
+#[cfg(feature = "database-users")]
 mod paginated_api_atlas_database_user_view;
+#[cfg(feature = "database-users")]
 pub use paginated_api_atlas_database_user_view::PaginatedApiAtlasDatabaseUserView;
 
+#[cfg(feature = "data-lake-pipelines")]
 mod periodic_cps_snapshot_source;
+#[cfg(feature = "data-lake-pipelines")]
 pub use periodic_cps_snapshot_source::PeriodicCpsSnapshotSource;
 
+#[cfg(feature = "atlas-search")]
 mod search_index_definition_version;
+#[cfg(feature = "atlas-search")]
 pub use search_index_definition_version::SearchIndexDefinitionVersion;
 
+#[cfg(feature = "atlas-search")]
 mod search_index_response;
+#[cfg(feature = "atlas-search")]
 pub use search_index_response::SearchIndexResponse;
 
+#[cfg(feature = "atlas-search")]
 mod search_mappings;
+#[cfg(feature = "atlas-search")]
 pub use search_mappings::SearchMappings;
 
+#[cfg(feature = "atlas-search")]
 mod search_synonym_mapping_definition;
+#[cfg(feature = "atlas-search")]
 pub use search_synonym_mapping_definition::SearchSynonymMappingDefinition;
 
+#[cfg(feature = "atlas-search")]
 mod search_synonym_mapping_definition_analyzer;
+#[cfg(feature = "atlas-search")]
 pub use search_synonym_mapping_definition_analyzer::SearchSynonymMappingDefinitionAnalyzer;
 
+#[cfg(feature = "atlas-search")]
 mod synonym_mapping_status_detail;
+#[cfg(feature = "atlas-search")]
 pub use synonym_mapping_status_detail::SynonymMappingStatusDetail;
 
+#[cfg(feature = "atlas-search")]
 mod synonym_mapping_status_detail_map;
+#[cfg(feature = "atlas-search")]
 pub use synonym_mapping_status_detail_map::SynonymMappingStatusDetailMap;
 
+#[cfg(feature = "atlas-search")]
 mod synonym_mapping_status_detail_status;
+#[cfg(feature = "atlas-search")]
 pub use synonym_mapping_status_detail_status::SynonymMappingStatusDetailStatus;
 
+#[cfg(feature = "atlas-search")]
 mod synonym_source;
+#[cfg(feature = "atlas-search")]
 pub use synonym_source::SynonymSource;
 
+#[cfg(feature = "atlas-search")]
 mod text_search_host_status_detail;
+#[cfg(feature = "atlas-search")]
 pub use text_search_host_status_detail::TextSearchHostStatusDetail;
 
+#[cfg(feature = "atlas-search")]
 mod text_search_host_status_detail_status;
+#[cfg(feature = "atlas-search")]
 pub use text_search_host_status_detail_status::TextSearchHostStatusDetailStatus;
 
+#[cfg(feature = "atlas-search")]
 mod text_search_index_definition;
+#[cfg(feature = "atlas-search")]
 pub use text_search_index_definition::TextSearchIndexDefinition;
 
+#[cfg(feature = "atlas-search")]
 mod text_search_index_definition_analyzer;
+#[cfg(feature = "atlas-search")]
 pub use text_search_index_definition_analyzer::TextSearchIndexDefinitionAnalyzer;
 
+#[cfg(feature = "atlas-search")]
 mod text_search_index_definition_search_analyzer;
+#[cfg(feature = "atlas-search")]
 pub use text_search_index_definition_search_analyzer::TextSearchIndexDefinitionSearchAnalyzer;
 
+#[cfg(feature = "atlas-search")]
 mod text_search_index_definition_stored_source;
+#[cfg(feature = "atlas-search")]
 pub use text_search_index_definition_stored_source::TextSearchIndexDefinitionStoredSource;
 
+#[cfg(feature = "atlas-search")]
 mod text_search_index_definition_stored_source_object;
+#[cfg(feature = "atlas-search")]
 pub use text_search_index_definition_stored_source_object::TextSearchIndexDefinitionStoredSourceObject;
 
+#[cfg(feature = "atlas-search")]
 mod text_search_index_response;
+#[cfg(feature = "atlas-search")]
 pub use text_search_index_response::TextSearchIndexResponse;
 
+#[cfg(feature = "atlas-search")]
 mod text_search_index_response_status;
+#[cfg(feature = "atlas-search")]
 pub use text_search_index_response_status::TextSearchIndexResponseStatus;
 
+#[cfg(feature = "atlas-search")]
 mod text_search_index_response_synonym_mapping_status;
+#[cfg(feature = "atlas-search")]
 pub use text_search_index_response_synonym_mapping_status::TextSearchIndexResponseSynonymMappingStatus;
 
+#[cfg(feature = "atlas-search")]
 mod text_search_index_status_detail;
+#[cfg(feature = "atlas-search")]
 pub use text_search_index_status_detail::TextSearchIndexStatusDetail;
 
+#[cfg(feature = "atlas-search")]
 mod text_search_index_status_detail_status;
+#[cfg(feature = "atlas-search")]
 pub use text_search_index_status_detail_status::TextSearchIndexStatusDetailStatus;
 
+#[cfg(feature = "atlas-search")]
 mod text_search_index_status_detail_synonym_mapping_status;
+#[cfg(feature = "atlas-search")]
 pub use text_search_index_status_detail_synonym_mapping_status::TextSearchIndexStatusDetailSynonymMappingStatus;
 
+#[cfg(feature = "organizations")]
 mod update_org_roles_for_user;
+#[cfg(feature = "organizations")]
 pub use update_org_roles_for_user::UpdateOrgRolesForUser;
 
+#[cfg(feature = "organizations")]
 mod update_org_roles_for_user_org_roles_item;
+#[cfg(feature = "organizations")]
 pub use update_org_roles_for_user_org_roles_item::UpdateOrgRolesForUserOrgRolesItem;
 
+#[cfg(feature = "database-users")]
 mod user_scope;
+#[cfg(feature = "database-users")]
 pub use user_scope::UserScope;
 
+#[cfg(feature = "database-users")]
 mod user_scope_type;
+#[cfg(feature = "database-users")]
 pub use user_scope_type::UserScopeType;
 
+#[cfg(feature = "atlas-search")]
 mod vector_search_host_status_detail;
+#[cfg(feature = "atlas-search")]
 pub use vector_search_host_status_detail::VectorSearchHostStatusDetail;
 
+#[cfg(feature = "atlas-search")]
 mod vector_search_host_status_detail_status;
+#[cfg(feature = "atlas-search")]
 pub use vector_search_host_status_detail_status::VectorSearchHostStatusDetailStatus;
 
+#[cfg(feature = "atlas-search")]
 mod vector_search_index_definition;
+#[cfg(feature = "atlas-search")]
 pub use vector_search_index_definition::VectorSearchIndexDefinition;
 
+#[cfg(feature = "atlas-search")]
 mod vector_search_index_response;
+#[cfg(feature = "atlas-search")]
 pub use vector_search_index_response::VectorSearchIndexResponse;
 
+#[cfg(feature = "atlas-search")]
 mod vector_search_index_response_status;
+#[cfg(feature = "atlas-search")]
 pub use vector_search_index_response_status::VectorSearchIndexResponseStatus;
 
+#[cfg(feature = "atlas-search")]
 mod vector_search_index_status_detail;
+#[cfg(feature = "atlas-search")]
 pub use vector_search_index_status_detail::VectorSearchIndexStatusDetail;
 
+#[cfg(feature = "atlas-search")]
 mod vector_search_index_status_detail_status;
+#[cfg(feature = "atlas-search")]
 pub use vector_search_index_status_detail_status::VectorSearchIndexStatusDetailStatus;
 
 mod codec;

@@ -6,26 +6,42 @@
 
 use super::{models, request, validation, Client, Error, Pages};
 
+#[cfg(feature = "access-tracking")]
 pub mod access_tracking;
+#[cfg(feature = "access-tracking")]
 pub use access_tracking::ListAccessLogsByClusterName;
 
+#[cfg(feature = "atlas-search")]
 pub mod atlas_search;
+#[cfg(feature = "atlas-search")]
 pub use atlas_search::GetAtlasSearchIndexByName;
 
+#[cfg(feature = "cloud-migration-service")]
 pub mod cloud_migration_service;
+#[cfg(feature = "cloud-migration-service")]
 pub use cloud_migration_service::GetPushMigration;
 
+#[cfg(feature = "data-lake-pipelines")]
 pub mod data_lake_pipelines;
+#[cfg(feature = "data-lake-pipelines")]
 pub use data_lake_pipelines::CreatePipeline;
 
+#[cfg(feature = "database-users")]
 pub mod database_users;
+#[cfg(feature = "database-users")]
 pub use database_users::ListDatabaseUsers;
 
+#[cfg(feature = "federated-authentication")]
 pub mod federated_authentication;
+#[cfg(feature = "federated-authentication")]
 pub use federated_authentication::DeleteRoleMapping;
 
+#[cfg(feature = "mongo-db-cloud-users")]
 pub mod mongo_db_cloud_users;
+#[cfg(feature = "mongo-db-cloud-users")]
 pub use mongo_db_cloud_users::AddProjectRole;
 
+#[cfg(feature = "organizations")]
 pub mod organizations;
+#[cfg(feature = "organizations")]
 pub use organizations::UpdateOrganizationRoles;

@@ -17,6 +17,10 @@ struct CargoToml<'a> {
     standalone: bool,
     client: bool,
     patterns: bool,
+    /// The Cargo feature of each operations module, in name order.
+    features: Vec<String>,
+    /// The features the quickstart example needs, if the crate has it.
+    quickstart_features: Option<Vec<String>>,
 }
 
 #[derive(Template)]
@@ -85,6 +89,27 @@ pub fn cargo_toml(api: &Api, config: &Config, spec_file: &str) -> Result<String,
             standalone: config.standalone,
             client: !api.operations.is_empty(),
             patterns: !api.patterns.is_empty(),
+            features: {
+                let mut features: Vec<String> = api
+                    .operations
+                    .iter()
+                    .map(|o| Api::feature(&o.module))
+                    .collect();
+                features.sort();
+                features.dedup();
+                features
+            },
+            quickstart_features: quickstart_example(api, config)?.map(|_| {
+                let mut features: Vec<String> = api
+                    .operations
+                    .iter()
+                    .filter(|o| QUICKSTART_OPERATIONS.contains(&o.id.as_str()))
+                    .map(|o| Api::feature(&o.module))
+                    .collect();
+                features.sort();
+                features.dedup();
+                features
+            }),
         },
         "Cargo.toml",
     )
@@ -143,6 +168,9 @@ pub fn rustfmt_toml() -> Result<String, Error> {
 
 /// `examples/quickstart.rs`, for a spec with the operations it shows (`listDatabaseUsers` with
 /// paging, `getAtlasSearchIndexByName`).
+/// The operations `examples/quickstart.rs` calls.
+const QUICKSTART_OPERATIONS: &[&str] = &["listDatabaseUsers", "getAtlasSearchIndexByName"];
+
 pub fn quickstart_example(api: &Api, config: &Config) -> Result<Option<String>, Error> {
     let has = |id: &str| api.operations.iter().find(|o| o.id == id);
     let pages = has("listDatabaseUsers").is_some_and(|o| o.pagination.is_some());

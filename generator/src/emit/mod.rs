@@ -249,9 +249,13 @@ fn emit_lib(api: &Api) -> TokenStream {
     modules.sort_by(|a, b| a.0.cmp(b.0));
     let modules = modules.into_iter().map(|(_, tokens)| tokens);
     let exports = exports(api);
+    // With only some operation features, some helpers and imports go unused.
+    let features = (!api.operations.is_empty())
+        .then(|| quote!(#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]));
     quote! {
         #(#doc)*
         #![forbid(unsafe_code)]
+        #features
 
         #(#modules)*
         #exports

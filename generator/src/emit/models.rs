@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::rust::{doc_attrs_from_lines, ident, type_tokens, uses_map};
 use crate::ir::{
-    Field, StringEnum, Struct, TaggedUnion, TypeDef, TypeKind, TypeRef, UntaggedUnion,
+    Field, Gate, StringEnum, Struct, TaggedUnion, TypeDef, TypeKind, TypeRef, UntaggedUnion,
 };
 
 /// The code of one model file.
@@ -416,6 +416,22 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion, types: &[TypeDef]
     }
 }
 
+/// The `#[cfg]` that compiles a model only with the features that need it.
+pub fn gate_cfg(gate: &Gate) -> Option<TokenStream> {
+    match gate {
+        Gate::Always => None,
+        Gate::Full => Some(quote!(#[cfg(feature = "full")])),
+        Gate::AnyOf(features) if features.len() == 1 => {
+            let feature = features.iter().next();
+            Some(quote!(#[cfg(feature = #feature)]))
+        }
+        Gate::AnyOf(features) => {
+            let features = features.iter();
+            Some(quote!(#[cfg(any(#(feature = #features),*))]))
+        }
+    }
+}
+
 /// The `codec` module the models need, if any.
 pub fn codec(types: &[TypeDef]) -> Option<TokenStream> {
     let any = |pred: fn(&TypeKind) -> bool| types.iter().any(|t| pred(&t.kind));
@@ -440,6 +456,8 @@ pub fn emit_models_mod(types: &[TypeDef], inline: bool) -> TokenStream {
         let module = ident(&def.module);
         let name = ident(&def.name);
         let allow = def.deprecated.then(|| quote!(#[allow(deprecated)]));
+        // A single-file module is included into a crate whose features are its own.
+        let cfg = (!inline).then(|| gate_cfg(&def.gate)).flatten();
         let declaration = if inline {
             let body = emit_model(def, types);
             quote!(mod #module { #body })
@@ -447,7 +465,9 @@ pub fn emit_models_mod(types: &[TypeDef], inline: bool) -> TokenStream {
             quote!(mod #module;)
         };
         quote! {
+            #cfg
             #declaration
+            #cfg
             #allow
             pub use #module::#name;
         }

@@ -51,20 +51,29 @@ pub fn emit_operations_mod(api: &Api, inline: Option<&dyn Fn(&str) -> TokenStrea
     let uses = shared_imports(api.operations.iter());
     let items = modules.iter().map(|(module, operations)| {
         let module_ident = ident(module);
-        let declaration = match inline {
+        // Each module is a Cargo feature, but not in a single-file module: that is included
+        // into a crate whose features are its own.
+        let (declaration, cfg) = match inline {
             Some(body) => {
                 let body = body(module);
-                quote!(pub mod #module_ident { #body })
+                (quote!(pub mod #module_ident { #body }), None)
             }
-            None => quote!(pub mod #module_ident;),
+            None => {
+                let feature = Api::feature(module);
+                (
+                    quote!(pub mod #module_ident;),
+                    Some(quote!(#[cfg(feature = #feature)])),
+                )
+            }
         };
         let mut builders: Vec<&str> = operations.iter().map(|o| o.builder_name.as_str()).collect();
         builders.sort_unstable();
         let exports = builders.into_iter().map(|b| {
             let b = ident(b);
-            quote!(pub use #module_ident::#b;)
+            quote!(#cfg pub use #module_ident::#b;)
         });
         quote! {
+            #cfg
             #declaration
             #(#exports)*
         }

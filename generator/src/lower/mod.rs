@@ -14,7 +14,7 @@ pub use naming::{field_name, is_keyword, type_name, variant_name};
 use std::collections::{HashMap, HashSet};
 
 use crate::error::{Error, Problem};
-use crate::ir::{Api, Operation, Pagination, Tag, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Gate, Operation, Pagination, Tag, TypeDef, TypeKind, TypeRef};
 use crate::load::LoadedSpec;
 use crate::resolve::SchemaResolver;
 
@@ -61,6 +61,7 @@ pub fn lower(spec: &LoadedSpec) -> Result<Lowered, Error> {
     for operation in &mut operations {
         operation.pagination = pagination(operation, &type_defs);
     }
+    gate_by_feature(&mut type_defs, &operations, error_model.as_deref());
     let api = Api {
         title: document.info.title.clone(),
         spec_version: document.info.version.clone(),
@@ -297,12 +298,23 @@ fn mentioned(def: &TypeDef) -> Vec<&str> {
 
 /// The indexes of the types reachable from `roots`.
 fn reachable(types: &[TypeDef], roots: impl IntoIterator<Item = String>) -> HashSet<usize> {
-    let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect();
     let mut seen = HashSet::new();
-    let mut stack: Vec<usize> = roots.into_iter().filter_map(|r| index.get(r.as_str()).copied()).collect();
+    let mut stack: Vec<usize> = roots
+        .into_iter()
+        .filter_map(|r| index.get(r.as_str()).copied())
+        .collect();
     while let Some(i) = stack.pop() {
         if seen.insert(i) {
-            stack.extend(mentioned(&types[i]).into_iter().filter_map(|n| index.get(n).copied()));
+            stack.extend(
+                mentioned(&types[i])
+                    .into_iter()
+                    .filter_map(|n| index.get(n).copied()),
+            );
         }
     }
     seen
@@ -313,7 +325,9 @@ fn reachable(types: &[TypeDef], roots: impl IntoIterator<Item = String>) -> Hash
 fn relax_by_direction(types: &mut [TypeDef], operations: &[Operation], error_model: Option<&str>) {
     let requests = reachable(
         types,
-        operations.iter().filter_map(|o| o.body.as_ref()?.ty.named().map(str::to_string)),
+        operations
+            .iter()
+            .filter_map(|o| o.body.as_ref()?.ty.named().map(str::to_string)),
     );
     let responses = reachable(
         types,
@@ -338,5 +352,44 @@ fn relax_by_direction(types: &mut [TypeDef], operations: &[Operation], error_mod
                 field.required = false;
             }
         }
+    }
+}
+
+/// The models an operation uses directly: its parameters, body and responses.
+fn operation_roots(operation: &Operation) -> Vec<String> {
+    let parameters = operation.parameters.iter().map(|p| &p.ty);
+    let body = operation.body.iter().map(|b| &b.ty);
+    let responses = std::iter::once(&operation.response)
+        .chain(operation.alternatives.iter().map(|a| &a.payload))
+        .filter_map(|p| p.json());
+    parameters
+        .chain(body)
+        .chain(responses)
+        .filter_map(|t| t.named().map(str::to_string))
+        .collect()
+}
+
+/// Decides, for each model, which operation modules (Cargo features) need it. A spec without
+/// operations compiles everything.
+fn gate_by_feature(types: &mut [TypeDef], operations: &[Operation], error_model: Option<&str>) {
+    if operations.is_empty() {
+        return;
+    }
+    let always = reachable(types, error_model.map(str::to_string));
+    let mut features: Vec<std::collections::BTreeSet<String>> =
+        vec![Default::default(); types.len()];
+    for operation in operations {
+        for i in reachable(types, operation_roots(operation)) {
+            features[i].insert(Api::feature(&operation.module));
+        }
+    }
+    for (i, (def, features)) in types.iter_mut().zip(features).enumerate() {
+        def.gate = if always.contains(&i) {
+            Gate::Always
+        } else if features.is_empty() {
+            Gate::Full
+        } else {
+            Gate::AnyOf(features)
+        };
     }
 }

@@ -172,6 +172,7 @@ impl<'a> TypeLowering<'a> {
             doc,
             deprecated,
             kind,
+            gate: crate::ir::Gate::Always,
         });
     }
 
