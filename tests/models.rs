@@ -202,6 +202,18 @@ mod tagged_unions {
     }
 
     #[test]
+    fn a_variant_that_is_only_its_tag_round_trips() {
+        use atlas_fixtures::discriminated::models::Marker;
+        let value = json!({"kind": "empty", "extra": [1, {"a": null}]});
+        let marker: Marker = serde_json::from_value(value).unwrap();
+        assert!(matches!(marker, Marker::Empty(_)), "{marker:?}");
+        assert_eq!(
+            serde_json::to_value(&marker).unwrap(),
+            json!({"kind": "empty"})
+        );
+    }
+
+    #[test]
     fn the_circular_form_decodes_like_the_plain_form() {
         use atlas_fixtures::{circular, discriminated};
         let value = json!({"type": "vectorSearch", "name": "v", "fields": [{"path": "embedding"}]});
@@ -251,6 +263,29 @@ mod structs {
             })
             .unwrap(),
             json!({"failureReason": null})
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_skipped_whatever_they_hold_and_the_last_duplicate_wins() {
+        use atlas_fixtures::required_optional::models::Cluster;
+        let text = r#"{"future": {"deep": [1, [2, {"x": null}]]}, "name": "a", "paused": true, "name": "b", "n\u0061me2": 1}"#;
+        let cluster: Cluster = serde_json::from_str(text).unwrap();
+        assert_eq!((cluster.name.as_str(), cluster.paused), ("b", Some(true)));
+        // Escaped keys (which cannot be borrowed from the input) are matched too.
+        let escaped: Cluster = serde_json::from_str(r#"{"n\u0061me": "c"}"#).unwrap();
+        assert_eq!(escaped.name, "c");
+        let error = serde_json::from_str::<Cluster>("[1, 2]").unwrap_err();
+        assert!(
+            error.to_string().contains("expected a Cluster object"),
+            "{error}"
+        );
+        let error = serde_json::from_str::<Cluster>(r#"{"name": 7}"#).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("invalid type: integer `7`, expected a string"),
+            "{error}"
         );
     }
 

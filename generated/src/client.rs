@@ -432,11 +432,7 @@ fn error_response(status: u16, content_type: Option<String>, body: Vec<u8>) -> E
             status,
             body: Box::new(api_error),
         },
-        Err(_) => Error::UnexpectedStatus {
-            status,
-            content_type,
-            body,
-        },
+        Err(_) => Error::UnexpectedStatus { status, content_type, body },
     }
 }
 

@@ -112,11 +112,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Api { status, body } => write!(f, "HTTP {status}: {}", summarize(body)),
-            Self::UnexpectedStatus {
-                status,
-                content_type,
-                body,
-            } => {
+            Self::UnexpectedStatus { status, content_type, body } => {
                 let kind = content_type.as_deref().unwrap_or("no content type");
                 write!(
                     f,

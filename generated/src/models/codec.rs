@@ -2,34 +2,86 @@
 
 //! Serde plumbing shared by the models.
 
-use serde::de::{Deserialize, DeserializeOwned, Deserializer, Error as _, Visitor};
-use serde::ser::{Error as _, Serialize, Serializer};
-use std::marker::PhantomData;
+/// An object key, borrowed from the input when it can be.
+pub(crate) enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Self::Borrowed(key) => key,
+            Self::Owned(key) => key,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(
+        self,
+        key: &'de str,
+    ) -> Result<Key<'de>, E> {
+        Ok(Key::Borrowed(key))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(key.to_string()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(key))
+    }
+}
+
+/// Skips the value of a key the model does not know.
+pub(crate) fn skip_value<'de, A: serde::de::MapAccess<'de>>(
+    map: &mut A,
+) -> Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(drop)
+}
 
 /// Reads a string into an open enum, whose `FromStr` maps unlisted values to `Unknown`.
 pub(crate) fn deserialize_open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
-    D: Deserializer<'de>,
+    D: serde::Deserializer<'de>,
     T: std::str::FromStr<Err = std::convert::Infallible>,
 {
-    struct OpenEnumVisitor<T>(PhantomData<T>);
+    deserializer.deserialize_str(OpenEnumVisitor(std::marker::PhantomData))
+}
 
-    impl<T> Visitor<'_> for OpenEnumVisitor<T>
-    where
-        T: std::str::FromStr<Err = std::convert::Infallible>,
-    {
-        type Value = T;
+struct OpenEnumVisitor<T>(std::marker::PhantomData<T>);
 
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a string")
-        }
+impl<T> serde::de::Visitor<'_> for OpenEnumVisitor<T>
+where
+    T: std::str::FromStr<Err = std::convert::Infallible>,
+{
+    type Value = T;
 
-        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-            let Ok(parsed) = value.parse();
-            Ok(parsed)
-        }
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
     }
-    deserializer.deserialize_str(OpenEnumVisitor(PhantomData))
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+        let Ok(parsed) = value.parse();
+        Ok(parsed)
+    }
 }
 
 /// Reads an object of a tagged union: its tag value and the whole object.
@@ -41,9 +93,10 @@ pub(crate) fn read_tagged<'de, D>(
     tag: &'static str,
 ) -> Result<(String, serde_json::Value), D::Error>
 where
-    D: Deserializer<'de>,
+    D: serde::Deserializer<'de>,
 {
-    let value = serde_json::Value::deserialize(deserializer)?;
+    use serde::de::Error;
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
     let found = match value.get(tag) {
         Some(serde_json::Value::String(found)) => found.clone(),
         Some(other) => {
@@ -62,25 +115,26 @@ where
 /// Decodes the content of a tagged-union variant from the object read by `read_tagged`.
 pub(crate) fn decode_variant<T, E>(value: serde_json::Value) -> Result<T, E>
 where
-    T: DeserializeOwned,
+    T: serde::de::DeserializeOwned,
     E: serde::de::Error,
 {
     T::deserialize(value).map_err(E::custom)
 }
 
 /// Writes a tagged-union variant: its content's fields (already encoded) plus the tag.
-pub(crate) fn serialize_tagged<S: Serializer>(
+pub(crate) fn serialize_tagged<S: serde::Serializer>(
     serializer: S,
     tag: &'static str,
     tag_value: &'static str,
     content: serde_json::Result<serde_json::Value>,
 ) -> Result<S::Ok, S::Error> {
+    use serde::ser::Error;
     let mut value = content.map_err(S::Error::custom)?;
     let Some(object) = value.as_object_mut() else {
         return Err(S::Error::custom("a tagged-union variant must be an object"));
     };
     object.insert(tag.to_string(), serde_json::Value::from(tag_value));
-    value.serialize(serializer)
+    serde::Serialize::serialize(&value, serializer)
 }
 
 /// How to decode one variant of an untagged union.

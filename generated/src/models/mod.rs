@@ -131,11 +131,6 @@ mod group_role_assignment;
 #[cfg(feature = "mongo-db-cloud-users")]
 pub use group_role_assignment::GroupRoleAssignment;
 
-#[cfg(feature = "mongo-db-cloud-users")]
-mod group_role_assignment_group_roles_item;
-#[cfg(feature = "mongo-db-cloud-users")]
-pub use group_role_assignment_group_roles_item::GroupRoleAssignmentGroupRolesItem;
-
 #[cfg(feature = "data-lake-pipelines")]
 mod ingestion_sink;
 #[cfg(feature = "data-lake-pipelines")]
@@ -272,16 +267,6 @@ mod text_search_index_definition;
 pub use text_search_index_definition::TextSearchIndexDefinition;
 
 #[cfg(feature = "atlas-search")]
-mod text_search_index_definition_analyzer;
-#[cfg(feature = "atlas-search")]
-pub use text_search_index_definition_analyzer::TextSearchIndexDefinitionAnalyzer;
-
-#[cfg(feature = "atlas-search")]
-mod text_search_index_definition_search_analyzer;
-#[cfg(feature = "atlas-search")]
-pub use text_search_index_definition_search_analyzer::TextSearchIndexDefinitionSearchAnalyzer;
-
-#[cfg(feature = "atlas-search")]
 mod text_search_index_definition_stored_source;
 #[cfg(feature = "atlas-search")]
 pub use text_search_index_definition_stored_source::TextSearchIndexDefinitionStoredSource;
@@ -297,29 +282,9 @@ mod text_search_index_response;
 pub use text_search_index_response::TextSearchIndexResponse;
 
 #[cfg(feature = "atlas-search")]
-mod text_search_index_response_status;
-#[cfg(feature = "atlas-search")]
-pub use text_search_index_response_status::TextSearchIndexResponseStatus;
-
-#[cfg(feature = "atlas-search")]
-mod text_search_index_response_synonym_mapping_status;
-#[cfg(feature = "atlas-search")]
-pub use text_search_index_response_synonym_mapping_status::TextSearchIndexResponseSynonymMappingStatus;
-
-#[cfg(feature = "atlas-search")]
 mod text_search_index_status_detail;
 #[cfg(feature = "atlas-search")]
 pub use text_search_index_status_detail::TextSearchIndexStatusDetail;
-
-#[cfg(feature = "atlas-search")]
-mod text_search_index_status_detail_status;
-#[cfg(feature = "atlas-search")]
-pub use text_search_index_status_detail_status::TextSearchIndexStatusDetailStatus;
-
-#[cfg(feature = "atlas-search")]
-mod text_search_index_status_detail_synonym_mapping_status;
-#[cfg(feature = "atlas-search")]
-pub use text_search_index_status_detail_synonym_mapping_status::TextSearchIndexStatusDetailSynonymMappingStatus;
 
 #[cfg(feature = "organizations")]
 mod update_org_roles_for_user;
@@ -347,11 +312,6 @@ mod vector_search_host_status_detail;
 pub use vector_search_host_status_detail::VectorSearchHostStatusDetail;
 
 #[cfg(feature = "atlas-search")]
-mod vector_search_host_status_detail_status;
-#[cfg(feature = "atlas-search")]
-pub use vector_search_host_status_detail_status::VectorSearchHostStatusDetailStatus;
-
-#[cfg(feature = "atlas-search")]
 mod vector_search_index_definition;
 #[cfg(feature = "atlas-search")]
 pub use vector_search_index_definition::VectorSearchIndexDefinition;
@@ -362,18 +322,8 @@ mod vector_search_index_response;
 pub use vector_search_index_response::VectorSearchIndexResponse;
 
 #[cfg(feature = "atlas-search")]
-mod vector_search_index_response_status;
-#[cfg(feature = "atlas-search")]
-pub use vector_search_index_response_status::VectorSearchIndexResponseStatus;
-
-#[cfg(feature = "atlas-search")]
 mod vector_search_index_status_detail;
 #[cfg(feature = "atlas-search")]
 pub use vector_search_index_status_detail::VectorSearchIndexStatusDetail;
-
-#[cfg(feature = "atlas-search")]
-mod vector_search_index_status_detail_status;
-#[cfg(feature = "atlas-search")]
-pub use vector_search_index_status_detail_status::VectorSearchIndexStatusDetailStatus;
 
 mod codec;

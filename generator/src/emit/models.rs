@@ -92,11 +92,7 @@ fn imports(def: &TypeDef) -> TokenStream {
         TypeKind::Alias(ty) => add(ty),
         TypeKind::Enum(_) => {}
     }
-    let codec = match &def.kind {
-        TypeKind::Enum(_) | TypeKind::Tagged(_) => true,
-        TypeKind::Untagged(u) => scores_variants(u),
-        _ => false,
-    };
+    let codec = uses_codec(def);
     let mut names: Vec<String> = names.into_iter().collect();
     names.sort_by(|a, b| rustfmt_order(a, b));
     let models = names.iter().map(|n| {
@@ -184,10 +180,137 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         }
     });
     let default = s.derive_default.then(|| quote!(Default,));
+    // A flattened field needs serde's buffering; every other struct decodes through the
+    // compact visitor below, which compiles faster than the derived one.
+    if s.fields.iter().any(|f| f.flatten) {
+        return quote! {
+            #[derive(Clone, Debug, #default PartialEq, serde::Deserialize, serde::Serialize)]
+            pub struct #name {
+                #(#fields)*
+            }
+        };
+    }
+    let visitor = emit_struct_visitor(name, s);
     quote! {
-        #[derive(Clone, Debug, #default PartialEq, serde::Deserialize, serde::Serialize)]
+        #[derive(Clone, Debug, #default PartialEq, serde::Serialize)]
         pub struct #name {
             #(#fields)*
+        }
+
+        #visitor
+    }
+}
+
+/// `Deserialize` for a struct: one pass over the object's keys, unknown keys skipped, the
+/// last of duplicate keys kept, a missing required field an error.
+fn emit_struct_visitor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    // Each model is a module of its own, so every visitor can have the same short name.
+    let visitor = format_ident!("ObjectVisitor");
+    // Locals are named after the fields, unless a name is taken by the visitor itself.
+    let local = |field: &Field| {
+        if matches!(field.name.as_str(), "map" | "key" | "missing") {
+            format_ident!("{}_field", field.name)
+        } else {
+            ident(&field.name)
+        }
+    };
+    let declarations = s.fields.iter().map(|f| {
+        let local = local(f);
+        quote!(let mut #local = None;)
+    });
+    let arms = s.fields.iter().map(|f| {
+        let local = local(f);
+        let json = &f.json_name;
+        let value = if f.is_optional() {
+            quote!(map.next_value()?)
+        } else {
+            quote!(Some(map.next_value()?))
+        };
+        // A long arm is a block, which prettyplease and rustfmt both print on three lines.
+        let width = 16 + json.len() + 2 + 4 + local.to_string().len() + 3 + value.to_string().len();
+        if width > 80 {
+            quote!(#json => { #local = #value; })
+        } else {
+            quote!(#json => #local = #value,)
+        }
+    });
+    let inits = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let local = local(f);
+        let json = &f.json_name;
+        if f.is_optional() {
+            if field == local {
+                quote!(#field,)
+            } else {
+                quote!(#field: #local,)
+            }
+        } else {
+            quote!(#field: #local.ok_or_else(|| missing(#json))?,)
+        }
+    });
+    let missing = s
+        .fields
+        .iter()
+        .any(|f| !f.is_optional())
+        .then(|| quote!(let missing = <A::Error as serde::de::Error>::missing_field;));
+    let expecting = format!("a {name} object");
+    // An object without fields (a union variant that is only its tag) skips every key.
+    let read_keys = if s.fields.is_empty() {
+        quote! {
+            while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                codec::skip_value(&mut map)?;
+            }
+        }
+    } else {
+        quote! {
+            while let Some(key) = map.next_key::<codec::Key<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    _ => codec::skip_value(&mut map)?,
+                }
+            }
+        }
+    };
+    let allow = s
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
+
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_map(#visitor)
+            }
+        }
+
+        struct #visitor;
+
+        impl<'de> serde::de::Visitor<'de> for #visitor {
+            type Value = #name;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(#expecting)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<#name, A::Error> {
+                #name::read(map)
+            }
+        }
+
+        // `read` builds with `Self { .. }`, a literal whose path is as wide in every model,
+        // so prettyplease and rustfmt break it alike.
+        impl #name {
+            /// Reads the fields of an object.
+            #allow
+            fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                #missing
+                #(#declarations)*
+                #read_keys
+                Ok(Self {
+                    #(#inits)*
+                })
+            }
         }
     }
 }
@@ -432,14 +555,27 @@ pub fn gate_cfg(gate: &Gate) -> Option<TokenStream> {
     }
 }
 
+/// Whether a model's code calls into `codec`.
+fn uses_codec(def: &TypeDef) -> bool {
+    match &def.kind {
+        TypeKind::Struct(s) => !s.fields.iter().any(|f| f.flatten),
+        TypeKind::Enum(_) | TypeKind::Tagged(_) => true,
+        TypeKind::Untagged(u) => scores_variants(u),
+        TypeKind::Alias(_) => false,
+    }
+}
+
 /// The `codec` module the models need, if any.
 pub fn codec(types: &[TypeDef]) -> Option<TokenStream> {
-    let any = |pred: fn(&TypeKind) -> bool| types.iter().any(|t| pred(&t.kind));
-    super::codec::emit_codec(
-        any(|k| matches!(k, TypeKind::Enum(_))),
-        any(|k| matches!(k, TypeKind::Tagged(_))),
-        any(|k| matches!(k, TypeKind::Untagged(u) if scores_variants(u))),
-    )
+    let any = |pred: &dyn Fn(&TypeDef) -> bool| types.iter().any(pred);
+    super::codec::emit_codec(super::codec::CodecUse {
+        structs: any(
+            &|t| matches!(&t.kind, TypeKind::Struct(s) if !s.fields.iter().any(|f| f.flatten)),
+        ),
+        open_enums: any(&|t| matches!(t.kind, TypeKind::Enum(_))),
+        tagged_unions: any(&|t| matches!(t.kind, TypeKind::Tagged(_))),
+        untagged_unions: any(&|t| matches!(&t.kind, TypeKind::Untagged(u) if scores_variants(u))),
+    })
 }
 
 /// `src/models/mod.rs`: the modules and their re-exports, sorted by type name. With `inline`,

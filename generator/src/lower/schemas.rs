@@ -44,6 +44,8 @@ pub struct TypeLowering<'a> {
     components: HashMap<&'a str, String>,
     /// Pointer of an inline schema -> Rust type name.
     inline: HashMap<String, String>,
+    /// Values of an inline string enum -> Rust type name.
+    inline_enums: HashMap<Vec<String>, String>,
     memberships: HashMap<&'a str, Membership<'a>>,
     types: Vec<TypeDef>,
     problems: Vec<Problem>,
@@ -99,6 +101,7 @@ impl<'a> TypeLowering<'a> {
             type_names: NameAllocator::default(),
             components: HashMap::new(),
             inline: HashMap::new(),
+            inline_enums: HashMap::new(),
             memberships: HashMap::new(),
             types: Vec::new(),
             problems: Vec::new(),
@@ -222,7 +225,18 @@ impl<'a> TypeLowering<'a> {
             if let Some(name) = self.inline.get(at) {
                 return TypeRef::Named(name.clone());
             }
+            // Inline enums with the same values are one type: Atlas repeats its region and
+            // role lists in many schemas.
+            let enum_key = self.plain_enum_key(&shape);
+            if let Some(name) = enum_key.as_ref().and_then(|key| self.inline_enums.get(key)) {
+                let name = name.clone();
+                self.inline.insert(at.to_string(), name.clone());
+                return TypeRef::Named(name);
+            }
             let name = self.type_names.claim(&naming::type_name(hint));
+            if let Some(key) = enum_key {
+                self.inline_enums.insert(key, name.clone());
+            }
             self.inline.insert(at.to_string(), name.clone());
             let resolved = ResolvedSchema {
                 schema,
@@ -233,6 +247,16 @@ impl<'a> TypeLowering<'a> {
             return TypeRef::Named(name);
         }
         self.unnamed_type(&shape, hint, at)
+    }
+
+    /// The identity of an inline schema that is only a string enum: its values, in order.
+    fn plain_enum_key(&self, shape: &Shape<'_>) -> Option<Vec<String>> {
+        let plain = shape.data.discriminator.is_none()
+            && shape.one_of.is_empty()
+            && shape.any_of.is_empty()
+            && shape.all_of.is_empty()
+            && !shape.has_properties();
+        plain.then(|| self.string_enum_values(shape)).flatten()
     }
 
     /// Whether an inline schema becomes a named type (rather than a primitive or container).
