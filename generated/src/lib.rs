@@ -22,12 +22,15 @@ pub mod models;
 pub mod operations;
 mod paging;
 mod request;
+#[allow(dead_code)]
+mod response;
 mod validation;
 
 pub use client::{Client, ClientBuilder, RetryPolicy};
 pub use download::ByteStream;
 pub use error::Error;
 pub use paging::Pages;
+pub use response::ResponseFuture;
 
 /// Where requests go unless the client is built with another base URL:
 /// `https://cloud.mongodb.com`, the spec's first server.

@@ -345,6 +345,10 @@ impl Client {
     }
 
     /// Sends a request and decodes the JSON body of its success response.
+    ///
+    /// Operations return [`ResponseFuture`]s built from this and its siblings, rather than
+    /// being `async` themselves: one future type for all of them compiles much faster than
+    /// a state machine per operation.
     pub(crate) async fn send_json<T: DeserializeOwned>(
         &self,
         request: Request,

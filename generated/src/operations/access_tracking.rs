@@ -6,7 +6,7 @@
 //! view database access history, you must have either the Project Owner or Organization Owner
 //! role.
 
-use super::{models, request, validation, Client, Error};
+use super::{models, request, validation, Client, Error, ResponseFuture};
 
 impl Client {
     /// Return Database Access History for One Cluster by Cluster Name
@@ -164,9 +164,9 @@ impl ListAccessLogsByClusterName {
     }
 
     /// Checks the parameters and sends the request: `GET
-    /// /api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}`.
-    pub async fn send(self) -> Result<models::MongoDBAccessLogsList, Error> {
-        let (client, call) = self.prepare()?;
-        client.send_json(call).await
+    /// /api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}`. Await the returned
+    /// future for the response.
+    pub fn send(self) -> ResponseFuture<models::MongoDBAccessLogsList> {
+        ResponseFuture::json(self.prepare())
     }
 }

@@ -5,7 +5,7 @@
 //! Returns, adds, edits, and removes Atlas Search indexes for the specified cluster. Also
 //! returns and updates user-defined analyzers for the specified cluster.
 
-use super::{models, request, validation, Client, Error};
+use super::{models, request, validation, Client, Error, ResponseFuture};
 
 impl Client {
     /// Return One Atlas Search Index by Name
@@ -130,8 +130,8 @@ impl GetAtlasSearchIndexByName {
 
     /// Checks the parameters and sends the request: `GET
     /// /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`.
-    pub async fn send(self) -> Result<models::SearchIndexResponse, Error> {
-        let (client, call) = self.prepare()?;
-        client.send_json(call).await
+    /// Await the returned future for the response.
+    pub fn send(self) -> ResponseFuture<models::SearchIndexResponse> {
+        ResponseFuture::json(self.prepare())
     }
 }

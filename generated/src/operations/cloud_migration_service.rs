@@ -7,7 +7,7 @@
 //! clusters reside on MongoDB Cloud. Source databases can't use any authentication except
 //! SCRAM-SHA.
 
-use super::{models, request, validation, Client, Error};
+use super::{models, request, validation, Client, Error, ResponseFuture};
 
 impl Client {
     /// Return One Migration Job
@@ -88,9 +88,9 @@ impl GetPushMigration {
     }
 
     /// Checks the parameters and sends the request: `GET
-    /// /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}`.
-    pub async fn send(self) -> Result<models::LiveMigrationResponse, Error> {
-        let (client, call) = self.prepare()?;
-        client.send_json(call).await
+    /// /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}`. Await the returned
+    /// future for the response.
+    pub fn send(self) -> ResponseFuture<models::LiveMigrationResponse> {
+        ResponseFuture::json(self.prepare())
     }
 }

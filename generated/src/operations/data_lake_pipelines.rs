@@ -4,7 +4,7 @@
 //!
 //! Returns, edits, and removes Atlas Data Lake Pipelines and associated runs.
 
-use super::{models, request, validation, Client, Error};
+use super::{models, request, validation, Client, Error, ResponseFuture};
 
 impl Client {
     /// Create One Data Lake Pipeline
@@ -77,9 +77,8 @@ impl CreatePipeline {
     }
 
     /// Checks the parameters and sends the request: `POST
-    /// /api/atlas/v2/groups/{groupId}/pipelines`.
-    pub async fn send(self) -> Result<models::DataLakeIngestionPipeline, Error> {
-        let (client, call) = self.prepare()?;
-        client.send_json(call).await
+    /// /api/atlas/v2/groups/{groupId}/pipelines`. Await the returned future for the response.
+    pub fn send(self) -> ResponseFuture<models::DataLakeIngestionPipeline> {
+        ResponseFuture::json(self.prepare())
     }
 }

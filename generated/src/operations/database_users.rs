@@ -5,7 +5,7 @@
 //! Returns, adds, edits, and removes database users.
 
 use super::super::paging::{page_number, Page, PageFuture};
-use super::{models, request, validation, Client, Error, Pages};
+use super::{models, request, validation, Client, Error, Pages, ResponseFuture};
 
 impl Client {
     /// Return All Database Users in One Project
@@ -113,10 +113,9 @@ impl ListDatabaseUsers {
     }
 
     /// Checks the parameters and sends the request: `GET
-    /// /api/atlas/v2/groups/{groupId}/databaseUsers`.
-    pub async fn send(self) -> Result<models::PaginatedApiAtlasDatabaseUserView, Error> {
-        let (client, call) = self.prepare()?;
-        client.send_json(call).await
+    /// /api/atlas/v2/groups/{groupId}/databaseUsers`. Await the returned future for the response.
+    pub fn send(self) -> ResponseFuture<models::PaginatedApiAtlasDatabaseUserView> {
+        ResponseFuture::json(self.prepare())
     }
 
     /// Every item across all pages, as a stream: pages are requested from `pageNum` on (1 unless

@@ -5,7 +5,7 @@
 //! Returns, adds, edits, and removes federation-related features such as role mappings and
 //! connected organization configurations.
 
-use super::{request, validation, Client, Error};
+use super::{request, validation, Client, Error, ResponseFuture};
 
 impl Client {
     /// Remove One Role Mapping from One Organization
@@ -101,8 +101,8 @@ impl DeleteRoleMapping {
 
     /// Checks the parameters and sends the request: `DELETE
     /// /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`.
-    pub async fn send(self) -> Result<(), Error> {
-        let (client, call) = self.prepare()?;
-        client.send_empty(call).await
+    /// Await the returned future for the response.
+    pub fn send(self) -> ResponseFuture<()> {
+        ResponseFuture::empty(self.prepare())
     }
 }

@@ -4,7 +4,7 @@
 //! [`Client`] returning a request builder: set the parameters, then
 //! `send().await`.
 
-use super::{models, request, validation, Client, Error, Pages};
+use super::{models, request, validation, Client, Error, Pages, ResponseFuture};
 
 #[cfg(feature = "access-tracking")]
 pub mod access_tracking;

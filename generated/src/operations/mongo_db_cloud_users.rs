@@ -4,7 +4,7 @@
 //!
 //! Returns, adds, and edits MongoDB Cloud users.
 
-use super::{models, request, validation, Client, Error};
+use super::{models, request, validation, Client, Error, ResponseFuture};
 
 impl Client {
     /// Add One Project Role to One MongoDB Cloud User
@@ -99,9 +99,9 @@ impl AddProjectRole {
     }
 
     /// Checks the parameters and sends the request: `POST
-    /// /api/atlas/v2/groups/{groupId}/users/{userId}:addRole`.
-    pub async fn send(self) -> Result<models::OrgUserResponse, Error> {
-        let (client, call) = self.prepare()?;
-        client.send_json(call).await
+    /// /api/atlas/v2/groups/{groupId}/users/{userId}:addRole`. Await the returned future for the
+    /// response.
+    pub fn send(self) -> ResponseFuture<models::OrgUserResponse> {
+        ResponseFuture::json(self.prepare())
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! Returns, adds, and edits organizational units in MongoDB Cloud.
 
-use super::{models, request, validation, Client, Error};
+use super::{models, request, validation, Client, Error, ResponseFuture};
 
 impl Client {
     /// Update Organization Roles for One MongoDB Cloud User
@@ -93,9 +93,9 @@ impl UpdateOrganizationRoles {
     }
 
     /// Checks the parameters and sends the request: `PUT
-    /// /api/atlas/v2/orgs/{orgId}/users/{userId}/roles`.
-    pub async fn send(self) -> Result<models::UpdateOrgRolesForUser, Error> {
-        let (client, call) = self.prepare()?;
-        client.send_json(call).await
+    /// /api/atlas/v2/orgs/{orgId}/users/{userId}/roles`. Await the returned future for the
+    /// response.
+    pub fn send(self) -> ResponseFuture<models::UpdateOrgRolesForUser> {
+        ResponseFuture::json(self.prepare())
     }
 }

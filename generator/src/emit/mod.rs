@@ -149,6 +149,8 @@ pub fn emit_module(api: &Api) -> Result<String, Error> {
 fn runtime_allow(api: &Api, module: &str) -> Option<TokenStream> {
     let unused = match module {
         "download" => !api.operations.iter().any(uses_bytes),
+        // `ResponseFuture::stream` and `bytes` are there for downloads.
+        "response" => !api.operations.iter().any(uses_bytes),
         "paging" => !api.operations.iter().any(|o| o.pagination.is_some()),
         _ => false,
     };
@@ -182,6 +184,7 @@ fn exports(api: &Api) -> TokenStream {
         pub use download::ByteStream;
         pub use error::Error;
         pub use paging::Pages;
+        pub use response::ResponseFuture;
 
         #base_url_doc
         pub const DEFAULT_BASE_URL: &str = #base_url;

@@ -91,7 +91,10 @@ pub fn emit_operations_mod(api: &Api, inline: Option<&dyn Fn(&str) -> TokenStrea
 /// The `use super::{..}` an operations module needs (and its parent, which passes them on),
 /// in rustfmt's order: modules, then types.
 fn shared_imports<'a>(operations: impl Iterator<Item = &'a Operation> + Clone) -> TokenStream {
-    let mut names = vec!["request", "Client", "Error"];
+    let mut names = vec!["request", "Client", "Error", "ResponseFuture"];
+    if operations.clone().any(|o| !o.alternatives.is_empty()) {
+        names.push("response");
+    }
     if operations.clone().any(uses_models) {
         names.push("models");
     }
@@ -464,9 +467,9 @@ fn send(operation: &Operation) -> TokenStream {
             }
         }
     });
-    let (output, finish) = payload_call(&operation.response);
+    let (output, finish) = payload_call(&operation.response, quote!(self.prepare()));
     let doc = doc_attrs_from_lines(&doc_lines(&format!(
-        "Checks the parameters and sends the request: `{} {}`.",
+        "Checks the parameters and sends the request: `{} {}`. Await the returned future for the response.",
         operation.method, operation.path
     )));
     let stream = (operation.response == Payload::Bytes).then(|| {
@@ -475,24 +478,23 @@ fn send(operation: &Operation) -> TokenStream {
         ));
         quote! {
             #doc
-            pub async fn send_stream(self) -> Result<ByteStream, Error> {
-                let (client, call) = self.prepare()?;
-                client.send_stream(call).await
+            pub fn send_stream(self) -> ResponseFuture<ByteStream> {
+                ResponseFuture::stream(self.prepare())
             }
         }
     });
     let alternatives = operation.alternatives.iter().map(|alternative| {
         let name = format_ident!("send_{}", alternative.suffix);
         let media = &alternative.media_type;
-        let (output, finish) = payload_call(&alternative.payload);
+        let prepared = quote!(response::accepting(self.prepare(), media_type));
+        let (output, finish) = payload_call(&alternative.payload, prepared);
         let doc = doc_attrs_from_lines(&doc_lines(&format!(
             "Like [`send`](Self::send), asking for `{media}` instead."
         )));
         quote! {
             #doc
-            pub async fn #name(self) -> Result<#output, Error> {
-                let (client, mut call) = self.prepare()?;
-                call.accept = #media;
+            pub fn #name(self) -> ResponseFuture<#output> {
+                let media_type = #media;
                 #finish
             }
         }
@@ -509,8 +511,7 @@ fn send(operation: &Operation) -> TokenStream {
         }
 
         #doc
-        pub async fn send(self) -> Result<#output, Error> {
-            let (client, call) = self.prepare()?;
+        pub fn send(self) -> ResponseFuture<#output> {
             #finish
         }
 
@@ -519,12 +520,12 @@ fn send(operation: &Operation) -> TokenStream {
     }
 }
 
-/// The output type of a payload, and the client call that reads it from `client` and `call`.
-fn payload_call(payload: &Payload) -> (TokenStream, TokenStream) {
+/// The output type of a payload, and the future that reads it from a prepared request.
+fn payload_call(payload: &Payload, prepared: TokenStream) -> (TokenStream, TokenStream) {
     match payload {
-        Payload::Json(ty) => (operation_type(ty), quote!(client.send_json(call).await)),
-        Payload::Empty => (quote!(()), quote!(client.send_empty(call).await)),
-        Payload::Bytes => (quote!(Vec<u8>), quote!(client.send_bytes(call).await)),
+        Payload::Json(ty) => (operation_type(ty), quote!(ResponseFuture::json(#prepared))),
+        Payload::Empty => (quote!(()), quote!(ResponseFuture::empty(#prepared))),
+        Payload::Bytes => (quote!(Vec<u8>), quote!(ResponseFuture::bytes(#prepared))),
     }
 }
 

@@ -15,6 +15,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("error", include_str!("../../runtime/error.rs")),
     ("paging", include_str!("../../runtime/paging.rs")),
     ("request", include_str!("../../runtime/request.rs")),
+    ("response", include_str!("../../runtime/response.rs")),
 ];
 
 /// `src/validation.rs`: the parameter patterns, each compiled once on first use. `None` when
