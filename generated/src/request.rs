@@ -122,6 +122,7 @@ pub(crate) fn check_range(
 }
 
 /// Checks that a parameter that needs another one (`other`) comes with it.
+#[allow(dead_code)] // Only specs with `x-requires` parameters use it.
 pub(crate) fn check_requires(
     name: &'static str,
     value: Option<String>,

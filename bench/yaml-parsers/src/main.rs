@@ -7,7 +7,7 @@
 use std::process::Command;
 use std::time::Instant;
 
-const CANDIDATES: &[&str] = &["serde-saphyr", "serde_yaml_ng", "serde_norway", "json"];
+const CANDIDATES: &[&str] = &["serde-saphyr", "serde-saphyr-via-value", "serde_yaml_ng", "serde_norway", "json"];
 const RUNS: usize = 15;
 
 fn parse(candidate: &str, yaml: &str, json: &str) -> openapiv3::OpenAPI {
@@ -16,6 +16,10 @@ fn parse(candidate: &str, yaml: &str, json: &str) -> openapiv3::OpenAPI {
         "serde_yaml_ng" => serde_yaml_ng::from_str(yaml).expect("serde_yaml_ng parses the spec"),
         "serde_norway" => serde_norway::from_str(yaml).expect("serde_norway parses the spec"),
         "json" => serde_json::from_str(json).expect("JSON parses"),
+        "serde-saphyr-via-value" => {
+            let value: serde_json::Value = serde_saphyr::from_str(yaml).expect("serde-saphyr parses the spec");
+            serde_json::from_value(value).expect("the value is an OpenAPI document")
+        }
         other => panic!("unknown candidate {other}"),
     }
 }
@@ -48,7 +52,7 @@ fn main() {
             }
             times.sort_by(f64::total_cmp);
             println!(
-                "{candidate:>14}: median {:7.1} ms  min {:7.1} ms  peak +{:6} KiB",
+                "{candidate:>22}: median {:7.1} ms  min {:7.1} ms  peak +{:6} KiB",
                 times[RUNS / 2],
                 times[0],
                 peak_rss_kib().saturating_sub(baseline)

@@ -26,48 +26,45 @@ use crate::Config;
 use crate::error::Error;
 use crate::ir::Api;
 
-/// The files of the crate (paths relative to its root), and the time spent formatting Rust.
+/// A Rust file to emit: its path, and how to build its tokens (run on a worker thread:
+/// token streams cannot cross threads, so each job builds its own).
+type RustJob<'a> = (String, Box<dyn Fn() -> TokenStream + Send + Sync + 'a>);
+
+/// The files of the crate (paths relative to its root), and the time spent formatting Rust
+/// (summed over the worker threads).
 pub fn emit_crate(
     api: &Api,
     config: &Config,
     spec_file: &str,
 ) -> Result<(Vec<(PathBuf, String)>, Duration), Error> {
-    let mut files = Vec::new();
-    let mut format_time = Duration::ZERO;
-    let mut rust = |path: &str,
-                    tokens: TokenStream,
-                    files: &mut Vec<(PathBuf, String)>|
-     -> Result<(), Error> {
-        let start = Instant::now();
-        let text = rust::format_file(tokens, path)?;
-        format_time += start.elapsed();
-        files.push((PathBuf::from(path), text));
-        Ok(())
-    };
-    files.push((
-        PathBuf::from("Cargo.toml"),
-        crate_files::cargo_toml(api, config, spec_file)?,
-    ));
-    files.push((
-        PathBuf::from("README.md"),
-        crate_files::readme(api, config, spec_file)?,
-    ));
-    files.push((PathBuf::from("rustfmt.toml"), crate_files::rustfmt_toml()?));
+    let mut files = vec![
+        (
+            PathBuf::from("Cargo.toml"),
+            crate_files::cargo_toml(api, config, spec_file)?,
+        ),
+        (
+            PathBuf::from("README.md"),
+            crate_files::readme(api, config, spec_file)?,
+        ),
+        (PathBuf::from("rustfmt.toml"), crate_files::rustfmt_toml()?),
+    ];
     if let Some(example) = crate_files::quickstart_example(api, config)? {
         files.push((PathBuf::from("examples/quickstart.rs"), example));
     }
-    rust("src/lib.rs", emit_lib(api), &mut files)?;
-    if let Some(codec) = models::codec(&api.types) {
-        rust("src/models/codec.rs", codec, &mut files)?;
+    let mut jobs: Vec<RustJob<'_>> = vec![("src/lib.rs".to_string(), Box::new(|| emit_lib(api)))];
+    if models::codec(&api.types).is_some() {
+        jobs.push((
+            "src/models/codec.rs".to_string(),
+            Box::new(|| models::codec(&api.types).unwrap_or_default()),
+        ));
     }
-    rust(
-        "src/models/mod.rs",
-        models::emit_models_mod(&api.types, false),
-        &mut files,
-    )?;
+    jobs.push((
+        "src/models/mod.rs".to_string(),
+        Box::new(|| models::emit_models_mod(&api.types, false)),
+    ));
     for def in &api.types {
         let path = format!("src/models/{}.rs", def.module);
-        rust(&path, emit_model(def, &api.types), &mut files)?;
+        jobs.push((path, Box::new(move || emit_model(def, &api.types))));
     }
     if !api.operations.is_empty() {
         for (module, source) in runtime::RUNTIME {
@@ -76,34 +73,93 @@ pub fn emit_crate(
                 format!("{GENERATED_HEADER}{source}"),
             ));
         }
-        if let Some(validation) = runtime::emit_validation(api) {
-            rust("src/validation.rs", validation, &mut files)?;
+        if runtime::emit_validation(api).is_some() {
+            jobs.push((
+                "src/validation.rs".to_string(),
+                Box::new(|| runtime::emit_validation(api).unwrap_or_default()),
+            ));
         }
-        rust(
-            "src/operations/mod.rs",
-            operations::emit_operations_mod(api, None),
-            &mut files,
-        )?;
+        jobs.push((
+            "src/operations/mod.rs".to_string(),
+            Box::new(|| operations::emit_operations_mod(api, None)),
+        ));
         for (module, module_operations) in operations::modules(api) {
             let path = format!("src/operations/{module}.rs");
-            rust(
-                &path,
-                operations::emit_operations_module(module, &module_operations, &api.tags),
-                &mut files,
-            )?;
+            jobs.push((
+                path,
+                Box::new(move || {
+                    operations::emit_operations_module(module, &module_operations, &api.tags)
+                }),
+            ));
         }
     }
     let crate_ident = config.crate_name.replace('-', "_");
-    if let Some((tests, json_files)) = examples::emit_example_tests(api, &crate_ident) {
-        rust("tests/spec_examples.rs", tests, &mut files)?;
+    if !api.examples.is_empty() {
+        jobs.push((
+            "tests/spec_examples.rs".to_string(),
+            Box::new(move || examples::emit_example_tests(api, &crate_ident).unwrap_or_default()),
+        ));
         files.extend(
-            json_files
+            examples::example_files(api)
                 .into_iter()
-                .map(|(path, json)| (PathBuf::from(path), json)),
+                .map(|(p, json)| (PathBuf::from(p), json)),
         );
     }
+    let (rust_files, format_time) = run_jobs(jobs)?;
+    files.extend(rust_files);
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok((files, format_time))
+}
+
+/// A formatted file and the position of its job.
+type Emitted = (usize, PathBuf, String);
+
+/// Emits and formats the jobs on all cores, keeping their order.
+fn run_jobs(jobs: Vec<RustJob<'_>>) -> Result<(Vec<(PathBuf, String)>, Duration), Error> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let threads = threads.min(jobs.len().max(1));
+    let run = |worker: usize| -> Result<(Vec<Emitted>, Duration), Error> {
+        let mut done = Vec::new();
+        let mut format_time = Duration::ZERO;
+        // Every `threads`-th job, so large and small files spread evenly.
+        for (index, (path, job)) in jobs.iter().enumerate().skip(worker).step_by(threads) {
+            let tokens = job();
+            let start = Instant::now();
+            let text = rust::format_file(tokens, path)?;
+            format_time += start.elapsed();
+            done.push((index, PathBuf::from(path), text));
+        }
+        Ok((done, format_time))
+    };
+    let results: Vec<Result<_, Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads)
+            .map(|worker| scope.spawn(move || run(worker)))
+            .collect();
+        let mut results = vec![run(0)];
+        results.extend(
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("an emitting thread panicked")),
+        );
+        results
+    });
+    let mut files = Vec::with_capacity(jobs.len());
+    let mut format_time = Duration::ZERO;
+    for result in results {
+        let (done, time) = result?;
+        files.extend(done);
+        format_time += time;
+    }
+    files.sort_by_key(|(index, _, _)| *index);
+    Ok((
+        files
+            .into_iter()
+            .map(|(_, path, text)| (path, text))
+            .collect(),
+        format_time,
+    ))
 }
 
 /// The whole crate as one Rust source, for `include!` from a build script's `OUT_DIR`: its

@@ -42,6 +42,8 @@ pub struct OperationLowering<'a, 'l> {
     operations: Vec<Operation>,
     patterns: Vec<Pattern>,
     pattern_names: NameAllocator,
+    /// Example names, unique: each is a file name.
+    example_names: NameAllocator,
     /// How often each model is the body of an error response.
     error_models: BTreeMap<String, usize>,
     /// Pointers of shared media types already visited (a component response used by many
@@ -73,6 +75,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             operations: Vec::new(),
             patterns: Vec::new(),
             pattern_names: NameAllocator::default(),
+            example_names: NameAllocator::default(),
             error_models: BTreeMap::new(),
             visited: HashSet::new(),
             approximations: Vec::new(),
@@ -320,8 +323,10 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                 match self.resolver.schema(schema.into(), &schema_at) {
                     Ok(resolved) => {
                         let shape = Shape::of(resolved.schema);
+                        // Only strings are checked against a pattern.
                         let pattern = shape
                             .pattern
+                            .filter(|_| ty == TypeRef::String)
                             .and_then(|p| self.pattern(&data.name, p, &schema_at));
                         let integer =
                             |v: Option<f64>| v.filter(|v| v.fract() == 0.0).map(|v| v as i64);
@@ -426,11 +431,15 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             }
         };
         let context = format!("{}_request", id.to_snake_case());
-        let mut chosen = None;
+        // The newest versioned JSON media type is the body's.
+        let mut chosen: Option<RequestBody> = None;
         for (media, content) in &body.content {
             let media_at = pointer_join(&format!("{body_at}/content"), media);
             let ty = self.media_type(content, &format!("{builder_name}Body"), &media_at, &context);
-            if chosen.is_none()
+            let newer = chosen
+                .as_ref()
+                .is_none_or(|c| media_version(media) > media_version(&c.media_type));
+            if newer
                 && is_json(media)
                 && let Some(ty) = ty
             {
@@ -672,7 +681,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
         // Only examples with a model type to decode into say something about the models.
         if ty.named().is_some() {
             self.examples.push(Example {
-                name: naming::field_name(&name),
+                name: self.example_names.claim_snake(&naming::field_name(&name)),
                 pointer,
                 ty: ty.clone(),
                 value,

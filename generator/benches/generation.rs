@@ -1,0 +1,436 @@
+//! Benchmarks of atlas-codegen, printed as tables (`cargo bench -p atlas-codegen`):
+//!
+//! 1. generating the hand-written spec and the full official spec, stage by stage (parse,
+//!    lower = resolve + build the model, emit, format, write), with peak memory;
+//! 2. how generation time grows with the size of the spec: the official spec cut to 25%, 50%
+//!    and 100% of its operations (with the components they reach);
+//! 3. decoding a 20,000-entry `listAccessLogsByClusterName` response into the generated
+//!    model, against decoding the same bytes into `serde_json::Value`, time and peak memory;
+//! 4. with `-- --compile`: `cargo check` and `cargo build` of the crate generated from the
+//!    official spec, with all features and with one tag's feature (the crate alone: its
+//!    dependencies are built first and not counted).
+//!
+//! Times are medians of repeated runs; memory is the peak of live heap bytes, counted by the
+//! allocator below. Every ratio compares numbers measured in the same run.
+
+use std::alloc::{GlobalAlloc, Layout};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use atlas_codegen::{Config, load, lower};
+
+/// Counts live heap bytes and their peak.
+struct CountingAllocator;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// The allocator the `atlas-codegen` command uses.
+static INNER: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+// SAFETY: every call is forwarded to mimalloc unchanged; the counters only add bookkeeping.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let pointer = unsafe { INNER.alloc(layout) };
+        if !pointer.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        pointer
+    }
+
+    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
+        unsafe { INNER.dealloc(pointer, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let new = unsafe { INNER.realloc(pointer, layout, new_size) };
+        if !new.is_null() {
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+            let live = LIVE.fetch_add(new_size, Ordering::Relaxed) + new_size;
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        new
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// Runs `work` and returns its result and the heap it needed beyond what was live before.
+fn peak_memory<T>(work: impl FnOnce() -> T) -> (T, usize) {
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let result = work();
+    (result, PEAK.load(Ordering::Relaxed).saturating_sub(before))
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+fn mib(bytes: usize) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+fn repository() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("generator/ has a parent")
+        .to_path_buf()
+}
+
+fn official_spec() -> PathBuf {
+    repository().join("spec/reference/atlas-admin-api-v2-2025-06-30.yaml")
+}
+
+/// The stages of one generation, timed.
+#[derive(Default)]
+struct Stages {
+    parse: Vec<Duration>,
+    lower: Vec<Duration>,
+    emit: Vec<Duration>,
+    format_cpu: Vec<Duration>,
+    write: Vec<Duration>,
+    total: Vec<Duration>,
+}
+
+fn generate_stages(path: &Path, text: &str, runs: usize, out: &Path) -> (Stages, usize, usize) {
+    let mut stages = Stages::default();
+    let mut peak = 0;
+    let mut files = 0;
+    for _ in 0..runs {
+        let _ = std::fs::remove_dir_all(out);
+        let ((), memory) = peak_memory(|| {
+            let start = Instant::now();
+            let generated = atlas_codegen::generate_from_str(path, text, &Config::default())
+                .expect("the spec generates");
+            let written = Instant::now();
+            generated.write_to(out).expect("the crate is written");
+            let end = Instant::now();
+            let timings = generated.timings();
+            stages.parse.push(timings.parse);
+            stages.lower.push(timings.lower);
+            stages.emit.push(timings.emit);
+            stages.format_cpu.push(timings.format_cpu);
+            stages.write.push(end - written);
+            stages.total.push(end - start);
+            files = generated.files().len();
+        });
+        peak = peak.max(memory);
+    }
+    (stages, peak, files)
+}
+
+fn print_stages(label: &str, stages: Stages, peak: usize, files: usize) {
+    let total = median(stages.total.clone());
+    println!(
+        "\n{label}: {files} files, median {:.1} ms, peak heap {:.1} MiB",
+        ms(total),
+        mib(peak)
+    );
+    println!("| stage | median ms | share |");
+    println!("|---|---|---|");
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let emit_label = format!("emit: quote + prettyplease ({threads} threads)");
+    for (name, samples) in [
+        ("parse (YAML)", stages.parse),
+        ("lower (resolve + model)", stages.lower),
+        (emit_label.as_str(), stages.emit.clone()),
+        ("write", stages.write),
+    ] {
+        let stage = median(samples);
+        println!(
+            "| {name} | {:.1} | {:.0}% |",
+            ms(stage),
+            100.0 * stage.as_secs_f64() / total.as_secs_f64()
+        );
+    }
+    let emit = median(stages.emit);
+    let format = median(stages.format_cpu);
+    println!(
+        "(prettyplease: {:.1} ms of thread time, {:.0}% of the emitting threads' time)",
+        ms(format),
+        100.0 * format.as_secs_f64() / (emit.as_secs_f64() * threads as f64)
+    );
+}
+
+/// The official spec as JSON, cut to the first `fraction` of its operations and the
+/// components they reach.
+fn cut_spec(spec: &serde_json::Value, fraction: f64) -> serde_json::Value {
+    let mut spec = spec.clone();
+    let paths = spec["paths"].as_object().expect("paths").clone();
+    let total: usize = paths.values().map(|item| operations(item).len()).sum();
+    let keep = (total as f64 * fraction).round() as usize;
+    let mut kept = serde_json::Map::new();
+    let mut count = 0;
+    for (path, item) in paths {
+        if count >= keep {
+            break;
+        }
+        let mut item = item.clone();
+        for method in operations(&item) {
+            if count >= keep {
+                item.as_object_mut().expect("path item").remove(&method);
+            } else {
+                count += 1;
+            }
+        }
+        kept.insert(path, item);
+    }
+    spec["paths"] = serde_json::Value::Object(kept);
+    // Keep the components the kept operations reach.
+    let mut reached = std::collections::BTreeSet::new();
+    let mut stack = vec![spec["paths"].clone()];
+    while let Some(value) = stack.pop() {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map {
+                    let target = match (&*key, &value) {
+                        ("$ref", serde_json::Value::String(target)) => Some(target.clone()),
+                        _ => None,
+                    };
+                    if let Some(target) = target {
+                        if reached.insert(target.clone()) {
+                            let pointer = target.trim_start_matches('#');
+                            if let Some(component) = spec.pointer(pointer) {
+                                stack.push(component.clone());
+                            }
+                        }
+                    } else if key == "mapping" {
+                        for target in value.as_object().into_iter().flat_map(|m| m.values()) {
+                            let target = target.as_str().unwrap_or_default().to_string();
+                            if reached.insert(target.clone()) {
+                                if let Some(component) =
+                                    spec.pointer(target.trim_start_matches('#'))
+                                {
+                                    stack.push(component.clone());
+                                }
+                            }
+                        }
+                    } else {
+                        stack.push(value);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    for kind in [
+        "schemas",
+        "parameters",
+        "responses",
+        "requestBodies",
+        "examples",
+    ] {
+        let components = spec.get_mut("components").and_then(|c| c.get_mut(kind));
+        if let Some(components) = components.and_then(|c| c.as_object_mut()) {
+            components.retain(|name, _| reached.contains(&format!("#/components/{kind}/{name}")));
+        }
+    }
+    spec
+}
+
+fn operations(item: &serde_json::Value) -> Vec<String> {
+    [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ]
+    .iter()
+    .filter(|m| item.get(**m).is_some())
+    .map(|m| m.to_string())
+    .collect()
+}
+
+fn scaling(official: &str) {
+    let document: serde_json::Value = serde_saphyr::from_str(official).expect("official spec");
+    println!(
+        "\nscaling: the official spec cut to a share of its operations (JSON input, no write)"
+    );
+    println!("| operations | models | median ms | µs per operation |");
+    println!("|---|---|---|---|");
+    for fraction in [0.25, 0.5, 1.0] {
+        let cut = serde_json::to_string(&cut_spec(&document, fraction)).expect("JSON");
+        let path = Path::new("cut.json");
+        let mut samples = Vec::new();
+        let mut counts = (0, 0);
+        for _ in 0..7 {
+            let start = Instant::now();
+            let generated = atlas_codegen::generate_from_str(path, &cut, &Config::default())
+                .expect("the cut spec generates");
+            samples.push(start.elapsed());
+            counts = (
+                generated.api().operations.len(),
+                generated.api().types.len(),
+            );
+        }
+        let time = median(samples);
+        println!(
+            "| {} | {} | {:.1} | {:.0} |",
+            counts.0,
+            counts.1,
+            ms(time),
+            time.as_secs_f64() * 1e6 / counts.0 as f64
+        );
+    }
+}
+
+fn decoding() {
+    let entry = |i: usize| {
+        serde_json::json!({
+            "authResult": i % 3 != 0,
+            "authSource": "admin",
+            "failureReason": if i % 3 == 0 { "UserNotFound: Could not find user" } else { "" },
+            "groupId": "32b6e34b3d91647abb20e7b8",
+            "hostname": format!("cluster0-shard-00-0{}.abcde.mongodb.net", i % 3),
+            "ipAddress": format!("192.0.2.{}", i % 250),
+            "logLine": format!("{{\"t\":{{\"$date\":\"2025-05-04T09:42:{:02}.000+00:00\"}},\"s\":\"I\",\"c\":\"ACCESS\",\"id\":20250,\"ctx\":\"conn{i}\",\"msg\":\"Authentication succeeded\"}}", i % 60),
+            "timestamp": "Sun May 04 09:42:00 GMT 2025",
+            "username": format!("user{i}")
+        })
+    };
+    let logs: Vec<serde_json::Value> = (0..20_000).map(entry).collect();
+    let bytes = serde_json::to_vec(&serde_json::json!({"accessLogs": logs})).expect("JSON");
+    drop(logs);
+    let runs = 15;
+    let mut typed = Vec::new();
+    let mut value = Vec::new();
+    let (mut typed_peak, mut value_peak) = (0, 0);
+    for _ in 0..runs {
+        let (elapsed, peak) = peak_memory(|| {
+            let start = Instant::now();
+            let decoded: atlas_admin::models::MongoDBAccessLogsList =
+                serde_json::from_slice(&bytes).expect("decodes");
+            let elapsed = start.elapsed();
+            assert_eq!(decoded.access_logs.as_ref().map(Vec::len), Some(20_000));
+            elapsed
+        });
+        typed.push(elapsed);
+        typed_peak = typed_peak.max(peak);
+        let (elapsed, peak) = peak_memory(|| {
+            let start = Instant::now();
+            let decoded: serde_json::Value = serde_json::from_slice(&bytes).expect("decodes");
+            let elapsed = start.elapsed();
+            assert_eq!(decoded["accessLogs"].as_array().map(Vec::len), Some(20_000));
+            elapsed
+        });
+        value.push(elapsed);
+        value_peak = value_peak.max(peak);
+    }
+    let (typed, value) = (median(typed), median(value));
+    println!(
+        "\ndecoding a 20,000-entry listAccessLogsByClusterName response ({:.1} MiB)",
+        mib(bytes.len())
+    );
+    println!("| into | median ms | peak heap MiB |");
+    println!("|---|---|---|");
+    println!(
+        "| MongoDBAccessLogsList (generated) | {:.1} | {:.1} |",
+        ms(typed),
+        mib(typed_peak)
+    );
+    println!(
+        "| serde_json::Value | {:.1} | {:.1} |",
+        ms(value),
+        mib(value_peak)
+    );
+    println!(
+        "generated / Value: time {:.2}x, memory {:.2}x",
+        typed.as_secs_f64() / value.as_secs_f64(),
+        typed_peak as f64 / value_peak as f64
+    );
+}
+
+/// `cargo check` and `cargo build` of the crate generated from the official spec.
+fn compile(official_text: &str) {
+    let dir = std::env::temp_dir().join("atlas-codegen-bench-crate");
+    let _ = std::fs::remove_dir_all(&dir);
+    let config = Config {
+        standalone: true,
+        ..Config::default()
+    };
+    let generated = atlas_codegen::generate_from_str(&official_spec(), official_text, &config)
+        .expect("generates");
+    generated.write_to(&dir).expect("written");
+    std::fs::copy(repository().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lockfile");
+    let target = repository().join("target/bench-crate");
+    let cargo = |args: &[&str]| {
+        let status = std::process::Command::new(env!("CARGO"))
+            .args(args)
+            .arg("--quiet")
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", &target)
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "cargo {args:?} failed");
+    };
+    println!(
+        "\ncompiling the crate generated from the official spec (the crate alone; dependencies built first)"
+    );
+    println!("| command | features | wall s |");
+    println!("|---|---|---|");
+    for (command, features) in [
+        ("check", None),
+        ("build", None),
+        ("check", Some("clusters")),
+        ("build", Some("clusters")),
+    ] {
+        let mut args = vec![command];
+        if let Some(feature) = features {
+            args.extend(["--no-default-features", "--features", feature]);
+        }
+        cargo(&args);
+        cargo(&["clean", "-p", "atlas-admin"]);
+        let start = Instant::now();
+        cargo(&args);
+        println!(
+            "| cargo {command} | {} | {:.1} |",
+            features.unwrap_or("all (full)"),
+            start.elapsed().as_secs_f64()
+        );
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `-- --compile` adds the compile-time measurement.
+    let compile_too = std::env::args().any(|a| a == "--compile");
+    let hand_written = repository().join("spec/atlas-admin-v2.yaml");
+    let hand_text = std::fs::read_to_string(&hand_written).expect("hand-written spec");
+    let official_text = std::fs::read_to_string(official_spec()).expect("official spec");
+    let out = std::env::temp_dir().join("atlas-codegen-bench-out");
+
+    // Warm-up, then the measurements.
+    let _ = generate_stages(&hand_written, &hand_text, 3, &out);
+    let (stages, peak, files) = generate_stages(&hand_written, &hand_text, 31, &out);
+    print_stages("hand-written spec (8 operations)", stages, peak, files);
+    let (stages, peak, files) = generate_stages(&official_spec(), &official_text, 7, &out);
+    print_stages(
+        "official spec (454 operations, 4 MB of YAML)",
+        stages,
+        peak,
+        files,
+    );
+    let _ = std::fs::remove_dir_all(&out);
+
+    let spec = load::parse_spec(&official_spec(), &official_text).expect("parses");
+    let start = Instant::now();
+    let lowered = lower::lower(&spec).expect("lowers");
+    println!(
+        "\n(lowering alone, once: {:.1} ms for {} models)",
+        ms(start.elapsed()),
+        lowered.api.types.len()
+    );
+
+    scaling(&official_text);
+    decoding();
+    if compile_too {
+        compile(&official_text);
+    }
+}
