@@ -15,29 +15,13 @@ impl<'de> serde::Deserialize<'de> for AddOrRemoveGroupRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for AddOrRemoveGroupRole {
+    const NAME: &'static str = "AddOrRemoveGroupRole";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = AddOrRemoveGroupRole;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a AddOrRemoveGroupRole object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<AddOrRemoveGroupRole, A::Error> {
-        AddOrRemoveGroupRole::read(map)
-    }
-}
-
-impl AddOrRemoveGroupRole {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let missing = <A::Error as serde::de::Error>::missing_field;
         let mut group_role = None;

@@ -28,29 +28,13 @@ impl<'de> serde::Deserialize<'de> for AtlasSearchAnalyzer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for AtlasSearchAnalyzer {
+    const NAME: &'static str = "AtlasSearchAnalyzer";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = AtlasSearchAnalyzer;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a AtlasSearchAnalyzer object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<AtlasSearchAnalyzer, A::Error> {
-        AtlasSearchAnalyzer::read(map)
-    }
-}
-
-impl AtlasSearchAnalyzer {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let missing = <A::Error as serde::de::Error>::missing_field;
         let mut char_filters = None;

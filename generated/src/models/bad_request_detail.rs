@@ -15,29 +15,13 @@ impl<'de> serde::Deserialize<'de> for BadRequestDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for BadRequestDetail {
+    const NAME: &'static str = "BadRequestDetail";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = BadRequestDetail;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a BadRequestDetail object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<BadRequestDetail, A::Error> {
-        BadRequestDetail::read(map)
-    }
-}
-
-impl BadRequestDetail {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut fields = None;
         while let Some(key) = map.next_key::<codec::Key<'de>>()? {

@@ -98,29 +98,13 @@ impl<'de> serde::Deserialize<'de> for CloudDatabaseUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for CloudDatabaseUser {
+    const NAME: &'static str = "CloudDatabaseUser";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = CloudDatabaseUser;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a CloudDatabaseUser object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<CloudDatabaseUser, A::Error> {
-        CloudDatabaseUser::read(map)
-    }
-}
-
-impl CloudDatabaseUser {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let missing = <A::Error as serde::de::Error>::missing_field;
         let mut aws_iam_type = None;

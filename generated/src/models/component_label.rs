@@ -17,29 +17,13 @@ impl<'de> serde::Deserialize<'de> for ComponentLabel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for ComponentLabel {
+    const NAME: &'static str = "ComponentLabel";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = ComponentLabel;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a ComponentLabel object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<ComponentLabel, A::Error> {
-        ComponentLabel::read(map)
-    }
-}
-
-impl ComponentLabel {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut key_field = None;
         let mut value = None;

@@ -63,29 +63,13 @@ impl<'de> serde::Deserialize<'de> for DataLakeIngestionPipeline {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for DataLakeIngestionPipeline {
+    const NAME: &'static str = "DataLakeIngestionPipeline";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = DataLakeIngestionPipeline;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a DataLakeIngestionPipeline object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<DataLakeIngestionPipeline, A::Error> {
-        DataLakeIngestionPipeline::read(map)
-    }
-}
-
-impl DataLakeIngestionPipeline {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut created_date = None;

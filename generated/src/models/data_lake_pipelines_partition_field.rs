@@ -19,29 +19,13 @@ impl<'de> serde::Deserialize<'de> for DataLakePipelinesPartitionField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for DataLakePipelinesPartitionField {
+    const NAME: &'static str = "DataLakePipelinesPartitionField";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = DataLakePipelinesPartitionField;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a DataLakePipelinesPartitionField object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<DataLakePipelinesPartitionField, A::Error> {
-        DataLakePipelinesPartitionField::read(map)
-    }
-}
-
-impl DataLakePipelinesPartitionField {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let missing = <A::Error as serde::de::Error>::missing_field;
         let mut field_name = None;

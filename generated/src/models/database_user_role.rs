@@ -23,29 +23,13 @@ impl<'de> serde::Deserialize<'de> for DatabaseUserRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for DatabaseUserRole {
+    const NAME: &'static str = "DatabaseUserRole";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = DatabaseUserRole;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a DatabaseUserRole object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<DatabaseUserRole, A::Error> {
-        DatabaseUserRole::read(map)
-    }
-}
-
-impl DatabaseUserRole {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let missing = <A::Error as serde::de::Error>::missing_field;
         let mut collection_name = None;

@@ -23,29 +23,13 @@ impl<'de> serde::Deserialize<'de> for DatasetRetentionPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for DatasetRetentionPolicy {
+    const NAME: &'static str = "DatasetRetentionPolicy";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = DatasetRetentionPolicy;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a DatasetRetentionPolicy object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<DatasetRetentionPolicy, A::Error> {
-        DatasetRetentionPolicy::read(map)
-    }
-}
-
-impl DatasetRetentionPolicy {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let missing = <A::Error as serde::de::Error>::missing_field;
         let mut last_modified_date = None;

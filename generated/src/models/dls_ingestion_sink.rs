@@ -25,29 +25,13 @@ impl<'de> serde::Deserialize<'de> for DLSIngestionSink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for DLSIngestionSink {
+    const NAME: &'static str = "DLSIngestionSink";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = DLSIngestionSink;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a DLSIngestionSink object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<DLSIngestionSink, A::Error> {
-        DLSIngestionSink::read(map)
-    }
-}
-
-impl DLSIngestionSink {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut metadata_provider = None;
         let mut metadata_region = None;

@@ -18,29 +18,13 @@ impl<'de> serde::Deserialize<'de> for FieldTransformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for FieldTransformation {
+    const NAME: &'static str = "FieldTransformation";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = FieldTransformation;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a FieldTransformation object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<FieldTransformation, A::Error> {
-        FieldTransformation::read(map)
-    }
-}
-
-impl FieldTransformation {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field = None;
         let mut r#type = None;

@@ -15,29 +15,13 @@ impl<'de> serde::Deserialize<'de> for FieldViolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for FieldViolation {
+    const NAME: &'static str = "FieldViolation";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = FieldViolation;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a FieldViolation object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<FieldViolation, A::Error> {
-        FieldViolation::read(map)
-    }
-}
-
-impl FieldViolation {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let missing = <A::Error as serde::de::Error>::missing_field;
         let mut description = None;

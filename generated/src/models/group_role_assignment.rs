@@ -21,29 +21,13 @@ impl<'de> serde::Deserialize<'de> for GroupRoleAssignment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for GroupRoleAssignment {
+    const NAME: &'static str = "GroupRoleAssignment";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = GroupRoleAssignment;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a GroupRoleAssignment object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<GroupRoleAssignment, A::Error> {
-        GroupRoleAssignment::read(map)
-    }
-}
-
-impl GroupRoleAssignment {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut group_id = None;
         let mut group_roles = None;

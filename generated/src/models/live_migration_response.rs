@@ -44,29 +44,13 @@ impl<'de> serde::Deserialize<'de> for LiveMigrationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for LiveMigrationResponse {
+    const NAME: &'static str = "LiveMigrationResponse";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = LiveMigrationResponse;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a LiveMigrationResponse object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<LiveMigrationResponse, A::Error> {
-        LiveMigrationResponse::read(map)
-    }
-}
-
-impl LiveMigrationResponse {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut lag_time_seconds = None;

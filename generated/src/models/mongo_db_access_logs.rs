@@ -63,29 +63,13 @@ impl<'de> serde::Deserialize<'de> for MongoDBAccessLogs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for MongoDBAccessLogs {
+    const NAME: &'static str = "MongoDBAccessLogs";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = MongoDBAccessLogs;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a MongoDBAccessLogs object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<MongoDBAccessLogs, A::Error> {
-        MongoDBAccessLogs::read(map)
-    }
-}
-
-impl MongoDBAccessLogs {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut auth_result = None;
         let mut auth_source = None;

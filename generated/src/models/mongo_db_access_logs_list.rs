@@ -18,29 +18,13 @@ impl<'de> serde::Deserialize<'de> for MongoDBAccessLogsList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for MongoDBAccessLogsList {
+    const NAME: &'static str = "MongoDBAccessLogsList";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = MongoDBAccessLogsList;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a MongoDBAccessLogsList object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<MongoDBAccessLogsList, A::Error> {
-        MongoDBAccessLogsList::read(map)
-    }
-}
-
-impl MongoDBAccessLogsList {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut access_logs = None;
         while let Some(key) = map.next_key::<codec::Key<'de>>()? {

@@ -29,29 +29,13 @@ impl<'de> serde::Deserialize<'de> for OnDemandCpsSnapshotSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for OnDemandCpsSnapshotSource {
+    const NAME: &'static str = "OnDemandCpsSnapshotSource";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = OnDemandCpsSnapshotSource;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a OnDemandCpsSnapshotSource object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<OnDemandCpsSnapshotSource, A::Error> {
-        OnDemandCpsSnapshotSource::read(map)
-    }
-}
-
-impl OnDemandCpsSnapshotSource {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut cluster_name = None;
         let mut collection_name = None;

@@ -67,29 +67,13 @@ impl<'de> serde::Deserialize<'de> for OrgActiveUserResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for OrgActiveUserResponse {
+    const NAME: &'static str = "OrgActiveUserResponse";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = OrgActiveUserResponse;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a OrgActiveUserResponse object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<OrgActiveUserResponse, A::Error> {
-        OrgActiveUserResponse::read(map)
-    }
-}
-
-impl OrgActiveUserResponse {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let missing = <A::Error as serde::de::Error>::missing_field;
         let mut country = None;

@@ -48,29 +48,13 @@ impl<'de> serde::Deserialize<'de> for OrgPendingUserResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for OrgPendingUserResponse {
+    const NAME: &'static str = "OrgPendingUserResponse";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = OrgPendingUserResponse;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a OrgPendingUserResponse object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<OrgPendingUserResponse, A::Error> {
-        OrgPendingUserResponse::read(map)
-    }
-}
-
-impl OrgPendingUserResponse {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let missing = <A::Error as serde::de::Error>::missing_field;
         let mut id = None;

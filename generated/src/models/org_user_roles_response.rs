@@ -22,29 +22,13 @@ impl<'de> serde::Deserialize<'de> for OrgUserRolesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for OrgUserRolesResponse {
+    const NAME: &'static str = "OrgUserRolesResponse";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = OrgUserRolesResponse;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a OrgUserRolesResponse object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<OrgUserRolesResponse, A::Error> {
-        OrgUserRolesResponse::read(map)
-    }
-}
-
-impl OrgUserRolesResponse {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut group_role_assignments = None;
         let mut org_roles = None;

@@ -31,29 +31,13 @@ impl<'de> serde::Deserialize<'de> for PaginatedApiAtlasDatabaseUserView {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for PaginatedApiAtlasDatabaseUserView {
+    const NAME: &'static str = "PaginatedApiAtlasDatabaseUserView";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = PaginatedApiAtlasDatabaseUserView;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a PaginatedApiAtlasDatabaseUserView object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<PaginatedApiAtlasDatabaseUserView, A::Error> {
-        PaginatedApiAtlasDatabaseUserView::read(map)
-    }
-}
-
-impl PaginatedApiAtlasDatabaseUserView {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut links = None;
         let mut results = None;

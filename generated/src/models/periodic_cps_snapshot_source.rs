@@ -33,29 +33,13 @@ impl<'de> serde::Deserialize<'de> for PeriodicCpsSnapshotSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for PeriodicCpsSnapshotSource {
+    const NAME: &'static str = "PeriodicCpsSnapshotSource";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = PeriodicCpsSnapshotSource;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a PeriodicCpsSnapshotSource object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<PeriodicCpsSnapshotSource, A::Error> {
-        PeriodicCpsSnapshotSource::read(map)
-    }
-}
-
-impl PeriodicCpsSnapshotSource {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut cluster_name = None;
         let mut collection_name = None;

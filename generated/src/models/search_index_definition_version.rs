@@ -19,29 +19,13 @@ impl<'de> serde::Deserialize<'de> for SearchIndexDefinitionVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for SearchIndexDefinitionVersion {
+    const NAME: &'static str = "SearchIndexDefinitionVersion";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = SearchIndexDefinitionVersion;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a SearchIndexDefinitionVersion object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<SearchIndexDefinitionVersion, A::Error> {
-        SearchIndexDefinitionVersion::read(map)
-    }
-}
-
-impl SearchIndexDefinitionVersion {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut created_at = None;
         let mut version = None;

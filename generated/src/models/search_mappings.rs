@@ -21,29 +21,13 @@ impl<'de> serde::Deserialize<'de> for SearchMappings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for SearchMappings {
+    const NAME: &'static str = "SearchMappings";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = SearchMappings;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a SearchMappings object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<SearchMappings, A::Error> {
-        SearchMappings::read(map)
-    }
-}
-
-impl SearchMappings {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut dynamic = None;
         let mut fields = None;

@@ -20,29 +20,13 @@ impl<'de> serde::Deserialize<'de> for SearchSynonymMappingDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for SearchSynonymMappingDefinition {
+    const NAME: &'static str = "SearchSynonymMappingDefinition";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = SearchSynonymMappingDefinition;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a SearchSynonymMappingDefinition object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<SearchSynonymMappingDefinition, A::Error> {
-        SearchSynonymMappingDefinition::read(map)
-    }
-}
-
-impl SearchSynonymMappingDefinition {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let missing = <A::Error as serde::de::Error>::missing_field;
         let mut analyzer = None;

@@ -23,29 +23,13 @@ impl<'de> serde::Deserialize<'de> for SynonymMappingStatusDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for SynonymMappingStatusDetail {
+    const NAME: &'static str = "SynonymMappingStatusDetail";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = SynonymMappingStatusDetail;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a SynonymMappingStatusDetail object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<SynonymMappingStatusDetail, A::Error> {
-        SynonymMappingStatusDetail::read(map)
-    }
-}
-
-impl SynonymMappingStatusDetail {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut message = None;
         let mut queryable = None;

@@ -14,29 +14,13 @@ impl<'de> serde::Deserialize<'de> for SynonymSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for SynonymSource {
+    const NAME: &'static str = "SynonymSource";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = SynonymSource;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a SynonymSource object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<SynonymSource, A::Error> {
-        SynonymSource::read(map)
-    }
-}
-
-impl SynonymSource {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let missing = <A::Error as serde::de::Error>::missing_field;
         let mut collection = None;

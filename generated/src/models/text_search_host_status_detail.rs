@@ -31,29 +31,13 @@ impl<'de> serde::Deserialize<'de> for TextSearchHostStatusDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for TextSearchHostStatusDetail {
+    const NAME: &'static str = "TextSearchHostStatusDetail";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = TextSearchHostStatusDetail;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a TextSearchHostStatusDetail object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<TextSearchHostStatusDetail, A::Error> {
-        TextSearchHostStatusDetail::read(map)
-    }
-}
-
-impl TextSearchHostStatusDetail {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut hostname = None;
         let mut main_index = None;

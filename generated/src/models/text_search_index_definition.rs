@@ -49,29 +49,13 @@ impl<'de> serde::Deserialize<'de> for TextSearchIndexDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for TextSearchIndexDefinition {
+    const NAME: &'static str = "TextSearchIndexDefinition";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = TextSearchIndexDefinition;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a TextSearchIndexDefinition object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<TextSearchIndexDefinition, A::Error> {
-        TextSearchIndexDefinition::read(map)
-    }
-}
-
-impl TextSearchIndexDefinition {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let missing = <A::Error as serde::de::Error>::missing_field;
         let mut analyzer = None;

@@ -17,29 +17,13 @@ impl<'de> serde::Deserialize<'de> for TextSearchIndexDefinitionStoredSourceObjec
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for TextSearchIndexDefinitionStoredSourceObject {
+    const NAME: &'static str = "TextSearchIndexDefinitionStoredSourceObject";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = TextSearchIndexDefinitionStoredSourceObject;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a TextSearchIndexDefinitionStoredSourceObject object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<TextSearchIndexDefinitionStoredSourceObject, A::Error> {
-        TextSearchIndexDefinitionStoredSourceObject::read(map)
-    }
-}
-
-impl TextSearchIndexDefinitionStoredSourceObject {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut exclude = None;
         let mut include = None;

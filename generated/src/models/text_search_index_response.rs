@@ -63,29 +63,13 @@ impl<'de> serde::Deserialize<'de> for TextSearchIndexResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for TextSearchIndexResponse {
+    const NAME: &'static str = "TextSearchIndexResponse";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = TextSearchIndexResponse;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a TextSearchIndexResponse object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<TextSearchIndexResponse, A::Error> {
-        TextSearchIndexResponse::read(map)
-    }
-}
-
-impl TextSearchIndexResponse {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut collection_name = None;
         let mut database = None;

@@ -43,29 +43,13 @@ impl<'de> serde::Deserialize<'de> for TextSearchIndexStatusDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for TextSearchIndexStatusDetail {
+    const NAME: &'static str = "TextSearchIndexStatusDetail";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = TextSearchIndexStatusDetail;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a TextSearchIndexStatusDetail object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<TextSearchIndexStatusDetail, A::Error> {
-        TextSearchIndexStatusDetail::read(map)
-    }
-}
-
-impl TextSearchIndexStatusDetail {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut definition = None;
         let mut definition_version = None;

@@ -23,29 +23,13 @@ impl<'de> serde::Deserialize<'de> for UpdateOrgRolesForUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for UpdateOrgRolesForUser {
+    const NAME: &'static str = "UpdateOrgRolesForUser";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = UpdateOrgRolesForUser;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a UpdateOrgRolesForUser object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<UpdateOrgRolesForUser, A::Error> {
-        UpdateOrgRolesForUser::read(map)
-    }
-}
-
-impl UpdateOrgRolesForUser {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut links = None;
         let mut org_roles = None;

@@ -17,29 +17,13 @@ impl<'de> serde::Deserialize<'de> for UserScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for UserScope {
+    const NAME: &'static str = "UserScope";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = UserScope;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a UserScope object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<UserScope, A::Error> {
-        UserScope::read(map)
-    }
-}
-
-impl UserScope {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let missing = <A::Error as serde::de::Error>::missing_field;
         let mut name = None;

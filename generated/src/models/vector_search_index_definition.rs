@@ -22,29 +22,13 @@ impl<'de> serde::Deserialize<'de> for VectorSearchIndexDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for VectorSearchIndexDefinition {
+    const NAME: &'static str = "VectorSearchIndexDefinition";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = VectorSearchIndexDefinition;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a VectorSearchIndexDefinition object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<VectorSearchIndexDefinition, A::Error> {
-        VectorSearchIndexDefinition::read(map)
-    }
-}
-
-impl VectorSearchIndexDefinition {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut fields = None;
         let mut num_partitions = None;

@@ -51,29 +51,13 @@ impl<'de> serde::Deserialize<'de> for VectorSearchIndexResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for VectorSearchIndexResponse {
+    const NAME: &'static str = "VectorSearchIndexResponse";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = VectorSearchIndexResponse;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a VectorSearchIndexResponse object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<VectorSearchIndexResponse, A::Error> {
-        VectorSearchIndexResponse::read(map)
-    }
-}
-
-impl VectorSearchIndexResponse {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut collection_name = None;
         let mut database = None;

@@ -32,29 +32,13 @@ impl<'de> serde::Deserialize<'de> for VectorSearchIndexStatusDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        codec::deserialize_object(deserializer)
     }
 }
 
-struct ObjectVisitor;
+impl codec::Object for VectorSearchIndexStatusDetail {
+    const NAME: &'static str = "VectorSearchIndexStatusDetail";
 
-impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-    type Value = VectorSearchIndexStatusDetail;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a VectorSearchIndexStatusDetail object")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(
-        self,
-        map: A,
-    ) -> Result<VectorSearchIndexStatusDetail, A::Error> {
-        VectorSearchIndexStatusDetail::read(map)
-    }
-}
-
-impl VectorSearchIndexStatusDetail {
-    /// Reads the fields of an object.
     fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut definition = None;
         let mut definition_version = None;

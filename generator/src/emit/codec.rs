@@ -80,6 +80,39 @@ fn struct_helpers() -> TokenStream {
             }
         }
 
+        /// A model read from a JSON object, one key at a time.
+        pub(crate) trait Object: Sized {
+            /// The model's name, for "expected a ... object".
+            const NAME: &'static str;
+
+            /// Reads the fields: unknown keys skipped, the last of duplicate keys kept, a
+            /// missing required field an error.
+            fn read<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+        }
+
+        /// Deserializes a model from an object.
+        pub(crate) fn deserialize_object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+        where
+            D: serde::Deserializer<'de>,
+            T: Object,
+        {
+            deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+        }
+
+        struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: Object> serde::de::Visitor<'de> for ObjectVisitor<T> {
+            type Value = T;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "a {} object", T::NAME)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::read(map)
+            }
+        }
+
         /// Skips the value of a key the model does not know.
         pub(crate) fn skip_value<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
             map.next_value::<serde::de::IgnoredAny>().map(drop)

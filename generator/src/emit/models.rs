@@ -204,8 +204,6 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
 /// `Deserialize` for a struct: one pass over the object's keys, unknown keys skipped, the
 /// last of duplicate keys kept, a missing required field an error.
 fn emit_struct_visitor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    // Each model is a module of its own, so every visitor can have the same short name.
-    let visitor = format_ident!("ObjectVisitor");
     // Locals are named after the fields, unless a name is taken by the visitor itself.
     let local = |field: &Field| {
         if matches!(field.name.as_str(), "map" | "key" | "missing") {
@@ -253,7 +251,7 @@ fn emit_struct_visitor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         .iter()
         .any(|f| !f.is_optional())
         .then(|| quote!(let missing = <A::Error as serde::de::Error>::missing_field;));
-    let expecting = format!("a {name} object");
+    let type_name = name.to_string();
     // An object without fields (a union variant that is only its tag) skips every key.
     let read_keys = if s.fields.is_empty() {
         quote! {
@@ -280,28 +278,15 @@ fn emit_struct_visitor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_map(#visitor)
-            }
-        }
-
-        struct #visitor;
-
-        impl<'de> serde::de::Visitor<'de> for #visitor {
-            type Value = #name;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(#expecting)
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<#name, A::Error> {
-                #name::read(map)
+                codec::deserialize_object(deserializer)
             }
         }
 
         // `read` builds with `Self { .. }`, a literal whose path is as wide in every model,
         // so prettyplease and rustfmt break it alike.
-        impl #name {
-            /// Reads the fields of an object.
+        impl codec::Object for #name {
+            const NAME: &'static str = #type_name;
+
             #allow
             fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 #missing

@@ -1,0 +1,151 @@
+//! Where a JSON pointer is in the spec's text.
+//!
+//! Problems are found on the parsed document and named by JSON pointer; to show them at their
+//! line and column, [`SourceMap`] walks the text once more with a YAML event parser (JSON is
+//! YAML too) and records where each node starts. It is only built when there is something to
+//! report, so a clean run pays nothing for it.
+
+use std::collections::HashMap;
+
+use serde_saphyr::granit_parser::{Event, Parser};
+
+use crate::resolve::pointer_join;
+
+/// A position in the source: 1-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: u64,
+    pub column: u64,
+    /// Byte offset of the position in the source.
+    pub offset: usize,
+}
+
+/// JSON pointer -> where the node starts.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    nodes: HashMap<String, Position>,
+}
+
+/// What the walk is inside of.
+enum Frame {
+    /// A mapping; `key` is the key whose value comes next, if one was read.
+    Mapping { pointer: String, key: Option<String> },
+    Sequence { pointer: String, index: usize },
+}
+
+impl SourceMap {
+    /// Maps the nodes of `text`. Text that does not parse maps as far as it parses.
+    pub fn new(text: &str) -> Self {
+        let mut nodes = HashMap::new();
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut root_seen = false;
+        for event in Parser::new_from_str(text) {
+            let Ok((event, span)) = event else { break };
+            let position = Position {
+                line: span.start.line() as u64,
+                column: span.start.col() as u64 + 1,
+                offset: span.start.index(),
+            };
+            // The pointer of the node this event starts, if it starts one.
+            let starts_node = matches!(
+                event,
+                Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..) | Event::Alias(..)
+            );
+            if !starts_node {
+                match event {
+                    Event::MappingEnd | Event::SequenceEnd => {
+                        stack.pop();
+                        Self::finish_value(&mut stack);
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            let pointer = match stack.last_mut() {
+                None if !root_seen => {
+                    root_seen = true;
+                    Some(String::new())
+                }
+                None => None,
+                Some(Frame::Mapping { pointer, key }) => match key {
+                    // A key: remember it; its value is the next node.
+                    None => {
+                        if let Event::Scalar(value, ..) = &event {
+                            let key_pointer = pointer_join(pointer, value);
+                            nodes.entry(key_pointer).or_insert(position);
+                            *key = Some(value.to_string());
+                        }
+                        continue;
+                    }
+                    Some(key) => Some(pointer_join(pointer, key)),
+                },
+                Some(Frame::Sequence { pointer, index }) => Some(format!("{pointer}/{index}")),
+            };
+            let Some(pointer) = pointer else { continue };
+            // The value's own position wins over its key's for everything but scalars, whose
+            // key is the better place to point at.
+            match event {
+                Event::MappingStart(..) => {
+                    nodes.entry(pointer.clone()).or_insert(position);
+                    stack.push(Frame::Mapping { pointer, key: None });
+                }
+                Event::SequenceStart(..) => {
+                    nodes.entry(pointer.clone()).or_insert(position);
+                    stack.push(Frame::Sequence { pointer, index: 0 });
+                }
+                _ => {
+                    nodes.entry(pointer).or_insert(position);
+                    Self::finish_value(&mut stack);
+                }
+            }
+        }
+        Self { nodes }
+    }
+
+    /// After a value: the mapping waits for its next key, the sequence for its next item.
+    fn finish_value(stack: &mut [Frame]) {
+        match stack.last_mut() {
+            Some(Frame::Mapping { key, .. }) => *key = None,
+            Some(Frame::Sequence { index, .. }) => *index += 1,
+            None => {}
+        }
+    }
+
+    /// Where `pointer` is, or its nearest mapped ancestor (a pointer can name a place the
+    /// text does not have, such as a default that is implied).
+    pub fn locate(&self, pointer: &str) -> Option<Position> {
+        let mut current = pointer;
+        loop {
+            if let Some(position) = self.nodes.get(current) {
+                return Some(*position);
+            }
+            let (parent, _) = current.rsplit_once('/')?;
+            current = parent;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_nodes_are_found_by_pointer() {
+        let text = "openapi: 3.0.3\npaths:\n  /a/{b}:\n    get:\n      tags: [x, y]\ncomponents:\n  schemas:\n    A:\n      type: object\n";
+        let map = SourceMap::new(text);
+        let at = |p: &str| map.locate(p).map(|p| (p.line, p.column));
+        assert_eq!(at("/openapi"), Some((1, 1)));
+        assert_eq!(at("/paths/~1a~1{b}/get"), Some((4, 5)));
+        assert_eq!(at("/paths/~1a~1{b}/get/tags/1"), Some((5, 17)));
+        assert_eq!(at("/components/schemas/A/type"), Some((9, 7)));
+        // Not in the text: the nearest ancestor.
+        assert_eq!(at("/components/schemas/A/properties/x"), Some((8, 5)));
+    }
+
+    #[test]
+    fn json_nodes_are_found_too() {
+        let text = "{\n  \"paths\": {\n    \"/a\": {\"get\": {\"operationId\": \"x\"}}\n  }\n}";
+        let map = SourceMap::new(text);
+        assert_eq!(map.locate("/paths/~1a/get/operationId").map(|p| (p.line, p.column)), Some((3, 18)));
+    }
+}
