@@ -7,13 +7,18 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// One problem in a spec, located by a JSON pointer (RFC 6901) into the document.
+pub use crate::locate::Position;
+
+/// One problem in a spec, located by a JSON pointer (RFC 6901) into the document and, once
+/// [`locate`](crate::locate) has looked, by line and column.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
     /// JSON pointer of the node the problem is about, e.g. `/components/schemas/Foo/properties/bar`.
     pub pointer: String,
     /// What is wrong, as one readable sentence.
     pub message: String,
+    /// Where the node is in the source, when known.
+    pub position: Option<Position>,
 }
 
 impl Problem {
@@ -21,18 +26,26 @@ impl Problem {
         Self {
             pointer: pointer.into(),
             message: message.into(),
+            position: None,
+        }
+    }
+
+    /// The pointer, `/` for the document itself.
+    pub fn pointer_or_root(&self) -> &str {
+        if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
         }
     }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pointer = if self.pointer.is_empty() {
-            "/"
-        } else {
-            &self.pointer
-        };
-        write!(f, "at {pointer}: {}", self.message)
+        if let Some(position) = self.position {
+            write!(f, "{}:{}: ", position.line, position.column)?;
+        }
+        write!(f, "{} (at {})", self.message, self.pointer_or_root())
     }
 }
 
@@ -83,6 +96,14 @@ impl Error {
             _ => &[],
         }
     }
+
+    /// Fills in the line and column of each problem from the spec's text.
+    pub(crate) fn locate(mut self, text: &str) -> Self {
+        if let Self::Spec { problems, .. } = &mut self {
+            crate::locate::locate_all(problems, text);
+        }
+        self
+    }
 }
 
 impl fmt::Display for Error {
@@ -113,7 +134,7 @@ impl fmt::Display for Error {
                 let noun = if count == 1 { "problem" } else { "problems" };
                 write!(f, "{}: {count} {noun} in the spec", path.display())?;
                 for problem in problems {
-                    write!(f, "\n  {problem}")?;
+                    write!(f, "\n  {}:{problem}", path.display())?;
                 }
                 Ok(())
             }

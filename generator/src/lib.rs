@@ -31,12 +31,16 @@
 //! [`generate`] gives the whole crate instead, to write anywhere with
 //! [`GeneratedCrate::write_to`].
 
+pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;
 pub mod load;
+pub mod locate;
 pub mod lower;
 pub mod resolve;
+pub mod validate;
 pub mod write;
 
 use std::path::Path;
@@ -55,6 +59,9 @@ pub struct Config {
     /// Whether the crate's `Cargo.toml` declares its own (empty) workspace, so it builds
     /// outside this repository (in `OUT_DIR`, say).
     pub standalone: bool,
+    /// The crate's `CHANGELOG.md`, when the generation writes one (see
+    /// [`diff::DiffReport::changelog_entry`]).
+    pub changelog: Option<String>,
 }
 
 impl Default for Config {
@@ -63,6 +70,7 @@ impl Default for Config {
             crate_name: "atlas-admin".to_string(),
             crate_version: "0.1.0".to_string(),
             standalone: false,
+            changelog: None,
         }
     }
 }
@@ -90,8 +98,23 @@ pub struct Timings {
 pub fn generate_module(path: &Path) -> Result<String, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read spec", e))?;
     let spec = load::parse_spec(path, &text)?;
-    let lowered = lower::lower(&spec)?;
+    let lowered = lower::lower(&spec).map_err(|e| e.locate(&text))?;
     emit::emit_module(&lowered.api)
+}
+
+/// Reads the spec at `path` and builds its intermediate model (what [`diff`] compares).
+pub fn load_api(path: &Path) -> Result<ir::Api, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read spec", e))?;
+    api_from_str(path, &text)
+}
+
+/// Builds the intermediate model of spec text; `path` picks the format and names the source
+/// in errors.
+pub fn api_from_str(path: &Path, text: &str) -> Result<ir::Api, Error> {
+    let spec = load::parse_spec(path, text)?;
+    lower::lower(&spec)
+        .map(|lowered| lowered.api)
+        .map_err(|e| e.locate(text))
 }
 
 /// Generates the crate for the spec at `path`, in memory.
@@ -110,7 +133,10 @@ pub fn generate_from_str(
     let start = Instant::now();
     let spec = load::parse_spec(path, text)?;
     let parsed = Instant::now();
-    let lowered = lower::lower(&spec)?;
+    let mut lowered = lower::lower(&spec).map_err(|e| e.locate(text))?;
+    if !lowered.approximations.is_empty() {
+        locate::locate_all(&mut lowered.approximations, text);
+    }
     let lowered_at = Instant::now();
     let spec_file = path.file_name().map_or_else(
         || path.display().to_string(),

@@ -49,7 +49,12 @@ pub fn parse_spec(path: &Path, text: &str) -> Result<LoadedSpec, Error> {
     };
     let document: OpenAPI = match SpecFormat::detect(path, text) {
         SpecFormat::Json => serde_json::from_str(text).map_err(|e| {
-            let message = strip_json_position(&e.to_string());
+            let mut message = strip_json_position(&e.to_string());
+            if message == "recursion limit exceeded" {
+                message = "the JSON nests more than 128 levels deep, more than a spec needs: \
+                    refused so that reading it cannot exhaust the stack"
+                    .to_string();
+            }
             syntax(Some(e.line() as u64), Some(e.column() as u64), message)
         })?,
         // The default budget of serde-saphyr bounds alias expansion, nesting depth and document
@@ -64,7 +69,7 @@ pub fn parse_spec(path: &Path, text: &str) -> Result<LoadedSpec, Error> {
         })?,
     };
     if !document.openapi.starts_with("3.0") {
-        return Err(Error::Spec {
+        let error = Error::Spec {
             path: path.to_path_buf(),
             problems: vec![crate::error::Problem::new(
                 "/openapi",
@@ -73,7 +78,8 @@ pub fn parse_spec(path: &Path, text: &str) -> Result<LoadedSpec, Error> {
                     document.openapi
                 ),
             )],
-        });
+        };
+        return Err(error.locate(text));
     }
     Ok(LoadedSpec {
         path: path.to_path_buf(),
@@ -92,11 +98,59 @@ fn strip_json_position(message: &str) -> String {
 /// The message of a YAML error without the position and source snippet serde-saphyr adds to
 /// its `Display`: the position is reported separately.
 fn yaml_message(error: &serde_saphyr::Error) -> String {
+    if let Some(limit) = budget_message(error) {
+        return limit;
+    }
     let text = error.to_string();
     let first = text.lines().next().unwrap_or_default().trim();
     let first = match first.rfind(" at line ") {
         Some(index) => &first[..index],
         None => first,
     };
+    // Some messages start with "error: line L column C: " instead.
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let first = match first.split_once(": ") {
+        Some((position, rest))
+            if position.starts_with("line ") && position.contains(" column ") =>
+        {
+            rest
+        }
+        _ => first,
+    };
+    if first == "recursion limit exceeded" {
+        return "the YAML nests deeper than a spec needs (too many levels deep): refused so that \
+            reading it cannot exhaust the stack"
+            .to_string();
+    }
     first.trim_end_matches(':').to_string()
+}
+
+/// What a breached YAML budget means for a spec, said plainly; `None` for other errors.
+fn budget_message(error: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::budget::BudgetBreach;
+    let mut error = error.without_snippet();
+    // An error met while expanding an alias wraps the original.
+    while let serde_saphyr::Error::AliasError { error: inner, .. } = error {
+        error = inner.without_snippet();
+    }
+    let serde_saphyr::Error::Budget { breach, .. } = error else {
+        return None;
+    };
+    Some(match breach {
+        BudgetBreach::Depth { depth } => format!(
+            "the YAML nests {depth} levels deep, more than a spec needs: refused so that reading it cannot exhaust the stack"
+        ),
+        BudgetBreach::Nodes { nodes } => format!(
+            "the YAML expands to more than {} nodes (aliases count at each use): refused as a possible alias bomb",
+            nodes.saturating_sub(1)
+        ),
+        BudgetBreach::Aliases { aliases } => format!(
+            "the YAML uses more than {} aliases: refused as a possible alias bomb",
+            aliases.saturating_sub(1)
+        ),
+        BudgetBreach::AliasAnchorRatio { aliases, anchors } => format!(
+            "the YAML uses {aliases} aliases for {anchors} anchors: refused as a possible alias bomb"
+        ),
+        other => format!("the YAML is larger than the reader allows ({other:?})"),
+    })
 }

@@ -29,8 +29,14 @@ pub struct SourceMap {
 /// What the walk is inside of.
 enum Frame {
     /// A mapping; `key` is the key whose value comes next, if one was read.
-    Mapping { pointer: String, key: Option<String> },
-    Sequence { pointer: String, index: usize },
+    Mapping {
+        pointer: String,
+        key: Option<String>,
+    },
+    Sequence {
+        pointer: String,
+        index: usize,
+    },
 }
 
 impl SourceMap {
@@ -49,7 +55,10 @@ impl SourceMap {
             // The pointer of the node this event starts, if it starts one.
             let starts_node = matches!(
                 event,
-                Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..) | Event::Alias(..)
+                Event::Scalar(..)
+                    | Event::MappingStart(..)
+                    | Event::SequenceStart(..)
+                    | Event::Alias(..)
             );
             if !starts_node {
                 match event {
@@ -125,6 +134,17 @@ impl SourceMap {
     }
 }
 
+/// Fills in the positions of `problems` from the text they are about.
+pub fn locate_all(problems: &mut [crate::error::Problem], text: &str) {
+    if problems.iter().all(|p| p.position.is_some()) {
+        return;
+    }
+    let map = SourceMap::new(text);
+    for problem in problems {
+        problem.position = problem.position.or_else(|| map.locate(&problem.pointer));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +166,10 @@ mod tests {
     fn json_nodes_are_found_too() {
         let text = "{\n  \"paths\": {\n    \"/a\": {\"get\": {\"operationId\": \"x\"}}\n  }\n}";
         let map = SourceMap::new(text);
-        assert_eq!(map.locate("/paths/~1a/get/operationId").map(|p| (p.line, p.column)), Some((3, 18)));
+        assert_eq!(
+            map.locate("/paths/~1a/get/operationId")
+                .map(|p| (p.line, p.column)),
+            Some((3, 20))
+        );
     }
 }

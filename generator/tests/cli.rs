@@ -152,3 +152,154 @@ fn a_missing_spec_file_is_named() {
         stderr(&output)
     );
 }
+
+#[test]
+fn validate_exits_non_zero_on_errors_and_shows_each_at_its_line() {
+    let scratch = Scratch::new("validate");
+    std::fs::write(scratch.0.join("good.yaml"), SPEC).unwrap();
+    let good = run(&scratch.0, &["validate", "--spec", "good.yaml"]);
+    assert!(good.status.success(), "{}", stderr(&good));
+    assert!(
+        stdout(&good).contains("good.yaml: 0 error(s)"),
+        "{}",
+        stdout(&good)
+    );
+
+    let broken = SPEC
+        .replace("enum: [a, b]}", "enum: [a, b], default: c}")
+        .replace(
+            "schema: {$ref: '#/components/schemas/Thing'}",
+            "schema: {$ref: '#/components/schemas/Gone'}",
+        );
+    std::fs::write(scratch.0.join("bad.yaml"), broken).unwrap();
+    let bad = run(&scratch.0, &["validate", "--spec", "bad.yaml"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let errors = stderr(&bad);
+    assert!(errors.contains("bad.yaml:12:15"), "{errors}");
+    assert!(errors.contains("bad.yaml:18:44"), "{errors}");
+    assert!(errors.contains("\"c\" is not one of"), "{errors}");
+    assert!(stdout(&bad).contains("2 error(s)"), "{}", stdout(&bad));
+    assert!(
+        !scratch.0.join("generated").exists(),
+        "validate generates nothing"
+    );
+}
+
+/// `SPEC` with the enum value `b` removed (breaking) and `c` added (additive).
+fn breaking_spec() -> String {
+    SPEC.replace("enum: [a, b]", "enum: [a, c]")
+}
+
+#[test]
+fn diff_reports_breaking_changes_and_fails_only_when_told() {
+    let scratch = Scratch::new("diff");
+    std::fs::write(scratch.0.join("old.yaml"), SPEC).unwrap();
+    std::fs::write(scratch.0.join("new.yaml"), breaking_spec()).unwrap();
+    let additive = SPEC.replace("enum: [a, b]", "enum: [a, b, c]");
+    std::fs::write(scratch.0.join("additive.yaml"), additive).unwrap();
+
+    let report = run(
+        &scratch.0,
+        &["diff", "old.yaml", "new.yaml", "--version", "1.4.2"],
+    );
+    assert!(report.status.success(), "{}", stderr(&report));
+    let text = stdout(&report);
+    assert!(
+        text.contains("BREAKING model ThingKind: value \"b\" removed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("additive model ThingKind: value \"c\" added"),
+        "{text}"
+    );
+    assert!(
+        text.contains("major version bump (1.4.2 -> 2.0.0)"),
+        "{text}"
+    );
+
+    let denied = run(
+        &scratch.0,
+        &["diff", "old.yaml", "new.yaml", "--deny-breaking"],
+    );
+    assert_eq!(denied.status.code(), Some(1));
+    let allowed = run(
+        &scratch.0,
+        &["diff", "old.yaml", "additive.yaml", "--deny-breaking"],
+    );
+    assert!(allowed.status.success(), "{}", stdout(&allowed));
+
+    let json = run(
+        &scratch.0,
+        &["diff", "old.yaml", "new.yaml", "--format", "json"],
+    );
+    let text = stdout(&json);
+    assert!(text.contains("\"breaking\": 1"), "{text}");
+    assert!(text.contains("\"kind\": \"enum_value_removed\""), "{text}");
+    assert!(text.contains("\"next_version\": \"0.2.0\""), "{text}");
+
+    let missing = run(&scratch.0, &["diff", "old.yaml", "nope.yaml"]);
+    assert!(!missing.status.success());
+    assert!(
+        stderr(&missing).contains("nope.yaml"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn changelog_from_bumps_the_version_and_adds_an_entry() {
+    let scratch = Scratch::new("changelog");
+    std::fs::write(scratch.0.join("old.yaml"), SPEC).unwrap();
+    std::fs::write(scratch.0.join("new.yaml"), breaking_spec()).unwrap();
+    let first = run(&scratch.0, &["--spec", "old.yaml", "--out", "out"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let manifest = || std::fs::read_to_string(scratch.0.join("out/Cargo.toml")).unwrap();
+    assert!(manifest().contains("version = \"0.1.0\""), "{}", manifest());
+
+    let args = [
+        "--spec",
+        "new.yaml",
+        "--out",
+        "out",
+        "--changelog-from",
+        "old.yaml",
+    ];
+    let second = run(&scratch.0, &args);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(manifest().contains("version = \"0.2.0\""), "{}", manifest());
+    let changelog = std::fs::read_to_string(scratch.0.join("out/CHANGELOG.md")).unwrap();
+    assert!(
+        changelog.starts_with(
+            "# Changelog\n\n## 0.2.0\n\n### Breaking\n\n- model ThingKind: value \"b\" removed\n"
+        ),
+        "{changelog}"
+    );
+    assert!(
+        changelog.contains("### Added\n\n- model ThingKind: value \"c\" added\n"),
+        "{changelog}"
+    );
+
+    // A plain regeneration keeps the version and the changelog.
+    let third = run(&scratch.0, &["--spec", "new.yaml", "--out", "out"]);
+    assert!(third.status.success(), "{}", stderr(&third));
+    assert!(manifest().contains("version = \"0.2.0\""), "{}", manifest());
+    assert!(scratch.0.join("out/CHANGELOG.md").exists());
+
+    // The next change adds its entry above the last one.
+    let additive = breaking_spec().replace("enum: [a, c]", "enum: [a, c, d]");
+    std::fs::write(scratch.0.join("newer.yaml"), additive).unwrap();
+    let args = [
+        "--spec",
+        "newer.yaml",
+        "--out",
+        "out",
+        "--changelog-from",
+        "new.yaml",
+    ];
+    let fourth = run(&scratch.0, &args);
+    assert!(fourth.status.success(), "{}", stderr(&fourth));
+    assert!(manifest().contains("version = \"0.2.1\""), "{}", manifest());
+    let changelog = std::fs::read_to_string(scratch.0.join("out/CHANGELOG.md")).unwrap();
+    let sections: Vec<&str> = changelog.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(sections, ["## 0.2.1", "## 0.2.0"], "{changelog}");
+}

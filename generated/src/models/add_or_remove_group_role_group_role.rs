@@ -4,6 +4,7 @@ use super::codec;
 
 /// Project-level role.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AddOrRemoveGroupRoleGroupRole {
     /// `GROUP_OWNER`
     GroupOwner,

@@ -6,6 +6,7 @@ use super::codec;
 /// Amazon Web Services (AWS) Identity and Access Management (IAM) credentials associated with
 /// the user or the user's role.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CloudDatabaseUserAwsIamType {
     /// `NONE`
     None,

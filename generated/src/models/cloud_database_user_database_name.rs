@@ -5,6 +5,7 @@ use super::codec;
 /// The database against which the database user authenticates: $external for AWS IAM, x.509,
 /// LDAP or OIDC Workload users, admin for SCRAM-SHA or OIDC Workforce users.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CloudDatabaseUserDatabaseName {
     /// `admin`
     Admin,

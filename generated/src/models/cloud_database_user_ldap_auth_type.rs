@@ -5,6 +5,7 @@ use super::codec;
 /// Part of the Lightweight Directory Access Protocol (LDAP) record that the database uses to
 /// authenticate this database user on the LDAP host.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CloudDatabaseUserLdapAuthType {
     /// `NONE`
     None,

@@ -6,6 +6,7 @@ use super::codec;
 /// with OIDC federated authentication (USER for a federated user, IDP_GROUP for a federated
 /// group).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CloudDatabaseUserOidcAuthType {
     /// `NONE`
     None,

@@ -5,6 +5,7 @@ use super::codec;
 /// X.509 method that MongoDB Cloud uses to authenticate the database user: MANAGED for
 /// application-managed X.509, CUSTOMER for self-managed X.509.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CloudDatabaseUserX509Type {
     /// `NONE`
     None,

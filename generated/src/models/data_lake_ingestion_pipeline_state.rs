@@ -4,6 +4,7 @@ use super::codec;
 
 /// State of this Data Lake Pipeline.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DataLakeIngestionPipelineState {
     /// `ACTIVE`
     Active,

@@ -5,6 +5,7 @@ use super::codec;
 /// Human-readable label that identifies a group of privileges assigned to a database user.
 /// This value can either be a built-in role or a custom role.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DatabaseUserRoleRoleName {
     /// `atlasAdmin`
     AtlasAdmin,

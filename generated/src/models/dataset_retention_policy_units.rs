@@ -4,6 +4,7 @@ use super::codec;
 
 /// Quantity of time in which the Data Lake Pipeline measures dataset retention.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DatasetRetentionPolicyUnits {
     /// `DAYS`
     Days,

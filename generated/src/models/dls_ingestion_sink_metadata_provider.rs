@@ -4,6 +4,7 @@ use super::codec;
 
 /// Target cloud provider for this Data Lake Pipeline.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DLSIngestionSinkMetadataProvider {
     /// `AWS`
     Aws,

@@ -4,6 +4,7 @@ use super::codec;
 
 /// Type of transformation applied during the export of the namespace in a Data Lake Pipeline.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FieldTransformationType {
     /// `EXCLUDE`
     Exclude,

@@ -6,6 +6,7 @@ use super::DLSIngestionSink;
 /// Ingestion destination of a Data Lake Pipeline, discriminated by type.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum IngestionSink {
     /// `type`: `DLS`.
     Dls(DLSIngestionSink),

@@ -7,6 +7,7 @@ use super::PeriodicCpsSnapshotSource;
 /// Ingestion source of a Data Lake Pipeline, discriminated by type.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum IngestionSource {
     /// `type`: `ON_DEMAND_CPS`.
     OnDemandCps(OnDemandCpsSnapshotSource),

@@ -5,6 +5,7 @@ use super::codec;
 /// Progress made in migrating one cluster to MongoDB Atlas: NEW (scheduled), WORKING (in
 /// progress), FAILED, COMPLETE, or EXPIRED (the 120-hour cutover timer expired).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LiveMigrationResponseStatus {
     /// `NEW`
     New,

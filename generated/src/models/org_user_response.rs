@@ -8,6 +8,7 @@ use super::OrgPendingUserResponse;
 /// active user, discriminated by orgMembershipStatus.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum OrgUserResponse {
     /// `orgMembershipStatus`: `PENDING`.
     Pending(OrgPendingUserResponse),

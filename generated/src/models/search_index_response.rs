@@ -8,6 +8,7 @@ use super::VectorSearchIndexResponse;
 /// (type vectorSearch), discriminated by type.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum SearchIndexResponse {
     /// `type`: `search`.
     Search(TextSearchIndexResponse),

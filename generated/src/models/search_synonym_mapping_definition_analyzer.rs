@@ -4,6 +4,7 @@ use super::codec;
 
 /// Specific pre-defined method chosen to apply to the synonyms to be searched.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SearchSynonymMappingDefinitionAnalyzer {
     /// `lucene.standard`
     LuceneStandard,

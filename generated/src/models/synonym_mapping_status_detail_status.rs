@@ -5,6 +5,7 @@ use super::codec;
 /// Status that describes this index's synonym mappings. This status appears only if the index
 /// has synonyms defined.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SynonymMappingStatusDetailStatus {
     /// `FAILED`
     Failed,

@@ -5,6 +5,7 @@ use super::codec;
 /// Condition of the search index when you made this request (DELETING, FAILED, STALE,
 /// PENDING, BUILDING, READY, or DOES_NOT_EXIST).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TextSearchHostStatusDetailStatus {
     /// `DELETING`
     Deleting,

@@ -4,6 +4,7 @@ use super::codec;
 
 /// Organization-level role.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UpdateOrgRolesForUserOrgRolesItem {
     /// `ORG_OWNER`
     OrgOwner,

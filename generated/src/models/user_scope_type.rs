@@ -4,6 +4,7 @@ use super::codec;
 
 /// Category of resource that this database user can access.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UserScopeType {
     /// `CLUSTER`
     Cluster,

@@ -53,7 +53,6 @@ struct UnionExample<'a> {
     name: &'a str,
     variant: &'a str,
     value: &'a str,
-    more_variants: bool,
 }
 
 #[derive(Template)]
@@ -154,7 +153,6 @@ pub fn readme(api: &Api, config: &Config, spec_file: &str) -> Result<String, Err
                         name: &t.name,
                         variant: &v.name,
                         value: &v.value,
-                        more_variants: u.variants.len() > 1,
                     })
                 }),
         },

@@ -48,6 +48,9 @@ pub fn emit_crate(
         ),
         (PathBuf::from("rustfmt.toml"), crate_files::rustfmt_toml()?),
     ];
+    if let Some(changelog) = &config.changelog {
+        files.push((PathBuf::from("CHANGELOG.md"), changelog.clone()));
+    }
     if let Some(example) = crate_files::quickstart_example(api, config)? {
         files.push((PathBuf::from("examples/quickstart.rs"), example));
     }

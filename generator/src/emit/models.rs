@@ -317,7 +317,10 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
         quote!(#value => Self::#variant,)
     });
     quote! {
+        // Non-exhaustive, so a value a later spec adds can become a variant without breaking
+        // the matches of downstream crates.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the crate does not list, kept as received.
@@ -413,6 +416,7 @@ fn emit_tagged(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
         // `Box` patterns for a size saving that does not matter for decoded bodies.
         #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = #unknown_doc]

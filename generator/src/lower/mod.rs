@@ -7,7 +7,7 @@
 mod naming;
 mod operations;
 mod schemas;
-mod shape;
+pub(crate) mod shape;
 
 pub use naming::{field_name, is_keyword, type_name, variant_name};
 

@@ -28,6 +28,10 @@ use crate::ir::{
 };
 use crate::resolve::{ResolvedSchema, SchemaRef, SchemaResolver, pointer_join};
 
+/// How many schemas an `allOf` chain may nest through before lowering refuses it; far beyond
+/// any real spec, and low enough that the recursion cannot exhaust the stack.
+const MAX_ALL_OF_DEPTH: usize = 64;
+
 /// The tagged union a component schema is a variant of.
 #[derive(Clone, Debug)]
 struct Membership<'a> {
@@ -372,7 +376,7 @@ impl<'a> TypeLowering<'a> {
         {
             TypeKind::Struct(self.object(&name, resolved))
         } else if (!shape.one_of.is_empty() || !shape.any_of.is_empty())
-            && is_constraint_only(&shape)
+            && shape.is_constraint_only()
         {
             // `oneOf: [{required: [a]}, {required: [b]}]` only says which fields must be
             // present together: the value is the object itself.
@@ -833,6 +837,13 @@ impl<'a> TypeLowering<'a> {
             ));
             return;
         }
+        if visiting.len() >= MAX_ALL_OF_DEPTH {
+            self.problems.push(Problem::new(
+                resolved.pointer.clone(),
+                format!("allOf nests more than {MAX_ALL_OF_DEPTH} schemas deep; flatten the chain"),
+            ));
+            return;
+        }
         visiting.push(resolved.pointer.clone());
         let shape = Shape::of(resolved.schema);
         for (i, member) in shape.all_of.iter().enumerate() {
@@ -858,7 +869,7 @@ impl<'a> TypeLowering<'a> {
             });
             if member_shape.data.discriminator.is_none()
                 && (!member_shape.one_of.is_empty() || !member_shape.any_of.is_empty())
-                && !is_constraint_only(&member_shape)
+                && !member_shape.is_constraint_only()
                 && !is_own_union
             {
                 self.approximations.push(Problem::new(
@@ -968,22 +979,6 @@ fn inline_tag_value(schema: &Schema, tag: &str) -> Option<String> {
         [Value::String(value)] => Some(value.clone()),
         _ => None,
     }
-}
-
-/// Whether a schema only adds constraints (`required` lists in `oneOf` branches, say) and
-/// describes no value of its own.
-fn is_constraint_only(shape: &Shape<'_>) -> bool {
-    shape
-        .one_of
-        .iter()
-        .chain(shape.any_of)
-        .all(|member| match member {
-            ReferenceOr::Item(schema) => {
-                let member = Shape::of(schema);
-                member.typ.is_none() && !member.has_properties() && member.all_of.is_empty()
-            }
-            ReferenceOr::Reference { .. } => false,
-        })
 }
 
 fn primitive_variant_name(ty: &TypeRef) -> &'static str {

@@ -158,4 +158,19 @@ impl<'a> Shape<'a> {
     pub fn has_properties(&self) -> bool {
         self.properties.is_some_and(|p| !p.is_empty())
     }
+
+    /// Whether the `oneOf`/`anyOf` members only add constraints (`required` lists, say) and
+    /// describe no value of their own.
+    pub fn is_constraint_only(&self) -> bool {
+        self.one_of
+            .iter()
+            .chain(self.any_of)
+            .all(|member| match member {
+                ReferenceOr::Item(schema) => {
+                    let member = Shape::of(schema);
+                    member.typ.is_none() && !member.has_properties() && member.all_of.is_empty()
+                }
+                ReferenceOr::Reference { .. } => false,
+            })
+    }
 }
