@@ -152,7 +152,7 @@ mod snapshots {
     }
 
     #[test]
-    fn changing_one_schema_changes_only_its_file() {
+    fn changing_one_schema_changes_only_its_file_and_its_manifest_line() {
         let text = std::fs::read_to_string(spec_path()).unwrap();
         let before = generate_text("atlas.yaml", &text).unwrap();
         let edited = text.replacen(
@@ -170,7 +170,25 @@ mod snapshots {
             .map(|(a, _)| a.0.display().to_string())
             .collect();
         assert_eq!(before.files().len(), after.files().len());
-        assert_eq!(changed, ["src/models/mongo_db_access_logs.rs"]);
+        assert_eq!(
+            changed,
+            [
+                atlas_codegen::reuse::MANIFEST,
+                "src/models/mongo_db_access_logs.rs"
+            ]
+        );
+        let manifest = |generated: &GeneratedCrate| {
+            let text = generated.file(atlas_codegen::reuse::MANIFEST).unwrap();
+            text.lines().map(str::to_string).collect::<Vec<_>>()
+        };
+        let changed_lines: Vec<_> = manifest(&before)
+            .into_iter()
+            .zip(manifest(&after))
+            .filter(|(a, b)| a != b)
+            .map(|(_, b)| b)
+            .collect();
+        assert_eq!(changed_lines.len(), 1);
+        assert!(changed_lines[0].ends_with(" src/models/mongo_db_access_logs.rs"));
     }
 }
 
@@ -224,6 +242,59 @@ mod generated_crate {
         let rewritten = generated.write_to(&dir).unwrap();
         assert_eq!((rewritten.written, rewritten.removed), (2, 1));
         assert!(generated.check(&dir).unwrap().is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Regenerating over an earlier output takes the Rust files whose tokens did not change
+    /// from it, unformatted, and the result is byte for byte what formatting everything gives:
+    /// after a hand edit and after a spec change too.
+    #[test]
+    fn reusing_the_previous_output_gives_the_same_files() {
+        let dir = std::env::temp_dir().join(format!("atlas-codegen-reuse-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let spec = spec_path();
+        let text = std::fs::read_to_string(&spec).unwrap();
+        let generate = |text: &str, reuse: bool| {
+            let config = atlas_codegen::Config {
+                reuse_from: reuse.then(|| dir.clone()),
+                ..Default::default()
+            };
+            atlas_codegen::generate_from_str(&spec, text, &config).unwrap()
+        };
+        let fresh = generate(&text, false);
+        assert_eq!(fresh.timings().reused_files, 0);
+        // The manifest records every formatted file (the runtime is copied, not formatted).
+        let manifest = fresh.file(atlas_codegen::reuse::MANIFEST).unwrap();
+        let formatted = manifest.lines().filter(|l| l.ends_with(".rs")).count();
+        assert!(manifest.contains(" src/models/cloud_database_user.rs\n"));
+        assert!(!manifest.contains(" src/client.rs\n"));
+        fresh.write_to(&dir).unwrap();
+
+        let again = generate(&text, true);
+        assert_eq!(again.files(), fresh.files());
+        let all_reused = again.timings().reused_files;
+        assert_eq!(all_reused, formatted);
+
+        // A hand edit is noticed: that file is formatted again, and comes back.
+        let edited = dir.join("src/models/cloud_database_user.rs");
+        let original = std::fs::read_to_string(&edited).unwrap();
+        std::fs::write(&edited, format!("{original}// edited by hand\n")).unwrap();
+        let after_edit = generate(&text, true);
+        assert_eq!(after_edit.files(), fresh.files());
+        assert_eq!(after_edit.timings().reused_files, all_reused - 1);
+
+        // A spec change formats only what it changes, and gives what a fresh run gives.
+        let changed_text = text.replacen(
+            "MongoDB database user granted access to databases in one project.",
+            "A MongoDB database user.",
+            1,
+        );
+        assert_ne!(changed_text, text);
+        let changed_fresh = generate(&changed_text, false);
+        let changed_reused = generate(&changed_text, true);
+        assert_eq!(changed_reused.files(), changed_fresh.files());
+        assert_ne!(changed_fresh.files(), fresh.files());
+        assert_eq!(changed_reused.timings().reused_files, all_reused - 1);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

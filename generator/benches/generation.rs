@@ -120,8 +120,13 @@ fn generate_stages(
         }
         let ((), memory) = peak_memory(|| {
             let start = Instant::now();
-            let generated = atlas_codegen::generate_from_str(path, text, &Config::default())
-                .expect("the spec generates");
+            // As the command does: reuse the Rust files of the crate being overwritten.
+            let config = Config {
+                reuse_from: regenerate.then(|| out.to_path_buf()),
+                ..Config::default()
+            };
+            let generated =
+                atlas_codegen::generate_from_str(path, text, &config).expect("the spec generates");
             let written = Instant::now();
             generated.write_to(out).expect("the crate is written");
             let end = Instant::now();

@@ -11,6 +11,9 @@
 //!    (askama templates);
 //! 5. [`mod@write`]: put the files on disk, or compare them with what is there.
 //!
+//! Between 4 and 5, [`reuse`] lets a regeneration take the Rust files whose tokens did not
+//! change from the previous output instead of formatting them again.
+//!
 //! From a downstream `build.rs`, generate into `OUT_DIR` and `include!` the result:
 //!
 //! ```no_run
@@ -40,10 +43,11 @@ pub mod load;
 pub mod locate;
 pub mod lower;
 pub mod resolve;
+pub mod reuse;
 pub mod validate;
 pub mod write;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use error::{Error, Problem};
@@ -62,6 +66,10 @@ pub struct Config {
     /// The crate's `CHANGELOG.md`, when the generation writes one (see
     /// [`diff::DiffReport::changelog_entry`]).
     pub changelog: Option<String>,
+    /// A directory holding an earlier output of the generator (usually the one about to be
+    /// overwritten): Rust files whose tokens have not changed since are taken from it instead
+    /// of being formatted again (see [`reuse`]). The output is the same either way.
+    pub reuse_from: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -71,6 +79,7 @@ impl Default for Config {
             crate_version: "0.1.0".to_string(),
             standalone: false,
             changelog: None,
+            reuse_from: None,
         }
     }
 }
@@ -87,6 +96,9 @@ pub struct Timings {
     pub emit: Duration,
     /// The formatting part of `emit`, summed over the threads (so it can exceed `emit`).
     pub format_cpu: Duration,
+    /// Rust files taken from the previous output instead of being formatted again
+    /// ([`Config::reuse_from`]).
+    pub reused_files: usize,
 }
 
 /// Generates the client for the spec at `path` as one Rust source file, to be written into a
@@ -131,24 +143,39 @@ pub fn generate_from_str(
     config: &Config,
 ) -> Result<GeneratedCrate, Error> {
     let start = Instant::now();
-    let spec = load::parse_spec(path, text)?;
-    let parsed = Instant::now();
-    let mut lowered = lower::lower(&spec).map_err(|e| e.locate(text))?;
-    if !lowered.approximations.is_empty() {
-        locate::locate_all(&mut lowered.approximations, text);
-    }
+    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let (parsed, lowered) = std::thread::scope(|scope| {
+        // Nearly every real spec has approximations to show at their lines, and mapping the
+        // text's lines is a second parse: on a spare core it runs beside the first for free.
+        let source_map = parallel.then(|| scope.spawn(|| locate::SourceMap::new(text)));
+        let spec = load::parse_spec(path, text)?;
+        let parsed = Instant::now();
+        let mut lowered = lower::lower(&spec).map_err(|e| e.locate(text))?;
+        if !lowered.approximations.is_empty() {
+            match source_map.map(|thread| thread.join()) {
+                Some(Ok(map)) => map.place(&mut lowered.approximations),
+                _ => locate::locate_all(&mut lowered.approximations, text),
+            }
+        }
+        Ok::<_, Error>((parsed, lowered))
+    })?;
     let lowered_at = Instant::now();
     let spec_file = path.file_name().map_or_else(
         || path.display().to_string(),
         |f| f.to_string_lossy().into_owned(),
     );
-    let (files, format) = emit::emit_crate(&lowered.api, config, &spec_file)?;
-    let emitted = Instant::now();
+    let previous = config
+        .reuse_from
+        .as_deref()
+        .map_or_else(reuse::PreviousOutput::none, reuse::PreviousOutput::load);
+    let emitted = emit::emit_crate(&lowered.api, config, &spec_file, &previous)?;
+    let emitted_at = Instant::now();
     let timings = Timings {
         parse: parsed - start,
         lower: lowered_at - parsed,
-        emit: emitted - lowered_at,
-        format_cpu: format,
+        emit: emitted_at - lowered_at,
+        format_cpu: emitted.format_cpu,
+        reused_files: emitted.reused,
     };
-    Ok(GeneratedCrate::new(files, lowered, timings))
+    Ok(GeneratedCrate::new(emitted.files, lowered, timings))
 }

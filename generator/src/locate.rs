@@ -139,9 +139,15 @@ pub fn locate_all(problems: &mut [crate::error::Problem], text: &str) {
     if problems.iter().all(|p| p.position.is_some()) {
         return;
     }
-    let map = SourceMap::new(text);
-    for problem in problems {
-        problem.position = problem.position.or_else(|| map.locate(&problem.pointer));
+    SourceMap::new(text).place(problems);
+}
+
+impl SourceMap {
+    /// Fills in the positions `problems` lack.
+    pub fn place(&self, problems: &mut [crate::error::Problem]) {
+        for problem in problems {
+            problem.position = problem.position.or_else(|| self.locate(&problem.pointer));
+        }
     }
 }
 

@@ -49,6 +49,10 @@ struct Generate {
     /// (see `diff`) and add a CHANGELOG.md entry.
     #[arg(long, value_name = "OLD_SPEC")]
     changelog_from: Option<PathBuf>,
+    /// Format every Rust file again, instead of reusing the files of the crate in --out whose
+    /// tokens have not changed (the output is the same either way).
+    #[arg(long)]
+    reformat: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -126,7 +130,10 @@ fn crate_version(dir: &Path) -> Option<String> {
 
 fn generate(args: &Generate, color: bool) -> Result<ExitCode, Failure> {
     let start = Instant::now();
-    let mut config = Config::default();
+    let mut config = Config {
+        reuse_from: (!args.reformat).then(|| args.out.clone()),
+        ..Config::default()
+    };
     // Regenerating keeps the crate's version; `--changelog-from` moves it.
     if let Some(version) = crate_version(&args.out) {
         config.crate_version = version;

@@ -45,8 +45,12 @@ pub fn validate(spec: &LoadedSpec, text: &str) -> Validation {
             validation.errors.push(problem);
         }
     }
-    crate::locate::locate_all(&mut validation.errors, text);
-    crate::locate::locate_all(&mut validation.warnings, text);
+    let unplaced = |problems: &[Problem]| problems.iter().any(|p| p.position.is_none());
+    if unplaced(&validation.errors) || unplaced(&validation.warnings) {
+        let map = crate::locate::SourceMap::new(text);
+        map.place(&mut validation.errors);
+        map.place(&mut validation.warnings);
+    }
     validation
 }
 

@@ -124,8 +124,12 @@ impl GeneratedCrate {
             .filter(|t| matches!(t.kind, TypeKind::Tagged(_) | TypeKind::Untagged(_)))
             .count();
         let total = self.timings.parse + self.timings.lower + self.timings.emit;
+        let reused = match self.timings.reused_files {
+            0 => String::new(),
+            n => format!(" ({n} Rust files unchanged since the last run, not formatted again)"),
+        };
         format!(
-            "{} operations, {} models ({} enums, {} unions), {} examples, {} files in {:.1?}",
+            "{} operations, {} models ({} enums, {} unions), {} examples, {} files in {:.1?}{reused}",
             api.operations.len(),
             api.types.len(),
             enums,

@@ -25,18 +25,30 @@ use quote::quote;
 use crate::Config;
 use crate::error::Error;
 use crate::ir::Api;
+use crate::reuse::{self, PreviousOutput, Record};
 
 /// A Rust file to emit: its path, and how to build its tokens (run on a worker thread:
 /// token streams cannot cross threads, so each job builds its own).
 type RustJob<'a> = (String, Box<dyn Fn() -> TokenStream + Send + Sync + 'a>);
 
-/// The files of the crate (paths relative to its root), and the time spent formatting Rust
-/// (summed over the worker threads).
+/// The files of a crate, and what making them took.
+pub struct EmittedCrate {
+    /// Paths relative to the crate root, sorted.
+    pub files: Vec<(PathBuf, String)>,
+    /// Time spent formatting Rust, summed over the worker threads.
+    pub format_cpu: Duration,
+    /// Rust files taken unchanged from the previous output instead of being formatted.
+    pub reused: usize,
+}
+
+/// The files of the crate (paths relative to its root). Rust files whose tokens are those
+/// `previous` formatted are taken from it (see [`crate::reuse`]).
 pub fn emit_crate(
     api: &Api,
     config: &Config,
     spec_file: &str,
-) -> Result<(Vec<(PathBuf, String)>, Duration), Error> {
+    previous: &PreviousOutput,
+) -> Result<EmittedCrate, Error> {
     let mut files = vec![
         (
             PathBuf::from("Cargo.toml"),
@@ -108,33 +120,61 @@ pub fn emit_crate(
                 .map(|(p, json)| (PathBuf::from(p), json)),
         );
     }
-    let (rust_files, format_time) = run_jobs(jobs)?;
-    files.extend(rust_files);
+    let mut rust = run_jobs(jobs, previous)?;
+    files.push((
+        PathBuf::from(reuse::MANIFEST),
+        reuse::manifest(&mut rust.records),
+    ));
+    files.extend(rust.files);
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok((files, format_time))
+    Ok(EmittedCrate {
+        files,
+        format_cpu: rust.format_cpu,
+        reused: rust.reused,
+    })
 }
 
-/// A formatted file and the position of its job.
-type Emitted = (usize, PathBuf, String);
+/// A formatted file, the position of its job, and what it was formatted from.
+type Emitted = (usize, PathBuf, String, Record);
+
+/// The Rust files of a crate, in job order.
+struct RustFiles {
+    files: Vec<(PathBuf, String)>,
+    records: Vec<Record>,
+    format_cpu: Duration,
+    reused: usize,
+}
 
 /// Emits and formats the jobs on all cores, keeping their order.
-fn run_jobs(jobs: Vec<RustJob<'_>>) -> Result<(Vec<(PathBuf, String)>, Duration), Error> {
+fn run_jobs(jobs: Vec<RustJob<'_>>, previous: &PreviousOutput) -> Result<RustFiles, Error> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     let threads = threads.min(jobs.len().max(1));
-    let run = |worker: usize| -> Result<(Vec<Emitted>, Duration), Error> {
+    let run = |worker: usize| -> Result<(Vec<Emitted>, Duration, usize), Error> {
         let mut done = Vec::new();
         let mut format_time = Duration::ZERO;
+        let mut reused = 0;
         // Every `threads`-th job, so large and small files spread evenly.
         for (index, (path, job)) in jobs.iter().enumerate().skip(worker).step_by(threads) {
             let tokens = job();
-            let start = Instant::now();
-            let text = rust::format_file(tokens, path)?;
-            format_time += start.elapsed();
-            done.push((index, PathBuf::from(path), text));
+            let digest = reuse::tokens_digest(&tokens.to_string());
+            let text = match previous.reuse(path, &digest) {
+                Some(text) => {
+                    reused += 1;
+                    text
+                }
+                None => {
+                    let start = Instant::now();
+                    let text = rust::format_file(tokens, path)?;
+                    format_time += start.elapsed();
+                    text
+                }
+            };
+            let record = Record::new(path, digest, &text);
+            done.push((index, PathBuf::from(path), text, record));
         }
-        Ok((done, format_time))
+        Ok((done, format_time, reused))
     };
     let results: Vec<Result<_, Error>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (1..threads)
@@ -148,21 +188,51 @@ fn run_jobs(jobs: Vec<RustJob<'_>>) -> Result<(Vec<(PathBuf, String)>, Duration)
         );
         results
     });
-    let mut files = Vec::with_capacity(jobs.len());
-    let mut format_time = Duration::ZERO;
+    let mut emitted = Vec::with_capacity(jobs.len());
+    let mut format_cpu = Duration::ZERO;
+    let mut reused = 0;
     for result in results {
-        let (done, time) = result?;
-        files.extend(done);
-        format_time += time;
+        let (done, time, reused_here) = result?;
+        emitted.extend(done);
+        format_cpu += time;
+        reused += reused_here;
     }
-    files.sort_by_key(|(index, _, _)| *index);
-    Ok((
-        files
-            .into_iter()
-            .map(|(_, path, text)| (path, text))
-            .collect(),
-        format_time,
-    ))
+    emitted.sort_by_key(|(index, ..)| *index);
+    let mut files = Vec::with_capacity(emitted.len());
+    let mut records = Vec::with_capacity(emitted.len());
+    for (_, path, text, record) in emitted {
+        files.push((path, text));
+        records.push(record);
+    }
+    Ok(RustFiles {
+        files,
+        records,
+        format_cpu,
+        reused,
+    })
+}
+
+/// A sample formatted as every file is: what [`crate::reuse`] checks the formatter by.
+pub(crate) fn format_sample() -> String {
+    let tokens = quote! {
+        //! A module.
+        use super::codec;
+        /// A struct whose attributes and fields wrap as generated models do.
+        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+        pub struct Sample {
+            #[serde(rename = "aVeryLongFieldNameThatWraps", default, skip_serializing_if = "Option::is_none")]
+            pub a_very_long_field_name_that_wraps: Option<std::collections::BTreeMap<String, Vec<Sample>>>,
+        }
+        impl Sample {
+            pub fn get(&self, key: &str) -> Result<Option<&Vec<Sample>>, String> {
+                match self.a_very_long_field_name_that_wraps.as_ref().map(|map| map.get(key)) {
+                    Some(found) => Ok(found),
+                    None => Err(format!("no field {} in a sample of {} bytes", key, std::mem::size_of::<Self>())),
+                }
+            }
+        }
+    };
+    rust::format_file(tokens, "sample.rs").unwrap_or_default()
 }
 
 /// The whole crate as one Rust source, for `include!` from a build script's `OUT_DIR`: its

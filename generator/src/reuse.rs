@@ -1,0 +1,188 @@
+//! Rust files of the previous generation, reused when their tokens have not changed.
+//!
+//! Formatting (parsing the tokens back with syn, printing them with prettyplease) is most of
+//! the generator's time, and a regeneration after a spec change changes few files. So next to
+//! the files it writes, the generator records in [`MANIFEST`] the digest of the tokens each
+//! Rust file was formatted from and of the text that came out. Regenerating over that output,
+//! a file whose tokens have the recorded digest, and whose text on disk still has the recorded
+//! digest (so a hand edit is noticed and undone), is taken as it is instead of being formatted
+//! again. The manifest also names the formatter; a generator that formats differently
+//! formats everything again. The output is the same, byte for byte, either way.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use sha2::{Digest as _, Sha256};
+
+/// The manifest's file name, at the root of the generated crate.
+pub const MANIFEST: &str = ".atlas-codegen-formatted";
+
+/// 128 bits of SHA-256, in hex: plenty to tell files apart, short enough to read.
+fn digest(bytes: &[u8]) -> String {
+    let hash = Sha256::digest(bytes);
+    hash[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The digest of a file's tokens, as the manifest records it.
+pub fn tokens_digest(tokens: &str) -> String {
+    digest(tokens.as_bytes())
+}
+
+/// What a Rust file was formatted from, and what came out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// The file, relative to the crate root, with `/` separators.
+    pub path: String,
+    /// Digest of the token stream the file was formatted from.
+    pub tokens: String,
+    /// Digest of the file's text.
+    pub text: String,
+}
+
+impl Record {
+    pub fn new(path: &str, tokens: String, text: &str) -> Self {
+        Self {
+            path: path.to_string(),
+            tokens,
+            text: digest(text.as_bytes()),
+        }
+    }
+}
+
+/// Identifies how tokens become text: the generator's version, its formatting code, and what
+/// that code makes of a sample (which changes when prettyplease or syn print differently).
+fn formatter_id() -> &'static str {
+    static ID: OnceLock<String> = OnceLock::new();
+    ID.get_or_init(|| {
+        let sample = crate::emit::format_sample();
+        let mut bytes = Vec::new();
+        bytes.extend_from_slice(env!("CARGO_PKG_VERSION").as_bytes());
+        bytes.extend_from_slice(include_str!("emit/rust.rs").as_bytes());
+        bytes.extend_from_slice(sample.as_bytes());
+        digest(&bytes)
+    })
+}
+
+/// The manifest's text for `records` (sorted by path, so it is deterministic).
+pub fn manifest(records: &mut [Record]) -> String {
+    records.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut text = String::from(
+        "# Written by atlas-codegen: for each Rust file, the digest of the tokens it was formatted\n\
+         # from and of its text, so that regenerating formats only the files whose tokens changed.\n\
+         # Deleting this file is safe: the next run formats every file again.\n",
+    );
+    text.push_str(&format!("formatter {}\n", formatter_id()));
+    for record in records.iter() {
+        text.push_str(&format!(
+            "{} {} {}\n",
+            record.tokens, record.text, record.path
+        ));
+    }
+    text
+}
+
+/// The previous output's records, and where its files are.
+#[derive(Debug, Default)]
+pub struct PreviousOutput {
+    dir: Option<PathBuf>,
+    records: HashMap<String, Record>,
+}
+
+impl PreviousOutput {
+    /// Nothing to reuse: every file is formatted.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// The records of the crate in `dir`. A missing, unreadable or malformed manifest, or
+    /// one written by a different formatter, reuses nothing: it is only ever a shortcut.
+    pub fn load(dir: &Path) -> Self {
+        let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST)) else {
+            return Self::none();
+        };
+        Self::parse(dir, &text).unwrap_or_default()
+    }
+
+    fn parse(dir: &Path, text: &str) -> Option<Self> {
+        let mut lines = text.lines().filter(|line| !line.starts_with('#'));
+        let formatter = lines.next()?.strip_prefix("formatter ")?;
+        if formatter != formatter_id() {
+            return None;
+        }
+        let mut records = HashMap::new();
+        for line in lines {
+            let mut parts = line.splitn(3, ' ');
+            let (tokens, text, path) = (parts.next()?, parts.next()?, parts.next()?);
+            let is_digest = |d: &str| d.len() == 32 && d.bytes().all(|b| b.is_ascii_hexdigit());
+            if !is_digest(tokens) || !is_digest(text) {
+                return None;
+            }
+            let record = Record {
+                path: path.to_string(),
+                tokens: tokens.to_string(),
+                text: text.to_string(),
+            };
+            records.insert(record.path.clone(), record);
+        }
+        Some(Self {
+            dir: Some(dir.to_path_buf()),
+            records,
+        })
+    }
+
+    /// The text of `path` as the previous run wrote it, if it was formatted from tokens with
+    /// digest `tokens` and is still on disk unchanged.
+    pub fn reuse(&self, path: &str, tokens: &str) -> Option<String> {
+        let record = self.records.get(path)?;
+        if record.tokens != tokens {
+            return None;
+        }
+        let text = std::fs::read_to_string(self.dir.as_ref()?.join(path)).ok()?;
+        (digest(text.as_bytes()) == record.text).then_some(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_reads_back_and_checks_the_text_on_disk() {
+        let dir = std::env::temp_dir().join(format!("atlas-codegen-reuse-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("src/a.rs"), "struct A;\n").unwrap();
+        let tokens = tokens_digest("struct A ;");
+        let mut records = vec![Record::new("src/a.rs", tokens.clone(), "struct A;\n")];
+        std::fs::write(dir.join(MANIFEST), manifest(&mut records)).unwrap();
+
+        let previous = PreviousOutput::load(&dir);
+        assert_eq!(
+            previous.reuse("src/a.rs", &tokens).as_deref(),
+            Some("struct A;\n")
+        );
+        // Other tokens, or a file the manifest does not name: format.
+        assert_eq!(
+            previous.reuse("src/a.rs", &tokens_digest("struct B ;")),
+            None
+        );
+        assert_eq!(previous.reuse("src/b.rs", &tokens), None);
+        // A hand edit is not reused.
+        std::fs::write(dir.join("src/a.rs"), "struct A; // edited\n").unwrap();
+        assert_eq!(previous.reuse("src/a.rs", &tokens), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn another_formatter_or_a_malformed_manifest_reuses_nothing() {
+        let dir = Path::new("/nonexistent");
+        let line = format!("{} {} src/a.rs", "0".repeat(32), "1".repeat(32));
+        let ours = format!("formatter {}\n{line}\n", formatter_id());
+        assert_eq!(PreviousOutput::parse(dir, &ours).unwrap().records.len(), 1);
+        let theirs = format!("formatter {}\n{line}\n", "f".repeat(32));
+        assert!(PreviousOutput::parse(dir, &theirs).is_none());
+        let malformed = format!("formatter {}\nnot a record\n", formatter_id());
+        assert!(PreviousOutput::parse(dir, &malformed).is_none());
+        assert!(PreviousOutput::parse(dir, "").is_none());
+    }
+}
