@@ -79,6 +79,41 @@ fn defaults_read_spec_dir_and_write_generated_then_check_passes() {
 }
 
 #[test]
+fn regenerating_reuses_unchanged_files_unless_told_to_reformat() {
+    let scratch = Scratch::new("reuse");
+    std::fs::create_dir(scratch.0.join("spec")).unwrap();
+    std::fs::write(scratch.0.join("spec/atlas-admin-v2.yaml"), SPEC).unwrap();
+    let first = run(&scratch.0, &[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        !stdout(&first).contains("not formatted again"),
+        "{}",
+        stdout(&first)
+    );
+    assert!(
+        scratch
+            .0
+            .join("generated/.atlas-codegen-formatted")
+            .exists()
+    );
+
+    let again = run(&scratch.0, &[]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("unchanged since the last run, not formatted again"),
+        "{}",
+        stdout(&again)
+    );
+    assert!(stdout(&again).contains("0 written"), "{}", stdout(&again));
+
+    let reformatted = run(&scratch.0, &["--reformat"]);
+    assert!(reformatted.status.success(), "{}", stderr(&reformatted));
+    let line = stdout(&reformatted);
+    assert!(!line.contains("not formatted again"), "{line}");
+    assert!(line.contains("0 written"), "the same files: {line}");
+}
+
+#[test]
 fn check_fails_naming_each_stale_or_missing_file_and_writes_nothing() {
     let scratch = Scratch::new("check");
     std::fs::write(scratch.0.join("api.yaml"), SPEC).unwrap();
