@@ -134,17 +134,24 @@ impl SourceMap {
     }
 }
 
-/// Fills in the positions of `problems` from the text they are about.
-pub fn locate_all(problems: &mut [crate::error::Problem], text: &str) {
-    if problems.iter().all(|p| p.position.is_some()) {
-        return;
+/// Fills in the positions of `problems` from the text they are about; the text is only
+/// mapped when one of them lacks its position.
+pub fn locate_all<'p>(
+    problems: impl IntoIterator<Item = &'p mut crate::error::Problem>,
+    text: &str,
+) {
+    let unplaced: Vec<_> = problems
+        .into_iter()
+        .filter(|p| p.position.is_none())
+        .collect();
+    if !unplaced.is_empty() {
+        SourceMap::new(text).place(unplaced);
     }
-    SourceMap::new(text).place(problems);
 }
 
 impl SourceMap {
     /// Fills in the positions `problems` lack.
-    pub fn place(&self, problems: &mut [crate::error::Problem]) {
+    pub fn place<'p>(&self, problems: impl IntoIterator<Item = &'p mut crate::error::Problem>) {
         for problem in problems {
             problem.position = problem.position.or_else(|| self.locate(&problem.pointer));
         }

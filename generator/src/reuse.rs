@@ -131,15 +131,16 @@ impl PreviousOutput {
         })
     }
 
-    /// The text of `path` as the previous run wrote it, if it was formatted from tokens with
-    /// digest `tokens` and is still on disk unchanged.
-    pub fn reuse(&self, path: &str, tokens: &str) -> Option<String> {
+    /// The text of `path` as the previous run wrote it, and its record (which holds for the
+    /// new output too), if it was formatted from tokens with digest `tokens` and is still on
+    /// disk unchanged.
+    pub fn reuse(&self, path: &str, tokens: &str) -> Option<(String, Record)> {
         let record = self.records.get(path)?;
         if record.tokens != tokens {
             return None;
         }
         let text = std::fs::read_to_string(self.dir.as_ref()?.join(path)).ok()?;
-        (digest(text.as_bytes()) == record.text).then_some(text)
+        (digest(text.as_bytes()) == record.text).then(|| (text, record.clone()))
     }
 }
 
@@ -158,8 +159,8 @@ mod tests {
 
         let previous = PreviousOutput::load(&dir);
         assert_eq!(
-            previous.reuse("src/a.rs", &tokens).as_deref(),
-            Some("struct A;\n")
+            previous.reuse("src/a.rs", &tokens),
+            Some(("struct A;\n".to_string(), records[0].clone()))
         );
         // Other tokens, or a file the manifest does not name: format.
         assert_eq!(

@@ -45,12 +45,10 @@ pub fn validate(spec: &LoadedSpec, text: &str) -> Validation {
             validation.errors.push(problem);
         }
     }
-    let unplaced = |problems: &[Problem]| problems.iter().any(|p| p.position.is_none());
-    if unplaced(&validation.errors) || unplaced(&validation.warnings) {
-        let map = crate::locate::SourceMap::new(text);
-        map.place(&mut validation.errors);
-        map.place(&mut validation.warnings);
-    }
+    crate::locate::locate_all(
+        validation.errors.iter_mut().chain(&mut validation.warnings),
+        text,
+    );
     validation
 }
 

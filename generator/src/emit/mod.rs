@@ -159,19 +159,19 @@ fn run_jobs(jobs: Vec<RustJob<'_>>, previous: &PreviousOutput) -> Result<RustFil
         for (index, (path, job)) in jobs.iter().enumerate().skip(worker).step_by(threads) {
             let tokens = job();
             let digest = reuse::tokens_digest(&tokens.to_string());
-            let text = match previous.reuse(path, &digest) {
-                Some(text) => {
+            let (text, record) = match previous.reuse(path, &digest) {
+                Some(found) => {
                     reused += 1;
-                    text
+                    found
                 }
                 None => {
                     let start = Instant::now();
                     let text = rust::format_file(tokens, path)?;
                     format_time += start.elapsed();
-                    text
+                    let record = Record::new(path, digest, &text);
+                    (text, record)
                 }
             };
-            let record = Record::new(path, digest, &text);
             done.push((index, PathBuf::from(path), text, record));
         }
         Ok((done, format_time, reused))
