@@ -7,10 +7,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
-
 use super::auth::{Auth, DigestAuth, Secret, ServiceAccount};
 use super::error::Error;
+use super::models::codec;
 use super::request::Request;
 use super::ApiErrorBody;
 
@@ -346,23 +345,6 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Sends a request and decodes the JSON body of its success response.
-    ///
-    /// Operations return [`ResponseFuture`]s built from this and its siblings, rather than
-    /// being `async` themselves: one future type for all of them compiles much faster than
-    /// a state machine per operation.
-    pub(crate) async fn send_json<T: DeserializeOwned>(
-        &self,
-        request: Request,
-    ) -> Result<T, Error> {
-        let (status, body) = self.execute(&request).await?;
-        serde_json::from_slice(&body).map_err(|source| Error::Decode {
-            status,
-            source,
-            body,
-        })
-    }
-
     /// Sends a request whose success response has no body worth reading.
     pub(crate) async fn send_empty(&self, request: Request) -> Result<(), Error> {
         self.execute(&request).await.map(|_| ())
@@ -431,7 +413,7 @@ impl Client {
 
 /// The error for an error status: the API's error when the body is one, the raw body if not.
 fn error_response(status: u16, content_type: Option<String>, body: Vec<u8>) -> Error {
-    match serde_json::from_slice::<ApiErrorBody>(&body) {
+    match codec::from_slice::<ApiErrorBody>(&body) {
         Ok(api_error) => Error::Api {
             status,
             body: Box::new(api_error),

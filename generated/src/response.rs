@@ -3,13 +3,13 @@
 //! The future every operation's `send` returns.
 
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use serde::de::DeserializeOwned;
-
 use super::client::Client;
 use super::error::Error;
+use super::models::codec::{self, Decode};
 use super::request::Request;
 
 /// A request on its way: await it for the operation's response.
@@ -32,12 +32,45 @@ impl<T: Send + 'static> ResponseFuture<T> {
     /// The success response's JSON body, decoded.
     pub(crate) fn json(prepared: Prepared) -> Self
     where
-        T: DeserializeOwned,
+        T: Decode,
     {
-        Self::new(async move {
-            let (client, request) = prepared?;
-            client.send_json(request).await
+        Self::new(Decoding::<T> {
+            receiving: Box::pin(receive(prepared)),
+            decoded: PhantomData,
         })
+    }
+}
+
+/// Sends a request: the status and body of its success response. The same future for every
+/// operation; only [`Decoding`] is per response type.
+async fn receive(prepared: Prepared) -> Result<(u16, Vec<u8>), Error> {
+    let (client, request) = prepared?;
+    client.execute(&request).await
+}
+
+/// The future of [`receive`].
+type Receiving = Pin<Box<dyn Future<Output = Result<(u16, Vec<u8>), Error>> + Send>>;
+
+/// Decodes the body [`receive`] brings: a small future per response type, where an `async`
+/// block would be a whole state machine per type.
+struct Decoding<T> {
+    receiving: Receiving,
+    decoded: PhantomData<fn() -> T>,
+}
+
+impl<T: Decode> Future for Decoding<T> {
+    type Output = Result<T, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let (status, body) = match self.receiving.as_mut().poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(received) => received?,
+        };
+        Poll::Ready(codec::from_slice(&body).map_err(|source| Error::Decode {
+            status,
+            source,
+            body,
+        }))
     }
 }
 

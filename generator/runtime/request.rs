@@ -1,9 +1,8 @@
 //! What an operation sends, and the checks it makes before sending.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use serde::Serialize;
-
 use super::error::Error;
+use super::models::codec::{self, Encode};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Everything but RFC 3986's unreserved characters is encoded in a path segment, so a value
 /// holding `/`, `?`, `#`, `%`, spaces or non-ASCII stays one segment.
@@ -51,31 +50,22 @@ impl Request {
     }
 
     /// Adds a query parameter; a list adds one pair per item (`a=1&a=2`).
-    pub fn query<T: Serialize>(&mut self, name: &'static str, value: &T) {
-        match serde_json::to_value(value) {
-            Ok(serde_json::Value::Array(items)) => {
+    pub fn query<T: Encode + ?Sized>(&mut self, name: &'static str, value: &T) {
+        match json(value) {
+            serde_json::Value::Array(items) => {
                 for item in items {
-                    self.query.push((name, text(&item)));
+                    self.query.push((name, value_text(item)));
                 }
             }
-            Ok(serde_json::Value::Null) | Err(_) => {}
-            Ok(_) => self.query.push((name, text(value))),
+            serde_json::Value::Null => {}
+            other => self.query.push((name, value_text(other))),
         }
     }
 
     /// Sets a JSON body.
-    pub fn json<T: Serialize>(
-        &mut self,
-        content_type: &'static str,
-        body: &T,
-    ) -> Result<(), Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| Error::InvalidParameter {
-            name: "body",
-            value: String::new(),
-            rule: format!("must encode as JSON ({e})"),
-        })?;
+    pub fn json<T: Encode + ?Sized>(&mut self, content_type: &'static str, body: &T) {
+        let bytes = codec::to_vec(body);
         self.body = Some(Body { content_type, bytes });
-        Ok(())
     }
 }
 
@@ -139,11 +129,20 @@ pub(crate) fn check_requires(
 
 /// A parameter value as text: strings as they are, everything else as its JSON (enums as
 /// their value, timestamps in RFC 3339).
-pub(crate) fn text<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(text)) => text,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
+pub(crate) fn text<T: Encode + ?Sized>(value: &T) -> String {
+    value_text(json(value))
+}
+
+/// A value as the JSON it encodes to.
+fn json<T: Encode + ?Sized>(value: &T) -> serde_json::Value {
+    // What the codec wrote, it reads back.
+    codec::from_slice(&codec::to_vec(value)).unwrap_or_default()
+}
+
+fn value_text(value: serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text,
+        other => other.to_string(),
     }
 }
 

@@ -4,35 +4,34 @@ use super::codec;
 use super::AddOrRemoveGroupRoleGroupRole;
 
 /// Project-level role to assign to, or remove from, one MongoDB Cloud user.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AddOrRemoveGroupRole {
     /// Project-level role.
-    #[serde(rename = "groupRole")]
     pub group_role: AddOrRemoveGroupRoleGroupRole,
 }
+codec::impl_serde!(AddOrRemoveGroupRole);
 
-impl<'de> serde::Deserialize<'de> for AddOrRemoveGroupRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
+impl codec::Decode for AddOrRemoveGroupRole {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut group_role: Option<AddOrRemoveGroupRoleGroupRole> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "groupRole" => reader.read(&mut group_role),
+                _ => reader.skip_field(),
+            }
+        }
+        let Some(group_role) = group_role else {
+            return Err(reader.missing("groupRole"));
+        };
+        Ok(Self { group_role })
     }
 }
 
-impl codec::Object for AddOrRemoveGroupRole {
-    const NAME: &'static str = "AddOrRemoveGroupRole";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let missing = <A::Error as serde::de::Error>::missing_field;
-        let mut group_role = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "groupRole" => group_role = Some(map.next_value()?),
-                _ => codec::skip_value(&mut map)?,
-            }
-        }
-        Ok(Self {
-            group_role: group_role.ok_or_else(|| missing("groupRole"))?,
-        })
+impl codec::Encode for AddOrRemoveGroupRole {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.field("groupRole", &self.group_role);
+        object.end();
     }
 }

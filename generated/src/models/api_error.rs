@@ -5,16 +5,13 @@ use super::BadRequestDetail;
 use std::collections::BTreeMap;
 
 /// Error that MongoDB Cloud returns when it cannot complete a request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApiError {
     /// Bad request detail.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "badRequestDetail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bad_request_detail: Option<BadRequestDetail>,
     /// Describes the specific conditions or reasons that cause each type of error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// HTTP status code returned with this error.
     ///
@@ -23,57 +20,64 @@ pub struct ApiError {
     /// Application error code returned with this error.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "errorCode")]
     pub error_code: String,
     /// Parameters used to give more information about the error.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<BTreeMap<String, serde_json::Value>>>,
     /// Application error message returned with this error.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+codec::impl_serde!(ApiError);
 
-impl<'de> serde::Deserialize<'de> for ApiError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for ApiError {
-    const NAME: &'static str = "ApiError";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let missing = <A::Error as serde::de::Error>::missing_field;
-        let mut bad_request_detail = None;
-        let mut detail = None;
-        let mut error = None;
-        let mut error_code = None;
-        let mut parameters = None;
-        let mut reason = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "badRequestDetail" => bad_request_detail = map.next_value()?,
-                "detail" => detail = map.next_value()?,
-                "error" => error = Some(map.next_value()?),
-                "errorCode" => error_code = Some(map.next_value()?),
-                "parameters" => parameters = map.next_value()?,
-                "reason" => reason = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for ApiError {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut bad_request_detail: Option<BadRequestDetail> = None;
+        let mut detail: Option<String> = None;
+        let mut error: Option<i32> = None;
+        let mut error_code: Option<String> = None;
+        let mut parameters: Option<Vec<BTreeMap<String, serde_json::Value>>> = None;
+        let mut reason: Option<String> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "badRequestDetail" => reader.read_optional(&mut bad_request_detail),
+                "detail" => reader.read_optional(&mut detail),
+                "error" => reader.read(&mut error),
+                "errorCode" => reader.read(&mut error_code),
+                "parameters" => reader.read_optional(&mut parameters),
+                "reason" => reader.read_optional(&mut reason),
+                _ => reader.skip_field(),
             }
         }
+        let Some(error) = error else {
+            return Err(reader.missing("error"));
+        };
+        let Some(error_code) = error_code else {
+            return Err(reader.missing("errorCode"));
+        };
         Ok(Self {
             bad_request_detail,
             detail,
-            error: error.ok_or_else(|| missing("error"))?,
-            error_code: error_code.ok_or_else(|| missing("errorCode"))?,
+            error,
+            error_code,
             parameters,
             reason,
         })
+    }
+}
+
+impl codec::Encode for ApiError {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("badRequestDetail", &self.bad_request_detail);
+        object.optional("detail", &self.detail);
+        object.field("error", &self.error);
+        object.field("errorCode", &self.error_code);
+        object.optional("parameters", &self.parameters);
+        object.optional("reason", &self.reason);
+        object.end();
     }
 }

@@ -5,56 +5,60 @@ use super::BasicDBObject;
 use std::collections::BTreeMap;
 
 /// User-defined method to convert database field text into searchable words.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AtlasSearchAnalyzer {
     /// Filters that examine text one character at a time and perform filtering operations.
-    #[serde(rename = "charFilters")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub char_filters: Option<Vec<BasicDBObject>>,
     /// Name that identifies the custom analyzer. Names must be unique within an index, and must
     /// not start with lucene., builtin. or mongodb.
     pub name: String,
     /// Filters that perform operations such as stemming (reducing related words to their root
     /// word) and redaction (removing sensitive information).
-    #[serde(rename = "tokenFilters")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_filters: Option<Vec<BasicDBObject>>,
     /// Tokenizer that you want to use to create tokens. Tokens determine how Atlas Search splits
     /// up text into discrete chunks for indexing.
     pub tokenizer: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
 }
+codec::impl_serde!(AtlasSearchAnalyzer);
 
-impl<'de> serde::Deserialize<'de> for AtlasSearchAnalyzer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
+impl codec::Decode for AtlasSearchAnalyzer {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut char_filters: Option<Vec<BasicDBObject>> = None;
+        let mut name: Option<String> = None;
+        let mut token_filters: Option<Vec<BasicDBObject>> = None;
+        let mut tokenizer = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "charFilters" => reader.read_optional(&mut char_filters),
+                "name" => reader.read(&mut name),
+                "tokenFilters" => reader.read_optional(&mut token_filters),
+                "tokenizer" => reader.read(&mut tokenizer),
+                _ => reader.skip_field(),
+            }
+        }
+        let Some(name) = name else {
+            return Err(reader.missing("name"));
+        };
+        let Some(tokenizer) = tokenizer else {
+            return Err(reader.missing("tokenizer"));
+        };
+        Ok(Self {
+            char_filters,
+            name,
+            token_filters,
+            tokenizer,
+        })
     }
 }
 
-impl codec::Object for AtlasSearchAnalyzer {
-    const NAME: &'static str = "AtlasSearchAnalyzer";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let missing = <A::Error as serde::de::Error>::missing_field;
-        let mut char_filters = None;
-        let mut name = None;
-        let mut token_filters = None;
-        let mut tokenizer = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "charFilters" => char_filters = map.next_value()?,
-                "name" => name = Some(map.next_value()?),
-                "tokenFilters" => token_filters = map.next_value()?,
-                "tokenizer" => tokenizer = Some(map.next_value()?),
-                _ => codec::skip_value(&mut map)?,
-            }
-        }
-        Ok(Self {
-            char_filters,
-            name: name.ok_or_else(|| missing("name"))?,
-            token_filters,
-            tokenizer: tokenizer.ok_or_else(|| missing("tokenizer"))?,
-        })
+impl codec::Encode for AtlasSearchAnalyzer {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("charFilters", &self.char_filters);
+        object.field("name", &self.name);
+        object.optional("tokenFilters", &self.token_filters);
+        object.field("tokenizer", &self.tokenizer);
+        object.end();
     }
 }

@@ -4,32 +4,31 @@ use super::codec;
 use super::FieldViolation;
 
 /// Bad request detail.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BadRequestDetail {
     /// Describes all violations in a client request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldViolation>>,
 }
+codec::impl_serde!(BadRequestDetail);
 
-impl<'de> serde::Deserialize<'de> for BadRequestDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for BadRequestDetail {
-    const NAME: &'static str = "BadRequestDetail";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut fields = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "fields" => fields = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for BadRequestDetail {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut fields: Option<Vec<FieldViolation>> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "fields" => reader.read_optional(&mut fields),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self { fields })
+    }
+}
+
+impl codec::Encode for BadRequestDetail {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("fields", &self.fields);
+        object.end();
     }
 }

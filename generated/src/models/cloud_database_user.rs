@@ -12,74 +12,57 @@ use super::Link;
 use super::UserScope;
 
 /// MongoDB database user granted access to databases in one project.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CloudDatabaseUser {
     /// Human-readable label that indicates whether the new database user authenticates with the
     /// Amazon Web Services (AWS) Identity and Access Management (IAM) credentials associated with
     /// the user or the user's role.
     ///
     /// Default: `"NONE"`.
-    #[serde(rename = "awsIAMType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws_iam_type: Option<CloudDatabaseUserAwsIamType>,
     /// The database against which the database user authenticates: $external for AWS IAM, x.509,
     /// LDAP or OIDC Workload users, admin for SCRAM-SHA or OIDC Workforce users.
     ///
     /// Default: `"admin"`.
-    #[serde(rename = "databaseName")]
     pub database_name: CloudDatabaseUserDatabaseName,
     /// Date and time when MongoDB Cloud deletes the user, in ISO 8601 timestamp format. You must
     /// specify a future date that falls within one week of making the API request.
-    #[serde(rename = "deleteAfterDate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_after_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Description of this database user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the project.
     ///
     /// Write-only: sent in requests, never returned.
-    #[serde(rename = "groupId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// List that contains the key-value pairs for tagging and categorizing the MongoDB database
     /// user. The labels that you define do not appear in the console.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<ComponentLabel>>,
     /// Part of the Lightweight Directory Access Protocol (LDAP) record that the database uses to
     /// authenticate this database user on the LDAP host.
     ///
     /// Default: `"NONE"`.
-    #[serde(rename = "ldapAuthType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ldap_auth_type: Option<CloudDatabaseUserLdapAuthType>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources,
     /// related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Human-readable label that indicates whether the new database user or group authenticates
     /// with OIDC federated authentication (USER for a federated user, IDP_GROUP for a federated
     /// group).
     ///
     /// Default: `"NONE"`.
-    #[serde(rename = "oidcAuthType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oidc_auth_type: Option<CloudDatabaseUserOidcAuthType>,
     /// Alphanumeric string that authenticates this database user against the database specified
     /// in databaseName. Required for SCRAM-SHA; it never appears in responses.
     ///
     /// Write-only: sent in requests, never returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// List that provides the pairings of one role with one applicable database.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<DatabaseUserRole>>,
     /// List that contains clusters, MongoDB Atlas Data Lakes, and MongoDB Atlas Streams Instances
     /// that this database user can access. If omitted, the user can access all of them in the
     /// project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<UserScope>>,
     /// Human-readable label that represents the user that authenticates to MongoDB. Its format
     /// depends on the authentication method (an ARN for AWS IAM, an RFC 2253 Distinguished Name
@@ -89,60 +72,55 @@ pub struct CloudDatabaseUser {
     /// application-managed X.509, CUSTOMER for self-managed X.509.
     ///
     /// Default: `"NONE"`.
-    #[serde(rename = "x509Type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x509_type: Option<CloudDatabaseUserX509Type>,
 }
+codec::impl_serde!(CloudDatabaseUser);
 
-impl<'de> serde::Deserialize<'de> for CloudDatabaseUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for CloudDatabaseUser {
-    const NAME: &'static str = "CloudDatabaseUser";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let missing = <A::Error as serde::de::Error>::missing_field;
-        let mut aws_iam_type = None;
-        let mut database_name = None;
-        let mut delete_after_date = None;
-        let mut description = None;
-        let mut group_id = None;
-        let mut labels = None;
-        let mut ldap_auth_type = None;
-        let mut links = None;
-        let mut oidc_auth_type = None;
-        let mut password = None;
-        let mut roles = None;
-        let mut scopes = None;
-        let mut username = None;
-        let mut x509_type = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "awsIAMType" => aws_iam_type = map.next_value()?,
-                "databaseName" => database_name = Some(map.next_value()?),
-                "deleteAfterDate" => delete_after_date = map.next_value()?,
-                "description" => description = map.next_value()?,
-                "groupId" => group_id = map.next_value()?,
-                "labels" => labels = map.next_value()?,
-                "ldapAuthType" => ldap_auth_type = map.next_value()?,
-                "links" => links = map.next_value()?,
-                "oidcAuthType" => oidc_auth_type = map.next_value()?,
-                "password" => password = map.next_value()?,
-                "roles" => roles = map.next_value()?,
-                "scopes" => scopes = map.next_value()?,
-                "username" => username = Some(map.next_value()?),
-                "x509Type" => x509_type = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for CloudDatabaseUser {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut aws_iam_type: Option<CloudDatabaseUserAwsIamType> = None;
+        let mut database_name: Option<CloudDatabaseUserDatabaseName> = None;
+        let mut delete_after_date: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut description: Option<String> = None;
+        let mut group_id: Option<String> = None;
+        let mut labels: Option<Vec<ComponentLabel>> = None;
+        let mut ldap_auth_type: Option<CloudDatabaseUserLdapAuthType> = None;
+        let mut links: Option<Vec<Link>> = None;
+        let mut oidc_auth_type: Option<CloudDatabaseUserOidcAuthType> = None;
+        let mut password: Option<String> = None;
+        let mut roles: Option<Vec<DatabaseUserRole>> = None;
+        let mut scopes: Option<Vec<UserScope>> = None;
+        let mut username: Option<String> = None;
+        let mut x509_type: Option<CloudDatabaseUserX509Type> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "awsIAMType" => reader.read_optional(&mut aws_iam_type),
+                "databaseName" => reader.read(&mut database_name),
+                "deleteAfterDate" => reader.read_optional(&mut delete_after_date),
+                "description" => reader.read_optional(&mut description),
+                "groupId" => reader.read_optional(&mut group_id),
+                "labels" => reader.read_optional(&mut labels),
+                "ldapAuthType" => reader.read_optional(&mut ldap_auth_type),
+                "links" => reader.read_optional(&mut links),
+                "oidcAuthType" => reader.read_optional(&mut oidc_auth_type),
+                "password" => reader.read_optional(&mut password),
+                "roles" => reader.read_optional(&mut roles),
+                "scopes" => reader.read_optional(&mut scopes),
+                "username" => reader.read(&mut username),
+                "x509Type" => reader.read_optional(&mut x509_type),
+                _ => reader.skip_field(),
             }
         }
+        let Some(database_name) = database_name else {
+            return Err(reader.missing("databaseName"));
+        };
+        let Some(username) = username else {
+            return Err(reader.missing("username"));
+        };
         Ok(Self {
             aws_iam_type,
-            database_name: database_name.ok_or_else(|| missing("databaseName"))?,
+            database_name,
             delete_after_date,
             description,
             group_id,
@@ -153,8 +131,29 @@ impl codec::Object for CloudDatabaseUser {
             password,
             roles,
             scopes,
-            username: username.ok_or_else(|| missing("username"))?,
+            username,
             x509_type,
         })
+    }
+}
+
+impl codec::Encode for CloudDatabaseUser {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("awsIAMType", &self.aws_iam_type);
+        object.field("databaseName", &self.database_name);
+        object.optional("deleteAfterDate", &self.delete_after_date);
+        object.optional("description", &self.description);
+        object.optional("groupId", &self.group_id);
+        object.optional("labels", &self.labels);
+        object.optional("ldapAuthType", &self.ldap_auth_type);
+        object.optional("links", &self.links);
+        object.optional("oidcAuthType", &self.oidc_auth_type);
+        object.optional("password", &self.password);
+        object.optional("roles", &self.roles);
+        object.optional("scopes", &self.scopes);
+        object.field("username", &self.username);
+        object.optional("x509Type", &self.x509_type);
+        object.end();
     }
 }

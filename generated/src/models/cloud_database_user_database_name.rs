@@ -50,17 +50,16 @@ impl std::str::FromStr for CloudDatabaseUserDatabaseName {
         Ok(Self::from(value))
     }
 }
+codec::impl_serde!(CloudDatabaseUserDatabaseName);
 
-impl serde::Serialize for CloudDatabaseUserDatabaseName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl codec::Decode for CloudDatabaseUserDatabaseName {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CloudDatabaseUserDatabaseName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_open_enum(deserializer)
+impl codec::Encode for CloudDatabaseUserDatabaseName {
+    fn encode(&self, writer: &mut codec::Writer) {
+        writer.string(self.as_str());
     }
 }

@@ -54,17 +54,16 @@ impl std::str::FromStr for CloudDatabaseUserX509Type {
         Ok(Self::from(value))
     }
 }
+codec::impl_serde!(CloudDatabaseUserX509Type);
 
-impl serde::Serialize for CloudDatabaseUserX509Type {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl codec::Decode for CloudDatabaseUserX509Type {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CloudDatabaseUserX509Type {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_open_enum(deserializer)
+impl codec::Encode for CloudDatabaseUserX509Type {
+    fn encode(&self, writer: &mut codec::Writer) {
+        writer.string(self.as_str());
     }
 }

@@ -3,37 +3,36 @@
 use super::codec;
 
 /// Human-readable label applied to this MongoDB Cloud component.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComponentLabel {
     /// Key applied to tag and categorize this component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Value set to the Key applied to tag and categorize this component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+codec::impl_serde!(ComponentLabel);
 
-impl<'de> serde::Deserialize<'de> for ComponentLabel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for ComponentLabel {
-    const NAME: &'static str = "ComponentLabel";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut key_field = None;
-        let mut value = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "key" => key_field = map.next_value()?,
-                "value" => value = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for ComponentLabel {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut key_field: Option<String> = None;
+        let mut value: Option<String> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "key" => reader.read_optional(&mut key_field),
+                "value" => reader.read_optional(&mut value),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self { key: key_field, value })
+    }
+}
+
+impl codec::Encode for ComponentLabel {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("key", &self.key);
+        object.optional("value", &self.value);
+        object.end();
     }
 }

@@ -8,94 +8,71 @@ use super::IngestionSink;
 use super::IngestionSource;
 
 /// Details of a Data Lake Pipeline.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataLakeIngestionPipeline {
     /// Unique 24-hexadecimal digit string that identifies the Data Lake Pipeline.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "_id")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Timestamp that indicates when the Data Lake Pipeline was created, in ISO 8601 timestamp
     /// format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdDate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Dataset Retention Policy for a Scheduled Data Lake Pipeline.
-    #[serde(rename = "datasetRetentionPolicy")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset_retention_policy: Option<DatasetRetentionPolicy>,
     /// Unique 24-hexadecimal digit string that identifies the group.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "groupId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Timestamp that indicates the last time that the Data Lake Pipeline was updated, in ISO
     /// 8601 timestamp format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastUpdatedDate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Name of this Data Lake Pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Ingestion destination of a Data Lake Pipeline, discriminated by type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sink: Option<IngestionSink>,
     /// Ingestion source of a Data Lake Pipeline, discriminated by type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<IngestionSource>,
     /// State of this Data Lake Pipeline.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<DataLakeIngestionPipelineState>,
     /// Fields to be excluded for this Data Lake Pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transformations: Option<Vec<FieldTransformation>>,
 }
+codec::impl_serde!(DataLakeIngestionPipeline);
 
-impl<'de> serde::Deserialize<'de> for DataLakeIngestionPipeline {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for DataLakeIngestionPipeline {
-    const NAME: &'static str = "DataLakeIngestionPipeline";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut created_date = None;
-        let mut dataset_retention_policy = None;
-        let mut group_id = None;
-        let mut last_updated_date = None;
-        let mut name = None;
-        let mut sink = None;
-        let mut source = None;
-        let mut state = None;
-        let mut transformations = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "_id" => id = map.next_value()?,
-                "createdDate" => created_date = map.next_value()?,
+impl codec::Decode for DataLakeIngestionPipeline {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut id: Option<String> = None;
+        let mut created_date: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut dataset_retention_policy: Option<DatasetRetentionPolicy> = None;
+        let mut group_id: Option<String> = None;
+        let mut last_updated_date: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut name: Option<String> = None;
+        let mut sink: Option<IngestionSink> = None;
+        let mut source: Option<IngestionSource> = None;
+        let mut state: Option<DataLakeIngestionPipelineState> = None;
+        let mut transformations: Option<Vec<FieldTransformation>> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "_id" => reader.read_optional(&mut id),
+                "createdDate" => reader.read_optional(&mut created_date),
                 "datasetRetentionPolicy" => {
-                    dataset_retention_policy = map.next_value()?;
+                    reader.read_optional(&mut dataset_retention_policy)
                 }
-                "groupId" => group_id = map.next_value()?,
-                "lastUpdatedDate" => last_updated_date = map.next_value()?,
-                "name" => name = map.next_value()?,
-                "sink" => sink = map.next_value()?,
-                "source" => source = map.next_value()?,
-                "state" => state = map.next_value()?,
-                "transformations" => transformations = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+                "groupId" => reader.read_optional(&mut group_id),
+                "lastUpdatedDate" => reader.read_optional(&mut last_updated_date),
+                "name" => reader.read_optional(&mut name),
+                "sink" => reader.read_optional(&mut sink),
+                "source" => reader.read_optional(&mut source),
+                "state" => reader.read_optional(&mut state),
+                "transformations" => reader.read_optional(&mut transformations),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self {
@@ -110,5 +87,22 @@ impl codec::Object for DataLakeIngestionPipeline {
             state,
             transformations,
         })
+    }
+}
+
+impl codec::Encode for DataLakeIngestionPipeline {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("_id", &self.id);
+        object.optional("createdDate", &self.created_date);
+        object.optional("datasetRetentionPolicy", &self.dataset_retention_policy);
+        object.optional("groupId", &self.group_id);
+        object.optional("lastUpdatedDate", &self.last_updated_date);
+        object.optional("name", &self.name);
+        object.optional("sink", &self.sink);
+        object.optional("source", &self.source);
+        object.optional("state", &self.state);
+        object.optional("transformations", &self.transformations);
+        object.end();
     }
 }

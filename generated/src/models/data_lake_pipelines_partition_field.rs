@@ -3,10 +3,9 @@
 use super::codec;
 
 /// Partition Field in the Data Lake Storage provider for a Data Lake Pipeline.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataLakePipelinesPartitionField {
     /// Human-readable label that identifies the field name used to partition data.
-    #[serde(rename = "fieldName")]
     pub field_name: String,
     /// Sequence in which MongoDB Cloud slices the collection data to create partitions, starting
     /// with zero.
@@ -14,32 +13,35 @@ pub struct DataLakePipelinesPartitionField {
     /// Default: `0`.
     pub order: i32,
 }
+codec::impl_serde!(DataLakePipelinesPartitionField);
 
-impl<'de> serde::Deserialize<'de> for DataLakePipelinesPartitionField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
+impl codec::Decode for DataLakePipelinesPartitionField {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut field_name: Option<String> = None;
+        let mut order: Option<i32> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "fieldName" => reader.read(&mut field_name),
+                "order" => reader.read(&mut order),
+                _ => reader.skip_field(),
+            }
+        }
+        let Some(field_name) = field_name else {
+            return Err(reader.missing("fieldName"));
+        };
+        let Some(order) = order else {
+            return Err(reader.missing("order"));
+        };
+        Ok(Self { field_name, order })
     }
 }
 
-impl codec::Object for DataLakePipelinesPartitionField {
-    const NAME: &'static str = "DataLakePipelinesPartitionField";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let missing = <A::Error as serde::de::Error>::missing_field;
-        let mut field_name = None;
-        let mut order = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "fieldName" => field_name = Some(map.next_value()?),
-                "order" => order = Some(map.next_value()?),
-                _ => codec::skip_value(&mut map)?,
-            }
-        }
-        Ok(Self {
-            field_name: field_name.ok_or_else(|| missing("fieldName"))?,
-            order: order.ok_or_else(|| missing("order"))?,
-        })
+impl codec::Encode for DataLakePipelinesPartitionField {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.field("fieldName", &self.field_name);
+        object.field("order", &self.order);
+        object.end();
     }
 }

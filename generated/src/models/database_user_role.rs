@@ -4,49 +4,52 @@ use super::codec;
 use super::DatabaseUserRoleRoleName;
 
 /// Pairing of one role with one applicable database, granted to a database user.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatabaseUserRole {
     /// Collection on which this role applies.
-    #[serde(rename = "collectionName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection_name: Option<String>,
     /// Database to which the user is granted access privileges.
-    #[serde(rename = "databaseName")]
     pub database_name: String,
     /// Human-readable label that identifies a group of privileges assigned to a database user.
     /// This value can either be a built-in role or a custom role.
-    #[serde(rename = "roleName")]
     pub role_name: DatabaseUserRoleRoleName,
 }
+codec::impl_serde!(DatabaseUserRole);
 
-impl<'de> serde::Deserialize<'de> for DatabaseUserRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
+impl codec::Decode for DatabaseUserRole {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut collection_name: Option<String> = None;
+        let mut database_name: Option<String> = None;
+        let mut role_name: Option<DatabaseUserRoleRoleName> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "collectionName" => reader.read_optional(&mut collection_name),
+                "databaseName" => reader.read(&mut database_name),
+                "roleName" => reader.read(&mut role_name),
+                _ => reader.skip_field(),
+            }
+        }
+        let Some(database_name) = database_name else {
+            return Err(reader.missing("databaseName"));
+        };
+        let Some(role_name) = role_name else {
+            return Err(reader.missing("roleName"));
+        };
+        Ok(Self {
+            collection_name,
+            database_name,
+            role_name,
+        })
     }
 }
 
-impl codec::Object for DatabaseUserRole {
-    const NAME: &'static str = "DatabaseUserRole";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let missing = <A::Error as serde::de::Error>::missing_field;
-        let mut collection_name = None;
-        let mut database_name = None;
-        let mut role_name = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "collectionName" => collection_name = map.next_value()?,
-                "databaseName" => database_name = Some(map.next_value()?),
-                "roleName" => role_name = Some(map.next_value()?),
-                _ => codec::skip_value(&mut map)?,
-            }
-        }
-        Ok(Self {
-            collection_name,
-            database_name: database_name.ok_or_else(|| missing("databaseName"))?,
-            role_name: role_name.ok_or_else(|| missing("roleName"))?,
-        })
+impl codec::Encode for DatabaseUserRole {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("collectionName", &self.collection_name);
+        object.field("databaseName", &self.database_name);
+        object.field("roleName", &self.role_name);
+        object.end();
     }
 }

@@ -4,13 +4,11 @@ use super::codec;
 use super::DatasetRetentionPolicyUnits;
 
 /// Dataset Retention Policy for a Scheduled Data Lake Pipeline.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatasetRetentionPolicy {
     /// Date when retention policy was last modified, in ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastModifiedDate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Quantity of time in which the Data Lake Pipeline measures dataset retention.
     pub units: DatasetRetentionPolicyUnits,
@@ -18,35 +16,42 @@ pub struct DatasetRetentionPolicy {
     /// will retain datasets.
     pub value: i32,
 }
+codec::impl_serde!(DatasetRetentionPolicy);
 
-impl<'de> serde::Deserialize<'de> for DatasetRetentionPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
+impl codec::Decode for DatasetRetentionPolicy {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut last_modified_date: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut units: Option<DatasetRetentionPolicyUnits> = None;
+        let mut value: Option<i32> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "lastModifiedDate" => reader.read_optional(&mut last_modified_date),
+                "units" => reader.read(&mut units),
+                "value" => reader.read(&mut value),
+                _ => reader.skip_field(),
+            }
+        }
+        let Some(units) = units else {
+            return Err(reader.missing("units"));
+        };
+        let Some(value) = value else {
+            return Err(reader.missing("value"));
+        };
+        Ok(Self {
+            last_modified_date,
+            units,
+            value,
+        })
     }
 }
 
-impl codec::Object for DatasetRetentionPolicy {
-    const NAME: &'static str = "DatasetRetentionPolicy";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let missing = <A::Error as serde::de::Error>::missing_field;
-        let mut last_modified_date = None;
-        let mut units = None;
-        let mut value = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "lastModifiedDate" => last_modified_date = map.next_value()?,
-                "units" => units = Some(map.next_value()?),
-                "value" => value = Some(map.next_value()?),
-                _ => codec::skip_value(&mut map)?,
-            }
-        }
-        Ok(Self {
-            last_modified_date,
-            units: units.ok_or_else(|| missing("units"))?,
-            value: value.ok_or_else(|| missing("value"))?,
-        })
+impl codec::Encode for DatasetRetentionPolicy {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("lastModifiedDate", &self.last_modified_date);
+        object.field("units", &self.units);
+        object.field("value", &self.value);
+        object.end();
     }
 }

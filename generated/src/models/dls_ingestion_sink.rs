@@ -5,43 +5,29 @@ use super::DLSIngestionSinkMetadataProvider;
 use super::DataLakePipelinesPartitionField;
 
 /// Atlas Data Lake Storage as the destination for a Data Lake Pipeline.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DLSIngestionSink {
     /// Target cloud provider for this Data Lake Pipeline.
-    #[serde(rename = "metadataProvider")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_provider: Option<DLSIngestionSinkMetadataProvider>,
     /// Target cloud provider region for this Data Lake Pipeline.
-    #[serde(rename = "metadataRegion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_region: Option<String>,
     /// Ordered fields used to physically organize data in the destination.
-    #[serde(rename = "partitionFields")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_fields: Option<Vec<DataLakePipelinesPartitionField>>,
 }
+codec::impl_serde!(DLSIngestionSink);
 
-impl<'de> serde::Deserialize<'de> for DLSIngestionSink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for DLSIngestionSink {
-    const NAME: &'static str = "DLSIngestionSink";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut metadata_provider = None;
-        let mut metadata_region = None;
-        let mut partition_fields = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "metadataProvider" => metadata_provider = map.next_value()?,
-                "metadataRegion" => metadata_region = map.next_value()?,
-                "partitionFields" => partition_fields = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for DLSIngestionSink {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut metadata_provider: Option<DLSIngestionSinkMetadataProvider> = None;
+        let mut metadata_region: Option<String> = None;
+        let mut partition_fields: Option<Vec<DataLakePipelinesPartitionField>> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "metadataProvider" => reader.read_optional(&mut metadata_provider),
+                "metadataRegion" => reader.read_optional(&mut metadata_region),
+                "partitionFields" => reader.read_optional(&mut partition_fields),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self {
@@ -49,5 +35,15 @@ impl codec::Object for DLSIngestionSink {
             metadata_region,
             partition_fields,
         })
+    }
+}
+
+impl codec::Encode for DLSIngestionSink {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("metadataProvider", &self.metadata_provider);
+        object.optional("metadataRegion", &self.metadata_region);
+        object.optional("partitionFields", &self.partition_fields);
+        object.end();
     }
 }

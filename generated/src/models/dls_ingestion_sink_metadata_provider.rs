@@ -45,17 +45,16 @@ impl std::str::FromStr for DLSIngestionSinkMetadataProvider {
         Ok(Self::from(value))
     }
 }
+codec::impl_serde!(DLSIngestionSinkMetadataProvider);
 
-impl serde::Serialize for DLSIngestionSinkMetadataProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl codec::Decode for DLSIngestionSinkMetadataProvider {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for DLSIngestionSinkMetadataProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_open_enum(deserializer)
+impl codec::Encode for DLSIngestionSinkMetadataProvider {
+    fn encode(&self, writer: &mut codec::Writer) {
+        writer.string(self.as_str());
     }
 }

@@ -4,37 +4,36 @@ use super::codec;
 use super::FieldTransformationType;
 
 /// Field Transformation during ingestion of a Data Lake Pipeline.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FieldTransformation {
     /// Key in the document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// Type of transformation applied during the export of the namespace in a Data Lake Pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<FieldTransformationType>,
 }
+codec::impl_serde!(FieldTransformation);
 
-impl<'de> serde::Deserialize<'de> for FieldTransformation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for FieldTransformation {
-    const NAME: &'static str = "FieldTransformation";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut field = None;
-        let mut r#type = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "field" => field = map.next_value()?,
-                "type" => r#type = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for FieldTransformation {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut field: Option<String> = None;
+        let mut r#type: Option<FieldTransformationType> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "field" => reader.read_optional(&mut field),
+                "type" => reader.read_optional(&mut r#type),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self { field, r#type })
+    }
+}
+
+impl codec::Encode for FieldTransformation {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("field", &self.field);
+        object.optional("type", &self.r#type);
+        object.end();
     }
 }

@@ -3,39 +3,42 @@
 use super::codec;
 
 /// One violation in a client request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FieldViolation {
     /// A description of why the request element is bad.
     pub description: String,
     /// A path that leads to a field in the request body.
     pub field: String,
 }
+codec::impl_serde!(FieldViolation);
 
-impl<'de> serde::Deserialize<'de> for FieldViolation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
+impl codec::Decode for FieldViolation {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut description: Option<String> = None;
+        let mut field: Option<String> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "description" => reader.read(&mut description),
+                "field" => reader.read(&mut field),
+                _ => reader.skip_field(),
+            }
+        }
+        let Some(description) = description else {
+            return Err(reader.missing("description"));
+        };
+        let Some(field) = field else {
+            return Err(reader.missing("field"));
+        };
+        Ok(Self { description, field })
     }
 }
 
-impl codec::Object for FieldViolation {
-    const NAME: &'static str = "FieldViolation";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let missing = <A::Error as serde::de::Error>::missing_field;
-        let mut description = None;
-        let mut field = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "description" => description = Some(map.next_value()?),
-                "field" => field = Some(map.next_value()?),
-                _ => codec::skip_value(&mut map)?,
-            }
-        }
-        Ok(Self {
-            description: description.ok_or_else(|| missing("description"))?,
-            field: field.ok_or_else(|| missing("field"))?,
-        })
+impl codec::Encode for FieldViolation {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.field("description", &self.description);
+        object.field("field", &self.field);
+        object.end();
     }
 }

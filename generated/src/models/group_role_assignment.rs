@@ -4,40 +4,37 @@ use super::codec;
 use super::AddOrRemoveGroupRoleGroupRole;
 
 /// Project-level roles assigned to one MongoDB Cloud user in one project.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupRoleAssignment {
     /// Unique 24-hexadecimal digit string that identifies the project to which these roles
     /// belong.
-    #[serde(rename = "groupId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// One or more project-level roles assigned to the MongoDB Cloud user.
-    #[serde(rename = "groupRoles")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_roles: Option<Vec<AddOrRemoveGroupRoleGroupRole>>,
 }
+codec::impl_serde!(GroupRoleAssignment);
 
-impl<'de> serde::Deserialize<'de> for GroupRoleAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for GroupRoleAssignment {
-    const NAME: &'static str = "GroupRoleAssignment";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut group_id = None;
-        let mut group_roles = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "groupId" => group_id = map.next_value()?,
-                "groupRoles" => group_roles = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for GroupRoleAssignment {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut group_id: Option<String> = None;
+        let mut group_roles: Option<Vec<AddOrRemoveGroupRoleGroupRole>> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "groupId" => reader.read_optional(&mut group_id),
+                "groupRoles" => reader.read_optional(&mut group_roles),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self { group_id, group_roles })
+    }
+}
+
+impl codec::Encode for GroupRoleAssignment {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("groupId", &self.group_id);
+        object.optional("groupRoles", &self.group_roles);
+        object.end();
     }
 }

@@ -23,25 +23,22 @@ impl IngestionSink {
         }
     }
 }
+codec::impl_serde!(IngestionSink);
 
-impl serde::Serialize for IngestionSink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (tag_value, content) = match self {
-            Self::Dls(content) => ("DLS", serde_json::to_value(content)),
-            Self::Unknown(value) => return value.serialize(serializer),
-        };
-        codec::serialize_tagged(serializer, "type", tag_value, content)
+impl codec::Decode for IngestionSink {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        match &*codec::read_tag(reader, "type")? {
+            "DLS" => reader.decode().map(Self::Dls),
+            _ => reader.decode().map(Self::Unknown),
+        }
     }
 }
 
-impl<'de> serde::Deserialize<'de> for IngestionSink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, value) = codec::read_tagged(deserializer, "type")?;
-        match tag.as_str() {
-            "DLS" => codec::decode_variant(value).map(Self::Dls),
-            _ => Ok(Self::Unknown(value)),
+impl codec::Encode for IngestionSink {
+    fn encode(&self, writer: &mut codec::Writer) {
+        match self {
+            Self::Dls(content) => codec::write_tagged(writer, "type", "DLS", content),
+            Self::Unknown(value) => codec::Encode::encode(value, writer),
         }
     }
 }

@@ -27,29 +27,28 @@ impl IngestionSource {
         }
     }
 }
+codec::impl_serde!(IngestionSource);
 
-impl serde::Serialize for IngestionSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (tag_value, content) = match self {
-            Self::OnDemandCps(content) => {
-                ("ON_DEMAND_CPS", serde_json::to_value(content))
-            }
-            Self::PeriodicCps(content) => ("PERIODIC_CPS", serde_json::to_value(content)),
-            Self::Unknown(value) => return value.serialize(serializer),
-        };
-        codec::serialize_tagged(serializer, "type", tag_value, content)
+impl codec::Decode for IngestionSource {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        match &*codec::read_tag(reader, "type")? {
+            "ON_DEMAND_CPS" => reader.decode().map(Self::OnDemandCps),
+            "PERIODIC_CPS" => reader.decode().map(Self::PeriodicCps),
+            _ => reader.decode().map(Self::Unknown),
+        }
     }
 }
 
-impl<'de> serde::Deserialize<'de> for IngestionSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, value) = codec::read_tagged(deserializer, "type")?;
-        match tag.as_str() {
-            "ON_DEMAND_CPS" => codec::decode_variant(value).map(Self::OnDemandCps),
-            "PERIODIC_CPS" => codec::decode_variant(value).map(Self::PeriodicCps),
-            _ => Ok(Self::Unknown(value)),
+impl codec::Encode for IngestionSource {
+    fn encode(&self, writer: &mut codec::Writer) {
+        match self {
+            Self::OnDemandCps(content) => {
+                codec::write_tagged(writer, "type", "ON_DEMAND_CPS", content)
+            }
+            Self::PeriodicCps(content) => {
+                codec::write_tagged(writer, "type", "PERIODIC_CPS", content)
+            }
+            Self::Unknown(value) => codec::Encode::encode(value, writer),
         }
     }
 }

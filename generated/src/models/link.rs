@@ -3,40 +3,39 @@
 use super::codec;
 
 /// Link from this resource to a related API resource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Link {
     /// Uniform Resource Locator (URL) that points another API resource to which this response has
     /// some relationship. This URL often begins with <https://cloud.mongodb.com/api/atlas>.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// Uniform Resource Locator (URL) that defines the semantic relationship between this
     /// resource and another API resource. This URL often begins with
     /// <https://cloud.mongodb.com/api/atlas>.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
 }
+codec::impl_serde!(Link);
 
-impl<'de> serde::Deserialize<'de> for Link {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for Link {
-    const NAME: &'static str = "Link";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut href = None;
-        let mut rel = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "href" => href = map.next_value()?,
-                "rel" => rel = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for Link {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut href: Option<String> = None;
+        let mut rel: Option<String> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "href" => reader.read_optional(&mut href),
+                "rel" => reader.read_optional(&mut rel),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self { href, rel })
+    }
+}
+
+impl codec::Encode for Link {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("href", &self.href);
+        object.optional("rel", &self.rel);
+        object.end();
     }
 }

@@ -4,67 +4,50 @@ use super::codec;
 use super::LiveMigrationResponseStatus;
 
 /// Details of one push live migration job.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LiveMigrationResponse {
     /// Unique 24-hexadecimal digit string that identifies the migration job.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "_id")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Replication lag between the source and destination clusters. Atlas returns this setting
     /// only during an active migration, before the cutover phase.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lagTimeSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lag_time_seconds: Option<i64>,
     /// List of hosts running MongoDB Agents. These Agents can transfer your MongoDB data between
     /// one source and one destination cluster.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "migrationHosts")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_hosts: Option<Vec<String>>,
     /// Flag that indicates the migrated cluster can be cut over to MongoDB Atlas.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "readyForCutover")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready_for_cutover: Option<bool>,
     /// Progress made in migrating one cluster to MongoDB Atlas: NEW (scheduled), WORKING (in
     /// progress), FAILED, COMPLETE, or EXPIRED (the 120-hour cutover timer expired).
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LiveMigrationResponseStatus>,
 }
+codec::impl_serde!(LiveMigrationResponse);
 
-impl<'de> serde::Deserialize<'de> for LiveMigrationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for LiveMigrationResponse {
-    const NAME: &'static str = "LiveMigrationResponse";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut lag_time_seconds = None;
-        let mut migration_hosts = None;
-        let mut ready_for_cutover = None;
-        let mut status = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "_id" => id = map.next_value()?,
-                "lagTimeSeconds" => lag_time_seconds = map.next_value()?,
-                "migrationHosts" => migration_hosts = map.next_value()?,
-                "readyForCutover" => ready_for_cutover = map.next_value()?,
-                "status" => status = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for LiveMigrationResponse {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut id: Option<String> = None;
+        let mut lag_time_seconds: Option<i64> = None;
+        let mut migration_hosts: Option<Vec<String>> = None;
+        let mut ready_for_cutover: Option<bool> = None;
+        let mut status: Option<LiveMigrationResponseStatus> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "_id" => reader.read_optional(&mut id),
+                "lagTimeSeconds" => reader.read_optional(&mut lag_time_seconds),
+                "migrationHosts" => reader.read_optional(&mut migration_hosts),
+                "readyForCutover" => reader.read_optional(&mut ready_for_cutover),
+                "status" => reader.read_optional(&mut status),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self {
@@ -74,5 +57,17 @@ impl codec::Object for LiveMigrationResponse {
             ready_for_cutover,
             status,
         })
+    }
+}
+
+impl codec::Encode for LiveMigrationResponse {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("_id", &self.id);
+        object.optional("lagTimeSeconds", &self.lag_time_seconds);
+        object.optional("migrationHosts", &self.migration_hosts);
+        object.optional("readyForCutover", &self.ready_for_cutover);
+        object.optional("status", &self.status);
+        object.end();
     }
 }

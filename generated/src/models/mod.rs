@@ -326,4 +326,4 @@ mod vector_search_index_status_detail;
 #[cfg(feature = "atlas-search")]
 pub use vector_search_index_status_detail::VectorSearchIndexStatusDetail;
 
-mod codec;
+pub mod codec;

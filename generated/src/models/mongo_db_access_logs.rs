@@ -3,95 +3,72 @@
 use super::codec;
 
 /// Authentication attempt, one per object, made against the cluster.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MongoDBAccessLogs {
     /// Flag that indicates whether the response should return successful authentication attempts
     /// only.
-    #[serde(rename = "authResult")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_result: Option<bool>,
     /// Database against which someone attempted to authenticate.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "authSource")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_source: Option<String>,
     /// Reason that the authentication failed. Null if authentication succeeded.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "failureReason")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "groupId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Human-readable label that identifies the hostname of the target node that received the
     /// authentication attempt.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// Internet Protocol address that attempted to authenticate with the database.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "ipAddress")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Text of the host log concerning the authentication attempt.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "logLine")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_line: Option<String>,
     /// Date and time when someone made this authentication attempt. MongoDB Cloud represents this
     /// timestamp in ISO 8601 format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Username used to authenticate against the database.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
+codec::impl_serde!(MongoDBAccessLogs);
 
-impl<'de> serde::Deserialize<'de> for MongoDBAccessLogs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for MongoDBAccessLogs {
-    const NAME: &'static str = "MongoDBAccessLogs";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut auth_result = None;
-        let mut auth_source = None;
-        let mut failure_reason = None;
-        let mut group_id = None;
-        let mut hostname = None;
-        let mut ip_address = None;
-        let mut log_line = None;
-        let mut timestamp = None;
-        let mut username = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "authResult" => auth_result = map.next_value()?,
-                "authSource" => auth_source = map.next_value()?,
-                "failureReason" => failure_reason = map.next_value()?,
-                "groupId" => group_id = map.next_value()?,
-                "hostname" => hostname = map.next_value()?,
-                "ipAddress" => ip_address = map.next_value()?,
-                "logLine" => log_line = map.next_value()?,
-                "timestamp" => timestamp = map.next_value()?,
-                "username" => username = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for MongoDBAccessLogs {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut auth_result: Option<bool> = None;
+        let mut auth_source: Option<String> = None;
+        let mut failure_reason: Option<String> = None;
+        let mut group_id: Option<String> = None;
+        let mut hostname: Option<String> = None;
+        let mut ip_address: Option<String> = None;
+        let mut log_line: Option<String> = None;
+        let mut timestamp: Option<String> = None;
+        let mut username: Option<String> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "authResult" => reader.read_optional(&mut auth_result),
+                "authSource" => reader.read_optional(&mut auth_source),
+                "failureReason" => reader.read_optional(&mut failure_reason),
+                "groupId" => reader.read_optional(&mut group_id),
+                "hostname" => reader.read_optional(&mut hostname),
+                "ipAddress" => reader.read_optional(&mut ip_address),
+                "logLine" => reader.read_optional(&mut log_line),
+                "timestamp" => reader.read_optional(&mut timestamp),
+                "username" => reader.read_optional(&mut username),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self {
@@ -105,5 +82,21 @@ impl codec::Object for MongoDBAccessLogs {
             timestamp,
             username,
         })
+    }
+}
+
+impl codec::Encode for MongoDBAccessLogs {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("authResult", &self.auth_result);
+        object.optional("authSource", &self.auth_source);
+        object.optional("failureReason", &self.failure_reason);
+        object.optional("groupId", &self.group_id);
+        object.optional("hostname", &self.hostname);
+        object.optional("ipAddress", &self.ip_address);
+        object.optional("logLine", &self.log_line);
+        object.optional("timestamp", &self.timestamp);
+        object.optional("username", &self.username);
+        object.end();
     }
 }

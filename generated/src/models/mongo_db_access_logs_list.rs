@@ -4,35 +4,33 @@ use super::codec;
 use super::MongoDBAccessLogs;
 
 /// Database access history of one cluster.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MongoDBAccessLogsList {
     /// Authentication attempt, one per object, made against the cluster.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "accessLogs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_logs: Option<Vec<MongoDBAccessLogs>>,
 }
+codec::impl_serde!(MongoDBAccessLogsList);
 
-impl<'de> serde::Deserialize<'de> for MongoDBAccessLogsList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for MongoDBAccessLogsList {
-    const NAME: &'static str = "MongoDBAccessLogsList";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut access_logs = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "accessLogs" => access_logs = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for MongoDBAccessLogsList {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut access_logs: Option<Vec<MongoDBAccessLogs>> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "accessLogs" => reader.read_optional(&mut access_logs),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self { access_logs })
+    }
+}
+
+impl codec::Encode for MongoDBAccessLogsList {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("accessLogs", &self.access_logs);
+        object.end();
     }
 }

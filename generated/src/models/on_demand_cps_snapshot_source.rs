@@ -3,51 +3,35 @@
 use super::codec;
 
 /// On-Demand Cloud Provider Snapshots as Source for a Data Lake Pipeline.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OnDemandCpsSnapshotSource {
     /// Human-readable name that identifies the cluster.
-    #[serde(rename = "clusterName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Human-readable name that identifies the collection.
-    #[serde(rename = "collectionName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection_name: Option<String>,
     /// Human-readable name that identifies the database.
-    #[serde(rename = "databaseName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database_name: Option<String>,
     /// Unique 24-hexadecimal character string that identifies the project.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "groupId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
 }
+codec::impl_serde!(OnDemandCpsSnapshotSource);
 
-impl<'de> serde::Deserialize<'de> for OnDemandCpsSnapshotSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for OnDemandCpsSnapshotSource {
-    const NAME: &'static str = "OnDemandCpsSnapshotSource";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut cluster_name = None;
-        let mut collection_name = None;
-        let mut database_name = None;
-        let mut group_id = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "clusterName" => cluster_name = map.next_value()?,
-                "collectionName" => collection_name = map.next_value()?,
-                "databaseName" => database_name = map.next_value()?,
-                "groupId" => group_id = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for OnDemandCpsSnapshotSource {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut cluster_name: Option<String> = None;
+        let mut collection_name: Option<String> = None;
+        let mut database_name: Option<String> = None;
+        let mut group_id: Option<String> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "clusterName" => reader.read_optional(&mut cluster_name),
+                "collectionName" => reader.read_optional(&mut collection_name),
+                "databaseName" => reader.read_optional(&mut database_name),
+                "groupId" => reader.read_optional(&mut group_id),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self {
@@ -56,5 +40,16 @@ impl codec::Object for OnDemandCpsSnapshotSource {
             database_name,
             group_id,
         })
+    }
+}
+
+impl codec::Encode for OnDemandCpsSnapshotSource {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("clusterName", &self.cluster_name);
+        object.optional("collectionName", &self.collection_name);
+        object.optional("databaseName", &self.database_name);
+        object.optional("groupId", &self.group_id);
+        object.end();
     }
 }

@@ -4,24 +4,21 @@ use super::codec;
 use super::OrgUserRolesResponse;
 
 /// MongoDB Cloud user who is active in the organization.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrgActiveUserResponse {
     /// Two-character alphabetical string that identifies the MongoDB Cloud user's geographic
     /// location, in ISO 3166-1a2 code format.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Date and time when MongoDB Cloud created the current account, in ISO 8601 timestamp format
     /// in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// First or given name that belongs to the MongoDB Cloud user.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "firstName")]
     pub first_name: String,
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
     ///
@@ -31,19 +28,14 @@ pub struct OrgActiveUserResponse {
     /// UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastAuth")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_auth: Option<chrono::DateTime<chrono::Utc>>,
     /// Last name, family name, or surname that belongs to the MongoDB Cloud user.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "lastName")]
     pub last_name: String,
     /// Mobile phone number that belongs to the MongoDB Cloud user.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "mobileNumber")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_number: Option<String>,
     /// Organization- and project-level roles assigned to one MongoDB Cloud user within one
     /// organization.
@@ -54,64 +46,88 @@ pub struct OrgActiveUserResponse {
     /// MongoDB Cloud user belongs.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "teamIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<String>>,
     /// Email address that represents the username of the MongoDB Cloud user.
     ///
     /// Read-only: set by the server, ignored in requests.
     pub username: String,
 }
+codec::impl_serde!(OrgActiveUserResponse);
 
-impl<'de> serde::Deserialize<'de> for OrgActiveUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
+impl codec::Decode for OrgActiveUserResponse {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut country: Option<String> = None;
+        let mut created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut first_name: Option<String> = None;
+        let mut id: Option<String> = None;
+        let mut last_auth: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut last_name: Option<String> = None;
+        let mut mobile_number: Option<String> = None;
+        let mut roles: Option<OrgUserRolesResponse> = None;
+        let mut team_ids: Option<Vec<String>> = None;
+        let mut username: Option<String> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "country" => reader.read_optional(&mut country),
+                "createdAt" => reader.read(&mut created_at),
+                "firstName" => reader.read(&mut first_name),
+                "id" => reader.read(&mut id),
+                "lastAuth" => reader.read_optional(&mut last_auth),
+                "lastName" => reader.read(&mut last_name),
+                "mobileNumber" => reader.read_optional(&mut mobile_number),
+                "roles" => reader.read(&mut roles),
+                "teamIds" => reader.read_optional(&mut team_ids),
+                "username" => reader.read(&mut username),
+                _ => reader.skip_field(),
+            }
+        }
+        let Some(created_at) = created_at else {
+            return Err(reader.missing("createdAt"));
+        };
+        let Some(first_name) = first_name else {
+            return Err(reader.missing("firstName"));
+        };
+        let Some(id) = id else {
+            return Err(reader.missing("id"));
+        };
+        let Some(last_name) = last_name else {
+            return Err(reader.missing("lastName"));
+        };
+        let Some(roles) = roles else {
+            return Err(reader.missing("roles"));
+        };
+        let Some(username) = username else {
+            return Err(reader.missing("username"));
+        };
+        Ok(Self {
+            country,
+            created_at,
+            first_name,
+            id,
+            last_auth,
+            last_name,
+            mobile_number,
+            roles,
+            team_ids,
+            username,
+        })
     }
 }
 
-impl codec::Object for OrgActiveUserResponse {
-    const NAME: &'static str = "OrgActiveUserResponse";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let missing = <A::Error as serde::de::Error>::missing_field;
-        let mut country = None;
-        let mut created_at = None;
-        let mut first_name = None;
-        let mut id = None;
-        let mut last_auth = None;
-        let mut last_name = None;
-        let mut mobile_number = None;
-        let mut roles = None;
-        let mut team_ids = None;
-        let mut username = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "country" => country = map.next_value()?,
-                "createdAt" => created_at = Some(map.next_value()?),
-                "firstName" => first_name = Some(map.next_value()?),
-                "id" => id = Some(map.next_value()?),
-                "lastAuth" => last_auth = map.next_value()?,
-                "lastName" => last_name = Some(map.next_value()?),
-                "mobileNumber" => mobile_number = map.next_value()?,
-                "roles" => roles = Some(map.next_value()?),
-                "teamIds" => team_ids = map.next_value()?,
-                "username" => username = Some(map.next_value()?),
-                _ => codec::skip_value(&mut map)?,
-            }
-        }
-        Ok(Self {
-            country,
-            created_at: created_at.ok_or_else(|| missing("createdAt"))?,
-            first_name: first_name.ok_or_else(|| missing("firstName"))?,
-            id: id.ok_or_else(|| missing("id"))?,
-            last_auth,
-            last_name: last_name.ok_or_else(|| missing("lastName"))?,
-            mobile_number,
-            roles: roles.ok_or_else(|| missing("roles"))?,
-            team_ids,
-            username: username.ok_or_else(|| missing("username"))?,
-        })
+impl codec::Encode for OrgActiveUserResponse {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("country", &self.country);
+        object.field("createdAt", &self.created_at);
+        object.field("firstName", &self.first_name);
+        object.field("id", &self.id);
+        object.optional("lastAuth", &self.last_auth);
+        object.field("lastName", &self.last_name);
+        object.optional("mobileNumber", &self.mobile_number);
+        object.field("roles", &self.roles);
+        object.optional("teamIds", &self.team_ids);
+        object.field("username", &self.username);
+        object.end();
     }
 }

@@ -4,7 +4,7 @@ use super::codec;
 use super::OrgUserRolesResponse;
 
 /// MongoDB Cloud user who has a pending invitation to join the organization.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrgPendingUserResponse {
     /// Unique 24-hexadecimal digit string that identifies the MongoDB Cloud user.
     ///
@@ -13,18 +13,15 @@ pub struct OrgPendingUserResponse {
     /// Date and time when MongoDB Cloud sent the invitation, in ISO 8601 timestamp format in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "invitationCreatedAt")]
     pub invitation_created_at: chrono::DateTime<chrono::Utc>,
     /// Date and time when the invitation from MongoDB Cloud expires, in ISO 8601 timestamp format
     /// in UTC.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "invitationExpiresAt")]
     pub invitation_expires_at: chrono::DateTime<chrono::Utc>,
     /// Username of the MongoDB Cloud user who sent the invitation to join the organization.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "inviterUsername")]
     pub inviter_username: String,
     /// Organization- and project-level roles assigned to one MongoDB Cloud user within one
     /// organization.
@@ -35,64 +32,76 @@ pub struct OrgPendingUserResponse {
     /// MongoDB Cloud user belongs.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "teamIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<String>>,
     /// Email address that represents the username of the MongoDB Cloud user.
     ///
     /// Read-only: set by the server, ignored in requests.
     pub username: String,
 }
+codec::impl_serde!(OrgPendingUserResponse);
 
-impl<'de> serde::Deserialize<'de> for OrgPendingUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
+impl codec::Decode for OrgPendingUserResponse {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut id: Option<String> = None;
+        let mut invitation_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut invitation_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut inviter_username: Option<String> = None;
+        let mut roles: Option<OrgUserRolesResponse> = None;
+        let mut team_ids: Option<Vec<String>> = None;
+        let mut username: Option<String> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "id" => reader.read(&mut id),
+                "invitationCreatedAt" => reader.read(&mut invitation_created_at),
+                "invitationExpiresAt" => reader.read(&mut invitation_expires_at),
+                "inviterUsername" => reader.read(&mut inviter_username),
+                "roles" => reader.read(&mut roles),
+                "teamIds" => reader.read_optional(&mut team_ids),
+                "username" => reader.read(&mut username),
+                _ => reader.skip_field(),
+            }
+        }
+        let Some(id) = id else {
+            return Err(reader.missing("id"));
+        };
+        let Some(invitation_created_at) = invitation_created_at else {
+            return Err(reader.missing("invitationCreatedAt"));
+        };
+        let Some(invitation_expires_at) = invitation_expires_at else {
+            return Err(reader.missing("invitationExpiresAt"));
+        };
+        let Some(inviter_username) = inviter_username else {
+            return Err(reader.missing("inviterUsername"));
+        };
+        let Some(roles) = roles else {
+            return Err(reader.missing("roles"));
+        };
+        let Some(username) = username else {
+            return Err(reader.missing("username"));
+        };
+        Ok(Self {
+            id,
+            invitation_created_at,
+            invitation_expires_at,
+            inviter_username,
+            roles,
+            team_ids,
+            username,
+        })
     }
 }
 
-impl codec::Object for OrgPendingUserResponse {
-    const NAME: &'static str = "OrgPendingUserResponse";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let missing = <A::Error as serde::de::Error>::missing_field;
-        let mut id = None;
-        let mut invitation_created_at = None;
-        let mut invitation_expires_at = None;
-        let mut inviter_username = None;
-        let mut roles = None;
-        let mut team_ids = None;
-        let mut username = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "invitationCreatedAt" => {
-                    invitation_created_at = Some(map.next_value()?);
-                }
-                "invitationExpiresAt" => {
-                    invitation_expires_at = Some(map.next_value()?);
-                }
-                "inviterUsername" => {
-                    inviter_username = Some(map.next_value()?);
-                }
-                "roles" => roles = Some(map.next_value()?),
-                "teamIds" => team_ids = map.next_value()?,
-                "username" => username = Some(map.next_value()?),
-                _ => codec::skip_value(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: id.ok_or_else(|| missing("id"))?,
-            invitation_created_at: invitation_created_at
-                .ok_or_else(|| missing("invitationCreatedAt"))?,
-            invitation_expires_at: invitation_expires_at
-                .ok_or_else(|| missing("invitationExpiresAt"))?,
-            inviter_username: inviter_username
-                .ok_or_else(|| missing("inviterUsername"))?,
-            roles: roles.ok_or_else(|| missing("roles"))?,
-            team_ids,
-            username: username.ok_or_else(|| missing("username"))?,
-        })
+impl codec::Encode for OrgPendingUserResponse {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.field("id", &self.id);
+        object.field("invitationCreatedAt", &self.invitation_created_at);
+        object.field("invitationExpiresAt", &self.invitation_expires_at);
+        object.field("inviterUsername", &self.inviter_username);
+        object.field("roles", &self.roles);
+        object.optional("teamIds", &self.team_ids);
+        object.field("username", &self.username);
+        object.end();
     }
 }

@@ -28,27 +28,28 @@ impl OrgUserResponse {
         }
     }
 }
+codec::impl_serde!(OrgUserResponse);
 
-impl serde::Serialize for OrgUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (tag_value, content) = match self {
-            Self::Pending(content) => ("PENDING", serde_json::to_value(content)),
-            Self::Active(content) => ("ACTIVE", serde_json::to_value(content)),
-            Self::Unknown(value) => return value.serialize(serializer),
-        };
-        codec::serialize_tagged(serializer, "orgMembershipStatus", tag_value, content)
+impl codec::Decode for OrgUserResponse {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        match &*codec::read_tag(reader, "orgMembershipStatus")? {
+            "PENDING" => reader.decode().map(Self::Pending),
+            "ACTIVE" => reader.decode().map(Self::Active),
+            _ => reader.decode().map(Self::Unknown),
+        }
     }
 }
 
-impl<'de> serde::Deserialize<'de> for OrgUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, value) = codec::read_tagged(deserializer, "orgMembershipStatus")?;
-        match tag.as_str() {
-            "PENDING" => codec::decode_variant(value).map(Self::Pending),
-            "ACTIVE" => codec::decode_variant(value).map(Self::Active),
-            _ => Ok(Self::Unknown(value)),
+impl codec::Encode for OrgUserResponse {
+    fn encode(&self, writer: &mut codec::Writer) {
+        match self {
+            Self::Pending(content) => {
+                codec::write_tagged(writer, "orgMembershipStatus", "PENDING", content)
+            }
+            Self::Active(content) => {
+                codec::write_tagged(writer, "orgMembershipStatus", "ACTIVE", content)
+            }
+            Self::Unknown(value) => codec::Encode::encode(value, writer),
         }
     }
 }

@@ -6,44 +6,41 @@ use super::OrgUserRolesResponseOrgRolesItem;
 
 /// Organization- and project-level roles assigned to one MongoDB Cloud user within one
 /// organization.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrgUserRolesResponse {
     /// List of project-level role assignments assigned to the MongoDB Cloud user.
-    #[serde(rename = "groupRoleAssignments")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_role_assignments: Option<Vec<GroupRoleAssignment>>,
     /// One or more organization-level roles assigned to the MongoDB Cloud user.
-    #[serde(rename = "orgRoles")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_roles: Option<Vec<OrgUserRolesResponseOrgRolesItem>>,
 }
+codec::impl_serde!(OrgUserRolesResponse);
 
-impl<'de> serde::Deserialize<'de> for OrgUserRolesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for OrgUserRolesResponse {
-    const NAME: &'static str = "OrgUserRolesResponse";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut group_role_assignments = None;
-        let mut org_roles = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
+impl codec::Decode for OrgUserRolesResponse {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut group_role_assignments: Option<Vec<GroupRoleAssignment>> = None;
+        let mut org_roles: Option<Vec<OrgUserRolesResponseOrgRolesItem>> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
                 "groupRoleAssignments" => {
-                    group_role_assignments = map.next_value()?;
+                    reader.read_optional(&mut group_role_assignments)
                 }
-                "orgRoles" => org_roles = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+                "orgRoles" => reader.read_optional(&mut org_roles),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self {
             group_role_assignments,
             org_roles,
         })
+    }
+}
+
+impl codec::Encode for OrgUserRolesResponse {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("groupRoleAssignments", &self.group_role_assignments);
+        object.optional("orgRoles", &self.org_roles);
+        object.end();
     }
 }

@@ -5,49 +5,37 @@ use super::CloudDatabaseUser;
 use super::Link;
 
 /// List of MongoDB database users granted access to databases in the specified project.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaginatedApiAtlasDatabaseUserView {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources,
     /// related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// List of returned documents that MongoDB Cloud provides when completing this request.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<CloudDatabaseUser>>,
     /// Total number of documents available. MongoDB Cloud omits this value if includeCount is set
     /// to false. The total number is an estimate and may not be exact.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(rename = "totalCount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i32>,
 }
+codec::impl_serde!(PaginatedApiAtlasDatabaseUserView);
 
-impl<'de> serde::Deserialize<'de> for PaginatedApiAtlasDatabaseUserView {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for PaginatedApiAtlasDatabaseUserView {
-    const NAME: &'static str = "PaginatedApiAtlasDatabaseUserView";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut links = None;
-        let mut results = None;
-        let mut total_count = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "links" => links = map.next_value()?,
-                "results" => results = map.next_value()?,
-                "totalCount" => total_count = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for PaginatedApiAtlasDatabaseUserView {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut links: Option<Vec<Link>> = None;
+        let mut results: Option<Vec<CloudDatabaseUser>> = None;
+        let mut total_count: Option<i32> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "links" => reader.read_optional(&mut links),
+                "results" => reader.read_optional(&mut results),
+                "totalCount" => reader.read_optional(&mut total_count),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self {
@@ -55,5 +43,15 @@ impl codec::Object for PaginatedApiAtlasDatabaseUserView {
             results,
             total_count,
         })
+    }
+}
+
+impl codec::Encode for PaginatedApiAtlasDatabaseUserView {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("links", &self.links);
+        object.optional("results", &self.results);
+        object.optional("totalCount", &self.total_count);
+        object.end();
     }
 }

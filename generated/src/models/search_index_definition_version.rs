@@ -4,38 +4,36 @@ use super::codec;
 
 /// Object which includes the version number of the index definition and the time that the
 /// index definition was created.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchIndexDefinitionVersion {
     /// The time at which this index definition was created, in ISO 8601 timestamp format in UTC.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The version number associated with this index definition when it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
 }
+codec::impl_serde!(SearchIndexDefinitionVersion);
 
-impl<'de> serde::Deserialize<'de> for SearchIndexDefinitionVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for SearchIndexDefinitionVersion {
-    const NAME: &'static str = "SearchIndexDefinitionVersion";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut created_at = None;
-        let mut version = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "createdAt" => created_at = map.next_value()?,
-                "version" => version = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for SearchIndexDefinitionVersion {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut version: Option<i64> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "createdAt" => reader.read_optional(&mut created_at),
+                "version" => reader.read_optional(&mut version),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self { created_at, version })
+    }
+}
+
+impl codec::Encode for SearchIndexDefinitionVersion {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("createdAt", &self.created_at);
+        object.optional("version", &self.version);
+        object.end();
     }
 }

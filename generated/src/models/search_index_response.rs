@@ -28,29 +28,28 @@ impl SearchIndexResponse {
         }
     }
 }
+codec::impl_serde!(SearchIndexResponse);
 
-impl serde::Serialize for SearchIndexResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (tag_value, content) = match self {
-            Self::Search(content) => ("search", serde_json::to_value(content)),
-            Self::VectorSearch(content) => {
-                ("vectorSearch", serde_json::to_value(content))
-            }
-            Self::Unknown(value) => return value.serialize(serializer),
-        };
-        codec::serialize_tagged(serializer, "type", tag_value, content)
+impl codec::Decode for SearchIndexResponse {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        match &*codec::read_tag(reader, "type")? {
+            "search" => reader.decode().map(Self::Search),
+            "vectorSearch" => reader.decode().map(Self::VectorSearch),
+            _ => reader.decode().map(Self::Unknown),
+        }
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SearchIndexResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, value) = codec::read_tagged(deserializer, "type")?;
-        match tag.as_str() {
-            "search" => codec::decode_variant(value).map(Self::Search),
-            "vectorSearch" => codec::decode_variant(value).map(Self::VectorSearch),
-            _ => Ok(Self::Unknown(value)),
+impl codec::Encode for SearchIndexResponse {
+    fn encode(&self, writer: &mut codec::Writer) {
+        match self {
+            Self::Search(content) => {
+                codec::write_tagged(writer, "type", "search", content)
+            }
+            Self::VectorSearch(content) => {
+                codec::write_tagged(writer, "type", "vectorSearch", content)
+            }
+            Self::Unknown(value) => codec::Encode::encode(value, writer),
         }
     }
 }

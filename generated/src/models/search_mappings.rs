@@ -5,39 +5,38 @@ use super::Fields;
 use std::collections::BTreeMap;
 
 /// Index specifications for the collection's fields.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchMappings {
     /// Flag that indicates whether the index uses dynamic or static mappings. Required if
     /// mappings.fields is omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic: Option<bool>,
     /// One or more field specifications for the Atlas Search index, keyed by field name. Required
     /// if mappings.dynamic is omitted or set to false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<BTreeMap<String, Fields>>,
 }
+codec::impl_serde!(SearchMappings);
 
-impl<'de> serde::Deserialize<'de> for SearchMappings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for SearchMappings {
-    const NAME: &'static str = "SearchMappings";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut dynamic = None;
-        let mut fields = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "dynamic" => dynamic = map.next_value()?,
-                "fields" => fields = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for SearchMappings {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut dynamic: Option<bool> = None;
+        let mut fields: Option<BTreeMap<String, Fields>> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "dynamic" => reader.read_optional(&mut dynamic),
+                "fields" => reader.read_optional(&mut fields),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self { dynamic, fields })
+    }
+}
+
+impl codec::Encode for SearchMappings {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("dynamic", &self.dynamic);
+        object.optional("fields", &self.fields);
+        object.end();
     }
 }

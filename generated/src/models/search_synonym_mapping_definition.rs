@@ -5,7 +5,7 @@ use super::SearchSynonymMappingDefinitionAnalyzer;
 use super::SynonymSource;
 
 /// Synonyms used for this full text index.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SearchSynonymMappingDefinition {
     /// Specific pre-defined method chosen to apply to the synonyms to be searched.
     pub analyzer: SearchSynonymMappingDefinitionAnalyzer,
@@ -15,35 +15,41 @@ pub struct SearchSynonymMappingDefinition {
     /// Data set that stores words and their applicable synonyms.
     pub source: SynonymSource,
 }
+codec::impl_serde!(SearchSynonymMappingDefinition);
 
-impl<'de> serde::Deserialize<'de> for SearchSynonymMappingDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
+impl codec::Decode for SearchSynonymMappingDefinition {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
+        let mut name: Option<String> = None;
+        let mut source: Option<SynonymSource> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "analyzer" => reader.read(&mut analyzer),
+                "name" => reader.read(&mut name),
+                "source" => reader.read(&mut source),
+                _ => reader.skip_field(),
+            }
+        }
+        let Some(analyzer) = analyzer else {
+            return Err(reader.missing("analyzer"));
+        };
+        let Some(name) = name else {
+            return Err(reader.missing("name"));
+        };
+        let Some(source) = source else {
+            return Err(reader.missing("source"));
+        };
+        Ok(Self { analyzer, name, source })
     }
 }
 
-impl codec::Object for SearchSynonymMappingDefinition {
-    const NAME: &'static str = "SearchSynonymMappingDefinition";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let missing = <A::Error as serde::de::Error>::missing_field;
-        let mut analyzer = None;
-        let mut name = None;
-        let mut source = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "analyzer" => analyzer = Some(map.next_value()?),
-                "name" => name = Some(map.next_value()?),
-                "source" => source = Some(map.next_value()?),
-                _ => codec::skip_value(&mut map)?,
-            }
-        }
-        Ok(Self {
-            analyzer: analyzer.ok_or_else(|| missing("analyzer"))?,
-            name: name.ok_or_else(|| missing("name"))?,
-            source: source.ok_or_else(|| missing("source"))?,
-        })
+impl codec::Encode for SearchSynonymMappingDefinition {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.field("analyzer", &self.analyzer);
+        object.field("name", &self.name);
+        object.field("source", &self.source);
+        object.end();
     }
 }

@@ -5,43 +5,42 @@ use super::SynonymMappingStatusDetailStatus;
 
 /// Status of the index's synonym mappings on one search host. It only appears if the index
 /// has synonyms defined.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynonymMappingStatusDetail {
     /// Optional message describing an error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Flag that indicates whether the synonym mapping is queryable on a host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queryable: Option<bool>,
     /// Status that describes this index's synonym mappings. This status appears only if the index
     /// has synonyms defined.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SynonymMappingStatusDetailStatus>,
 }
+codec::impl_serde!(SynonymMappingStatusDetail);
 
-impl<'de> serde::Deserialize<'de> for SynonymMappingStatusDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for SynonymMappingStatusDetail {
-    const NAME: &'static str = "SynonymMappingStatusDetail";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut message = None;
-        let mut queryable = None;
-        let mut status = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "message" => message = map.next_value()?,
-                "queryable" => queryable = map.next_value()?,
-                "status" => status = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for SynonymMappingStatusDetail {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut message: Option<String> = None;
+        let mut queryable: Option<bool> = None;
+        let mut status: Option<SynonymMappingStatusDetailStatus> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "message" => reader.read_optional(&mut message),
+                "queryable" => reader.read_optional(&mut queryable),
+                "status" => reader.read_optional(&mut status),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self { message, queryable, status })
+    }
+}
+
+impl codec::Encode for SynonymMappingStatusDetail {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("message", &self.message);
+        object.optional("queryable", &self.queryable);
+        object.optional("status", &self.status);
+        object.end();
     }
 }

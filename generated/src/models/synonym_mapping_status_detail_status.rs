@@ -54,17 +54,16 @@ impl std::str::FromStr for SynonymMappingStatusDetailStatus {
         Ok(Self::from(value))
     }
 }
+codec::impl_serde!(SynonymMappingStatusDetailStatus);
 
-impl serde::Serialize for SynonymMappingStatusDetailStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl codec::Decode for SynonymMappingStatusDetailStatus {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SynonymMappingStatusDetailStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_open_enum(deserializer)
+impl codec::Encode for SynonymMappingStatusDetailStatus {
+    fn encode(&self, writer: &mut codec::Writer) {
+        writer.string(self.as_str());
     }
 }

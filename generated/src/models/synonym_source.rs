@@ -3,35 +3,35 @@
 use super::codec;
 
 /// Data set that stores words and their applicable synonyms.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SynonymSource {
     /// Label that identifies the MongoDB collection that stores words and their applicable
     /// synonyms.
     pub collection: String,
 }
+codec::impl_serde!(SynonymSource);
 
-impl<'de> serde::Deserialize<'de> for SynonymSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
+impl codec::Decode for SynonymSource {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut collection: Option<String> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "collection" => reader.read(&mut collection),
+                _ => reader.skip_field(),
+            }
+        }
+        let Some(collection) = collection else {
+            return Err(reader.missing("collection"));
+        };
+        Ok(Self { collection })
     }
 }
 
-impl codec::Object for SynonymSource {
-    const NAME: &'static str = "SynonymSource";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let missing = <A::Error as serde::de::Error>::missing_field;
-        let mut collection = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "collection" => collection = Some(map.next_value()?),
-                _ => codec::skip_value(&mut map)?,
-            }
-        }
-        Ok(Self {
-            collection: collection.ok_or_else(|| missing("collection"))?,
-        })
+impl codec::Encode for SynonymSource {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.field("collection", &self.collection);
+        object.end();
     }
 }

@@ -5,53 +5,38 @@ use super::TextSearchHostStatusDetailStatus;
 use super::TextSearchIndexStatusDetail;
 
 /// Status of a text search index on one host.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextSearchHostStatusDetail {
     /// Hostname that corresponds to the status detail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
     /// Contains status information about a text search index.
-    #[serde(rename = "mainIndex")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_index: Option<TextSearchIndexStatusDetail>,
     /// Flag that indicates whether the index is queryable on the host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queryable: Option<bool>,
     /// Contains status information about a text search index.
-    #[serde(rename = "stagedIndex")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staged_index: Option<TextSearchIndexStatusDetail>,
     /// Condition of the search index when you made this request (DELETING, FAILED, STALE,
     /// PENDING, BUILDING, READY, or DOES_NOT_EXIST).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TextSearchHostStatusDetailStatus>,
 }
+codec::impl_serde!(TextSearchHostStatusDetail);
 
-impl<'de> serde::Deserialize<'de> for TextSearchHostStatusDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for TextSearchHostStatusDetail {
-    const NAME: &'static str = "TextSearchHostStatusDetail";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut hostname = None;
-        let mut main_index = None;
-        let mut queryable = None;
-        let mut staged_index = None;
-        let mut status = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "hostname" => hostname = map.next_value()?,
-                "mainIndex" => main_index = map.next_value()?,
-                "queryable" => queryable = map.next_value()?,
-                "stagedIndex" => staged_index = map.next_value()?,
-                "status" => status = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for TextSearchHostStatusDetail {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut hostname: Option<String> = None;
+        let mut main_index: Option<TextSearchIndexStatusDetail> = None;
+        let mut queryable: Option<bool> = None;
+        let mut staged_index: Option<TextSearchIndexStatusDetail> = None;
+        let mut status: Option<TextSearchHostStatusDetailStatus> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "hostname" => reader.read_optional(&mut hostname),
+                "mainIndex" => reader.read_optional(&mut main_index),
+                "queryable" => reader.read_optional(&mut queryable),
+                "stagedIndex" => reader.read_optional(&mut staged_index),
+                "status" => reader.read_optional(&mut status),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self {
@@ -61,5 +46,17 @@ impl codec::Object for TextSearchHostStatusDetail {
             staged_index,
             status,
         })
+    }
+}
+
+impl codec::Encode for TextSearchHostStatusDetail {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("hostname", &self.hostname);
+        object.optional("mainIndex", &self.main_index);
+        object.optional("queryable", &self.queryable);
+        object.optional("stagedIndex", &self.staged_index);
+        object.optional("status", &self.status);
+        object.end();
     }
 }

@@ -8,83 +8,82 @@ use super::SearchSynonymMappingDefinitionAnalyzer;
 use super::TextSearchIndexDefinitionStoredSource;
 
 /// The text search index definition set by the user.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextSearchIndexDefinition {
     /// Specific pre-defined method chosen to convert database field text into searchable words
     /// (terms or tokens). MongoDB Cloud uses the process you select to build the Atlas Search
     /// index.
     ///
     /// Default: `"lucene.standard"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analyzer: Option<SearchSynonymMappingDefinitionAnalyzer>,
     /// List of user-defined methods to convert database field text into searchable words.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analyzers: Option<Vec<AtlasSearchAnalyzer>>,
     /// Index specifications for the collection's fields.
     pub mappings: SearchMappings,
     /// Number of index partitions. Allowed values are \[1, 2, 4\].
     ///
     /// Default: `1`.
-    #[serde(rename = "numPartitions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_partitions: Option<i32>,
     /// Method applied to identify words when searching this index.
     ///
     /// Default: `"lucene.standard"`.
-    #[serde(rename = "searchAnalyzer")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_analyzer: Option<SearchSynonymMappingDefinitionAnalyzer>,
     /// Flag that indicates whether to store all fields (true) on Atlas Search; by default (false)
     /// Atlas doesn't store them. Alternatively, an object that only contains the list of fields
     /// to store (include) or not store (exclude) on Atlas Search.
-    #[serde(rename = "storedSource")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stored_source: Option<TextSearchIndexDefinitionStoredSource>,
     /// Rule sets that map words to their synonyms in this index.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synonyms: Option<Vec<SearchSynonymMappingDefinition>>,
 }
+codec::impl_serde!(TextSearchIndexDefinition);
 
-impl<'de> serde::Deserialize<'de> for TextSearchIndexDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for TextSearchIndexDefinition {
-    const NAME: &'static str = "TextSearchIndexDefinition";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let missing = <A::Error as serde::de::Error>::missing_field;
-        let mut analyzer = None;
-        let mut analyzers = None;
-        let mut mappings = None;
-        let mut num_partitions = None;
-        let mut search_analyzer = None;
-        let mut stored_source = None;
-        let mut synonyms = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "analyzer" => analyzer = map.next_value()?,
-                "analyzers" => analyzers = map.next_value()?,
-                "mappings" => mappings = Some(map.next_value()?),
-                "numPartitions" => num_partitions = map.next_value()?,
-                "searchAnalyzer" => search_analyzer = map.next_value()?,
-                "storedSource" => stored_source = map.next_value()?,
-                "synonyms" => synonyms = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for TextSearchIndexDefinition {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
+        let mut analyzers: Option<Vec<AtlasSearchAnalyzer>> = None;
+        let mut mappings: Option<SearchMappings> = None;
+        let mut num_partitions: Option<i32> = None;
+        let mut search_analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
+        let mut stored_source: Option<TextSearchIndexDefinitionStoredSource> = None;
+        let mut synonyms: Option<Vec<SearchSynonymMappingDefinition>> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "analyzer" => reader.read_optional(&mut analyzer),
+                "analyzers" => reader.read_optional(&mut analyzers),
+                "mappings" => reader.read(&mut mappings),
+                "numPartitions" => reader.read_optional(&mut num_partitions),
+                "searchAnalyzer" => reader.read_optional(&mut search_analyzer),
+                "storedSource" => reader.read_optional(&mut stored_source),
+                "synonyms" => reader.read_optional(&mut synonyms),
+                _ => reader.skip_field(),
             }
         }
+        let Some(mappings) = mappings else {
+            return Err(reader.missing("mappings"));
+        };
         Ok(Self {
             analyzer,
             analyzers,
-            mappings: mappings.ok_or_else(|| missing("mappings"))?,
+            mappings,
             num_partitions,
             search_analyzer,
             stored_source,
             synonyms,
         })
+    }
+}
+
+impl codec::Encode for TextSearchIndexDefinition {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("analyzer", &self.analyzer);
+        object.optional("analyzers", &self.analyzers);
+        object.field("mappings", &self.mappings);
+        object.optional("numPartitions", &self.num_partitions);
+        object.optional("searchAnalyzer", &self.search_analyzer);
+        object.optional("storedSource", &self.stored_source);
+        object.optional("synonyms", &self.synonyms);
+        object.end();
     }
 }

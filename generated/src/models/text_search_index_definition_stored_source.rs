@@ -7,23 +7,30 @@ use super::TextSearchIndexDefinitionStoredSourceObject;
 /// Atlas doesn't store them. Alternatively, an object that only contains the list of fields
 /// to store (include) or not store (exclude) on Atlas Search.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum TextSearchIndexDefinitionStoredSource {
     Bool(bool),
     Object(TextSearchIndexDefinitionStoredSourceObject),
 }
+codec::impl_serde!(TextSearchIndexDefinitionStoredSource);
 
-impl<'de> serde::Deserialize<'de> for TextSearchIndexDefinitionStoredSource {
+impl codec::Decode for TextSearchIndexDefinitionStoredSource {
     /// Decodes the variant whose fields cover most of the object's keys (the first,
     /// among equals), falling back to the others in order.
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let candidates: &[codec::Candidate<Self>] = &[
-            ("", |v| serde_json::from_value(v).map(Self::Bool)),
-            ("exclude,include", |v| serde_json::from_value(v).map(Self::Object)),
+            ("", |reader| reader.decode().map(Self::Bool)),
+            ("exclude,include", |reader| reader.decode().map(Self::Object)),
         ];
-        codec::decode_untagged(deserializer, candidates)
+        codec::read_untagged(reader, std::any::type_name::<Self>(), candidates)
+    }
+}
+
+impl codec::Encode for TextSearchIndexDefinitionStoredSource {
+    fn encode(&self, writer: &mut codec::Writer) {
+        match self {
+            Self::Bool(value) => codec::Encode::encode(value, writer),
+            Self::Object(value) => codec::Encode::encode(value, writer),
+        }
     }
 }

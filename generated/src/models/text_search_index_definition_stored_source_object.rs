@@ -3,37 +3,36 @@
 use super::codec;
 
 /// Object that lists the fields to store (include) or not to store (exclude) on Atlas Search.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextSearchIndexDefinitionStoredSourceObject {
     /// Fields not to store on Atlas Search.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<Vec<String>>,
     /// Fields to store on Atlas Search.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<String>>,
 }
+codec::impl_serde!(TextSearchIndexDefinitionStoredSourceObject);
 
-impl<'de> serde::Deserialize<'de> for TextSearchIndexDefinitionStoredSourceObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for TextSearchIndexDefinitionStoredSourceObject {
-    const NAME: &'static str = "TextSearchIndexDefinitionStoredSourceObject";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut exclude = None;
-        let mut include = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "exclude" => exclude = map.next_value()?,
-                "include" => include = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for TextSearchIndexDefinitionStoredSourceObject {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut exclude: Option<Vec<String>> = None;
+        let mut include: Option<Vec<String>> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "exclude" => reader.read_optional(&mut exclude),
+                "include" => reader.read_optional(&mut include),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self { exclude, include })
+    }
+}
+
+impl codec::Encode for TextSearchIndexDefinitionStoredSourceObject {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("exclude", &self.exclude);
+        object.optional("include", &self.include);
+        object.end();
     }
 }

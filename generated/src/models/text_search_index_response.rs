@@ -9,99 +9,73 @@ use super::TextSearchHostStatusDetailStatus;
 use super::TextSearchIndexDefinition;
 
 /// Atlas Search text search index (type search).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextSearchIndexResponse {
     /// Label that identifies the collection that contains one or more Atlas Search indexes.
-    #[serde(rename = "collectionName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection_name: Option<String>,
     /// Label that identifies the database that contains the collection with one or more Atlas
     /// Search indexes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies this Atlas Search index.
-    #[serde(rename = "indexID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index_id: Option<String>,
     /// The text search index definition set by the user.
-    #[serde(rename = "latestDefinition")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_definition: Option<TextSearchIndexDefinition>,
     /// Object which includes the version number of the index definition and the time that the
     /// index definition was created.
-    #[serde(rename = "latestDefinitionVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_definition_version: Option<SearchIndexDefinitionVersion>,
     /// Label that identifies this index. Within each namespace, the names of all indexes must be
     /// unique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Flag that indicates whether the index is queryable on all hosts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queryable: Option<bool>,
     /// Condition of the search index when you made this request (DELETING, FAILED, STALE,
     /// PENDING, BUILDING, READY, or DOES_NOT_EXIST).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TextSearchHostStatusDetailStatus>,
     /// List of documents detailing index status on each host.
-    #[serde(rename = "statusDetail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_detail: Option<Vec<TextSearchHostStatusDetail>>,
     /// Status that describes this index's synonym mappings. This status appears only if the index
     /// has synonyms defined.
-    #[serde(rename = "synonymMappingStatus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synonym_mapping_status: Option<SynonymMappingStatusDetailStatus>,
     /// A list of documents describing the status of the index's synonym mappings on each search
     /// host. Only appears if the index has synonyms defined.
-    #[serde(rename = "synonymMappingStatusDetail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synonym_mapping_status_detail: Option<Vec<SynonymMappingStatusDetailMap>>,
 }
+codec::impl_serde!(TextSearchIndexResponse);
 
-impl<'de> serde::Deserialize<'de> for TextSearchIndexResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for TextSearchIndexResponse {
-    const NAME: &'static str = "TextSearchIndexResponse";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut collection_name = None;
-        let mut database = None;
-        let mut index_id = None;
-        let mut latest_definition = None;
-        let mut latest_definition_version = None;
-        let mut name = None;
-        let mut queryable = None;
-        let mut status = None;
-        let mut status_detail = None;
-        let mut synonym_mapping_status = None;
+impl codec::Decode for TextSearchIndexResponse {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut collection_name: Option<String> = None;
+        let mut database: Option<String> = None;
+        let mut index_id: Option<String> = None;
+        let mut latest_definition: Option<TextSearchIndexDefinition> = None;
+        let mut latest_definition_version: Option<SearchIndexDefinitionVersion> = None;
+        let mut name: Option<String> = None;
+        let mut queryable: Option<bool> = None;
+        let mut status: Option<TextSearchHostStatusDetailStatus> = None;
+        let mut status_detail: Option<Vec<TextSearchHostStatusDetail>> = None;
+        let mut synonym_mapping_status: Option<SynonymMappingStatusDetailStatus> = None;
         let mut synonym_mapping_status_detail = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "collectionName" => collection_name = map.next_value()?,
-                "database" => database = map.next_value()?,
-                "indexID" => index_id = map.next_value()?,
-                "latestDefinition" => latest_definition = map.next_value()?,
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "collectionName" => reader.read_optional(&mut collection_name),
+                "database" => reader.read_optional(&mut database),
+                "indexID" => reader.read_optional(&mut index_id),
+                "latestDefinition" => reader.read_optional(&mut latest_definition),
                 "latestDefinitionVersion" => {
-                    latest_definition_version = map.next_value()?;
+                    reader.read_optional(&mut latest_definition_version)
                 }
-                "name" => name = map.next_value()?,
-                "queryable" => queryable = map.next_value()?,
-                "status" => status = map.next_value()?,
-                "statusDetail" => status_detail = map.next_value()?,
+                "name" => reader.read_optional(&mut name),
+                "queryable" => reader.read_optional(&mut queryable),
+                "status" => reader.read_optional(&mut status),
+                "statusDetail" => reader.read_optional(&mut status_detail),
                 "synonymMappingStatus" => {
-                    synonym_mapping_status = map.next_value()?;
+                    reader.read_optional(&mut synonym_mapping_status)
                 }
                 "synonymMappingStatusDetail" => {
-                    synonym_mapping_status_detail = map.next_value()?;
+                    reader.read_optional(&mut synonym_mapping_status_detail)
                 }
-                _ => codec::skip_value(&mut map)?,
+                _ => reader.skip_field(),
             }
         }
         Ok(Self {
@@ -117,5 +91,24 @@ impl codec::Object for TextSearchIndexResponse {
             synonym_mapping_status,
             synonym_mapping_status_detail,
         })
+    }
+}
+
+impl codec::Encode for TextSearchIndexResponse {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("collectionName", &self.collection_name);
+        object.optional("database", &self.database);
+        object.optional("indexID", &self.index_id);
+        object.optional("latestDefinition", &self.latest_definition);
+        object.optional("latestDefinitionVersion", &self.latest_definition_version);
+        object.optional("name", &self.name);
+        object.optional("queryable", &self.queryable);
+        object.optional("status", &self.status);
+        object.optional("statusDetail", &self.status_detail);
+        object.optional("synonymMappingStatus", &self.synonym_mapping_status);
+        object
+            .optional("synonymMappingStatusDetail", &self.synonym_mapping_status_detail);
+        object.end();
     }
 }

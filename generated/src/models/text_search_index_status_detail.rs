@@ -8,72 +8,52 @@ use super::TextSearchHostStatusDetailStatus;
 use super::TextSearchIndexDefinition;
 
 /// Contains status information about a text search index.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextSearchIndexStatusDetail {
     /// The text search index definition set by the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition: Option<TextSearchIndexDefinition>,
     /// Object which includes the version number of the index definition and the time that the
     /// index definition was created.
-    #[serde(rename = "definitionVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_version: Option<SearchIndexDefinitionVersion>,
     /// Optional message describing an error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Flag that indicates whether the index generation is queryable on the host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queryable: Option<bool>,
     /// Condition of the search index when you made this request (DELETING, FAILED, STALE,
     /// PENDING, BUILDING, READY, or DOES_NOT_EXIST).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TextSearchHostStatusDetailStatus>,
     /// Status that describes this index's synonym mappings. This status appears only if the index
     /// has synonyms defined.
-    #[serde(rename = "synonymMappingStatus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synonym_mapping_status: Option<SynonymMappingStatusDetailStatus>,
     /// List of synonym statuses by mapping.
-    #[serde(rename = "synonymMappingStatusDetail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synonym_mapping_status_detail: Option<Vec<SynonymMappingStatusDetailMap>>,
 }
+codec::impl_serde!(TextSearchIndexStatusDetail);
 
-impl<'de> serde::Deserialize<'de> for TextSearchIndexStatusDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for TextSearchIndexStatusDetail {
-    const NAME: &'static str = "TextSearchIndexStatusDetail";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut definition = None;
-        let mut definition_version = None;
-        let mut message = None;
-        let mut queryable = None;
-        let mut status = None;
-        let mut synonym_mapping_status = None;
+impl codec::Decode for TextSearchIndexStatusDetail {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut definition: Option<TextSearchIndexDefinition> = None;
+        let mut definition_version: Option<SearchIndexDefinitionVersion> = None;
+        let mut message: Option<String> = None;
+        let mut queryable: Option<bool> = None;
+        let mut status: Option<TextSearchHostStatusDetailStatus> = None;
+        let mut synonym_mapping_status: Option<SynonymMappingStatusDetailStatus> = None;
         let mut synonym_mapping_status_detail = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "definition" => definition = map.next_value()?,
-                "definitionVersion" => {
-                    definition_version = map.next_value()?;
-                }
-                "message" => message = map.next_value()?,
-                "queryable" => queryable = map.next_value()?,
-                "status" => status = map.next_value()?,
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "definition" => reader.read_optional(&mut definition),
+                "definitionVersion" => reader.read_optional(&mut definition_version),
+                "message" => reader.read_optional(&mut message),
+                "queryable" => reader.read_optional(&mut queryable),
+                "status" => reader.read_optional(&mut status),
                 "synonymMappingStatus" => {
-                    synonym_mapping_status = map.next_value()?;
+                    reader.read_optional(&mut synonym_mapping_status)
                 }
                 "synonymMappingStatusDetail" => {
-                    synonym_mapping_status_detail = map.next_value()?;
+                    reader.read_optional(&mut synonym_mapping_status_detail)
                 }
-                _ => codec::skip_value(&mut map)?,
+                _ => reader.skip_field(),
             }
         }
         Ok(Self {
@@ -85,5 +65,20 @@ impl codec::Object for TextSearchIndexStatusDetail {
             synonym_mapping_status,
             synonym_mapping_status_detail,
         })
+    }
+}
+
+impl codec::Encode for TextSearchIndexStatusDetail {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("definition", &self.definition);
+        object.optional("definitionVersion", &self.definition_version);
+        object.optional("message", &self.message);
+        object.optional("queryable", &self.queryable);
+        object.optional("status", &self.status);
+        object.optional("synonymMappingStatus", &self.synonym_mapping_status);
+        object
+            .optional("synonymMappingStatusDetail", &self.synonym_mapping_status_detail);
+        object.end();
     }
 }

@@ -5,41 +5,39 @@ use super::Link;
 use super::UpdateOrgRolesForUserOrgRolesItem;
 
 /// Organization-level roles of one MongoDB Cloud user.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateOrgRolesForUser {
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources,
     /// related API resources, or both. RFC 5988 outlines these relationships.
     ///
     /// Read-only: set by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// One or more organization level roles to assign to the MongoDB Cloud user.
-    #[serde(rename = "orgRoles")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_roles: Option<Vec<UpdateOrgRolesForUserOrgRolesItem>>,
 }
+codec::impl_serde!(UpdateOrgRolesForUser);
 
-impl<'de> serde::Deserialize<'de> for UpdateOrgRolesForUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for UpdateOrgRolesForUser {
-    const NAME: &'static str = "UpdateOrgRolesForUser";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut links = None;
-        let mut org_roles = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "links" => links = map.next_value()?,
-                "orgRoles" => org_roles = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for UpdateOrgRolesForUser {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut links: Option<Vec<Link>> = None;
+        let mut org_roles: Option<Vec<UpdateOrgRolesForUserOrgRolesItem>> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "links" => reader.read_optional(&mut links),
+                "orgRoles" => reader.read_optional(&mut org_roles),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self { links, org_roles })
+    }
+}
+
+impl codec::Encode for UpdateOrgRolesForUser {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("links", &self.links);
+        object.optional("orgRoles", &self.org_roles);
+        object.end();
     }
 }

@@ -4,7 +4,7 @@ use super::codec;
 use super::UserScopeType;
 
 /// Range of resources available to this database user.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserScope {
     /// Human-readable label that identifies the cluster or MongoDB Atlas Data Lake that this
     /// database user can access.
@@ -12,32 +12,35 @@ pub struct UserScope {
     /// Category of resource that this database user can access.
     pub r#type: UserScopeType,
 }
+codec::impl_serde!(UserScope);
 
-impl<'de> serde::Deserialize<'de> for UserScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
+impl codec::Decode for UserScope {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut name: Option<String> = None;
+        let mut r#type: Option<UserScopeType> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "name" => reader.read(&mut name),
+                "type" => reader.read(&mut r#type),
+                _ => reader.skip_field(),
+            }
+        }
+        let Some(name) = name else {
+            return Err(reader.missing("name"));
+        };
+        let Some(r#type) = r#type else {
+            return Err(reader.missing("type"));
+        };
+        Ok(Self { name, r#type })
     }
 }
 
-impl codec::Object for UserScope {
-    const NAME: &'static str = "UserScope";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let missing = <A::Error as serde::de::Error>::missing_field;
-        let mut name = None;
-        let mut r#type = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "name" => name = Some(map.next_value()?),
-                "type" => r#type = Some(map.next_value()?),
-                _ => codec::skip_value(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: name.ok_or_else(|| missing("name"))?,
-            r#type: r#type.ok_or_else(|| missing("type"))?,
-        })
+impl codec::Encode for UserScope {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.field("name", &self.name);
+        object.field("type", &self.r#type);
+        object.end();
     }
 }

@@ -4,41 +4,39 @@ use super::codec;
 use super::BasicDBObject;
 
 /// The vector search index definition set by the user.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VectorSearchIndexDefinition {
     /// Settings that configure the fields, one per object, to index. You must define at least one
     /// "vector" type field. You can optionally define "filter" type fields also.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<BasicDBObject>>,
     /// Number of index partitions. Allowed values are \[1, 2, 4\].
     ///
     /// Default: `1`.
-    #[serde(rename = "numPartitions")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_partitions: Option<i32>,
 }
+codec::impl_serde!(VectorSearchIndexDefinition);
 
-impl<'de> serde::Deserialize<'de> for VectorSearchIndexDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for VectorSearchIndexDefinition {
-    const NAME: &'static str = "VectorSearchIndexDefinition";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut fields = None;
-        let mut num_partitions = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "fields" => fields = map.next_value()?,
-                "numPartitions" => num_partitions = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for VectorSearchIndexDefinition {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut fields: Option<Vec<BasicDBObject>> = None;
+        let mut num_partitions: Option<i32> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "fields" => reader.read_optional(&mut fields),
+                "numPartitions" => reader.read_optional(&mut num_partitions),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self { fields, num_partitions })
+    }
+}
+
+impl codec::Encode for VectorSearchIndexDefinition {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("fields", &self.fields);
+        object.optional("numPartitions", &self.num_partitions);
+        object.end();
     }
 }

@@ -7,81 +7,59 @@ use super::VectorSearchHostStatusDetail;
 use super::VectorSearchIndexDefinition;
 
 /// Atlas Vector Search index (type vectorSearch).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VectorSearchIndexResponse {
     /// Label that identifies the collection that contains one or more Atlas Search indexes.
-    #[serde(rename = "collectionName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection_name: Option<String>,
     /// Label that identifies the database that contains the collection with one or more Atlas
     /// Search indexes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies this Atlas Search index.
-    #[serde(rename = "indexID")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index_id: Option<String>,
     /// The vector search index definition set by the user.
-    #[serde(rename = "latestDefinition")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_definition: Option<VectorSearchIndexDefinition>,
     /// Object which includes the version number of the index definition and the time that the
     /// index definition was created.
-    #[serde(rename = "latestDefinitionVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_definition_version: Option<SearchIndexDefinitionVersion>,
     /// Label that identifies this index. Within each namespace, the names of all indexes must be
     /// unique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Flag that indicates whether the index is queryable on all hosts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queryable: Option<bool>,
     /// Condition of the search index when you made this request (DELETING, FAILED, STALE,
     /// PENDING, BUILDING, READY, or DOES_NOT_EXIST).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TextSearchHostStatusDetailStatus>,
     /// List of documents detailing index status on each host.
-    #[serde(rename = "statusDetail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_detail: Option<Vec<VectorSearchHostStatusDetail>>,
 }
+codec::impl_serde!(VectorSearchIndexResponse);
 
-impl<'de> serde::Deserialize<'de> for VectorSearchIndexResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for VectorSearchIndexResponse {
-    const NAME: &'static str = "VectorSearchIndexResponse";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut collection_name = None;
-        let mut database = None;
-        let mut index_id = None;
-        let mut latest_definition = None;
-        let mut latest_definition_version = None;
-        let mut name = None;
-        let mut queryable = None;
-        let mut status = None;
-        let mut status_detail = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "collectionName" => collection_name = map.next_value()?,
-                "database" => database = map.next_value()?,
-                "indexID" => index_id = map.next_value()?,
-                "latestDefinition" => latest_definition = map.next_value()?,
+impl codec::Decode for VectorSearchIndexResponse {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut collection_name: Option<String> = None;
+        let mut database: Option<String> = None;
+        let mut index_id: Option<String> = None;
+        let mut latest_definition: Option<VectorSearchIndexDefinition> = None;
+        let mut latest_definition_version: Option<SearchIndexDefinitionVersion> = None;
+        let mut name: Option<String> = None;
+        let mut queryable: Option<bool> = None;
+        let mut status: Option<TextSearchHostStatusDetailStatus> = None;
+        let mut status_detail: Option<Vec<VectorSearchHostStatusDetail>> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "collectionName" => reader.read_optional(&mut collection_name),
+                "database" => reader.read_optional(&mut database),
+                "indexID" => reader.read_optional(&mut index_id),
+                "latestDefinition" => reader.read_optional(&mut latest_definition),
                 "latestDefinitionVersion" => {
-                    latest_definition_version = map.next_value()?;
+                    reader.read_optional(&mut latest_definition_version)
                 }
-                "name" => name = map.next_value()?,
-                "queryable" => queryable = map.next_value()?,
-                "status" => status = map.next_value()?,
-                "statusDetail" => status_detail = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+                "name" => reader.read_optional(&mut name),
+                "queryable" => reader.read_optional(&mut queryable),
+                "status" => reader.read_optional(&mut status),
+                "statusDetail" => reader.read_optional(&mut status_detail),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self {
@@ -95,5 +73,21 @@ impl codec::Object for VectorSearchIndexResponse {
             status,
             status_detail,
         })
+    }
+}
+
+impl codec::Encode for VectorSearchIndexResponse {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("collectionName", &self.collection_name);
+        object.optional("database", &self.database);
+        object.optional("indexID", &self.index_id);
+        object.optional("latestDefinition", &self.latest_definition);
+        object.optional("latestDefinitionVersion", &self.latest_definition_version);
+        object.optional("name", &self.name);
+        object.optional("queryable", &self.queryable);
+        object.optional("status", &self.status);
+        object.optional("statusDetail", &self.status_detail);
+        object.end();
     }
 }

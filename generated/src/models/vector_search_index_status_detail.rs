@@ -6,55 +6,39 @@ use super::TextSearchHostStatusDetailStatus;
 use super::VectorSearchIndexDefinition;
 
 /// Contains status information about a vector search index.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VectorSearchIndexStatusDetail {
     /// The vector search index definition set by the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition: Option<VectorSearchIndexDefinition>,
     /// Object which includes the version number of the index definition and the time that the
     /// index definition was created.
-    #[serde(rename = "definitionVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_version: Option<SearchIndexDefinitionVersion>,
     /// Optional message describing an error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Flag that indicates whether the index generation is queryable on the host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queryable: Option<bool>,
     /// Condition of the search index when you made this request (DELETING, FAILED, STALE,
     /// PENDING, BUILDING, READY, or DOES_NOT_EXIST).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TextSearchHostStatusDetailStatus>,
 }
+codec::impl_serde!(VectorSearchIndexStatusDetail);
 
-impl<'de> serde::Deserialize<'de> for VectorSearchIndexStatusDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        codec::deserialize_object(deserializer)
-    }
-}
-
-impl codec::Object for VectorSearchIndexStatusDetail {
-    const NAME: &'static str = "VectorSearchIndexStatusDetail";
-
-    fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut definition = None;
-        let mut definition_version = None;
-        let mut message = None;
-        let mut queryable = None;
-        let mut status = None;
-        while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-            match key.as_str() {
-                "definition" => definition = map.next_value()?,
-                "definitionVersion" => {
-                    definition_version = map.next_value()?;
-                }
-                "message" => message = map.next_value()?,
-                "queryable" => queryable = map.next_value()?,
-                "status" => status = map.next_value()?,
-                _ => codec::skip_value(&mut map)?,
+impl codec::Decode for VectorSearchIndexStatusDetail {
+    fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut definition: Option<VectorSearchIndexDefinition> = None;
+        let mut definition_version: Option<SearchIndexDefinitionVersion> = None;
+        let mut message: Option<String> = None;
+        let mut queryable: Option<bool> = None;
+        let mut status: Option<TextSearchHostStatusDetailStatus> = None;
+        let mut object = reader.model(std::any::type_name::<Self>())?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "definition" => reader.read_optional(&mut definition),
+                "definitionVersion" => reader.read_optional(&mut definition_version),
+                "message" => reader.read_optional(&mut message),
+                "queryable" => reader.read_optional(&mut queryable),
+                "status" => reader.read_optional(&mut status),
+                _ => reader.skip_field(),
             }
         }
         Ok(Self {
@@ -64,5 +48,17 @@ impl codec::Object for VectorSearchIndexStatusDetail {
             queryable,
             status,
         })
+    }
+}
+
+impl codec::Encode for VectorSearchIndexStatusDetail {
+    fn encode(&self, writer: &mut codec::Writer) {
+        let mut object = writer.object();
+        object.optional("definition", &self.definition);
+        object.optional("definitionVersion", &self.definition_version);
+        object.optional("message", &self.message);
+        object.optional("queryable", &self.queryable);
+        object.optional("status", &self.status);
+        object.end();
     }
 }

@@ -72,7 +72,7 @@ impl CreatePipeline {
         call.path("/api/atlas/v2/groups/");
         call.segment("groupId", &group_id)?;
         call.path("/pipelines");
-        call.json("application/vnd.atlas.2023-01-01+json", &body)?;
+        call.json("application/vnd.atlas.2023-01-01+json", &body);
         Ok((self.client, call))
     }
 

@@ -94,7 +94,7 @@ impl AddProjectRole {
         call.path("/users/");
         call.segment("userId", &user_id)?;
         call.path(":addRole");
-        call.json("application/vnd.atlas.2025-02-19+json", &body)?;
+        call.json("application/vnd.atlas.2025-02-19+json", &body);
         Ok((self.client, call))
     }
 

@@ -88,7 +88,7 @@ impl UpdateOrganizationRoles {
         call.path("/users/");
         call.segment("userId", &user_id)?;
         call.path("/roles");
-        call.json("application/vnd.atlas.2023-01-01+json", &body)?;
+        call.json("application/vnd.atlas.2023-01-01+json", &body);
         Ok((self.client, call))
     }
 

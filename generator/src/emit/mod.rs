@@ -67,10 +67,10 @@ pub fn emit_crate(
         files.push((PathBuf::from("examples/quickstart.rs"), example));
     }
     let mut jobs: Vec<RustJob<'_>> = vec![("src/lib.rs".to_string(), Box::new(|| emit_lib(api)))];
-    if models::codec(&api.types).is_some() {
-        jobs.push((
-            "src/models/codec.rs".to_string(),
-            Box::new(|| models::codec(&api.types).unwrap_or_default()),
+    if codec::needed(&api.types) {
+        files.push((
+            PathBuf::from("src/models/codec.rs"),
+            format!("{GENERATED_HEADER}{}", codec::SOURCE),
         ));
     }
     jobs.push((
@@ -239,7 +239,14 @@ pub(crate) fn format_sample() -> String {
 /// modules are written inline and every path inside is relative, so it can be included at the
 /// crate root or inside any module.
 pub fn emit_module(api: &Api) -> Result<String, Error> {
-    let models = models::emit_models_mod(&api.types, true);
+    let mut models = models::emit_models_mod(&api.types, true);
+    if codec::needed(&api.types) {
+        let file: syn::File = syn::parse_str(codec::SOURCE).map_err(|e| Error::Codegen {
+            file: "src/models/codec.rs".into(),
+            message: e.to_string(),
+        })?;
+        models.extend(quote!(pub mod codec { #file }));
+    }
     let mut runtime_modules = Vec::new();
     let mut operations_module = TokenStream::new();
     if !api.operations.is_empty() {

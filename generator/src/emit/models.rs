@@ -158,143 +158,180 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         let doc = doc_attrs_from_lines(&doc);
         let field_name = ident(&field.name);
         let ty = field_type(field);
-        // Two short attributes rather than one long one, which formatters wrap differently.
-        let rename = (field.name != field.json_name).then(|| {
-            let json_name = &field.json_name;
-            quote!(#[serde(rename = #json_name)])
-        });
-        let optional = (!field.required)
-            .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
-        let (rename, optional) = if field.flatten {
-            (Some(quote!(#[serde(flatten)])), None)
-        } else {
-            (rename, optional)
-        };
         let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
         quote! {
             #doc
             #deprecated
-            #rename
-            #optional
             pub #field_name: #ty,
         }
     });
     let default = s.derive_default.then(|| quote!(Default,));
-    // A flattened field needs serde's buffering; every other struct decodes through the
-    // compact visitor below, which compiles faster than the derived one.
-    if s.fields.iter().any(|f| f.flatten) {
-        return quote! {
-            #[derive(Clone, Debug, #default PartialEq, serde::Deserialize, serde::Serialize)]
-            pub struct #name {
-                #(#fields)*
-            }
-        };
-    }
-    let visitor = emit_struct_visitor(name, s);
+    let decode = emit_struct_decode(name, s);
+    let encode = emit_struct_encode(name, s);
     quote! {
-        #[derive(Clone, Debug, #default PartialEq, serde::Serialize)]
+        #[derive(Clone, Debug, #default PartialEq)]
         pub struct #name {
             #(#fields)*
         }
 
-        #visitor
+        codec::impl_serde!(#name);
+
+        #decode
+
+        #encode
     }
 }
 
-/// `Deserialize` for a struct: one pass over the object's keys, unknown keys skipped, the
-/// last of duplicate keys kept, a missing required field an error.
-fn emit_struct_visitor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    // Locals are named after the fields, unless a name is taken by the visitor itself.
+/// `#[allow(deprecated)]` for the impls of a struct with deprecated fields, which are the
+/// crate's own uses.
+fn allow_deprecated_fields(s: &Struct) -> Option<TokenStream> {
+    s.fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]))
+}
+
+/// `Decode` for a struct: one pass over the object's keys, unknown keys skipped, the last of
+/// duplicate keys kept, a missing required field an error. A flattened field reads the same
+/// object again once the pass is done.
+fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    // Locals are named after the fields, unless a name is taken by the decoder itself.
     let local = |field: &Field| {
-        if matches!(field.name.as_str(), "map" | "key" | "missing") {
+        if matches!(
+            field.name.as_str(),
+            "reader" | "object" | "key" | "start" | "end"
+        ) {
             format_ident!("{}_field", field.name)
         } else {
             ident(&field.name)
         }
     };
-    let declarations = s.fields.iter().map(|f| {
+    let keyed = || s.fields.iter().filter(|f| !f.flatten);
+    let declarations = keyed().map(|f| {
         let local = local(f);
-        quote!(let mut #local = None;)
+        let ty = if f.is_optional() {
+            field_type(f)
+        } else {
+            let ty = field_type(f);
+            quote!(Option<#ty>)
+        };
+        // The type spares the compiler inferring it, but only on one line: prettyplease and
+        // rustfmt wrap a long one differently.
+        let width = 8 + "let mut : = None;".len() + local.to_string().len() + printed_width(&ty);
+        if width <= 90 {
+            quote!(let mut #local: #ty = None;)
+        } else {
+            quote!(let mut #local = None;)
+        }
     });
-    let arms = s.fields.iter().map(|f| {
+    let arms = keyed().map(|f| {
         let local = local(f);
         let json = &f.json_name;
-        let value = if f.is_optional() {
-            quote!(map.next_value()?)
+        if f.is_optional() {
+            quote!(#json => reader.read_optional(&mut #local),)
         } else {
-            quote!(Some(map.next_value()?))
-        };
-        // A long arm is a block, which prettyplease and rustfmt both print on three lines.
-        let width = 16 + json.len() + 2 + 4 + local.to_string().len() + 3 + value.to_string().len();
-        if width > 80 {
-            quote!(#json => { #local = #value; })
-        } else {
-            quote!(#json => #local = #value,)
+            quote!(#json => reader.read(&mut #local),)
+        }
+    });
+    // A missing required field is the first error; no `?` or closure per field.
+    let required = keyed().filter(|f| !f.is_optional()).map(|f| {
+        let local = local(f);
+        let json = &f.json_name;
+        quote! {
+            let Some(#local) = #local else {
+                return Err(reader.missing(#json));
+            };
         }
     });
     let inits = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let local = local(f);
-        let json = &f.json_name;
-        if f.is_optional() {
-            if field == local {
-                quote!(#field,)
-            } else {
-                quote!(#field: #local,)
-            }
+        if field == local {
+            quote!(#field,)
         } else {
-            quote!(#field: #local.ok_or_else(|| missing(#json))?,)
+            quote!(#field: #local,)
         }
     });
-    let missing = s
-        .fields
-        .iter()
-        .any(|f| !f.is_optional())
-        .then(|| quote!(let missing = <A::Error as serde::de::Error>::missing_field;));
-    let type_name = name.to_string();
-    // An object without fields (a union variant that is only its tag) skips every key.
-    let read_keys = if s.fields.is_empty() {
+    let read_keys = if keyed().next().is_none() {
         quote! {
-            while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                codec::skip_value(&mut map)?;
+            while object.next_key(reader)?.is_some() {
+                reader.skip_field();
             }
         }
     } else {
         quote! {
-            while let Some(key) = map.next_key::<codec::Key<'de>>()? {
-                match key.as_str() {
+            while let Some(key) = object.next_key(reader)? {
+                match &*key {
                     #(#arms)*
-                    _ => codec::skip_value(&mut map)?,
+                    _ => reader.skip_field(),
                 }
             }
         }
     };
-    let allow = s
-        .fields
-        .iter()
-        .any(|f| f.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
-
+    let flattened: Vec<_> = s.fields.iter().filter(|f| f.flatten).map(local).collect();
+    let (start, read_flattened) = if flattened.is_empty() {
+        (None, None)
+    } else {
+        (
+            Some(quote!(let start = reader.mark();)),
+            Some(quote! {
+                let end = reader.mark();
+                #(
+                    reader.reset(start);
+                    let #flattened = reader.decode()?;
+                )*
+                reader.reset(end);
+            }),
+        )
+    };
+    let allow = allow_deprecated_fields(s);
     quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                codec::deserialize_object(deserializer)
-            }
-        }
-
-        // `read` builds with `Self { .. }`, a literal whose path is as wide in every model,
-        // so prettyplease and rustfmt break it alike.
-        impl codec::Object for #name {
-            const NAME: &'static str = #type_name;
-
+        impl codec::Decode for #name {
             #allow
-            fn read<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                #missing
+            fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
                 #(#declarations)*
+                #start
+                let mut object = reader.model(std::any::type_name::<Self>())?;
                 #read_keys
+                #read_flattened
+                #(#required)*
                 Ok(Self {
                     #(#inits)*
                 })
+            }
+        }
+    }
+}
+
+/// `Encode` for a struct: its fields in declaration order, optional fields left out when
+/// `None`.
+/// How wide a type is printed: `Option<Vec<String>>`, `BTreeMap<String, i64>`.
+fn printed_width(ty: &TokenStream) -> usize {
+    let text = ty.to_string().replace(' ', "");
+    text.len() + text.matches(',').count()
+}
+
+fn emit_struct_encode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let writes = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let json = &f.json_name;
+        if f.flatten {
+            quote!(object.flatten(&self.#field);)
+        } else if f.required {
+            quote!(object.field(#json, &self.#field);)
+        } else {
+            quote!(object.optional(#json, &self.#field);)
+        }
+    });
+    let allow = allow_deprecated_fields(s);
+    let mutable = (!s.fields.is_empty()).then(|| quote!(mut));
+    quote! {
+        impl codec::Encode for #name {
+            #allow
+            fn encode(&self, writer: &mut codec::Writer) {
+                let #mutable object = writer.object();
+                #(#writes)*
+                object.end();
             }
         }
     }
@@ -361,15 +398,17 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
             }
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+        codec::impl_serde!(#name);
+
+        impl codec::Decode for #name {
+            fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+                Ok(Self::from(&*reader.string("a string")?))
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                codec::deserialize_open_enum(deserializer)
+        impl codec::Encode for #name {
+            fn encode(&self, writer: &mut codec::Writer) {
+                writer.string(self.as_str());
             }
         }
     }
@@ -392,20 +431,15 @@ fn emit_tagged(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
         let value = &v.value;
         quote!(Self::#variant(_) => Some(#value),)
     });
-    let serialize = u.variants.iter().map(|v| {
+    let encode = u.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
         let value = &v.value;
-        quote!(Self::#variant(content) => (#value, serde_json::to_value(content)),)
+        quote!(Self::#variant(content) => codec::write_tagged(writer, #tag, #value, content),)
     });
-    let deserialize = u.variants.iter().map(|v| {
+    let decode = u.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
         let value = &v.value;
-        let decode = if v.boxed {
-            quote!(codec::decode_variant(value).map(|v| Self::#variant(Box::new(v))))
-        } else {
-            quote!(codec::decode_variant(value).map(Self::#variant))
-        };
-        quote!(#value => #decode,)
+        quote!(#value => reader.decode().map(Self::#variant),)
     });
     let tag_doc = format!(" The value of `{tag}` that selects this variant; `None` for `Unknown`.");
     let unknown_doc = format!(
@@ -433,32 +467,26 @@ fn emit_tagged(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
             }
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let (tag_value, content) = match self {
-                    #(#serialize)*
-                    Self::Unknown(value) => return value.serialize(serializer),
-                };
-                codec::serialize_tagged(serializer, #tag, tag_value, content)
+        codec::impl_serde!(#name);
+
+        impl codec::Decode for #name {
+            fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+                match &*codec::read_tag(reader, #tag)? {
+                    #(#decode)*
+                    _ => reader.decode().map(Self::Unknown),
+                }
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let (tag, value) = codec::read_tagged(deserializer, #tag)?;
-                match tag.as_str() {
-                    #(#deserialize)*
-                    _ => Ok(Self::Unknown(value)),
+        impl codec::Encode for #name {
+            fn encode(&self, writer: &mut codec::Writer) {
+                match self {
+                    #(#encode)*
+                    Self::Unknown(value) => codec::Encode::encode(value, writer),
                 }
             }
         }
     }
-}
-
-/// Whether an untagged union decodes through `codec::decode_untagged`: when a variant is a
-/// model, several may accept the same object, and the best fit must win.
-fn scores_variants(u: &UntaggedUnion) -> bool {
-    u.variants.iter().any(|v| v.ty.named().is_some())
 }
 
 fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion, types: &[TypeDef]) -> TokenStream {
@@ -470,15 +498,6 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion, types: &[TypeDef]
         }
         quote!(#variant(#ty),)
     });
-    if !scores_variants(u) {
-        return quote! {
-            #[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
-            #[serde(untagged)]
-            pub enum #name {
-                #(#variants)*
-            }
-        };
-    }
     let candidates = u.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
         // The JSON names of a struct variant's fields, which decide the best fit.
@@ -500,29 +519,37 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion, types: &[TypeDef]
                 .unwrap_or_default(),
             _ => String::new(),
         };
-        let wrap = if v.boxed {
-            quote!(|v| Self::#variant(Box::new(v)))
-        } else {
-            quote!(Self::#variant)
-        };
-        quote!((#fields, |v| serde_json::from_value(v).map(#wrap)),)
+        quote!((#fields, |reader| reader.decode().map(Self::#variant)),)
+    });
+    let encode = u.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.name);
+        quote!(Self::#variant(value) => codec::Encode::encode(value, writer),)
     });
     quote! {
         #[allow(clippy::large_enum_variant)]
-        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Clone, Debug, PartialEq)]
         pub enum #name {
             #(#variants)*
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
+        codec::impl_serde!(#name);
+
+        impl codec::Decode for #name {
             /// Decodes the variant whose fields cover most of the object's keys (the first,
             /// among equals), falling back to the others in order.
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
                 let candidates: &[codec::Candidate<Self>] = &[
                     #(#candidates)*
                 ];
-                codec::decode_untagged(deserializer, candidates)
+                codec::read_untagged(reader, std::any::type_name::<Self>(), candidates)
+            }
+        }
+
+        impl codec::Encode for #name {
+            fn encode(&self, writer: &mut codec::Writer) {
+                match self {
+                    #(#encode)*
+                }
             }
         }
     }
@@ -546,37 +573,18 @@ pub fn gate_cfg(gate: &Gate) -> Option<TokenStream> {
 
 /// Whether a model's code calls into `codec`.
 fn uses_codec(def: &TypeDef) -> bool {
-    match &def.kind {
-        TypeKind::Struct(s) => !s.fields.iter().any(|f| f.flatten),
-        TypeKind::Enum(_) | TypeKind::Tagged(_) => true,
-        TypeKind::Untagged(u) => scores_variants(u),
-        TypeKind::Alias(_) => false,
-    }
-}
-
-/// The `codec` module the models need, if any.
-pub fn codec(types: &[TypeDef]) -> Option<TokenStream> {
-    let any = |pred: &dyn Fn(&TypeDef) -> bool| types.iter().any(pred);
-    super::codec::emit_codec(super::codec::CodecUse {
-        structs: any(
-            &|t| matches!(&t.kind, TypeKind::Struct(s) if !s.fields.iter().any(|f| f.flatten)),
-        ),
-        open_enums: any(&|t| matches!(t.kind, TypeKind::Enum(_))),
-        tagged_unions: any(&|t| matches!(t.kind, TypeKind::Tagged(_))),
-        untagged_unions: any(&|t| matches!(&t.kind, TypeKind::Untagged(u) if scores_variants(u))),
-    })
+    !matches!(def.kind, TypeKind::Alias(_))
 }
 
 /// `src/models/mod.rs`: the modules and their re-exports, sorted by type name. With `inline`,
 /// each module's body is written in place (`mod x { .. }`) for single-file output.
 pub fn emit_models_mod(types: &[TypeDef], inline: bool) -> TokenStream {
-    let codec = match codec(types) {
-        Some(body) if inline => quote!(mod codec { #body }),
-        Some(_) => quote!(
-            mod codec;
-        ),
-        None => TokenStream::new(),
-    };
+    // Written inline, the codec is the caller's to add (it is a source file, not tokens).
+    let codec = (super::codec::needed(types) && !inline).then(|| {
+        quote!(
+            pub mod codec;
+        )
+    });
     let items = types.iter().map(|def| {
         let module = ident(&def.module);
         let name = ident(&def.name);

@@ -458,11 +458,11 @@ fn send(operation: &Operation) -> TokenStream {
                     return Err(request::missing("body"));
                 };
             });
-            quote!(call.json(#media, &body)?;)
+            quote!(call.json(#media, &body);)
         } else {
             quote! {
                 if let Some(body) = &self.body {
-                    call.json(#media, body)?;
+                    call.json(#media, body);
                 }
             }
         }

@@ -1,0 +1,1111 @@
+//! JSON for the models: a reader and a writer that every model's `Decode` and `Encode` use.
+//!
+//! The models do not go through serde's generic machinery: each model's code is compiled once,
+//! for these concrete types, instead of once per serde `Deserializer` and `Serializer` that
+//! reaches it. That halves the size of the code a build has to type-check and optimize, and
+//! decoding is as fast as serde_json's (a tagged union finds its tag by scanning ahead in the
+//! input instead of buffering the object into a `serde_json::Value`).
+//!
+//! The rules are serde_json's: unknown keys are skipped, the last of duplicate keys is kept,
+//! nesting deeper than 128 is refused, strings must be valid UTF-8 without raw control
+//! characters. The models still implement `serde::Serialize` and `serde::Deserialize`, through
+//! `serde_json::Value`, for use with other formats.
+
+#![allow(dead_code)]
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io::Write as _;
+
+/// Objects and arrays nest less deep than this, as in serde_json.
+const MAX_DEPTH: usize = 128;
+
+/// Decodes a value from JSON bytes: the fast path the client uses for every response body.
+pub fn from_slice<T: Decode>(bytes: &[u8]) -> Result<T, serde_json::Error> {
+    // Only the call to `T::decode` is per type; the rest is shared.
+    let mut reader = Reader::start(bytes)?;
+    match T::decode(&mut reader) {
+        Ok(value) => match reader.finish(bytes) {
+            Ok(()) => Ok(value),
+            Err(error) => Err(error),
+        },
+        Err(error) => Err(error.into_serde(bytes)),
+    }
+}
+
+/// Encodes a value as compact JSON.
+pub fn to_vec<T: Encode + ?Sized>(value: &T) -> Vec<u8> {
+    let mut writer = Writer::default();
+    value.encode(&mut writer);
+    writer.buf
+}
+
+/// A type read from JSON.
+pub trait Decode: Sized {
+    /// Reads one value, leaving the reader after it.
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, Error>;
+}
+
+/// A type written as JSON.
+pub trait Encode {
+    /// Writes the value.
+    fn encode(&self, writer: &mut Writer);
+}
+
+/// Why a body did not decode, and where.
+#[derive(Debug)]
+pub struct Error {
+    message: String,
+    /// Byte offset into the input.
+    offset: usize,
+}
+
+impl Error {
+    /// serde_json's error type, with serde_json's " at line L column C".
+    fn into_serde(self, input: &[u8]) -> serde_json::Error {
+        let before = &input[..self.offset.min(input.len())];
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        // 1-based, as serde_json counts: the column of the byte the error is at.
+        let column = 1 + before.len()
+            - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let message = format!("{} at line {line} column {column}", self.message);
+        <serde_json::Error as serde::de::Error>::custom(message)
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at byte {}", self.message, self.offset)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Reads JSON from a string, one value at a time. It can go back to a mark, which is how
+/// unions look ahead.
+pub struct Reader<'a> {
+    input: &'a str,
+    pos: usize,
+    depth: usize,
+    /// The error of a field read by [`Reader::read`] and its siblings, which the object's
+    /// next [`ObjectReader::next_key`] returns: a model's fields are read without a `?`
+    /// each, which keeps every model's code small.
+    failed: Option<Error>,
+}
+
+/// A place in the input to come back to.
+#[derive(Clone, Copy)]
+pub(crate) struct Mark {
+    pos: usize,
+    depth: usize,
+}
+
+/// A number as JSON writes it.
+#[derive(Clone, Copy)]
+pub(crate) enum Number {
+    Unsigned(u64),
+    Signed(i64),
+    Float(f64),
+}
+
+impl<'a> Reader<'a> {
+    /// A reader of the whole input, which must be UTF-8.
+    fn start(bytes: &'a [u8]) -> Result<Self, serde_json::Error> {
+        match std::str::from_utf8(bytes) {
+            Ok(input) => Ok(Reader {
+                input,
+                pos: 0,
+                depth: 0,
+                failed: None,
+            }),
+            Err(e) => {
+                let error = Error {
+                    message: "invalid UTF-8".to_string(),
+                    offset: e.valid_up_to(),
+                };
+                Err(error.into_serde(bytes))
+            }
+        }
+    }
+
+    /// Checks that nothing but whitespace follows the input's one value.
+    fn finish(&mut self, bytes: &[u8]) -> Result<(), serde_json::Error> {
+        self.skip_whitespace();
+        if self.pos == self.input.len() {
+            return Ok(());
+        }
+        Err(self.error("trailing characters").into_serde(bytes))
+    }
+
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            pos: self.pos,
+            depth: self.depth,
+        }
+    }
+
+    pub(crate) fn reset(&mut self, mark: Mark) {
+        self.pos = mark.pos;
+        self.depth = mark.depth;
+    }
+
+    /// Reads a value of any type that decodes.
+    pub(crate) fn decode<T: Decode>(&mut self) -> Result<T, Error> {
+        T::decode(self)
+    }
+
+    /// Reads a field's value into its slot; an error is kept for the object's next key.
+    pub(crate) fn read<T: Decode>(&mut self, slot: &mut Option<T>) {
+        match T::decode(self) {
+            Ok(value) => *slot = Some(value),
+            Err(error) => self.failed = Some(error),
+        }
+    }
+
+    /// Reads an optional field's value into its slot: `null` empties it.
+    pub(crate) fn read_optional<T: Decode>(&mut self, slot: &mut Option<T>) {
+        match self.null() {
+            Ok(true) => *slot = None,
+            Ok(false) => self.read(slot),
+            Err(error) => self.failed = Some(error),
+        }
+    }
+
+    /// Skips the value of a key the model does not know; an error is kept as by [`Self::read`].
+    pub(crate) fn skip_field(&mut self) {
+        if let Err(error) = self.skip() {
+            self.failed = Some(error);
+        }
+    }
+
+    pub(crate) fn error(&self, message: impl Into<String>) -> Error {
+        Error {
+            message: message.into(),
+            offset: self.pos,
+        }
+    }
+
+    /// The error for a required field the object does not have, at its closing brace (just
+    /// read).
+    pub(crate) fn missing(&self, field: &str) -> Error {
+        Error {
+            message: format!("missing field `{field}`"),
+            offset: self.pos.saturating_sub(1),
+        }
+    }
+
+    fn skip_whitespace(&mut self) {
+        let bytes = self.input.as_bytes();
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// The first byte of the next value, not consumed.
+    pub(crate) fn peek(&mut self) -> Option<u8> {
+        self.skip_whitespace();
+        self.input.as_bytes().get(self.pos).copied()
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn literal(&mut self, word: &str) -> Result<(), Error> {
+        if self.input[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(self.error("expected value"))
+        }
+    }
+
+    /// The error for a value of another type than `expected`, naming what was found.
+    pub(crate) fn invalid_type(&mut self, expected: &str) -> Error {
+        let mark = self.mark();
+        let found = match self.peek() {
+            None => return self.error("EOF while parsing a value"),
+            Some(b'"') => match self.string("a string") {
+                Ok(text) => format!("string {text:?}"),
+                Err(e) => return e,
+            },
+            Some(b't' | b'f') => match self.bool() {
+                Ok(value) => format!("boolean `{value}`"),
+                Err(e) => return e,
+            },
+            Some(b'n') => "null".to_string(),
+            Some(b'{') => "map".to_string(),
+            Some(b'[') => "sequence".to_string(),
+            Some(b'-' | b'0'..=b'9') => match self.number("a number") {
+                Ok(Number::Unsigned(n)) => format!("integer `{n}`"),
+                Ok(Number::Signed(n)) => format!("integer `{n}`"),
+                Ok(Number::Float(n)) => format!("floating point `{n:?}`"),
+                Err(e) => return e,
+            },
+            Some(_) => return self.error("expected value"),
+        };
+        self.reset(mark);
+        self.error(format!("invalid type: {found}, expected {expected}"))
+    }
+
+    /// Consumes a `null` if one is next.
+    pub(crate) fn null(&mut self) -> Result<bool, Error> {
+        if self.peek() == Some(b'n') {
+            self.literal("null")?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    pub(crate) fn bool(&mut self) -> Result<bool, Error> {
+        match self.peek() {
+            Some(b't') => self.literal("true").map(|()| true),
+            Some(b'f') => self.literal("false").map(|()| false),
+            _ => Err(self.invalid_type("a boolean")),
+        }
+    }
+
+    /// Starts reading an object; `expected` names it in the error when the value is not one.
+    pub(crate) fn object(&mut self, expected: &str) -> Result<ObjectReader, Error> {
+        if self.peek() != Some(b'{') {
+            return Err(self.invalid_type(expected));
+        }
+        self.enter()?;
+        Ok(ObjectReader { first: true })
+    }
+
+    /// Starts reading a model's object; `type_name` is the model's `std::any::type_name`,
+    /// whose last segment names it in the error when the value is not an object.
+    pub(crate) fn model(&mut self, type_name: &str) -> Result<ObjectReader, Error> {
+        if self.peek() != Some(b'{') {
+            return Err(self.invalid_type(&format!("a {} object", short_name(type_name))));
+        }
+        self.enter()?;
+        Ok(ObjectReader { first: true })
+    }
+
+    /// Starts reading an array; `expected` names it in the error when the value is not one.
+    pub(crate) fn array(&mut self, expected: &str) -> Result<ArrayReader, Error> {
+        if self.peek() != Some(b'[') {
+            return Err(self.invalid_type(expected));
+        }
+        self.enter()?;
+        Ok(ArrayReader { first: true })
+    }
+
+    fn enter(&mut self) -> Result<(), Error> {
+        self.depth += 1;
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error("recursion limit exceeded"));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// A string, borrowed from the input when it has no escapes.
+    pub(crate) fn string(&mut self, expected: &str) -> Result<Cow<'a, str>, Error> {
+        if self.peek() != Some(b'"') {
+            return Err(self.invalid_type(expected));
+        }
+        self.pos += 1;
+        let bytes = self.input.as_bytes();
+        let start = self.pos;
+        let mut owned: Option<String> = None;
+        let mut run = start;
+        loop {
+            let Some(&byte) = bytes.get(self.pos) else {
+                return Err(self.error("EOF while parsing a string"));
+            };
+            match byte {
+                b'"' => {
+                    let tail = &self.input[run..self.pos];
+                    self.pos += 1;
+                    return Ok(match owned {
+                        None => Cow::Borrowed(tail),
+                        Some(mut text) => {
+                            text.push_str(tail);
+                            Cow::Owned(text)
+                        }
+                    });
+                }
+                b'\\' => {
+                    let before = &self.input[run..self.pos];
+                    self.pos += 1;
+                    let escaped = self.escape()?;
+                    let text = owned.get_or_insert_with(String::new);
+                    text.push_str(before);
+                    text.push(escaped);
+                    run = self.pos;
+                }
+                0..=0x1f => {
+                    let message = "control character (\\u0000-\\u001F) found while parsing a string";
+                    return Err(self.error(message));
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    /// The character of the escape after a `\`.
+    fn escape(&mut self) -> Result<char, Error> {
+        let Some(&byte) = self.input.as_bytes().get(self.pos) else {
+            return Err(self.error("EOF while parsing a string"));
+        };
+        self.pos += 1;
+        Ok(match byte {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let first = self.hex()?;
+                let code = match first {
+                    0xD800..=0xDBFF => {
+                        if !self.input[self.pos..].starts_with("\\u") {
+                            return Err(
+                                self.error("lone leading surrogate in hex escape")
+                            );
+                        }
+                        self.pos += 2;
+                        let second = self.hex()?;
+                        if !(0xDC00..=0xDFFF).contains(&second) {
+                            return Err(
+                                self.error("lone leading surrogate in hex escape")
+                            );
+                        }
+                        0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+                    }
+                    0xDC00..=0xDFFF => {
+                        return Err(self.error("lone trailing surrogate in hex escape"));
+                    }
+                    code => code,
+                };
+                char::from_u32(code)
+                    .ok_or_else(|| self.error("invalid unicode code point"))?
+            }
+            _ => return Err(self.error("invalid escape")),
+        })
+    }
+
+    fn hex(&mut self) -> Result<u32, Error> {
+        let digits = self.input.get(self.pos..self.pos + 4);
+        let code = digits.and_then(|d| {
+            d.bytes()
+                .all(|b| b.is_ascii_hexdigit())
+                .then(|| u32::from_str_radix(d, 16).ok())
+        });
+        match code.flatten() {
+            Some(code) => {
+                self.pos += 4;
+                Ok(code)
+            }
+            None => Err(self.error("invalid escape")),
+        }
+    }
+
+    /// A number; integers that do not fit 64 bits are read as floats, as serde_json does.
+    pub(crate) fn number(&mut self, expected: &str) -> Result<Number, Error> {
+        if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
+            return Err(self.invalid_type(expected));
+        }
+        let bytes = self.input.as_bytes();
+        let start = self.pos;
+        let negative = bytes[self.pos] == b'-';
+        if negative {
+            self.pos += 1;
+        }
+        let digits = |reader: &mut Self| {
+            let from = reader.pos;
+            while bytes.get(reader.pos).is_some_and(u8::is_ascii_digit) {
+                reader.pos += 1;
+            }
+            reader.pos - from
+        };
+        let integer_start = self.pos;
+        let integer_digits = digits(self);
+        let leading_zero = integer_digits > 1 && bytes[integer_start] == b'0';
+        if integer_digits == 0 || leading_zero {
+            return Err(self.error("invalid number"));
+        }
+        let mut float = false;
+        if bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            float = true;
+            if digits(self) == 0 {
+                return Err(self.error("invalid number"));
+            }
+        }
+        if let Some(b'e' | b'E') = bytes.get(self.pos) {
+            self.pos += 1;
+            float = true;
+            if let Some(b'+' | b'-') = bytes.get(self.pos) {
+                self.pos += 1;
+            }
+            if digits(self) == 0 {
+                return Err(self.error("invalid number"));
+            }
+        }
+        let text = &self.input[start..self.pos];
+        if !float {
+            let parsed = match negative {
+                false => text.parse().map(Number::Unsigned).ok(),
+                true if text == "-0" => Some(Number::Float(-0.0)),
+                true => text.parse().map(Number::Signed).ok(),
+            };
+            if let Some(number) = parsed {
+                return Ok(number);
+            }
+        }
+        match text.parse::<f64>() {
+            Ok(value) if value.is_finite() => Ok(Number::Float(value)),
+            _ => Err(self.error("number out of range")),
+        }
+    }
+
+    /// Skips one value of any type.
+    pub(crate) fn skip(&mut self) -> Result<(), Error> {
+        match self.peek() {
+            Some(b'"') => self.string("a string").map(drop),
+            Some(b'{') => {
+                let mut object = self.object("a map")?;
+                while object.next_key(self)?.is_some() {
+                    self.skip()?;
+                }
+                Ok(())
+            }
+            Some(b'[') => {
+                let mut array = self.array("a sequence")?;
+                while array.next(self)? {
+                    self.skip()?;
+                }
+                Ok(())
+            }
+            Some(b't' | b'f') => self.bool().map(drop),
+            Some(b'n') => self.literal("null"),
+            Some(b'-' | b'0'..=b'9') => self.number("a number").map(drop),
+            Some(_) => Err(self.error("expected value")),
+            None => Err(self.error("EOF while parsing a value")),
+        }
+    }
+
+    /// Reads any value into a `serde_json::Value`.
+    pub(crate) fn value(&mut self) -> Result<serde_json::Value, Error> {
+        use serde_json::Value;
+        Ok(match self.peek() {
+            Some(b'"') => Value::String(self.string("a string")?.into_owned()),
+            Some(b'{') => Value::Object(self.map_of_values()?),
+            Some(b'[') => {
+                let mut items = Vec::new();
+                let mut array = self.array("a sequence")?;
+                while array.next(self)? {
+                    items.push(self.value()?);
+                }
+                Value::Array(items)
+            }
+            Some(b't' | b'f') => Value::Bool(self.bool()?),
+            Some(b'n') => {
+                self.literal("null")?;
+                Value::Null
+            }
+            Some(b'-' | b'0'..=b'9') => match self.number("a number")? {
+                Number::Unsigned(n) => Value::from(n),
+                Number::Signed(n) => Value::from(n),
+                Number::Float(n) => Value::from(n),
+            },
+            Some(_) => return Err(self.error("expected value")),
+            None => return Err(self.error("EOF while parsing a value")),
+        })
+    }
+
+    fn map_of_values(
+        &mut self,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
+        let mut map = serde_json::Map::new();
+        let mut object = self.object("a map")?;
+        while let Some(key) = object.next_key(self)? {
+            let value = self.value()?;
+            map.insert(key.into_owned(), value);
+        }
+        Ok(map)
+    }
+
+    /// The keys of the object that comes next, or `None` when it is not an object. The reader
+    /// is left where it was.
+    pub(crate) fn keys(&mut self) -> Result<Option<Vec<Cow<'a, str>>>, Error> {
+        if self.peek() != Some(b'{') {
+            return Ok(None);
+        }
+        let mark = self.mark();
+        let mut keys = Vec::new();
+        let mut object = self.object("a map")?;
+        while let Some(key) = object.next_key(self)? {
+            keys.push(key);
+            self.skip()?;
+        }
+        self.reset(mark);
+        Ok(Some(keys))
+    }
+}
+
+/// The keys of an object being read.
+pub(crate) struct ObjectReader {
+    first: bool,
+}
+
+impl ObjectReader {
+    /// The next key, with the reader at its value; `None` after the closing brace.
+    pub(crate) fn next_key<'a>(
+        &mut self,
+        reader: &mut Reader<'a>,
+    ) -> Result<Option<Cow<'a, str>>, Error> {
+        if let Some(error) = reader.failed.take() {
+            return Err(error);
+        }
+        if reader.eat(b'}') {
+            reader.depth -= 1;
+            return Ok(None);
+        }
+        if !std::mem::take(&mut self.first) && !reader.eat(b',') {
+            let message = match reader.peek() {
+                Some(_) => "expected `,` or `}`",
+                None => "EOF while parsing an object",
+            };
+            return Err(reader.error(message));
+        }
+        match reader.peek() {
+            Some(b'"') => {}
+            Some(b'}') if !self.first => return Err(reader.error("trailing comma")),
+            Some(_) => return Err(reader.error("key must be a string")),
+            None => return Err(reader.error("EOF while parsing an object")),
+        }
+        let key = reader.string("a key")?;
+        if !reader.eat(b':') {
+            return Err(reader.error("expected `:`"));
+        }
+        Ok(Some(key))
+    }
+}
+
+/// The items of an array being read.
+pub(crate) struct ArrayReader {
+    first: bool,
+}
+
+impl ArrayReader {
+    /// Whether another item follows, with the reader at it.
+    pub(crate) fn next(&mut self, reader: &mut Reader<'_>) -> Result<bool, Error> {
+        if reader.eat(b']') {
+            reader.depth -= 1;
+            return Ok(false);
+        }
+        if !std::mem::take(&mut self.first) {
+            if !reader.eat(b',') {
+                let message = match reader.peek() {
+                    Some(_) => "expected `,` or `]`",
+                    None => "EOF while parsing a list",
+                };
+                return Err(reader.error(message));
+            }
+            if reader.peek() == Some(b']') {
+                return Err(reader.error("trailing comma"));
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// Writes compact JSON.
+#[derive(Default)]
+pub struct Writer {
+    buf: Vec<u8>,
+    /// A key the next object leaves out: a tagged union writes its tag itself.
+    omit: Option<&'static str>,
+}
+
+impl Writer {
+    pub(crate) fn raw(&mut self, text: &str) {
+        self.buf.extend_from_slice(text.as_bytes());
+    }
+
+    /// A string, escaped as serde_json escapes it.
+    pub(crate) fn string(&mut self, text: &str) {
+        self.buf.push(b'"');
+        let bytes = text.as_bytes();
+        let mut run = 0;
+        for (i, &byte) in bytes.iter().enumerate() {
+            let escape: &[u8] = match byte {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                0..=0x1f => b"",
+                _ => continue,
+            };
+            self.buf.extend_from_slice(&bytes[run..i]);
+            if escape.is_empty() {
+                let _ = write!(self.buf, "\\u{byte:04x}");
+            } else {
+                self.buf.extend_from_slice(escape);
+            }
+            run = i + 1;
+        }
+        self.buf.extend_from_slice(&bytes[run..]);
+        self.buf.push(b'"');
+    }
+
+    /// Starts an object; [`ObjectWriter::end`] closes it.
+    pub(crate) fn object(&mut self) -> ObjectWriter<'_> {
+        self.buf.push(b'{');
+        let omit = self.omit.take();
+        ObjectWriter {
+            writer: self,
+            first: true,
+            omit,
+        }
+    }
+
+    fn display(&mut self, value: impl std::fmt::Display) {
+        let _ = write!(self.buf, "{value}");
+    }
+}
+
+/// The fields of an object being written.
+pub(crate) struct ObjectWriter<'w> {
+    writer: &'w mut Writer,
+    first: bool,
+    omit: Option<&'static str>,
+}
+
+impl ObjectWriter<'_> {
+    fn key(&mut self, key: &str) {
+        if !std::mem::take(&mut self.first) {
+            self.writer.buf.push(b',');
+        }
+        self.writer.string(key);
+        self.writer.buf.push(b':');
+    }
+
+    /// A field, written whatever its value (`null` for `None`).
+    pub(crate) fn field<T: Encode + ?Sized>(&mut self, key: &str, value: &T) {
+        if self.omit == Some(key) {
+            return;
+        }
+        self.key(key);
+        value.encode(self.writer);
+    }
+
+    /// A field that is left out when it is `None`.
+    pub(crate) fn optional<T: Encode>(&mut self, key: &str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.field(key, value);
+        }
+    }
+
+    /// The fields of a value that encodes as an object, written into this one
+    /// (`#[serde(flatten)]`).
+    pub(crate) fn flatten(&mut self, value: &dyn Encode) {
+        let inner = to_vec(value);
+        if let Some(fields) = object_fields(&inner) {
+            if !std::mem::take(&mut self.first) {
+                self.writer.buf.push(b',');
+            }
+            self.writer.buf.extend_from_slice(fields);
+        }
+    }
+
+    pub(crate) fn end(self) {
+        self.writer.buf.push(b'}');
+    }
+}
+
+/// Reads a tagged union's tag: the string value of `tag` in the object that comes next. The
+/// reader is left where it was, for the variant to read the whole object.
+pub(crate) fn read_tag<'a>(
+    reader: &mut Reader<'a>,
+    tag: &str,
+) -> Result<Cow<'a, str>, Error> {
+    if reader.peek() != Some(b'{') {
+        return Err(reader.error(format!("expected an object with a `{tag}` field")));
+    }
+    let mark = reader.mark();
+    let mut found = None;
+    let mut object = reader.object("an object")?;
+    while let Some(key) = object.next_key(reader)? {
+        if key != tag {
+            reader.skip()?;
+        } else if reader.peek() == Some(b'"') {
+            found = Some(reader.string("a string")?);
+        } else {
+            let other = reader.value()?;
+            return Err(
+                reader.error(format!("field `{tag}` must be a string, found {other}"))
+            );
+        }
+    }
+    let found = found.ok_or_else(|| reader.missing(tag))?;
+    reader.reset(mark);
+    Ok(found)
+}
+
+/// Writes a tagged-union variant: the tag first, then the content's fields but its own `tag`.
+pub(crate) fn write_tagged(
+    writer: &mut Writer,
+    tag: &'static str,
+    value: &str,
+    content: &dyn Encode,
+) {
+    let mut inner = Writer {
+        buf: Vec::new(),
+        omit: Some(tag),
+    };
+    content.encode(&mut inner);
+    let mut object = writer.object();
+    object.field(tag, value);
+    if let Some(fields) = object_fields(&inner.buf) {
+        object.writer.buf.push(b',');
+        object.writer.buf.extend_from_slice(fields);
+    }
+    object.end();
+}
+
+/// The fields of an encoded object, without its braces; `None` when there are none.
+fn object_fields(encoded: &[u8]) -> Option<&[u8]> {
+    match encoded {
+        [b'{', fields @ .., b'}'] if !fields.is_empty() => Some(fields),
+        _ => None,
+    }
+}
+
+/// The order to try an untagged union's candidates in, by how many of the object's keys
+/// their `fields` cover (most first, declaration order among equals).
+fn best_fit_order(reader: &mut Reader<'_>, fields: &[&str]) -> Result<Vec<usize>, Error> {
+    let mut order: Vec<usize> = (0..fields.len()).collect();
+    if let Some(keys) = reader.keys()? {
+        let covered = |fields: &str| {
+            let known = |key: &Cow<'_, str>| fields.split(',').any(|f| f == key);
+            keys.iter().filter(|key| known(key)).count()
+        };
+        order.sort_by_key(|&i| std::cmp::Reverse(covered(fields[i])));
+    }
+    Ok(order)
+}
+
+/// The last segment of a type's path.
+fn short_name(type_name: &str) -> &str {
+    type_name.rsplit("::").next().unwrap_or(type_name)
+}
+
+/// How to read one variant of an untagged union.
+pub(crate) type DecodeVariant<T> = fn(&mut Reader<'_>) -> Result<T, Error>;
+
+/// A variant of an untagged union: the JSON names of its fields, comma-separated (empty when
+/// it is not an object), and how to read it.
+pub(crate) type Candidate<T> = (&'static str, DecodeVariant<T>);
+
+/// Reads an untagged union: the candidate whose fields cover most of the object's keys is
+/// tried first (declaration order among equals), then the others, so an object is not taken
+/// by a variant that would drop its fields. `type_name` (the union's `std::any::type_name`) names
+/// it in the error.
+pub(crate) fn read_untagged<T>(
+    reader: &mut Reader<'_>,
+    type_name: &str,
+    candidates: &[Candidate<T>],
+) -> Result<T, Error> {
+    let mut fields = Vec::with_capacity(candidates.len());
+    for candidate in candidates {
+        fields.push(candidate.0);
+    }
+    let order = best_fit_order(reader, &fields)?;
+    let mark = reader.mark();
+    for i in order {
+        reader.reset(mark);
+        if let Ok(decoded) = (candidates[i].1)(reader) {
+            return Ok(decoded);
+        }
+    }
+    reader.reset(mark);
+    reader.skip()?;
+    reader.reset(mark);
+    let name = short_name(type_name);
+    Err(reader.error(format!("data did not match any variant of {name}")))
+}
+
+/// `serde::Serialize` of a model: through `serde_json::Value`, so any serializer gets the same
+/// fields the client sends.
+pub(crate) fn serialize<T, S>(value: &T, serializer: S) -> Result<S::Ok, S::Error>
+where
+    T: Encode + ?Sized,
+    S: serde::Serializer,
+{
+    let value: serde_json::Value =
+        from_slice(&to_vec(value)).map_err(serde::ser::Error::custom)?;
+    serde::Serialize::serialize(&value, serializer)
+}
+
+/// `serde::Deserialize` of a model: through `serde_json::Value`, so it reads from any
+/// deserializer with the rules of [`Decode`].
+pub(crate) fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: Decode,
+    D: serde::Deserializer<'de>,
+{
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    let bytes = serde_json::to_vec(&value).map_err(serde::de::Error::custom)?;
+    from_slice(&bytes).map_err(serde::de::Error::custom)
+}
+
+/// `serde::Serialize` and `serde::Deserialize` for models, by [`serialize`] and [`deserialize`].
+macro_rules! impl_serde {
+    ($name:ident) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
+                codec::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                codec::deserialize(deserializer)
+            }
+        }
+    };
+}
+
+pub(crate) use impl_serde;
+
+impl Decode for String {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, Error> {
+        reader.string("a string").map(Cow::into_owned)
+    }
+}
+
+impl Encode for String {
+    fn encode(&self, writer: &mut Writer) {
+        writer.string(self);
+    }
+}
+
+impl Encode for str {
+    fn encode(&self, writer: &mut Writer) {
+        writer.string(self);
+    }
+}
+
+impl Decode for bool {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, Error> {
+        reader.bool()
+    }
+}
+
+impl Encode for bool {
+    fn encode(&self, writer: &mut Writer) {
+        writer.raw(if *self { "true" } else { "false" });
+    }
+}
+
+/// Integers: a number that is out of range or not whole is an error, as with serde.
+macro_rules! integer {
+    ($($ty:ident)*) => {$(
+        impl Decode for $ty {
+            fn decode(reader: &mut Reader<'_>) -> Result<Self, Error> {
+                let mark = reader.mark();
+                let expected = stringify!($ty);
+                let (converted, found) = match reader.number(expected)? {
+                    Number::Unsigned(n) => ($ty::try_from(n).ok(), format!("integer `{n}`")),
+                    Number::Signed(n) => ($ty::try_from(n).ok(), format!("integer `{n}`")),
+                    Number::Float(_) => {
+                        reader.reset(mark);
+                        return Err(reader.invalid_type(expected));
+                    }
+                };
+                converted.ok_or_else(|| {
+                    reader.error(format!("invalid value: {found}, expected {expected}"))
+                })
+            }
+        }
+
+        impl Encode for $ty {
+            fn encode(&self, writer: &mut Writer) {
+                writer.display(self);
+            }
+        }
+    )*};
+}
+
+integer!(i32 i64 u32 u64);
+
+impl Decode for f64 {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, Error> {
+        Ok(match reader.number("f64")? {
+            Number::Unsigned(n) => n as f64,
+            Number::Signed(n) => n as f64,
+            Number::Float(n) => n,
+        })
+    }
+}
+
+impl Encode for f64 {
+    fn encode(&self, writer: &mut Writer) {
+        // serde_json's own formatting: shortest round trip, `null` for NaN and infinities.
+        let _ = serde_json::to_writer(&mut writer.buf, self);
+    }
+}
+
+impl Decode for chrono::DateTime<chrono::Utc> {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, Error> {
+        let mark = reader.mark();
+        let text = reader.string("an RFC 3339 date and time")?;
+        text.parse().map_err(|e| {
+            reader.reset(mark);
+            reader.error(format!("{e}: {text:?}"))
+        })
+    }
+}
+
+impl Encode for chrono::DateTime<chrono::Utc> {
+    fn encode(&self, writer: &mut Writer) {
+        // chrono's `Serialize`: ISO 8601 with `Z`, fractional seconds only when present.
+        writer.string(&format!("{self:?}"));
+    }
+}
+
+impl Decode for chrono::NaiveDate {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, Error> {
+        let mark = reader.mark();
+        let text = reader.string("a date (YYYY-MM-DD)")?;
+        text.parse().map_err(|e| {
+            reader.reset(mark);
+            reader.error(format!("{e}: {text:?}"))
+        })
+    }
+}
+
+impl Encode for chrono::NaiveDate {
+    fn encode(&self, writer: &mut Writer) {
+        writer.string(&format!("{self:?}"));
+    }
+}
+
+impl Decode for serde_json::Value {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, Error> {
+        reader.value()
+    }
+}
+
+impl Encode for serde_json::Value {
+    fn encode(&self, writer: &mut Writer) {
+        let _ = serde_json::to_writer(&mut writer.buf, self);
+    }
+}
+
+impl Decode for serde_json::Map<String, serde_json::Value> {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, Error> {
+        reader.map_of_values()
+    }
+}
+
+impl Encode for serde_json::Map<String, serde_json::Value> {
+    fn encode(&self, writer: &mut Writer) {
+        let _ = serde_json::to_writer(&mut writer.buf, self);
+    }
+}
+
+impl<T: Decode> Decode for Vec<T> {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, Error> {
+        let mut items = Vec::new();
+        let mut array = reader.array("a sequence")?;
+        while array.next(reader)? {
+            items.push(T::decode(reader)?);
+        }
+        Ok(items)
+    }
+}
+
+impl<T: Encode> Encode for Vec<T> {
+    fn encode(&self, writer: &mut Writer) {
+        writer.buf.push(b'[');
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                writer.buf.push(b',');
+            }
+            item.encode(writer);
+        }
+        writer.buf.push(b']');
+    }
+}
+
+impl<T: Decode> Decode for BTreeMap<String, T> {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, Error> {
+        let mut map = BTreeMap::new();
+        let mut object = reader.object("a map")?;
+        while let Some(key) = object.next_key(reader)? {
+            let value = T::decode(reader)?;
+            map.insert(key.into_owned(), value);
+        }
+        Ok(map)
+    }
+}
+
+impl<T: Encode> Encode for BTreeMap<String, T> {
+    fn encode(&self, writer: &mut Writer) {
+        let mut object = writer.object();
+        for (key, value) in self {
+            object.field(key, value);
+        }
+        object.end();
+    }
+}
+
+/// `null` is `None`.
+impl<T: Decode> Decode for Option<T> {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, Error> {
+        if reader.null()? {
+            return Ok(None);
+        }
+        match T::decode(reader) {
+            Ok(value) => Ok(Some(value)),
+            Err(error) => Err(error),
+        }
+    }
+}
+
+impl<T: Encode> Encode for Option<T> {
+    fn encode(&self, writer: &mut Writer) {
+        match self {
+            Some(value) => value.encode(writer),
+            None => writer.raw("null"),
+        }
+    }
+}
+
+impl<T: Decode> Decode for Box<T> {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, Error> {
+        match T::decode(reader) {
+            Ok(value) => Ok(Box::new(value)),
+            Err(error) => Err(error),
+        }
+    }
+}
+
+impl<T: Encode + ?Sized> Encode for Box<T> {
+    fn encode(&self, writer: &mut Writer) {
+        (**self).encode(writer);
+    }
+}
