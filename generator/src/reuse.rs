@@ -20,13 +20,28 @@ pub const MANIFEST: &str = ".atlas-codegen-formatted";
 
 /// 128 bits of SHA-256, in hex: plenty to tell files apart, short enough to read.
 fn digest(bytes: &[u8]) -> String {
-    let hash = Sha256::digest(bytes);
-    hash[..16].iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
 }
 
-/// The digest of a file's tokens, as the manifest records it.
-pub fn tokens_digest(tokens: &str) -> String {
-    digest(tokens.as_bytes())
+/// The digest of a file's tokens (their `Display`), as the manifest records it. The text is
+/// hashed as it is printed, never held whole.
+pub fn tokens_digest(tokens: &(impl std::fmt::Display + ?Sized)) -> String {
+    struct Hashing(Sha256);
+    impl std::fmt::Write for Hashing {
+        fn write_str(&mut self, text: &str) -> std::fmt::Result {
+            self.0.update(text.as_bytes());
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(Sha256::new());
+    // Writing into a hasher cannot fail.
+    let _ = std::fmt::Write::write_fmt(&mut hashing, format_args!("{tokens}"));
+    hex(&hashing.0.finalize())
+}
+
+/// 128 bits of a SHA-256 hash, in hex.
+fn hex(hash: &[u8]) -> String {
+    hash[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What a Rust file was formatted from, and what came out.
@@ -147,6 +162,22 @@ impl PreviousOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_are_hashed_as_they_print() {
+        // Manifests written before tokens were hashed while printing must still match.
+        let tokens: proc_macro2::TokenStream = quote::quote!(
+            pub struct A {
+                #[doc = " x"]
+                pub b: Option<Vec<String>>,
+            }
+        );
+        assert_eq!(
+            tokens_digest(&tokens),
+            digest(tokens.to_string().as_bytes())
+        );
+        assert_ne!(tokens_digest(&tokens), tokens_digest("pub struct A {}"));
+    }
 
     #[test]
     fn a_manifest_reads_back_and_checks_the_text_on_disk() {

@@ -158,7 +158,7 @@ fn run_jobs(jobs: Vec<RustJob<'_>>, previous: &PreviousOutput) -> Result<RustFil
         // Every `threads`-th job, so large and small files spread evenly.
         for (index, (path, job)) in jobs.iter().enumerate().skip(worker).step_by(threads) {
             let tokens = job();
-            let digest = reuse::tokens_digest(&tokens.to_string());
+            let digest = reuse::tokens_digest(&tokens);
             let (text, record) = match previous.reuse(path, &digest) {
                 Some(found) => {
                     reused += 1;
