@@ -245,6 +245,34 @@ mod generated_crate {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// A crate written into a new directory appears whole: built beside it and renamed, with
+    /// nothing left over, a leftover of an interrupted run cleared first, and nothing at all
+    /// when the directory cannot be made.
+    #[test]
+    fn a_new_directory_is_written_whole_or_not_at_all() {
+        let base = std::env::temp_dir().join(format!("atlas-codegen-new-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let dir = base.join("nested/crate");
+        let staging = base.join("nested/crate.atlas-codegen-tmp");
+        std::fs::create_dir_all(staging.join("src")).unwrap();
+        std::fs::write(staging.join("src/left_over.rs"), "// interrupted\n").unwrap();
+
+        let generated = generate_fixture("enums.yaml");
+        let written = generated.write_to(&dir).unwrap();
+        assert_eq!(written.written, generated.files().len());
+        assert!(generated.check(&dir).unwrap().is_empty());
+        assert!(!staging.exists(), "the staging directory is renamed away");
+        assert!(!dir.join("src/left_over.rs").exists());
+
+        // A file where a parent directory should be: an error, and no crate or staging left.
+        std::fs::write(base.join("blocker"), "").unwrap();
+        let blocked = base.join("blocker/crate");
+        let error = generated.write_to(&blocked).unwrap_err().to_string();
+        assert!(error.contains("blocker"), "{error}");
+        assert!(!base.join("blocker/crate.atlas-codegen-tmp").exists());
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
     /// Regenerating over an earlier output takes the Rust files whose tokens did not change
     /// from it, unformatted, and the result is byte for byte what formatting everything gives:
     /// after a hand edit and after a spec change too.

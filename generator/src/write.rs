@@ -1,9 +1,11 @@
 //! Stage 5: the generated files on disk.
 //!
 //! [`GeneratedCrate`] holds the whole crate in memory; nothing is written until generation has
-//! succeeded, so a failing spec never leaves a half-written crate. Writing replaces each file
-//! through a temporary file and a rename, leaves unchanged files untouched (their timestamps
-//! too, so cargo does not rebuild them), and removes files the generator no longer produces.
+//! succeeded, so a failing spec never leaves a half-written crate. A new crate is written whole
+//! beside its directory and renamed into place. Over an existing one, writing replaces each
+//! file through a temporary file and a rename, leaves unchanged files untouched (their
+//! timestamps too, so cargo does not rebuild them), and removes files the generator no longer
+//! produces.
 //! [`GeneratedCrate::check`] compares instead of writing.
 
 use std::collections::BTreeSet;
@@ -62,6 +64,12 @@ fn write_file(path: &Path, text: &str) -> Result<bool, Error> {
         let _ = std::fs::remove_file(&temporary);
         Error::io(path, "replace", e)
     })?;
+    Ok(true)
+}
+
+/// Creates a file in a directory that is not yet visible (see `write_new`).
+fn create_file(path: &Path, text: &str) -> Result<bool, Error> {
+    std::fs::write(path, text).map_err(|e| Error::io(path, "write", e))?;
     Ok(true)
 }
 
@@ -192,9 +200,43 @@ impl GeneratedCrate {
         Ok(differences)
     }
 
-    /// Writes the crate into `dir`, creating it if needed.
-    pub fn write_to(&self, dir: &Path) -> Result<WriteSummary, Error> {
-        let mut summary = WriteSummary::default();
+    /// Writes a crate whose directory does not exist yet: whole, into a temporary directory
+    /// beside it that is then renamed. The crate appears complete or not at all, and each file
+    /// is created once instead of created and renamed (creating files is most of the time of a
+    /// first generation).
+    fn write_new(&self, dir: &Path) -> Result<WriteSummary, Error> {
+        let mut staging = dir.as_os_str().to_owned();
+        staging.push(".atlas-codegen-tmp");
+        let staging = PathBuf::from(staging);
+        // Left over by an interrupted run; never anything of the user's.
+        let _ = std::fs::remove_dir_all(&staging);
+        if let Some(parent) = dir.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io(parent, "create directory", e))?;
+        }
+        let written = self
+            .write_files(&staging, create_file)
+            .and_then(|(written, _)| {
+                std::fs::rename(&staging, dir).map_err(|e| Error::io(dir, "create", e))?;
+                Ok(written)
+            });
+        if written.is_err() {
+            let _ = std::fs::remove_dir_all(&staging);
+        }
+        Ok(WriteSummary {
+            written: written?,
+            unchanged: 0,
+            removed: 0,
+        })
+    }
+
+    /// Writes every file under `dir` with `write` (which says whether it wrote), on all
+    /// cores: how many were written and how many left as they were.
+    fn write_files(
+        &self,
+        dir: &Path,
+        write: fn(&Path, &str) -> Result<bool, Error>,
+    ) -> Result<(usize, usize), Error> {
         let parents: BTreeSet<PathBuf> = self
             .files
             .iter()
@@ -211,7 +253,7 @@ impl GeneratedCrate {
         let write_share = |worker: usize| -> Result<(usize, usize), Error> {
             let (mut written, mut unchanged) = (0, 0);
             for (relative, text) in self.files.iter().skip(worker).step_by(threads) {
-                if write_file(&dir.join(relative), text)? {
+                if write(&dir.join(relative), text)? {
                     written += 1;
                 } else {
                     unchanged += 1;
@@ -231,11 +273,26 @@ impl GeneratedCrate {
             );
             results
         });
+        let (mut written, mut unchanged) = (0, 0);
         for result in results {
-            let (written, unchanged) = result?;
-            summary.written += written;
-            summary.unchanged += unchanged;
+            let (w, u) = result?;
+            written += w;
+            unchanged += u;
         }
+        Ok((written, unchanged))
+    }
+
+    /// Writes the crate into `dir`, creating it if needed.
+    pub fn write_to(&self, dir: &Path) -> Result<WriteSummary, Error> {
+        if std::fs::symlink_metadata(dir).is_err() {
+            return self.write_new(dir);
+        }
+        let (written, unchanged) = self.write_files(dir, write_file)?;
+        let mut summary = WriteSummary {
+            written,
+            unchanged,
+            removed: 0,
+        };
         for extra in self.extra_files(dir)? {
             let path = dir.join(&extra);
             std::fs::remove_file(&path).map_err(|e| Error::io(&path, "remove", e))?;
