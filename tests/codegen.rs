@@ -326,6 +326,96 @@ mod generated_crate {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// The same paths with the same text; the message names the first file that differs.
+    fn assert_same_files(actual: &GeneratedCrate, expected: &GeneratedCrate, context: &str) {
+        let paths =
+            |c: &GeneratedCrate| c.files().iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(actual), paths(expected), "{context}");
+        for ((path, text), (_, expected)) in actual.files().iter().zip(expected.files()) {
+            assert!(text == expected, "{context}: {} differs", path.display());
+        }
+    }
+
+    /// A model file is reused by the digest of what it is emitted from, which includes what it
+    /// looks at in the models it refers to: a change there alone still emits it again. Each
+    /// edit below changes one model and, through it, the file of another.
+    #[test]
+    fn a_change_in_a_referenced_model_reaches_the_files_that_look_at_it() {
+        let edits = [
+            // `Settings` refers to `LegacyMode`; no longer deprecated, it needs no `allow`.
+            (
+                "deprecation.yaml",
+                "    LegacyMode:\n      type: string\n      deprecated: true\n",
+                "    LegacyMode:\n      type: string\n",
+                "src/models/settings.rs",
+            ),
+            // `Provider` picks its variant by the variants' fields.
+            (
+                "untagged.yaml",
+                "        zone: {type: string}",
+                "        region: {type: string}",
+                "src/models/provider.rs",
+            ),
+        ];
+        for (n, (fixture, from, to, reached)) in edits.into_iter().enumerate() {
+            let dir = std::env::temp_dir()
+                .join(format!("atlas-codegen-reach-{}-{n}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            let path = fixture_path(fixture);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let edited = text.replacen(from, to, 1);
+            assert_ne!(edited, text, "{fixture}: the edit applies");
+            let generate = |text: &str, reuse: bool| {
+                let config = atlas_codegen::Config {
+                    reuse_from: reuse.then(|| dir.clone()),
+                    ..Default::default()
+                };
+                atlas_codegen::generate_from_str(&path, text, &config).unwrap()
+            };
+            let before = generate(&text, false);
+            before.write_to(&dir).unwrap();
+            let fresh = generate(&edited, false);
+            let reused = generate(&edited, true);
+            assert_ne!(
+                fresh.file(reached),
+                before.file(reached),
+                "{fixture}: {reached}"
+            );
+            assert_same_files(&reused, &fresh, fixture);
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+    }
+
+    /// Every fixture regenerated over the output of every other gives what a fresh run gives:
+    /// a file is never taken from an output it does not belong to.
+    #[test]
+    fn regenerating_over_another_specs_output_gives_a_fresh_result() {
+        let mut fixtures: Vec<String> = std::fs::read_dir(fixture_path(""))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".yaml"))
+            .collect();
+        fixtures.sort();
+        let dir = std::env::temp_dir().join(format!("atlas-codegen-cross-{}", std::process::id()));
+        for previous in &fixtures {
+            let _ = std::fs::remove_dir_all(&dir);
+            generate_fixture(previous).write_to(&dir).unwrap();
+            for next in &fixtures {
+                let config = atlas_codegen::Config {
+                    reuse_from: Some(dir.clone()),
+                    ..Default::default()
+                };
+                let reused = atlas_codegen::generate(&fixture_path(next), &config).unwrap();
+                assert_same_files(
+                    &reused,
+                    &generate_fixture(next),
+                    &format!("{next} over {previous}"),
+                );
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     /// The hand-written spec is valid OpenAPI 3.0: it validates against the official JSON
     /// schema of OpenAPI 3.0 (tests/fixtures/openapi-3.0-schema.json, from the OpenAPI
     /// Initiative's repository, 2021-09-28).

@@ -2,9 +2,10 @@
 //!
 //! Formatting (parsing the tokens back with syn, printing them with prettyplease) is most of
 //! the generator's time, and a regeneration after a spec change changes few files. So next to
-//! the files it writes, the generator records in [`MANIFEST`] the digest of the tokens each
-//! Rust file was formatted from and of the text that came out. Regenerating over that output,
-//! a file whose tokens have the recorded digest, and whose text on disk still has the recorded
+//! the files it writes, the generator records in [`MANIFEST`] the digest of what each Rust file
+//! was made from (its tokens; for a model, the model's inputs, so that an unchanged model is
+//! not even turned into tokens) and of the text that came out. Regenerating over that output,
+//! a file whose inputs have the recorded digest, and whose text on disk still has the recorded
 //! digest (so a hand edit is noticed and undone), is taken as it is instead of being formatted
 //! again. The manifest also names the formatter; a generator that formats differently
 //! formats everything again. The output is the same, byte for byte, either way.
@@ -83,8 +84,9 @@ fn formatter_id() -> &'static str {
 pub fn manifest(records: &mut [Record]) -> String {
     records.sort_by(|a, b| a.path.cmp(&b.path));
     let mut text = String::from(
-        "# Written by atlas-codegen: for each Rust file, the digest of the tokens it was formatted\n\
-         # from and of its text, so that regenerating formats only the files whose tokens changed.\n\
+        "# Written by atlas-codegen: for each Rust file, the digest of what it was made from (its\n\
+         # tokens, or a model's inputs) and of its text, so that regenerating formats only the files\n\
+         # whose inputs changed.\n\
          # Deleting this file is safe: the next run formats every file again.\n",
     );
     text.push_str(&format!("formatter {}\n", formatter_id()));

@@ -31,6 +31,11 @@ use crate::reuse::{self, PreviousOutput, Record};
 /// token streams cannot cross threads, so each job builds its own).
 type RustJob<'a> = (String, Box<dyn Fn() -> TokenStream + Send + Sync + 'a>);
 
+/// What a Rust file is emitted from, when it is cheaper to digest than its tokens (see
+/// [`models::ModelInputs`]): by path, the digest of the inputs.
+type InputDigests<'a> =
+    std::collections::HashMap<String, Box<dyn Fn() -> String + Send + Sync + 'a>>;
+
 /// The files of a crate, and what making them took.
 pub struct EmittedCrate {
     /// Paths relative to the crate root, sorted.
@@ -77,8 +82,22 @@ pub fn emit_crate(
         "src/models/mod.rs".to_string(),
         Box::new(|| models::emit_models_mod(&api.types, false)),
     ));
+    // A model file is reused by the digest of its inputs, without building its tokens.
+    let emitter = models::emitter_digest();
+    let mut inputs: InputDigests<'_> = std::collections::HashMap::new();
     for def in &api.types {
         let path = format!("src/models/{}.rs", def.module);
+        let emitter = emitter.clone();
+        inputs.insert(
+            path.clone(),
+            Box::new(move || {
+                reuse::tokens_digest(&models::ModelInputs {
+                    emitter: &emitter,
+                    def,
+                    types: &api.types,
+                })
+            }),
+        );
         jobs.push((path, Box::new(move || emit_model(def, &api.types))));
     }
     if !api.operations.is_empty() {
@@ -120,7 +139,7 @@ pub fn emit_crate(
                 .map(|(p, json)| (PathBuf::from(p), json)),
         );
     }
-    let mut rust = run_jobs(jobs, previous)?;
+    let mut rust = run_jobs(jobs, &inputs, previous)?;
     files.push((
         PathBuf::from(reuse::MANIFEST),
         reuse::manifest(&mut rust.records),
@@ -146,7 +165,11 @@ struct RustFiles {
 }
 
 /// Emits and formats the jobs on all cores, keeping their order.
-fn run_jobs(jobs: Vec<RustJob<'_>>, previous: &PreviousOutput) -> Result<RustFiles, Error> {
+fn run_jobs(
+    jobs: Vec<RustJob<'_>>,
+    inputs: &InputDigests<'_>,
+    previous: &PreviousOutput,
+) -> Result<RustFiles, Error> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
@@ -157,14 +180,23 @@ fn run_jobs(jobs: Vec<RustJob<'_>>, previous: &PreviousOutput) -> Result<RustFil
         let mut reused = 0;
         // Every `threads`-th job, so large and small files spread evenly.
         for (index, (path, job)) in jobs.iter().enumerate().skip(worker).step_by(threads) {
-            let tokens = job();
-            let digest = reuse::tokens_digest(&tokens);
+            // The digest of what the file is made from: its inputs when they are known, else
+            // its tokens.
+            let (tokens, digest) = match inputs.get(path) {
+                Some(digest) => (None, digest()),
+                None => {
+                    let tokens = job();
+                    let digest = reuse::tokens_digest(&tokens);
+                    (Some(tokens), digest)
+                }
+            };
             let (text, record) = match previous.reuse(path, &digest) {
                 Some(found) => {
                     reused += 1;
                     found
                 }
                 None => {
+                    let tokens = tokens.unwrap_or_else(job);
                     let start = Instant::now();
                     let text = rust::format_file(tokens, path)?;
                     format_time += start.elapsed();

@@ -47,6 +47,66 @@ pub fn emit_model(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
     }
 }
 
+/// The digest of the emitter's own code: a model file's inputs include it, so a changed
+/// emitter emits every model again.
+pub fn emitter_digest() -> String {
+    crate::reuse::tokens_digest(&concat!(
+        env!("CARGO_PKG_VERSION"),
+        include_str!("models.rs"),
+        include_str!("docs.rs"),
+        include_str!("rust.rs"),
+        include_str!("../ir.rs"),
+    ))
+}
+
+/// Everything [`emit_model`] reads, printed for a digest: the model itself and, of the models
+/// it refers to, what it looks at (whether they are deprecated, and the JSON names of their
+/// fields, which decide an untagged union's best fit). Two models with the same inputs emit
+/// the same file, so an unchanged digest lets regeneration reuse the file without building
+/// its tokens.
+pub struct ModelInputs<'a> {
+    pub emitter: &'a str,
+    pub def: &'a TypeDef,
+    pub types: &'a [TypeDef],
+}
+
+impl std::fmt::Display for ModelInputs<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let def = self.def;
+        // Not `source` or `gate`: the model's file does not show them.
+        write!(
+            f,
+            "{}\n{}\n{}\n{:?}\n{}\n{:?}\n",
+            self.emitter, def.name, def.module, def.doc, def.deprecated, def.kind
+        )?;
+        let mut referenced = Vec::new();
+        match &def.kind {
+            TypeKind::Struct(s) => referenced.extend(s.fields.iter().filter_map(|f| f.ty.named())),
+            TypeKind::Tagged(u) => referenced.extend(u.variants.iter().map(|v| v.ty.as_str())),
+            TypeKind::Untagged(u) => {
+                referenced.extend(u.variants.iter().filter_map(|v| v.ty.named()))
+            }
+            TypeKind::Alias(ty) => referenced.extend(ty.named()),
+            TypeKind::Enum(_) => {}
+        }
+        for name in referenced {
+            let Ok(i) = self.types.binary_search_by(|t| t.name.as_str().cmp(name)) else {
+                writeln!(f, "{name}: missing")?;
+                continue;
+            };
+            let other = &self.types[i];
+            write!(f, "{name}: {}", other.deprecated)?;
+            if let TypeKind::Struct(s) = &other.kind {
+                for field in &s.fields {
+                    write!(f, " {}/{}", field.json_name, field.flatten)?;
+                }
+            }
+            writeln!(f)?;
+        }
+        Ok(())
+    }
+}
+
 /// Whether a model refers to a deprecated model.
 fn mentions_deprecated(def: &TypeDef, types: &[TypeDef]) -> bool {
     let deprecated = |name: &str| {
