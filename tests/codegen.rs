@@ -336,9 +336,10 @@ mod generated_crate {
         }
     }
 
-    /// A model file is reused by the digest of what it is emitted from, which includes what it
-    /// looks at in the models it refers to: a change there alone still emits it again. Each
-    /// edit below changes one model and, through it, the file of another.
+    /// A model or operations file is reused by the digest of what it is emitted from, which
+    /// includes what it looks at elsewhere (the models it refers to, the tags): a change there
+    /// alone still emits it again. Each edit below changes one thing and, through it, the file
+    /// of another.
     #[test]
     fn a_change_in_a_referenced_model_reaches_the_files_that_look_at_it() {
         let edits = [
@@ -355,6 +356,13 @@ mod generated_crate {
                 "        zone: {type: string}",
                 "        region: {type: string}",
                 "src/models/provider.rs",
+            ),
+            // An operations module documents its tag.
+            (
+                "endpoints.yaml",
+                "    description: Things and their lists.",
+                "    description: Things, listed.",
+                "src/operations/things.rs",
             ),
         ];
         for (n, (fixture, from, to, reached)) in edits.into_iter().enumerate() {

@@ -153,7 +153,11 @@ pub fn generate_from_str(
         let mut lowered = lower::lower(&spec).map_err(|e| e.locate(text))?;
         if !lowered.approximations.is_empty() {
             match source_map.map(|thread| thread.join()) {
-                Some(Ok(map)) => map.place(&mut lowered.approximations),
+                Some(Ok(map)) => {
+                    map.place(&mut lowered.approximations);
+                    // Hundreds of thousands of pointers: freed on the idle core.
+                    scope.spawn(move || drop(map));
+                }
                 _ => locate::locate_all(&mut lowered.approximations, text),
             }
         }

@@ -32,7 +32,8 @@ use crate::reuse::{self, PreviousOutput, Record};
 type RustJob<'a> = (String, Box<dyn Fn() -> TokenStream + Send + Sync + 'a>);
 
 /// What a Rust file is emitted from, when it is cheaper to digest than its tokens (see
-/// [`models::ModelInputs`]): by path, the digest of the inputs.
+/// [`models::ModelInputs`] and [`operations::ModuleInputs`]): by path, the digest of the
+/// inputs.
 type InputDigests<'a> =
     std::collections::HashMap<String, Box<dyn Fn() -> String + Send + Sync + 'a>>;
 
@@ -117,8 +118,22 @@ pub fn emit_crate(
             "src/operations/mod.rs".to_string(),
             Box::new(|| operations::emit_operations_mod(api, None)),
         ));
+        let emitter = operations::emitter_digest();
         for (module, module_operations) in operations::modules(api) {
             let path = format!("src/operations/{module}.rs");
+            let module_operations = std::sync::Arc::new(module_operations);
+            let (emitter, listed) = (emitter.clone(), module_operations.clone());
+            inputs.insert(
+                path.clone(),
+                Box::new(move || {
+                    reuse::tokens_digest(&operations::ModuleInputs {
+                        emitter: &emitter,
+                        module,
+                        operations: &listed,
+                        tags: &api.tags,
+                    })
+                }),
+            );
             jobs.push((
                 path,
                 Box::new(move || {
