@@ -34,6 +34,7 @@
 //! [`generate`] gives the whole crate instead, to write anywhere with
 //! [`GeneratedCrate::write_to`].
 
+mod cores;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;

@@ -247,39 +247,11 @@ impl GeneratedCrate {
                 .map_err(|e| Error::io(&parent, "create directory", e))?;
         }
         // Files are independent: write them on all cores.
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 8);
-        let write_share = |worker: usize| -> Result<(usize, usize), Error> {
-            let (mut written, mut unchanged) = (0, 0);
-            for (relative, text) in self.files.iter().skip(worker).step_by(threads) {
-                if write(&dir.join(relative), text)? {
-                    written += 1;
-                } else {
-                    unchanged += 1;
-                }
-            }
-            Ok((written, unchanged))
-        };
-        let results: Vec<Result<(usize, usize), Error>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..threads)
-                .map(|worker| scope.spawn(move || write_share(worker)))
-                .collect();
-            let mut results = vec![write_share(0)];
-            results.extend(
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("a writing thread panicked")),
-            );
-            results
-        });
-        let (mut written, mut unchanged) = (0, 0);
-        for result in results {
-            let (w, u) = result?;
-            written += w;
-            unchanged += u;
-        }
-        Ok((written, unchanged))
+        let wrote = crate::cores::map(&self.files, |(relative, text)| {
+            write(&dir.join(relative), text)
+        })?;
+        let written = wrote.iter().filter(|&&w| w).count();
+        Ok((written, wrote.len() - written))
     }
 
     /// Writes the crate into `dir`, creating it if needed.

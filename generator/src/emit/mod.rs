@@ -168,9 +168,6 @@ pub fn emit_crate(
     })
 }
 
-/// A formatted file, the position of its job, and what it was formatted from.
-type Emitted = (usize, PathBuf, String, Record);
-
 /// The Rust files of a crate, in job order.
 struct RustFiles {
     files: Vec<(PathBuf, String)>,
@@ -185,78 +182,43 @@ fn run_jobs(
     inputs: &InputDigests<'_>,
     previous: &PreviousOutput,
 ) -> Result<RustFiles, Error> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let threads = threads.min(jobs.len().max(1));
-    let run = |worker: usize| -> Result<(Vec<Emitted>, Duration, usize), Error> {
-        let mut done = Vec::new();
-        let mut format_time = Duration::ZERO;
-        let mut reused = 0;
-        // Every `threads`-th job, so large and small files spread evenly.
-        for (index, (path, job)) in jobs.iter().enumerate().skip(worker).step_by(threads) {
-            // The digest of what the file is made from: its inputs when they are known, else
-            // its tokens.
-            let (tokens, digest) = match inputs.get(path) {
-                Some(digest) => (None, digest()),
-                None => {
-                    let tokens = job();
-                    let digest = reuse::tokens_digest(&tokens);
-                    (Some(tokens), digest)
-                }
-            };
-            let (text, record) = match previous.reuse(path, &digest) {
-                Some(found) => {
-                    reused += 1;
-                    found
-                }
-                None => {
-                    let tokens = tokens.unwrap_or_else(job);
-                    let start = Instant::now();
-                    let text = rust::format_file(tokens, path)?;
-                    format_time += start.elapsed();
-                    let record = Record::new(path, digest, &text);
-                    (text, record)
-                }
-            };
-            done.push((index, PathBuf::from(path), text, record));
+    // A file, its record, and how long formatting it took (`None`: reused, not formatted).
+    let emitted = crate::cores::map(&jobs, |(path, job)| {
+        // The digest of what the file is made from: its inputs when they are known, else
+        // its tokens.
+        let (tokens, digest) = match inputs.get(path) {
+            Some(digest) => (None, digest()),
+            None => {
+                let tokens = job();
+                let digest = reuse::tokens_digest(&tokens);
+                (Some(tokens), digest)
+            }
+        };
+        if let Some((text, record)) = previous.reuse(path, &digest) {
+            return Ok((PathBuf::from(path), text, record, None));
         }
-        Ok((done, format_time, reused))
+        let tokens = tokens.unwrap_or_else(job);
+        let start = Instant::now();
+        let text = rust::format_file(tokens, path)?;
+        let format_time = start.elapsed();
+        let record = Record::new(path, digest, &text);
+        Ok::<_, Error>((PathBuf::from(path), text, record, Some(format_time)))
+    })?;
+    let mut rust = RustFiles {
+        files: Vec::with_capacity(emitted.len()),
+        records: Vec::with_capacity(emitted.len()),
+        format_cpu: Duration::ZERO,
+        reused: 0,
     };
-    let results: Vec<Result<_, Error>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..threads)
-            .map(|worker| scope.spawn(move || run(worker)))
-            .collect();
-        let mut results = vec![run(0)];
-        results.extend(
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("an emitting thread panicked")),
-        );
-        results
-    });
-    let mut emitted = Vec::with_capacity(jobs.len());
-    let mut format_cpu = Duration::ZERO;
-    let mut reused = 0;
-    for result in results {
-        let (done, time, reused_here) = result?;
-        emitted.extend(done);
-        format_cpu += time;
-        reused += reused_here;
+    for (path, text, record, format_time) in emitted {
+        rust.files.push((path, text));
+        rust.records.push(record);
+        match format_time {
+            Some(time) => rust.format_cpu += time,
+            None => rust.reused += 1,
+        }
     }
-    emitted.sort_by_key(|(index, ..)| *index);
-    let mut files = Vec::with_capacity(emitted.len());
-    let mut records = Vec::with_capacity(emitted.len());
-    for (_, path, text, record) in emitted {
-        files.push((path, text));
-        records.push(record);
-    }
-    Ok(RustFiles {
-        files,
-        records,
-        format_cpu,
-        reused,
-    })
+    Ok(rust)
 }
 
 /// A sample formatted as every file is: what [`crate::reuse`] checks the formatter by.
