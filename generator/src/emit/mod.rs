@@ -27,15 +27,47 @@ use crate::error::Error;
 use crate::ir::Api;
 use crate::reuse::{self, PreviousOutput, Record};
 
-/// A Rust file to emit: its path, and how to build its tokens (run on a worker thread:
-/// token streams cannot cross threads, so each job builds its own).
-type RustJob<'a> = (String, Box<dyn Fn() -> TokenStream + Send + Sync + 'a>);
+/// A Rust file to emit, on a worker thread (token streams cannot cross threads, so each job
+/// builds its own).
+struct RustJob<'a> {
+    path: String,
+    /// The digest of what the file is made from, when that is cheaper to compute than its
+    /// tokens (see [`models::ModelInputs`] and [`operations::ModuleInputs`]): an unchanged
+    /// file is then reused without building them.
+    inputs: Option<Box<dyn Fn() -> String + Send + Sync + 'a>>,
+    tokens: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
+}
 
-/// What a Rust file is emitted from, when it is cheaper to digest than its tokens (see
-/// [`models::ModelInputs`] and [`operations::ModuleInputs`]): by path, the digest of the
-/// inputs.
-type InputDigests<'a> =
-    std::collections::HashMap<String, Box<dyn Fn() -> String + Send + Sync + 'a>>;
+impl<'a> RustJob<'a> {
+    fn new(path: impl Into<String>, tokens: impl Fn() -> TokenStream + Send + Sync + 'a) -> Self {
+        Self {
+            path: path.into(),
+            inputs: None,
+            tokens: Box::new(tokens),
+        }
+    }
+
+    fn with_inputs(mut self, inputs: impl std::fmt::Display + Send + Sync + 'a) -> Self {
+        self.inputs = Some(Box::new(move || reuse::tokens_digest(&inputs)));
+        self
+    }
+}
+
+/// The digest of the emitters' own code, part of every [`RustJob::inputs`]: a changed emitter
+/// emits every file again.
+pub(crate) fn emitter_digest() -> &'static str {
+    static DIGEST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DIGEST.get_or_init(|| {
+        reuse::tokens_digest(&concat!(
+            env!("CARGO_PKG_VERSION"),
+            include_str!("models.rs"),
+            include_str!("operations.rs"),
+            include_str!("docs.rs"),
+            include_str!("rust.rs"),
+            include_str!("../ir.rs"),
+        ))
+    })
+}
 
 /// The files of a crate, and what making them took.
 pub struct EmittedCrate {
@@ -72,34 +104,24 @@ pub fn emit_crate(
     if let Some(example) = crate_files::quickstart_example(api, config)? {
         files.push((PathBuf::from("examples/quickstart.rs"), example));
     }
-    let mut jobs: Vec<RustJob<'_>> = vec![("src/lib.rs".to_string(), Box::new(|| emit_lib(api)))];
+    let modules = operations::modules(api);
+    let mut jobs = vec![RustJob::new("src/lib.rs", || emit_lib(api))];
     if codec::needed(&api.types) {
         files.push((
             PathBuf::from("src/models/codec.rs"),
             format!("{GENERATED_HEADER}{}", codec::SOURCE),
         ));
     }
-    jobs.push((
-        "src/models/mod.rs".to_string(),
-        Box::new(|| models::emit_models_mod(&api.types, false)),
-    ));
-    // A model file is reused by the digest of its inputs, without building its tokens.
-    let emitter = models::emitter_digest();
-    let mut inputs: InputDigests<'_> = std::collections::HashMap::new();
+    jobs.push(RustJob::new("src/models/mod.rs", || {
+        models::emit_models_mod(&api.types, false)
+    }));
     for def in &api.types {
         let path = format!("src/models/{}.rs", def.module);
-        let emitter = emitter.clone();
-        inputs.insert(
-            path.clone(),
-            Box::new(move || {
-                reuse::tokens_digest(&models::ModelInputs {
-                    emitter: &emitter,
-                    def,
-                    types: &api.types,
-                })
-            }),
-        );
-        jobs.push((path, Box::new(move || emit_model(def, &api.types))));
+        let inputs = models::ModelInputs {
+            def,
+            types: &api.types,
+        };
+        jobs.push(RustJob::new(path, move || emit_model(def, &api.types)).with_inputs(inputs));
     }
     if !api.operations.is_empty() {
         for (module, source) in runtime::RUNTIME {
@@ -108,53 +130,39 @@ pub fn emit_crate(
                 format!("{GENERATED_HEADER}{source}"),
             ));
         }
-        if runtime::emit_validation(api).is_some() {
-            jobs.push((
-                "src/validation.rs".to_string(),
-                Box::new(|| runtime::emit_validation(api).unwrap_or_default()),
-            ));
+        // `emit_validation` has nothing to say without patterns.
+        if !api.patterns.is_empty() {
+            jobs.push(RustJob::new("src/validation.rs", || {
+                runtime::emit_validation(api).unwrap_or_default()
+            }));
         }
-        jobs.push((
-            "src/operations/mod.rs".to_string(),
-            Box::new(|| operations::emit_operations_mod(api, None)),
-        ));
-        let emitter = operations::emitter_digest();
-        for (module, module_operations) in operations::modules(api) {
+        jobs.push(RustJob::new("src/operations/mod.rs", || {
+            operations::emit_operations_mod(api, None)
+        }));
+        for (&module, module_operations) in &modules {
             let path = format!("src/operations/{module}.rs");
-            let module_operations = std::sync::Arc::new(module_operations);
-            let (emitter, listed) = (emitter.clone(), module_operations.clone());
-            inputs.insert(
-                path.clone(),
-                Box::new(move || {
-                    reuse::tokens_digest(&operations::ModuleInputs {
-                        emitter: &emitter,
-                        module,
-                        operations: &listed,
-                        tags: &api.tags,
-                    })
-                }),
-            );
-            jobs.push((
-                path,
-                Box::new(move || {
-                    operations::emit_operations_module(module, &module_operations, &api.tags)
-                }),
-            ));
+            let inputs = operations::ModuleInputs {
+                module,
+                operations: module_operations,
+                tags: &api.tags,
+            };
+            let tokens =
+                move || operations::emit_operations_module(module, module_operations, &api.tags);
+            jobs.push(RustJob::new(path, tokens).with_inputs(inputs));
         }
     }
     let crate_ident = config.crate_name.replace('-', "_");
     if !api.examples.is_empty() {
-        jobs.push((
-            "tests/spec_examples.rs".to_string(),
-            Box::new(move || examples::emit_example_tests(api, &crate_ident).unwrap_or_default()),
-        ));
+        jobs.push(RustJob::new("tests/spec_examples.rs", move || {
+            examples::emit_example_tests(api, &crate_ident).unwrap_or_default()
+        }));
         files.extend(
             examples::example_files(api)
                 .into_iter()
                 .map(|(p, json)| (PathBuf::from(p), json)),
         );
     }
-    let mut rust = run_jobs(jobs, &inputs, previous)?;
+    let mut rust = run_jobs(&jobs, previous)?;
     files.push((
         PathBuf::from(reuse::MANIFEST),
         reuse::manifest(&mut rust.records),
@@ -177,19 +185,16 @@ struct RustFiles {
 }
 
 /// Emits and formats the jobs on all cores, keeping their order.
-fn run_jobs(
-    jobs: Vec<RustJob<'_>>,
-    inputs: &InputDigests<'_>,
-    previous: &PreviousOutput,
-) -> Result<RustFiles, Error> {
+fn run_jobs(jobs: &[RustJob<'_>], previous: &PreviousOutput) -> Result<RustFiles, Error> {
     // A file, its record, and how long formatting it took (`None`: reused, not formatted).
-    let emitted = crate::cores::map(&jobs, |(path, job)| {
+    let emitted = crate::cores::map(jobs, |job| {
+        let path = job.path.as_str();
         // The digest of what the file is made from: its inputs when they are known, else
         // its tokens.
-        let (tokens, digest) = match inputs.get(path) {
-            Some(digest) => (None, digest()),
+        let (tokens, digest) = match &job.inputs {
+            Some(inputs) => (None, inputs()),
             None => {
-                let tokens = job();
+                let tokens = (job.tokens)();
                 let digest = reuse::tokens_digest(&tokens);
                 (Some(tokens), digest)
             }
@@ -197,7 +202,7 @@ fn run_jobs(
         if let Some((text, record)) = previous.reuse(path, &digest) {
             return Ok((PathBuf::from(path), text, record, None));
         }
-        let tokens = tokens.unwrap_or_else(job);
+        let tokens = tokens.unwrap_or_else(|| (job.tokens)());
         let start = Instant::now();
         let text = rust::format_file(tokens, path)?;
         let format_time = start.elapsed();

@@ -47,25 +47,12 @@ pub fn emit_model(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
     }
 }
 
-/// The digest of the emitter's own code: a model file's inputs include it, so a changed
-/// emitter emits every model again.
-pub fn emitter_digest() -> String {
-    crate::reuse::tokens_digest(&concat!(
-        env!("CARGO_PKG_VERSION"),
-        include_str!("models.rs"),
-        include_str!("docs.rs"),
-        include_str!("rust.rs"),
-        include_str!("../ir.rs"),
-    ))
-}
-
 /// Everything [`emit_model`] reads, printed for a digest: the model itself and, of the models
 /// it refers to, what it looks at (whether they are deprecated, and the JSON names of their
-/// fields, which decide an untagged union's best fit). Two models with the same inputs emit
-/// the same file, so an unchanged digest lets regeneration reuse the file without building
-/// its tokens.
+/// fields, which decide an untagged union's best fit), and the emitters' code. Two models with
+/// the same inputs emit the same file, so an unchanged digest lets regeneration reuse the file
+/// without building its tokens.
 pub struct ModelInputs<'a> {
-    pub emitter: &'a str,
     pub def: &'a TypeDef,
     pub types: &'a [TypeDef],
 }
@@ -77,7 +64,12 @@ impl std::fmt::Display for ModelInputs<'_> {
         write!(
             f,
             "{}\n{}\n{}\n{:?}\n{}\n{:?}\n",
-            self.emitter, def.name, def.module, def.doc, def.deprecated, def.kind
+            super::emitter_digest(),
+            def.name,
+            def.module,
+            def.doc,
+            def.deprecated,
+            def.kind
         )?;
         let mut referenced = Vec::new();
         match &def.kind {

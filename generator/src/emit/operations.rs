@@ -127,22 +127,10 @@ fn uses_models(operation: &Operation) -> bool {
 }
 
 /// One module of `operations`: the operations of one tag.
-/// The digest of this emitter's code: an operations module's inputs include it.
-pub fn emitter_digest() -> String {
-    crate::reuse::tokens_digest(&concat!(
-        env!("CARGO_PKG_VERSION"),
-        include_str!("operations.rs"),
-        include_str!("docs.rs"),
-        include_str!("rust.rs"),
-        include_str!("../ir.rs"),
-    ))
-}
-
 /// Everything [`emit_operations_module`] reads, printed for a digest: its arguments (it reads
 /// nothing else) and the emitter's code. An unchanged digest lets regeneration reuse the file
 /// without building its tokens.
 pub struct ModuleInputs<'a> {
-    pub emitter: &'a str,
     pub module: &'a str,
     pub operations: &'a [&'a Operation],
     pub tags: &'a [Tag],
@@ -153,7 +141,10 @@ impl std::fmt::Display for ModuleInputs<'_> {
         write!(
             f,
             "{}\n{}\n{:?}\n{:?}",
-            self.emitter, self.module, self.operations, self.tags
+            super::emitter_digest(),
+            self.module,
+            self.operations,
+            self.tags
         )
     }
 }
