@@ -53,7 +53,7 @@ impl Request {
 
     /// Adds a query parameter; a list adds one pair per item (`a=1&a=2`).
     pub fn query<T: Encode + ?Sized>(&mut self, name: &'static str, value: &T) {
-        match json(value) {
+        match codec::to_value(value).unwrap_or_default() {
             serde_json::Value::Array(items) => {
                 for item in items {
                     self.query.push((name, value_text(item)));
@@ -132,13 +132,7 @@ pub(crate) fn check_requires(
 /// A parameter value as text: strings as they are, everything else as its JSON (enums as
 /// their value, timestamps in RFC 3339).
 pub(crate) fn text<T: Encode + ?Sized>(value: &T) -> String {
-    value_text(json(value))
-}
-
-/// A value as the JSON it encodes to.
-fn json<T: Encode + ?Sized>(value: &T) -> serde_json::Value {
-    // What the codec wrote, it reads back.
-    codec::from_slice(&codec::to_vec(value)).unwrap_or_default()
+    value_text(codec::to_value(value).unwrap_or_default())
 }
 
 fn value_text(value: serde_json::Value) -> String {

@@ -88,9 +88,7 @@ fn excerpt(body: &[u8]) -> String {
 
 /// The parts of an API error worth a line: its code, detail and reason, whichever it has.
 fn summarize(body: &ApiErrorBody) -> String {
-    let value: serde_json::Value =
-        super::models::codec::from_slice(&super::models::codec::to_vec(body))
-            .unwrap_or_default();
+    let value = super::models::codec::to_value(body).unwrap_or_default();
     let field = |names: &[&str]| {
         names
             .iter()

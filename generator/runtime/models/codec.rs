@@ -40,6 +40,13 @@ pub fn to_vec<T: Encode + ?Sized>(value: &T) -> Vec<u8> {
     writer.buf
 }
 
+/// A value as the JSON it encodes to.
+pub fn to_value<T: Encode + ?Sized>(
+    value: &T,
+) -> Result<serde_json::Value, serde_json::Error> {
+    from_slice(&to_vec(value))
+}
+
 /// A type read from JSON.
 pub trait Decode: Sized {
     /// Reads one value, leaving the reader after it.
@@ -849,8 +856,7 @@ where
     T: Encode + ?Sized,
     S: serde::Serializer,
 {
-    let value: serde_json::Value =
-        from_slice(&to_vec(value)).map_err(serde::ser::Error::custom)?;
+    let value = to_value(value).map_err(serde::ser::Error::custom)?;
     serde::Serialize::serialize(&value, serializer)
 }
 
