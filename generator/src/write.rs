@@ -56,15 +56,21 @@ fn write_file(path: &Path, text: &str) -> Result<bool, Error> {
     if std::fs::read(path).is_ok_and(|existing| existing == text.as_bytes()) {
         return Ok(false);
     }
-    let mut temporary = path.to_path_buf().into_os_string();
-    temporary.push(".atlas-codegen-tmp");
-    let temporary = PathBuf::from(temporary);
+    let temporary = beside(path);
     std::fs::write(&temporary, text).map_err(|e| Error::io(&temporary, "write", e))?;
     std::fs::rename(&temporary, path).map_err(|e| {
         let _ = std::fs::remove_file(&temporary);
         Error::io(path, "replace", e)
     })?;
     Ok(true)
+}
+
+/// Where a file or directory is built before it is renamed to `path`: beside it, so the
+/// rename stays on one file system (`*.atlas-codegen-tmp` is what an interrupted run leaves).
+fn beside(path: &Path) -> PathBuf {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".atlas-codegen-tmp");
+    PathBuf::from(temporary)
 }
 
 /// Creates a file in a directory that is not yet visible (see `write_new`).
@@ -205,9 +211,7 @@ impl GeneratedCrate {
     /// is created once instead of created and renamed (creating files is most of the time of a
     /// first generation).
     fn write_new(&self, dir: &Path) -> Result<WriteSummary, Error> {
-        let mut staging = dir.as_os_str().to_owned();
-        staging.push(".atlas-codegen-tmp");
-        let staging = PathBuf::from(staging);
+        let staging = beside(dir);
         // Left over by an interrupted run; never anything of the user's.
         let _ = std::fs::remove_dir_all(&staging);
         if let Some(parent) = dir.parent() {
