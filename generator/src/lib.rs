@@ -109,10 +109,7 @@ pub struct Timings {
 /// it can be included at the crate root or inside a module. The including crate needs the
 /// generated crate's dependencies (serde with `derive`, serde_json, chrono with `serde`).
 pub fn generate_module(path: &Path) -> Result<String, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read spec", e))?;
-    let spec = load::parse_spec(path, &text)?;
-    let lowered = lower::lower(&spec).map_err(|e| e.locate(&text))?;
-    emit::emit_module(&lowered.api)
+    emit::emit_module(&load_api(path)?)
 }
 
 /// Reads the spec at `path` and builds its intermediate model (what [`diff`] compares).
