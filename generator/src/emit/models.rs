@@ -71,17 +71,7 @@ impl std::fmt::Display for ModelInputs<'_> {
             def.deprecated,
             def.kind
         )?;
-        let mut referenced = Vec::new();
-        match &def.kind {
-            TypeKind::Struct(s) => referenced.extend(s.fields.iter().filter_map(|f| f.ty.named())),
-            TypeKind::Tagged(u) => referenced.extend(u.variants.iter().map(|v| v.ty.as_str())),
-            TypeKind::Untagged(u) => {
-                referenced.extend(u.variants.iter().filter_map(|v| v.ty.named()))
-            }
-            TypeKind::Alias(ty) => referenced.extend(ty.named()),
-            TypeKind::Enum(_) => {}
-        }
-        for name in referenced {
+        for name in referenced(def) {
             let Ok(i) = self.types.binary_search_by(|t| t.name.as_str().cmp(name)) else {
                 writeln!(f, "{name}: missing")?;
                 continue;
@@ -99,26 +89,24 @@ impl std::fmt::Display for ModelInputs<'_> {
     }
 }
 
+/// The models a model refers to: its fields' types, its variants.
+fn referenced(def: &TypeDef) -> Vec<&str> {
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| f.ty.named()).collect(),
+        TypeKind::Tagged(u) => u.variants.iter().map(|v| v.ty.as_str()).collect(),
+        TypeKind::Untagged(u) => u.variants.iter().filter_map(|v| v.ty.named()).collect(),
+        TypeKind::Alias(ty) => ty.named().into_iter().collect(),
+        TypeKind::Enum(_) => Vec::new(),
+    }
+}
+
 /// Whether a model refers to a deprecated model.
 fn mentions_deprecated(def: &TypeDef, types: &[TypeDef]) -> bool {
-    let deprecated = |name: &str| {
+    referenced(def).into_iter().any(|name| {
         types
             .binary_search_by(|t| t.name.as_str().cmp(name))
             .is_ok_and(|i| types[i].deprecated)
-    };
-    match &def.kind {
-        TypeKind::Struct(s) => s
-            .fields
-            .iter()
-            .any(|f| f.ty.named().is_some_and(deprecated)),
-        TypeKind::Tagged(u) => u.variants.iter().any(|v| deprecated(&v.ty)),
-        TypeKind::Untagged(u) => u
-            .variants
-            .iter()
-            .any(|v| v.ty.named().is_some_and(deprecated)),
-        TypeKind::Alias(ty) => ty.named().is_some_and(deprecated),
-        TypeKind::Enum(_) => false,
-    }
+    })
 }
 
 /// The `use` lines of a model file, in the order rustfmt sorts them: `codec`, the other
