@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
-use crate::ir::{Api, Operation, Parameter, Payload, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Operation, Payload, TypeDef, TypeKind, TypeRef};
 
 /// Whether a change can break a crate that uses the generated one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -204,16 +204,8 @@ impl Differ {
     }
 
     fn operations(&mut self, old: &Api, new: &Api) {
-        let old_ops: BTreeMap<&str, &Operation> = old
-            .operations
-            .iter()
-            .map(|o| (o.method_name.as_str(), o))
-            .collect();
-        let new_ops: BTreeMap<&str, &Operation> = new
-            .operations
-            .iter()
-            .map(|o| (o.method_name.as_str(), o))
-            .collect();
+        let old_ops = by_name(&old.operations, |o| &o.method_name);
+        let new_ops = by_name(&new.operations, |o| &o.method_name);
         for (name, operation) in &old_ops {
             match new_ops.get(name) {
                 Some(new_operation) => self.operation(operation, new_operation),
@@ -264,16 +256,8 @@ impl Differ {
 
     fn operation(&mut self, old: &Operation, new: &Operation) {
         let subject = format!("operation {}", old.method_name);
-        let old_params: BTreeMap<&str, &Parameter> = old
-            .parameters
-            .iter()
-            .map(|p| (p.rust_name.as_str(), p))
-            .collect();
-        let new_params: BTreeMap<&str, &Parameter> = new
-            .parameters
-            .iter()
-            .map(|p| (p.rust_name.as_str(), p))
-            .collect();
+        let old_params = by_name(&old.parameters, |p| &p.rust_name);
+        let new_params = by_name(&new.parameters, |p| &p.rust_name);
         for (name, parameter) in &old_params {
             match new_params.get(name) {
                 None => self.push(
@@ -430,10 +414,8 @@ impl Differ {
     }
 
     fn models(&mut self, old: &Api, new: &Api) {
-        let old_types: BTreeMap<&str, &TypeDef> =
-            old.types.iter().map(|t| (t.name.as_str(), t)).collect();
-        let new_types: BTreeMap<&str, &TypeDef> =
-            new.types.iter().map(|t| (t.name.as_str(), t)).collect();
+        let old_types = by_name(&old.types, |t| &t.name);
+        let new_types = by_name(&new.types, |t| &t.name);
         for (name, def) in &old_types {
             match new_types.get(name) {
                 None => self.push(
@@ -461,10 +443,8 @@ impl Differ {
         let subject = format!("model {}", old.name);
         match (&old.kind, &new.kind) {
             (TypeKind::Struct(before), TypeKind::Struct(after)) => {
-                let old_fields: BTreeMap<&str, _> =
-                    before.fields.iter().map(|f| (f.name.as_str(), f)).collect();
-                let new_fields: BTreeMap<&str, _> =
-                    after.fields.iter().map(|f| (f.name.as_str(), f)).collect();
+                let old_fields = by_name(&before.fields, |f| &f.name);
+                let new_fields = by_name(&after.fields, |f| &f.name);
                 for (name, field) in &old_fields {
                     let Some(now) = new_fields.get(name) else {
                         self.push(
@@ -656,4 +636,12 @@ pub fn diff(old: &Api, new: &Api) -> DiffReport {
     let mut changes = differ.changes;
     changes.sort();
     DiffReport { changes }
+}
+
+/// Items by a name each has, to pair old and new ones.
+fn by_name<T>(items: &[T], name: impl Fn(&T) -> &String) -> BTreeMap<&str, &T> {
+    items
+        .iter()
+        .map(|item| (name(item).as_str(), item))
+        .collect()
 }
