@@ -273,7 +273,7 @@ mod generated_crate {
         std::fs::remove_dir_all(&base).unwrap();
     }
 
-    /// Regenerating over an earlier output takes the Rust files whose tokens did not change
+    /// Regenerating over an earlier output takes the Rust files whose inputs did not change
     /// from it, unformatted, and the result is byte for byte what formatting everything gives:
     /// after a hand edit and after a spec change too.
     #[test]

@@ -11,8 +11,8 @@
 //!    (askama templates);
 //! 5. [`mod@write`]: put the files on disk, or compare them with what is there.
 //!
-//! Between 4 and 5, [`reuse`] lets a regeneration take the Rust files whose tokens did not
-//! change from the previous output instead of formatting them again.
+//! Between 4 and 5, [`reuse`] lets a regeneration take the Rust files whose inputs did not
+//! change from the previous output instead of emitting and formatting them again.
 //!
 //! From a downstream `build.rs`, generate into `OUT_DIR` and `include!` the result:
 //!
@@ -68,7 +68,7 @@ pub struct Config {
     /// [`diff::DiffReport::changelog_entry`]).
     pub changelog: Option<String>,
     /// A directory holding an earlier output of the generator (usually the one about to be
-    /// overwritten): Rust files whose tokens have not changed since are taken from it instead
+    /// overwritten): Rust files whose inputs have not changed since are taken from it instead
     /// of being formatted again (see [`reuse`]). The output is the same either way.
     pub reuse_from: Option<PathBuf>,
 }

@@ -50,7 +50,7 @@ struct Generate {
     #[arg(long, value_name = "OLD_SPEC")]
     changelog_from: Option<PathBuf>,
     /// Format every Rust file again, instead of reusing the files of the crate in --out whose
-    /// tokens have not changed (the output is the same either way).
+    /// inputs have not changed (the output is the same either way).
     #[arg(long)]
     reformat: bool,
 }

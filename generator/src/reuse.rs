@@ -1,4 +1,4 @@
-//! Rust files of the previous generation, reused when their tokens have not changed.
+//! Rust files of the previous generation, reused when what they are made from has not changed.
 //!
 //! Formatting (parsing the tokens back with syn, printing them with prettyplease) is most of
 //! the generator's time, and a regeneration after a spec change changes few files. So next to
@@ -24,9 +24,9 @@ fn digest(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-/// The digest of a file's tokens (their `Display`), as the manifest records it. The text is
-/// hashed as it is printed, never held whole.
-pub fn tokens_digest(tokens: &(impl std::fmt::Display + ?Sized)) -> String {
+/// The digest of what a file is made from (its tokens, or a model's inputs) as it prints, as
+/// the manifest records it. The text is hashed as it is printed, never held whole.
+pub fn inputs_digest(inputs: &(impl std::fmt::Display + ?Sized)) -> String {
     struct Hashing(Sha256);
     impl std::fmt::Write for Hashing {
         fn write_str(&mut self, text: &str) -> std::fmt::Result {
@@ -36,7 +36,7 @@ pub fn tokens_digest(tokens: &(impl std::fmt::Display + ?Sized)) -> String {
     }
     let mut hashing = Hashing(Sha256::new());
     // Writing into a hasher cannot fail.
-    let _ = std::fmt::Write::write_fmt(&mut hashing, format_args!("{tokens}"));
+    let _ = std::fmt::Write::write_fmt(&mut hashing, format_args!("{inputs}"));
     hex(&hashing.0.finalize())
 }
 
@@ -50,17 +50,17 @@ fn hex(hash: &[u8]) -> String {
 pub struct Record {
     /// The file, relative to the crate root, with `/` separators.
     pub path: String,
-    /// Digest of the token stream the file was formatted from.
-    pub tokens: String,
+    /// Digest of what the file was made from ([`inputs_digest`]).
+    pub inputs: String,
     /// Digest of the file's text.
     pub text: String,
 }
 
 impl Record {
-    pub fn new(path: &str, tokens: String, text: &str) -> Self {
+    pub fn new(path: &str, inputs: String, text: &str) -> Self {
         Self {
             path: path.to_string(),
-            tokens,
+            inputs,
             text: digest(text.as_bytes()),
         }
     }
@@ -93,7 +93,7 @@ pub fn manifest(records: &mut [Record]) -> String {
     for record in records.iter() {
         text.push_str(&format!(
             "{} {} {}\n",
-            record.tokens, record.text, record.path
+            record.inputs, record.text, record.path
         ));
     }
     text
@@ -130,14 +130,14 @@ impl PreviousOutput {
         let mut records = HashMap::new();
         for line in lines {
             let mut parts = line.splitn(3, ' ');
-            let (tokens, text, path) = (parts.next()?, parts.next()?, parts.next()?);
+            let (inputs, text, path) = (parts.next()?, parts.next()?, parts.next()?);
             let is_digest = |d: &str| d.len() == 32 && d.bytes().all(|b| b.is_ascii_hexdigit());
-            if !is_digest(tokens) || !is_digest(text) {
+            if !is_digest(inputs) || !is_digest(text) {
                 return None;
             }
             let record = Record {
                 path: path.to_string(),
-                tokens: tokens.to_string(),
+                inputs: inputs.to_string(),
                 text: text.to_string(),
             };
             records.insert(record.path.clone(), record);
@@ -149,11 +149,11 @@ impl PreviousOutput {
     }
 
     /// The text of `path` as the previous run wrote it, and its record (which holds for the
-    /// new output too), if it was formatted from tokens with digest `tokens` and is still on
-    /// disk unchanged.
-    pub fn reuse(&self, path: &str, tokens: &str) -> Option<(String, Record)> {
+    /// new output too), if it was made from inputs with digest `inputs` and is still on disk
+    /// unchanged.
+    pub fn reuse(&self, path: &str, inputs: &str) -> Option<(String, Record)> {
         let record = self.records.get(path)?;
-        if record.tokens != tokens {
+        if record.inputs != inputs {
             return None;
         }
         let text = std::fs::read_to_string(self.dir.as_ref()?.join(path)).ok()?;
@@ -175,10 +175,10 @@ mod tests {
             }
         );
         assert_eq!(
-            tokens_digest(&tokens),
+            inputs_digest(&tokens),
             digest(tokens.to_string().as_bytes())
         );
-        assert_ne!(tokens_digest(&tokens), tokens_digest("pub struct A {}"));
+        assert_ne!(inputs_digest(&tokens), inputs_digest("pub struct A {}"));
     }
 
     #[test]
@@ -186,7 +186,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("atlas-codegen-reuse-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("src")).unwrap();
         std::fs::write(dir.join("src/a.rs"), "struct A;\n").unwrap();
-        let tokens = tokens_digest("struct A ;");
+        let tokens = inputs_digest("struct A ;");
         let mut records = vec![Record::new("src/a.rs", tokens.clone(), "struct A;\n")];
         std::fs::write(dir.join(MANIFEST), manifest(&mut records)).unwrap();
 
@@ -197,7 +197,7 @@ mod tests {
         );
         // Other tokens, or a file the manifest does not name: format.
         assert_eq!(
-            previous.reuse("src/a.rs", &tokens_digest("struct B ;")),
+            previous.reuse("src/a.rs", &inputs_digest("struct B ;")),
             None
         );
         assert_eq!(previous.reuse("src/b.rs", &tokens), None);

@@ -48,7 +48,7 @@ impl<'a> RustJob<'a> {
     }
 
     fn with_inputs(mut self, inputs: impl std::fmt::Display + Send + Sync + 'a) -> Self {
-        self.inputs = Some(Box::new(move || reuse::tokens_digest(&inputs)));
+        self.inputs = Some(Box::new(move || reuse::inputs_digest(&inputs)));
         self
     }
 }
@@ -58,7 +58,7 @@ impl<'a> RustJob<'a> {
 pub(crate) fn emitter_digest() -> &'static str {
     static DIGEST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DIGEST.get_or_init(|| {
-        reuse::tokens_digest(&concat!(
+        reuse::inputs_digest(&concat!(
             env!("CARGO_PKG_VERSION"),
             include_str!("models.rs"),
             include_str!("operations.rs"),
@@ -195,7 +195,7 @@ fn run_jobs(jobs: &[RustJob<'_>], previous: &PreviousOutput) -> Result<RustFiles
             Some(inputs) => (None, inputs()),
             None => {
                 let tokens = (job.tokens)();
-                let digest = reuse::tokens_digest(&tokens);
+                let digest = reuse::inputs_digest(&tokens);
                 (Some(tokens), digest)
             }
         };
