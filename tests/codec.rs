@@ -210,6 +210,15 @@ fn errors_name_the_model_the_field_and_the_place() {
         error,
         "invalid type: integer `7`, expected a string at line 1 column 39"
     );
+    // Like serde_json, a scalar of the wrong type is placed at its last byte.
+    let body = b"{\"databaseName\": \"admin\", \"username\": true}";
+    let error = codec::from_slice::<CloudDatabaseUser>(body)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "invalid type: boolean `true`, expected a string at line 1 column 42"
+    );
 
     let error = codec::from_slice::<SearchIndexResponse>(b"{\"type\": 3}")
         .unwrap_err()

@@ -232,7 +232,9 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The error for a value of another type than `expected`, naming what was found.
+    /// The error for a value of another type than `expected`, naming what was found. As in
+    /// serde_json, it is placed at the last byte of a scalar and at the bracket of an array or
+    /// object.
     pub(crate) fn invalid_type(&mut self, expected: &str) -> Error {
         let mark = self.mark();
         let found = match self.peek() {
@@ -245,7 +247,10 @@ impl<'a> Reader<'a> {
                 Ok(value) => format!("boolean `{value}`"),
                 Err(e) => return e,
             },
-            Some(b'n') => "null".to_string(),
+            Some(b'n') => match self.literal("null") {
+                Ok(()) => "null".to_string(),
+                Err(e) => return e,
+            },
             Some(b'{') => "map".to_string(),
             Some(b'[') => "sequence".to_string(),
             Some(b'-' | b'0'..=b'9') => match self.number("a number") {
@@ -256,8 +261,12 @@ impl<'a> Reader<'a> {
             },
             Some(_) => return self.error("expected value"),
         };
+        let last = self.pos.saturating_sub(1).max(mark.pos);
         self.reset(mark);
-        self.error(format!("invalid type: {found}, expected {expected}"))
+        Error {
+            message: format!("invalid type: {found}, expected {expected}"),
+            offset: last,
+        }
     }
 
     /// Consumes a `null` if one is next.
