@@ -319,6 +319,38 @@ mod structs {
     }
 
     #[test]
+    fn a_struct_of_optional_fields_reads_each_key_into_its_field() {
+        // Every field optional: read straight into a default value, by the same rules as a
+        // struct with required fields.
+        use atlas_fixtures::formats::models::{Measurements, codec};
+        let text = br#"{"small": 1, "flag": true, "future": {"x": [null]}, "small": null, "large": 2, "l\u0061rge": 3}"#;
+        let m: Measurements = codec::from_slice(text).unwrap();
+        assert_eq!(
+            m,
+            Measurements {
+                large: Some(3),
+                flag: Some(true),
+                ..Measurements::default()
+            }
+        );
+        let empty: Measurements = codec::from_slice(b" {} ").unwrap();
+        assert_eq!(empty, Measurements::default());
+        let error = codec::from_slice::<Measurements>(b"[1]").unwrap_err();
+        assert!(
+            error.to_string().contains("expected a Measurements object"),
+            "{error}"
+        );
+        let error =
+            codec::from_slice::<Measurements>(br#"{"flag": true, "ratio": "x"}"#).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("invalid type: string \"x\", expected f64 at line 1 column 27"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn keyword_and_odd_property_names_round_trip() {
         use atlas_fixtures::keywords::models::Odd;
         let value = json!({"type": "t", "self": "s", "match": true, "_id": "i", "indexID": "x", "1st": 1, "include | exclude": "e", "async": "a"});

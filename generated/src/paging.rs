@@ -8,6 +8,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::error::Error;
+use super::response::ResponseFuture;
 
 /// A page number as the operation's parameter type wants it.
 pub(crate) fn page_number<T: TryFrom<i64>>(
@@ -28,9 +29,24 @@ pub(crate) struct Page<T> {
     pub total: Option<i64>,
 }
 
-pub(crate) type PageFuture<T> =
-    Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
+type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
 type FetchPage<T> = Box<dyn FnMut(i64) -> PageFuture<T> + Send>;
+
+/// One page on its way: the operation's response, split into items when it arrives. A small
+/// future per response type, where an `async` block would be a state machine per operation.
+struct Fetching<B, T> {
+    response: ResponseFuture<B>,
+    split: fn(B) -> Page<T>,
+}
+
+impl<B, T> Future for Fetching<B, T> {
+    type Output = Result<Page<T>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let split = self.split;
+        Pin::new(&mut self.response).poll(cx).map(|response| response.map(split))
+    }
+}
 
 /// Every item of a list operation, fetching page after page as they are consumed (a page is
 /// requested only once the previous one is used up). Ends after a short or empty page, or once
@@ -49,12 +65,21 @@ pub struct Pages<T> {
 // Items are only moved in and out of the buffer, never pinned.
 impl<T> Unpin for Pages<T> {}
 
-impl<T> Pages<T> {
-    pub(crate) fn new(
+impl<T: Send + 'static> Pages<T> {
+    /// Pages from `first_page` on: `request` is the operation with its page number set, `split`
+    /// takes the items (and the total, if any) out of its response.
+    pub(crate) fn new<B: Send + 'static>(
         first_page: i64,
         page_size: i64,
-        fetch: impl FnMut(i64) -> PageFuture<T> + Send + 'static,
+        mut request: impl FnMut(i64) -> Result<ResponseFuture<B>, Error> + Send + 'static,
+        split: fn(B) -> Page<T>,
     ) -> Self {
+        let fetch = move |page: i64| -> PageFuture<T> {
+            match request(page) {
+                Ok(response) => Box::pin(Fetching { response, split }),
+                Err(error) => Box::pin(std::future::ready(Err(error))),
+            }
+        };
         Self {
             fetch: Box::new(fetch),
             next_page: first_page,

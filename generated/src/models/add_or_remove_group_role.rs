@@ -13,8 +13,8 @@ codec::impl_serde!(AddOrRemoveGroupRole);
 
 impl codec::Decode for AddOrRemoveGroupRole {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut group_role: Option<AddOrRemoveGroupRoleGroupRole> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut group_role: Option<AddOrRemoveGroupRoleGroupRole> = None;
         while let Some(key) = object.next_key(reader)? {
             match &*key {
                 "groupRole" => reader.read(&mut group_role),

@@ -34,13 +34,13 @@ codec::impl_serde!(ApiError);
 
 impl codec::Decode for ApiError {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut bad_request_detail: Option<BadRequestDetail> = None;
         let mut detail: Option<String> = None;
         let mut error: Option<i32> = None;
         let mut error_code: Option<String> = None;
         let mut parameters: Option<Vec<BTreeMap<String, serde_json::Value>>> = None;
         let mut reason: Option<String> = None;
-        let mut object = reader.model(std::any::type_name::<Self>())?;
         while let Some(key) = object.next_key(reader)? {
             match &*key {
                 "badRequestDetail" => reader.read_optional(&mut bad_request_detail),

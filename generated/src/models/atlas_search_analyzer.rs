@@ -23,11 +23,11 @@ codec::impl_serde!(AtlasSearchAnalyzer);
 
 impl codec::Decode for AtlasSearchAnalyzer {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut char_filters: Option<Vec<BasicDBObject>> = None;
         let mut name: Option<String> = None;
         let mut token_filters: Option<Vec<BasicDBObject>> = None;
         let mut tokenizer = None;
-        let mut object = reader.model(std::any::type_name::<Self>())?;
         while let Some(key) = object.next_key(reader)? {
             match &*key {
                 "charFilters" => reader.read_optional(&mut char_filters),

@@ -13,15 +13,15 @@ codec::impl_serde!(BadRequestDetail);
 
 impl codec::Decode for BadRequestDetail {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut fields: Option<Vec<FieldViolation>> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "fields" => reader.read_optional(&mut fields),
+                "fields" => reader.read_optional(&mut value.fields),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self { fields })
+        Ok(value)
     }
 }
 

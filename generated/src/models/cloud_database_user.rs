@@ -78,6 +78,7 @@ codec::impl_serde!(CloudDatabaseUser);
 
 impl codec::Decode for CloudDatabaseUser {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut aws_iam_type: Option<CloudDatabaseUserAwsIamType> = None;
         let mut database_name: Option<CloudDatabaseUserDatabaseName> = None;
         let mut delete_after_date: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -92,7 +93,6 @@ impl codec::Decode for CloudDatabaseUser {
         let mut scopes: Option<Vec<UserScope>> = None;
         let mut username: Option<String> = None;
         let mut x509_type: Option<CloudDatabaseUserX509Type> = None;
-        let mut object = reader.model(std::any::type_name::<Self>())?;
         while let Some(key) = object.next_key(reader)? {
             match &*key {
                 "awsIAMType" => reader.read_optional(&mut aws_iam_type),

@@ -14,17 +14,16 @@ codec::impl_serde!(ComponentLabel);
 
 impl codec::Decode for ComponentLabel {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut key_field: Option<String> = None;
-        let mut value: Option<String> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "key" => reader.read_optional(&mut key_field),
-                "value" => reader.read_optional(&mut value),
+                "key" => reader.read_optional(&mut value.key),
+                "value" => reader.read_optional(&mut value.value),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self { key: key_field, value })
+        Ok(value)
     }
 }
 

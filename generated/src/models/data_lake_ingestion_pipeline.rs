@@ -47,46 +47,26 @@ codec::impl_serde!(DataLakeIngestionPipeline);
 
 impl codec::Decode for DataLakeIngestionPipeline {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut id: Option<String> = None;
-        let mut created_date: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut dataset_retention_policy: Option<DatasetRetentionPolicy> = None;
-        let mut group_id: Option<String> = None;
-        let mut last_updated_date: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut name: Option<String> = None;
-        let mut sink: Option<IngestionSink> = None;
-        let mut source: Option<IngestionSource> = None;
-        let mut state: Option<DataLakeIngestionPipelineState> = None;
-        let mut transformations: Option<Vec<FieldTransformation>> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "_id" => reader.read_optional(&mut id),
-                "createdDate" => reader.read_optional(&mut created_date),
+                "_id" => reader.read_optional(&mut value.id),
+                "createdDate" => reader.read_optional(&mut value.created_date),
                 "datasetRetentionPolicy" => {
-                    reader.read_optional(&mut dataset_retention_policy)
+                    reader.read_optional(&mut value.dataset_retention_policy)
                 }
-                "groupId" => reader.read_optional(&mut group_id),
-                "lastUpdatedDate" => reader.read_optional(&mut last_updated_date),
-                "name" => reader.read_optional(&mut name),
-                "sink" => reader.read_optional(&mut sink),
-                "source" => reader.read_optional(&mut source),
-                "state" => reader.read_optional(&mut state),
-                "transformations" => reader.read_optional(&mut transformations),
+                "groupId" => reader.read_optional(&mut value.group_id),
+                "lastUpdatedDate" => reader.read_optional(&mut value.last_updated_date),
+                "name" => reader.read_optional(&mut value.name),
+                "sink" => reader.read_optional(&mut value.sink),
+                "source" => reader.read_optional(&mut value.source),
+                "state" => reader.read_optional(&mut value.state),
+                "transformations" => reader.read_optional(&mut value.transformations),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self {
-            id,
-            created_date,
-            dataset_retention_policy,
-            group_id,
-            last_updated_date,
-            name,
-            sink,
-            source,
-            state,
-            transformations,
-        })
+        Ok(value)
     }
 }
 

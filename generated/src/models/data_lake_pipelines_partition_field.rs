@@ -17,9 +17,9 @@ codec::impl_serde!(DataLakePipelinesPartitionField);
 
 impl codec::Decode for DataLakePipelinesPartitionField {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut field_name: Option<String> = None;
         let mut order: Option<i32> = None;
-        let mut object = reader.model(std::any::type_name::<Self>())?;
         while let Some(key) = object.next_key(reader)? {
             match &*key {
                 "fieldName" => reader.read(&mut field_name),

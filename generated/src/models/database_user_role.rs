@@ -18,10 +18,10 @@ codec::impl_serde!(DatabaseUserRole);
 
 impl codec::Decode for DatabaseUserRole {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut collection_name: Option<String> = None;
         let mut database_name: Option<String> = None;
         let mut role_name: Option<DatabaseUserRoleRoleName> = None;
-        let mut object = reader.model(std::any::type_name::<Self>())?;
         while let Some(key) = object.next_key(reader)? {
             match &*key {
                 "collectionName" => reader.read_optional(&mut collection_name),

@@ -20,10 +20,10 @@ codec::impl_serde!(DatasetRetentionPolicy);
 
 impl codec::Decode for DatasetRetentionPolicy {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut last_modified_date: Option<chrono::DateTime<chrono::Utc>> = None;
         let mut units: Option<DatasetRetentionPolicyUnits> = None;
         let mut value: Option<i32> = None;
-        let mut object = reader.model(std::any::type_name::<Self>())?;
         while let Some(key) = object.next_key(reader)? {
             match &*key {
                 "lastModifiedDate" => reader.read_optional(&mut last_modified_date),

@@ -18,23 +18,17 @@ codec::impl_serde!(DLSIngestionSink);
 
 impl codec::Decode for DLSIngestionSink {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut metadata_provider: Option<DLSIngestionSinkMetadataProvider> = None;
-        let mut metadata_region: Option<String> = None;
-        let mut partition_fields: Option<Vec<DataLakePipelinesPartitionField>> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "metadataProvider" => reader.read_optional(&mut metadata_provider),
-                "metadataRegion" => reader.read_optional(&mut metadata_region),
-                "partitionFields" => reader.read_optional(&mut partition_fields),
+                "metadataProvider" => reader.read_optional(&mut value.metadata_provider),
+                "metadataRegion" => reader.read_optional(&mut value.metadata_region),
+                "partitionFields" => reader.read_optional(&mut value.partition_fields),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self {
-            metadata_provider,
-            metadata_region,
-            partition_fields,
-        })
+        Ok(value)
     }
 }
 

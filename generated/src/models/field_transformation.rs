@@ -15,17 +15,16 @@ codec::impl_serde!(FieldTransformation);
 
 impl codec::Decode for FieldTransformation {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut field: Option<String> = None;
-        let mut r#type: Option<FieldTransformationType> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "field" => reader.read_optional(&mut field),
-                "type" => reader.read_optional(&mut r#type),
+                "field" => reader.read_optional(&mut value.field),
+                "type" => reader.read_optional(&mut value.r#type),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self { field, r#type })
+        Ok(value)
     }
 }
 

@@ -14,9 +14,9 @@ codec::impl_serde!(FieldViolation);
 
 impl codec::Decode for FieldViolation {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut description: Option<String> = None;
         let mut field: Option<String> = None;
-        let mut object = reader.model(std::any::type_name::<Self>())?;
         while let Some(key) = object.next_key(reader)? {
             match &*key {
                 "description" => reader.read(&mut description),

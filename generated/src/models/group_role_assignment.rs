@@ -16,17 +16,16 @@ codec::impl_serde!(GroupRoleAssignment);
 
 impl codec::Decode for GroupRoleAssignment {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut group_id: Option<String> = None;
-        let mut group_roles: Option<Vec<AddOrRemoveGroupRoleGroupRole>> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "groupId" => reader.read_optional(&mut group_id),
-                "groupRoles" => reader.read_optional(&mut group_roles),
+                "groupId" => reader.read_optional(&mut value.group_id),
+                "groupRoles" => reader.read_optional(&mut value.group_roles),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self { group_id, group_roles })
+        Ok(value)
     }
 }
 

@@ -17,17 +17,16 @@ codec::impl_serde!(Link);
 
 impl codec::Decode for Link {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut href: Option<String> = None;
-        let mut rel: Option<String> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "href" => reader.read_optional(&mut href),
-                "rel" => reader.read_optional(&mut rel),
+                "href" => reader.read_optional(&mut value.href),
+                "rel" => reader.read_optional(&mut value.rel),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self { href, rel })
+        Ok(value)
     }
 }
 

@@ -34,29 +34,19 @@ codec::impl_serde!(LiveMigrationResponse);
 
 impl codec::Decode for LiveMigrationResponse {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut id: Option<String> = None;
-        let mut lag_time_seconds: Option<i64> = None;
-        let mut migration_hosts: Option<Vec<String>> = None;
-        let mut ready_for_cutover: Option<bool> = None;
-        let mut status: Option<LiveMigrationResponseStatus> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "_id" => reader.read_optional(&mut id),
-                "lagTimeSeconds" => reader.read_optional(&mut lag_time_seconds),
-                "migrationHosts" => reader.read_optional(&mut migration_hosts),
-                "readyForCutover" => reader.read_optional(&mut ready_for_cutover),
-                "status" => reader.read_optional(&mut status),
+                "_id" => reader.read_optional(&mut value.id),
+                "lagTimeSeconds" => reader.read_optional(&mut value.lag_time_seconds),
+                "migrationHosts" => reader.read_optional(&mut value.migration_hosts),
+                "readyForCutover" => reader.read_optional(&mut value.ready_for_cutover),
+                "status" => reader.read_optional(&mut value.status),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self {
-            id,
-            lag_time_seconds,
-            migration_hosts,
-            ready_for_cutover,
-            status,
-        })
+        Ok(value)
     }
 }
 

@@ -47,41 +47,23 @@ codec::impl_serde!(MongoDBAccessLogs);
 
 impl codec::Decode for MongoDBAccessLogs {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut auth_result: Option<bool> = None;
-        let mut auth_source: Option<String> = None;
-        let mut failure_reason: Option<String> = None;
-        let mut group_id: Option<String> = None;
-        let mut hostname: Option<String> = None;
-        let mut ip_address: Option<String> = None;
-        let mut log_line: Option<String> = None;
-        let mut timestamp: Option<String> = None;
-        let mut username: Option<String> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "authResult" => reader.read_optional(&mut auth_result),
-                "authSource" => reader.read_optional(&mut auth_source),
-                "failureReason" => reader.read_optional(&mut failure_reason),
-                "groupId" => reader.read_optional(&mut group_id),
-                "hostname" => reader.read_optional(&mut hostname),
-                "ipAddress" => reader.read_optional(&mut ip_address),
-                "logLine" => reader.read_optional(&mut log_line),
-                "timestamp" => reader.read_optional(&mut timestamp),
-                "username" => reader.read_optional(&mut username),
+                "authResult" => reader.read_optional(&mut value.auth_result),
+                "authSource" => reader.read_optional(&mut value.auth_source),
+                "failureReason" => reader.read_optional(&mut value.failure_reason),
+                "groupId" => reader.read_optional(&mut value.group_id),
+                "hostname" => reader.read_optional(&mut value.hostname),
+                "ipAddress" => reader.read_optional(&mut value.ip_address),
+                "logLine" => reader.read_optional(&mut value.log_line),
+                "timestamp" => reader.read_optional(&mut value.timestamp),
+                "username" => reader.read_optional(&mut value.username),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self {
-            auth_result,
-            auth_source,
-            failure_reason,
-            group_id,
-            hostname,
-            ip_address,
-            log_line,
-            timestamp,
-            username,
-        })
+        Ok(value)
     }
 }
 

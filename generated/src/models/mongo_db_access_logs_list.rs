@@ -15,15 +15,15 @@ codec::impl_serde!(MongoDBAccessLogsList);
 
 impl codec::Decode for MongoDBAccessLogsList {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut access_logs: Option<Vec<MongoDBAccessLogs>> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "accessLogs" => reader.read_optional(&mut access_logs),
+                "accessLogs" => reader.read_optional(&mut value.access_logs),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self { access_logs })
+        Ok(value)
     }
 }
 

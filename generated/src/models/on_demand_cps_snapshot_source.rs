@@ -20,26 +20,18 @@ codec::impl_serde!(OnDemandCpsSnapshotSource);
 
 impl codec::Decode for OnDemandCpsSnapshotSource {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut cluster_name: Option<String> = None;
-        let mut collection_name: Option<String> = None;
-        let mut database_name: Option<String> = None;
-        let mut group_id: Option<String> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "clusterName" => reader.read_optional(&mut cluster_name),
-                "collectionName" => reader.read_optional(&mut collection_name),
-                "databaseName" => reader.read_optional(&mut database_name),
-                "groupId" => reader.read_optional(&mut group_id),
+                "clusterName" => reader.read_optional(&mut value.cluster_name),
+                "collectionName" => reader.read_optional(&mut value.collection_name),
+                "databaseName" => reader.read_optional(&mut value.database_name),
+                "groupId" => reader.read_optional(&mut value.group_id),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self {
-            cluster_name,
-            collection_name,
-            database_name,
-            group_id,
-        })
+        Ok(value)
     }
 }
 

@@ -56,6 +56,7 @@ codec::impl_serde!(OrgActiveUserResponse);
 
 impl codec::Decode for OrgActiveUserResponse {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut country: Option<String> = None;
         let mut created_at: Option<chrono::DateTime<chrono::Utc>> = None;
         let mut first_name: Option<String> = None;
@@ -66,7 +67,6 @@ impl codec::Decode for OrgActiveUserResponse {
         let mut roles: Option<OrgUserRolesResponse> = None;
         let mut team_ids: Option<Vec<String>> = None;
         let mut username: Option<String> = None;
-        let mut object = reader.model(std::any::type_name::<Self>())?;
         while let Some(key) = object.next_key(reader)? {
             match &*key {
                 "country" => reader.read_optional(&mut country),

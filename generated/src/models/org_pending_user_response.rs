@@ -42,6 +42,7 @@ codec::impl_serde!(OrgPendingUserResponse);
 
 impl codec::Decode for OrgPendingUserResponse {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut id: Option<String> = None;
         let mut invitation_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
         let mut invitation_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -49,7 +50,6 @@ impl codec::Decode for OrgPendingUserResponse {
         let mut roles: Option<OrgUserRolesResponse> = None;
         let mut team_ids: Option<Vec<String>> = None;
         let mut username: Option<String> = None;
-        let mut object = reader.model(std::any::type_name::<Self>())?;
         while let Some(key) = object.next_key(reader)? {
             match &*key {
                 "id" => reader.read(&mut id),

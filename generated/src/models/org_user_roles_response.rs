@@ -17,22 +17,18 @@ codec::impl_serde!(OrgUserRolesResponse);
 
 impl codec::Decode for OrgUserRolesResponse {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut group_role_assignments: Option<Vec<GroupRoleAssignment>> = None;
-        let mut org_roles: Option<Vec<OrgUserRolesResponseOrgRolesItem>> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
                 "groupRoleAssignments" => {
-                    reader.read_optional(&mut group_role_assignments)
+                    reader.read_optional(&mut value.group_role_assignments)
                 }
-                "orgRoles" => reader.read_optional(&mut org_roles),
+                "orgRoles" => reader.read_optional(&mut value.org_roles),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self {
-            group_role_assignments,
-            org_roles,
-        })
+        Ok(value)
     }
 }
 

@@ -26,23 +26,17 @@ codec::impl_serde!(PaginatedApiAtlasDatabaseUserView);
 
 impl codec::Decode for PaginatedApiAtlasDatabaseUserView {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut links: Option<Vec<Link>> = None;
-        let mut results: Option<Vec<CloudDatabaseUser>> = None;
-        let mut total_count: Option<i32> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "links" => reader.read_optional(&mut links),
-                "results" => reader.read_optional(&mut results),
-                "totalCount" => reader.read_optional(&mut total_count),
+                "links" => reader.read_optional(&mut value.links),
+                "results" => reader.read_optional(&mut value.results),
+                "totalCount" => reader.read_optional(&mut value.total_count),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self {
-            links,
-            results,
-            total_count,
-        })
+        Ok(value)
     }
 }
 

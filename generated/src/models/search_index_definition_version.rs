@@ -15,17 +15,16 @@ codec::impl_serde!(SearchIndexDefinitionVersion);
 
 impl codec::Decode for SearchIndexDefinitionVersion {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut created_at: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut version: Option<i64> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "createdAt" => reader.read_optional(&mut created_at),
-                "version" => reader.read_optional(&mut version),
+                "createdAt" => reader.read_optional(&mut value.created_at),
+                "version" => reader.read_optional(&mut value.version),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self { created_at, version })
+        Ok(value)
     }
 }
 

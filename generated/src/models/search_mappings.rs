@@ -18,17 +18,16 @@ codec::impl_serde!(SearchMappings);
 
 impl codec::Decode for SearchMappings {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut dynamic: Option<bool> = None;
-        let mut fields: Option<BTreeMap<String, Fields>> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "dynamic" => reader.read_optional(&mut dynamic),
-                "fields" => reader.read_optional(&mut fields),
+                "dynamic" => reader.read_optional(&mut value.dynamic),
+                "fields" => reader.read_optional(&mut value.fields),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self { dynamic, fields })
+        Ok(value)
     }
 }
 

@@ -19,10 +19,10 @@ codec::impl_serde!(SearchSynonymMappingDefinition);
 
 impl codec::Decode for SearchSynonymMappingDefinition {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
         let mut name: Option<String> = None;
         let mut source: Option<SynonymSource> = None;
-        let mut object = reader.model(std::any::type_name::<Self>())?;
         while let Some(key) = object.next_key(reader)? {
             match &*key {
                 "analyzer" => reader.read(&mut analyzer),

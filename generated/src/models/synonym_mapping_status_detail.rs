@@ -19,19 +19,17 @@ codec::impl_serde!(SynonymMappingStatusDetail);
 
 impl codec::Decode for SynonymMappingStatusDetail {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut message: Option<String> = None;
-        let mut queryable: Option<bool> = None;
-        let mut status: Option<SynonymMappingStatusDetailStatus> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "message" => reader.read_optional(&mut message),
-                "queryable" => reader.read_optional(&mut queryable),
-                "status" => reader.read_optional(&mut status),
+                "message" => reader.read_optional(&mut value.message),
+                "queryable" => reader.read_optional(&mut value.queryable),
+                "status" => reader.read_optional(&mut value.status),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self { message, queryable, status })
+        Ok(value)
     }
 }
 

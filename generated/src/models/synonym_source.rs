@@ -13,8 +13,8 @@ codec::impl_serde!(SynonymSource);
 
 impl codec::Decode for SynonymSource {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut collection: Option<String> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut collection: Option<String> = None;
         while let Some(key) = object.next_key(reader)? {
             match &*key {
                 "collection" => reader.read(&mut collection),

@@ -23,29 +23,19 @@ codec::impl_serde!(TextSearchHostStatusDetail);
 
 impl codec::Decode for TextSearchHostStatusDetail {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut hostname: Option<String> = None;
-        let mut main_index: Option<TextSearchIndexStatusDetail> = None;
-        let mut queryable: Option<bool> = None;
-        let mut staged_index: Option<TextSearchIndexStatusDetail> = None;
-        let mut status: Option<TextSearchHostStatusDetailStatus> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "hostname" => reader.read_optional(&mut hostname),
-                "mainIndex" => reader.read_optional(&mut main_index),
-                "queryable" => reader.read_optional(&mut queryable),
-                "stagedIndex" => reader.read_optional(&mut staged_index),
-                "status" => reader.read_optional(&mut status),
+                "hostname" => reader.read_optional(&mut value.hostname),
+                "mainIndex" => reader.read_optional(&mut value.main_index),
+                "queryable" => reader.read_optional(&mut value.queryable),
+                "stagedIndex" => reader.read_optional(&mut value.staged_index),
+                "status" => reader.read_optional(&mut value.status),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self {
-            hostname,
-            main_index,
-            queryable,
-            staged_index,
-            status,
-        })
+        Ok(value)
     }
 }
 

@@ -39,6 +39,7 @@ codec::impl_serde!(TextSearchIndexDefinition);
 
 impl codec::Decode for TextSearchIndexDefinition {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
         let mut analyzers: Option<Vec<AtlasSearchAnalyzer>> = None;
         let mut mappings: Option<SearchMappings> = None;
@@ -46,7 +47,6 @@ impl codec::Decode for TextSearchIndexDefinition {
         let mut search_analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
         let mut stored_source: Option<TextSearchIndexDefinitionStoredSource> = None;
         let mut synonyms: Option<Vec<SearchSynonymMappingDefinition>> = None;
-        let mut object = reader.model(std::any::type_name::<Self>())?;
         while let Some(key) = object.next_key(reader)? {
             match &*key {
                 "analyzer" => reader.read_optional(&mut analyzer),

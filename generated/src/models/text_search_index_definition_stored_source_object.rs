@@ -14,17 +14,16 @@ codec::impl_serde!(TextSearchIndexDefinitionStoredSourceObject);
 
 impl codec::Decode for TextSearchIndexDefinitionStoredSourceObject {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut exclude: Option<Vec<String>> = None;
-        let mut include: Option<Vec<String>> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "exclude" => reader.read_optional(&mut exclude),
-                "include" => reader.read_optional(&mut include),
+                "exclude" => reader.read_optional(&mut value.exclude),
+                "include" => reader.read_optional(&mut value.include),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self { exclude, include })
+        Ok(value)
     }
 }
 

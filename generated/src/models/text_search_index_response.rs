@@ -44,53 +44,31 @@ codec::impl_serde!(TextSearchIndexResponse);
 
 impl codec::Decode for TextSearchIndexResponse {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut collection_name: Option<String> = None;
-        let mut database: Option<String> = None;
-        let mut index_id: Option<String> = None;
-        let mut latest_definition: Option<TextSearchIndexDefinition> = None;
-        let mut latest_definition_version: Option<SearchIndexDefinitionVersion> = None;
-        let mut name: Option<String> = None;
-        let mut queryable: Option<bool> = None;
-        let mut status: Option<TextSearchHostStatusDetailStatus> = None;
-        let mut status_detail: Option<Vec<TextSearchHostStatusDetail>> = None;
-        let mut synonym_mapping_status: Option<SynonymMappingStatusDetailStatus> = None;
-        let mut synonym_mapping_status_detail = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "collectionName" => reader.read_optional(&mut collection_name),
-                "database" => reader.read_optional(&mut database),
-                "indexID" => reader.read_optional(&mut index_id),
-                "latestDefinition" => reader.read_optional(&mut latest_definition),
+                "collectionName" => reader.read_optional(&mut value.collection_name),
+                "database" => reader.read_optional(&mut value.database),
+                "indexID" => reader.read_optional(&mut value.index_id),
+                "latestDefinition" => reader.read_optional(&mut value.latest_definition),
                 "latestDefinitionVersion" => {
-                    reader.read_optional(&mut latest_definition_version)
+                    reader.read_optional(&mut value.latest_definition_version)
                 }
-                "name" => reader.read_optional(&mut name),
-                "queryable" => reader.read_optional(&mut queryable),
-                "status" => reader.read_optional(&mut status),
-                "statusDetail" => reader.read_optional(&mut status_detail),
+                "name" => reader.read_optional(&mut value.name),
+                "queryable" => reader.read_optional(&mut value.queryable),
+                "status" => reader.read_optional(&mut value.status),
+                "statusDetail" => reader.read_optional(&mut value.status_detail),
                 "synonymMappingStatus" => {
-                    reader.read_optional(&mut synonym_mapping_status)
+                    reader.read_optional(&mut value.synonym_mapping_status)
                 }
                 "synonymMappingStatusDetail" => {
-                    reader.read_optional(&mut synonym_mapping_status_detail)
+                    reader.read_optional(&mut value.synonym_mapping_status_detail)
                 }
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self {
-            collection_name,
-            database,
-            index_id,
-            latest_definition,
-            latest_definition_version,
-            name,
-            queryable,
-            status,
-            status_detail,
-            synonym_mapping_status,
-            synonym_mapping_status_detail,
-        })
+        Ok(value)
     }
 }
 

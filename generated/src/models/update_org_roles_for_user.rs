@@ -19,17 +19,16 @@ codec::impl_serde!(UpdateOrgRolesForUser);
 
 impl codec::Decode for UpdateOrgRolesForUser {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut links: Option<Vec<Link>> = None;
-        let mut org_roles: Option<Vec<UpdateOrgRolesForUserOrgRolesItem>> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "links" => reader.read_optional(&mut links),
-                "orgRoles" => reader.read_optional(&mut org_roles),
+                "links" => reader.read_optional(&mut value.links),
+                "orgRoles" => reader.read_optional(&mut value.org_roles),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self { links, org_roles })
+        Ok(value)
     }
 }
 

@@ -16,9 +16,9 @@ codec::impl_serde!(UserScope);
 
 impl codec::Decode for UserScope {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+        let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut name: Option<String> = None;
         let mut r#type: Option<UserScopeType> = None;
-        let mut object = reader.model(std::any::type_name::<Self>())?;
         while let Some(key) = object.next_key(reader)? {
             match &*key {
                 "name" => reader.read(&mut name),

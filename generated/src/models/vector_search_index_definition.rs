@@ -18,17 +18,16 @@ codec::impl_serde!(VectorSearchIndexDefinition);
 
 impl codec::Decode for VectorSearchIndexDefinition {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut fields: Option<Vec<BasicDBObject>> = None;
-        let mut num_partitions: Option<i32> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "fields" => reader.read_optional(&mut fields),
-                "numPartitions" => reader.read_optional(&mut num_partitions),
+                "fields" => reader.read_optional(&mut value.fields),
+                "numPartitions" => reader.read_optional(&mut value.num_partitions),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self { fields, num_partitions })
+        Ok(value)
     }
 }
 

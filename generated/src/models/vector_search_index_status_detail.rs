@@ -25,29 +25,21 @@ codec::impl_serde!(VectorSearchIndexStatusDetail);
 
 impl codec::Decode for VectorSearchIndexStatusDetail {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut definition: Option<VectorSearchIndexDefinition> = None;
-        let mut definition_version: Option<SearchIndexDefinitionVersion> = None;
-        let mut message: Option<String> = None;
-        let mut queryable: Option<bool> = None;
-        let mut status: Option<TextSearchHostStatusDetailStatus> = None;
         let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut value = Self::default();
         while let Some(key) = object.next_key(reader)? {
             match &*key {
-                "definition" => reader.read_optional(&mut definition),
-                "definitionVersion" => reader.read_optional(&mut definition_version),
-                "message" => reader.read_optional(&mut message),
-                "queryable" => reader.read_optional(&mut queryable),
-                "status" => reader.read_optional(&mut status),
+                "definition" => reader.read_optional(&mut value.definition),
+                "definitionVersion" => {
+                    reader.read_optional(&mut value.definition_version)
+                }
+                "message" => reader.read_optional(&mut value.message),
+                "queryable" => reader.read_optional(&mut value.queryable),
+                "status" => reader.read_optional(&mut value.status),
                 _ => reader.skip_field(),
             }
         }
-        Ok(Self {
-            definition,
-            definition_version,
-            message,
-            queryable,
-            status,
-        })
+        Ok(value)
     }
 }
 

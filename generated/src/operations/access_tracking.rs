@@ -113,15 +113,16 @@ impl ListAccessLogsByClusterName {
     }
 
     /// Checks the parameters and builds the request, before anything is sent.
-    fn prepare(self) -> Result<(Client, request::Request), Error> {
-        let Some(group_id) = self.group_id else {
+    #[inline]
+    fn prepare(&self) -> Result<(Client, request::Request), Error> {
+        let Some(group_id) = &self.group_id else {
             return Err(request::missing("groupId"));
         };
-        validation::check("groupId", &group_id, &validation::GROUP_ID)?;
-        let Some(cluster_name) = self.cluster_name else {
+        validation::check("groupId", group_id, &validation::GROUP_ID)?;
+        let Some(cluster_name) = &self.cluster_name else {
             return Err(request::missing("clusterName"));
         };
-        validation::check("clusterName", &cluster_name, &validation::CLUSTER_NAME)?;
+        validation::check("clusterName", cluster_name, &validation::CLUSTER_NAME)?;
         if let Some(value) = &self.n_logs {
             request::check_range("nLogs", i64::from(*value), Some(0), Some(20000))?;
         }
@@ -142,9 +143,9 @@ impl ListAccessLogsByClusterName {
             "application/vnd.atlas.2023-01-01+json",
         );
         call.path("/api/atlas/v2/groups/");
-        call.segment("groupId", &group_id)?;
+        call.segment("groupId", group_id)?;
         call.path("/dbAccessHistory/clusters/");
-        call.segment("clusterName", &cluster_name)?;
+        call.segment("clusterName", cluster_name)?;
         if let Some(value) = &self.auth_result {
             call.query("authResult", value);
         }
@@ -160,12 +161,13 @@ impl ListAccessLogsByClusterName {
         if let Some(value) = &self.start {
             call.query("start", value);
         }
-        Ok((self.client, call))
+        Ok((self.client.clone(), call))
     }
 
     /// Checks the parameters and sends the request: `GET
     /// /api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}`. Await the returned
     /// future for the response.
+    #[inline]
     pub fn send(self) -> ResponseFuture<models::MongoDBAccessLogsList> {
         ResponseFuture::json(self.prepare())
     }

@@ -93,22 +93,23 @@ impl GetAtlasSearchIndexByName {
     }
 
     /// Checks the parameters and builds the request, before anything is sent.
-    fn prepare(self) -> Result<(Client, request::Request), Error> {
-        let Some(group_id) = self.group_id else {
+    #[inline]
+    fn prepare(&self) -> Result<(Client, request::Request), Error> {
+        let Some(group_id) = &self.group_id else {
             return Err(request::missing("groupId"));
         };
-        validation::check("groupId", &group_id, &validation::GROUP_ID)?;
-        let Some(cluster_name) = self.cluster_name else {
+        validation::check("groupId", group_id, &validation::GROUP_ID)?;
+        let Some(cluster_name) = &self.cluster_name else {
             return Err(request::missing("clusterName"));
         };
-        validation::check("clusterName", &cluster_name, &validation::CLUSTER_NAME)?;
-        let Some(collection_name) = self.collection_name else {
+        validation::check("clusterName", cluster_name, &validation::CLUSTER_NAME)?;
+        let Some(collection_name) = &self.collection_name else {
             return Err(request::missing("collectionName"));
         };
-        let Some(database_name) = self.database_name else {
+        let Some(database_name) = &self.database_name else {
             return Err(request::missing("databaseName"));
         };
-        let Some(index_name) = self.index_name else {
+        let Some(index_name) = &self.index_name else {
             return Err(request::missing("indexName"));
         };
         let mut call = request::Request::new(
@@ -116,21 +117,22 @@ impl GetAtlasSearchIndexByName {
             "application/vnd.atlas.2024-05-30+json",
         );
         call.path("/api/atlas/v2/groups/");
-        call.segment("groupId", &group_id)?;
+        call.segment("groupId", group_id)?;
         call.path("/clusters/");
-        call.segment("clusterName", &cluster_name)?;
+        call.segment("clusterName", cluster_name)?;
         call.path("/search/indexes/");
-        call.segment("databaseName", &database_name)?;
+        call.segment("databaseName", database_name)?;
         call.path("/");
-        call.segment("collectionName", &collection_name)?;
+        call.segment("collectionName", collection_name)?;
         call.path("/");
-        call.segment("indexName", &index_name)?;
-        Ok((self.client, call))
+        call.segment("indexName", index_name)?;
+        Ok((self.client.clone(), call))
     }
 
     /// Checks the parameters and sends the request: `GET
     /// /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`.
     /// Await the returned future for the response.
+    #[inline]
     pub fn send(self) -> ResponseFuture<models::SearchIndexResponse> {
         ResponseFuture::json(self.prepare())
     }

@@ -63,17 +63,18 @@ impl GetPushMigration {
     }
 
     /// Checks the parameters and builds the request, before anything is sent.
-    fn prepare(self) -> Result<(Client, request::Request), Error> {
-        let Some(group_id) = self.group_id else {
+    #[inline]
+    fn prepare(&self) -> Result<(Client, request::Request), Error> {
+        let Some(group_id) = &self.group_id else {
             return Err(request::missing("groupId"));
         };
-        validation::check("groupId", &group_id, &validation::GROUP_ID)?;
-        let Some(live_migration_id) = self.live_migration_id else {
+        validation::check("groupId", group_id, &validation::GROUP_ID)?;
+        let Some(live_migration_id) = &self.live_migration_id else {
             return Err(request::missing("liveMigrationId"));
         };
         validation::check(
             "liveMigrationId",
-            &live_migration_id,
+            live_migration_id,
             &validation::LIVE_MIGRATION_ID,
         )?;
         let mut call = request::Request::new(
@@ -81,15 +82,16 @@ impl GetPushMigration {
             "application/vnd.atlas.2023-01-01+json",
         );
         call.path("/api/atlas/v2/groups/");
-        call.segment("groupId", &group_id)?;
+        call.segment("groupId", group_id)?;
         call.path("/liveMigrations/");
-        call.segment("liveMigrationId", &live_migration_id)?;
-        Ok((self.client, call))
+        call.segment("liveMigrationId", live_migration_id)?;
+        Ok((self.client.clone(), call))
     }
 
     /// Checks the parameters and sends the request: `GET
     /// /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}`. Await the returned
     /// future for the response.
+    #[inline]
     pub fn send(self) -> ResponseFuture<models::LiveMigrationResponse> {
         ResponseFuture::json(self.prepare())
     }

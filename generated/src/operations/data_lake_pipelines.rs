@@ -57,12 +57,13 @@ impl CreatePipeline {
     }
 
     /// Checks the parameters and builds the request, before anything is sent.
-    fn prepare(self) -> Result<(Client, request::Request), Error> {
-        let Some(group_id) = self.group_id else {
+    #[inline]
+    fn prepare(&self) -> Result<(Client, request::Request), Error> {
+        let Some(group_id) = &self.group_id else {
             return Err(request::missing("groupId"));
         };
-        validation::check("groupId", &group_id, &validation::GROUP_ID)?;
-        let Some(body) = self.body else {
+        validation::check("groupId", group_id, &validation::GROUP_ID)?;
+        let Some(body) = &self.body else {
             return Err(request::missing("body"));
         };
         let mut call = request::Request::new(
@@ -70,14 +71,15 @@ impl CreatePipeline {
             "application/vnd.atlas.2023-01-01+json",
         );
         call.path("/api/atlas/v2/groups/");
-        call.segment("groupId", &group_id)?;
+        call.segment("groupId", group_id)?;
         call.path("/pipelines");
-        call.json("application/vnd.atlas.2023-01-01+json", &body);
-        Ok((self.client, call))
+        call.json("application/vnd.atlas.2023-01-01+json", body);
+        Ok((self.client.clone(), call))
     }
 
     /// Checks the parameters and sends the request: `POST
     /// /api/atlas/v2/groups/{groupId}/pipelines`. Await the returned future for the response.
+    #[inline]
     pub fn send(self) -> ResponseFuture<models::DataLakeIngestionPipeline> {
         ResponseFuture::json(self.prepare())
     }

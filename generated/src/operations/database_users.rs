@@ -4,7 +4,7 @@
 //!
 //! Returns, adds, edits, and removes database users.
 
-use super::super::paging::{page_number, Page, PageFuture};
+use super::super::paging::{page_number, Page};
 use super::{models, request, validation, Client, Error, Pages, ResponseFuture};
 
 impl Client {
@@ -82,11 +82,12 @@ impl ListDatabaseUsers {
     }
 
     /// Checks the parameters and builds the request, before anything is sent.
-    fn prepare(self) -> Result<(Client, request::Request), Error> {
-        let Some(group_id) = self.group_id else {
+    #[inline]
+    fn prepare(&self) -> Result<(Client, request::Request), Error> {
+        let Some(group_id) = &self.group_id else {
             return Err(request::missing("groupId"));
         };
-        validation::check("groupId", &group_id, &validation::GROUP_ID)?;
+        validation::check("groupId", group_id, &validation::GROUP_ID)?;
         if let Some(value) = &self.items_per_page {
             request::check_range("itemsPerPage", *value, Some(1), Some(500))?;
         }
@@ -98,7 +99,7 @@ impl ListDatabaseUsers {
             "application/vnd.atlas.2023-01-01+json",
         );
         call.path("/api/atlas/v2/groups/");
-        call.segment("groupId", &group_id)?;
+        call.segment("groupId", group_id)?;
         call.path("/databaseUsers");
         if let Some(value) = &self.include_count {
             call.query("includeCount", value);
@@ -109,11 +110,12 @@ impl ListDatabaseUsers {
         if let Some(value) = &self.page_num {
             call.query("pageNum", value);
         }
-        Ok((self.client, call))
+        Ok((self.client.clone(), call))
     }
 
     /// Checks the parameters and sends the request: `GET
     /// /api/atlas/v2/groups/{groupId}/databaseUsers`. Await the returned future for the response.
+    #[inline]
     pub fn send(self) -> ResponseFuture<models::PaginatedApiAtlasDatabaseUserView> {
         ResponseFuture::json(self.prepare())
     }
@@ -121,21 +123,18 @@ impl ListDatabaseUsers {
     /// Every item across all pages, as a stream: pages are requested from `pageNum` on (1 unless
     /// set), one at a time, each only once the previous one is consumed; the stream ends after a
     /// short or empty page, or once the reported total is reached.
+    #[inline]
     pub fn stream(self) -> Pages<models::CloudDatabaseUser> {
         let page_size = self.items_per_page.unwrap_or(100);
         let first_page = self.page_num.unwrap_or(1);
-        let fetch = move |page: i64| {
-            let call = self.clone();
-            let future = async move {
-                let number = page_number(page, "pageNum")?;
-                let body = call.page_num(number).send().await?;
-                Ok(Page {
-                    items: body.results.unwrap_or_default(),
-                    total: body.total_count.map(i64::from),
-                })
-            };
-            Box::pin(future) as PageFuture<models::CloudDatabaseUser>
-        };
-        Pages::new(first_page, page_size, fetch)
+        Pages::new(
+            first_page,
+            page_size,
+            move |page| Ok(self.clone().page_num(page_number(page, "pageNum")?).send()),
+            |body: models::PaginatedApiAtlasDatabaseUserView| Page {
+                items: body.results.unwrap_or_default(),
+                total: body.total_count.map(i64::from),
+            },
+        )
     }
 }

@@ -69,39 +69,41 @@ impl DeleteRoleMapping {
     }
 
     /// Checks the parameters and builds the request, before anything is sent.
-    fn prepare(self) -> Result<(Client, request::Request), Error> {
-        let Some(federation_settings_id) = self.federation_settings_id else {
+    #[inline]
+    fn prepare(&self) -> Result<(Client, request::Request), Error> {
+        let Some(federation_settings_id) = &self.federation_settings_id else {
             return Err(request::missing("federationSettingsId"));
         };
         validation::check(
             "federationSettingsId",
-            &federation_settings_id,
+            federation_settings_id,
             &validation::FEDERATION_SETTINGS_ID,
         )?;
-        let Some(id) = self.id else {
+        let Some(id) = &self.id else {
             return Err(request::missing("id"));
         };
-        validation::check("id", &id, &validation::ID)?;
-        let Some(org_id) = self.org_id else {
+        validation::check("id", id, &validation::ID)?;
+        let Some(org_id) = &self.org_id else {
             return Err(request::missing("orgId"));
         };
-        validation::check("orgId", &org_id, &validation::ORG_ID)?;
+        validation::check("orgId", org_id, &validation::ORG_ID)?;
         let mut call = request::Request::new(
             reqwest::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
         call.path("/api/atlas/v2/federationSettings/");
-        call.segment("federationSettingsId", &federation_settings_id)?;
+        call.segment("federationSettingsId", federation_settings_id)?;
         call.path("/connectedOrgConfigs/");
-        call.segment("orgId", &org_id)?;
+        call.segment("orgId", org_id)?;
         call.path("/roleMappings/");
-        call.segment("id", &id)?;
-        Ok((self.client, call))
+        call.segment("id", id)?;
+        Ok((self.client.clone(), call))
     }
 
     /// Checks the parameters and sends the request: `DELETE
     /// /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`.
     /// Await the returned future for the response.
+    #[inline]
     pub fn send(self) -> ResponseFuture<()> {
         ResponseFuture::empty(self.prepare())
     }

@@ -73,16 +73,17 @@ impl AddProjectRole {
     }
 
     /// Checks the parameters and builds the request, before anything is sent.
-    fn prepare(self) -> Result<(Client, request::Request), Error> {
-        let Some(group_id) = self.group_id else {
+    #[inline]
+    fn prepare(&self) -> Result<(Client, request::Request), Error> {
+        let Some(group_id) = &self.group_id else {
             return Err(request::missing("groupId"));
         };
-        validation::check("groupId", &group_id, &validation::GROUP_ID)?;
-        let Some(user_id) = self.user_id else {
+        validation::check("groupId", group_id, &validation::GROUP_ID)?;
+        let Some(user_id) = &self.user_id else {
             return Err(request::missing("userId"));
         };
-        validation::check("userId", &user_id, &validation::USER_ID)?;
-        let Some(body) = self.body else {
+        validation::check("userId", user_id, &validation::USER_ID)?;
+        let Some(body) = &self.body else {
             return Err(request::missing("body"));
         };
         let mut call = request::Request::new(
@@ -90,17 +91,18 @@ impl AddProjectRole {
             "application/vnd.atlas.2025-02-19+json",
         );
         call.path("/api/atlas/v2/groups/");
-        call.segment("groupId", &group_id)?;
+        call.segment("groupId", group_id)?;
         call.path("/users/");
-        call.segment("userId", &user_id)?;
+        call.segment("userId", user_id)?;
         call.path(":addRole");
-        call.json("application/vnd.atlas.2025-02-19+json", &body);
-        Ok((self.client, call))
+        call.json("application/vnd.atlas.2025-02-19+json", body);
+        Ok((self.client.clone(), call))
     }
 
     /// Checks the parameters and sends the request: `POST
     /// /api/atlas/v2/groups/{groupId}/users/{userId}:addRole`. Await the returned future for the
     /// response.
+    #[inline]
     pub fn send(self) -> ResponseFuture<models::OrgUserResponse> {
         ResponseFuture::json(self.prepare())
     }

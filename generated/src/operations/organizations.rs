@@ -67,16 +67,17 @@ impl UpdateOrganizationRoles {
     }
 
     /// Checks the parameters and builds the request, before anything is sent.
-    fn prepare(self) -> Result<(Client, request::Request), Error> {
-        let Some(org_id) = self.org_id else {
+    #[inline]
+    fn prepare(&self) -> Result<(Client, request::Request), Error> {
+        let Some(org_id) = &self.org_id else {
             return Err(request::missing("orgId"));
         };
-        validation::check("orgId", &org_id, &validation::ORG_ID)?;
-        let Some(user_id) = self.user_id else {
+        validation::check("orgId", org_id, &validation::ORG_ID)?;
+        let Some(user_id) = &self.user_id else {
             return Err(request::missing("userId"));
         };
-        validation::check("userId", &user_id, &validation::USER_ID)?;
-        let Some(body) = self.body else {
+        validation::check("userId", user_id, &validation::USER_ID)?;
+        let Some(body) = &self.body else {
             return Err(request::missing("body"));
         };
         let mut call = request::Request::new(
@@ -84,17 +85,18 @@ impl UpdateOrganizationRoles {
             "application/vnd.atlas.2023-01-01+json",
         );
         call.path("/api/atlas/v2/orgs/");
-        call.segment("orgId", &org_id)?;
+        call.segment("orgId", org_id)?;
         call.path("/users/");
-        call.segment("userId", &user_id)?;
+        call.segment("userId", user_id)?;
         call.path("/roles");
-        call.json("application/vnd.atlas.2023-01-01+json", &body);
-        Ok((self.client, call))
+        call.json("application/vnd.atlas.2023-01-01+json", body);
+        Ok((self.client.clone(), call))
     }
 
     /// Checks the parameters and sends the request: `PUT
     /// /api/atlas/v2/orgs/{orgId}/users/{userId}/roles`. Await the returned future for the
     /// response.
+    #[inline]
     pub fn send(self) -> ResponseFuture<models::UpdateOrgRolesForUser> {
         ResponseFuture::json(self.prepare())
     }

@@ -325,13 +325,41 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         )
     };
     let allow = allow_deprecated_fields(s);
+    // With every field optional, fields are read straight into a default value: one local
+    // instead of one per field is a much smaller function to check and compile.
+    if s.derive_default
+        && keyed().next().is_some()
+        && s.fields.iter().all(|f| f.is_optional() && !f.flatten)
+    {
+        let arms = s.fields.iter().map(|f| {
+            let field = ident(&f.name);
+            let json = &f.json_name;
+            quote!(#json => reader.read_optional(&mut value.#field),)
+        });
+        return quote! {
+            impl codec::Decode for #name {
+                #allow
+                fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
+                    let mut object = reader.model(std::any::type_name::<Self>())?;
+                    let mut value = Self::default();
+                    while let Some(key) = object.next_key(reader)? {
+                        match &*key {
+                            #(#arms)*
+                            _ => reader.skip_field(),
+                        }
+                    }
+                    Ok(value)
+                }
+            }
+        };
+    }
     quote! {
         impl codec::Decode for #name {
             #allow
             fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-                #(#declarations)*
                 #start
                 let mut object = reader.model(std::any::type_name::<Self>())?;
+                #(#declarations)*
                 #read_keys
                 #read_flattened
                 #(#required)*

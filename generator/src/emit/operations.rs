@@ -180,7 +180,7 @@ pub fn emit_operations_module(
     let builders = operations.iter().map(|o| builder(o));
     let pages = operations.iter().any(|o| o.pagination.is_some()).then(|| {
         quote!(
-            use super::super::paging::{page_number, Page, PageFuture};
+            use super::super::paging::{page_number, Page};
         )
     });
     quote! {
@@ -384,11 +384,11 @@ fn send(operation: &Operation) -> TokenStream {
         let wire = &parameter.name;
         if parameter.required {
             statements.push(quote! {
-                let Some(#field) = self.#field else {
+                let Some(#field) = &self.#field else {
                     return Err(request::missing(#wire));
                 };
             });
-            let value = quote!(&#field);
+            let value = quote!(#field);
             statements.extend(checks(parameter, &value));
         } else {
             let value = quote!(value);
@@ -420,7 +420,7 @@ fn send(operation: &Operation) -> TokenStream {
                 quote!(self.#other_field.is_some())
             };
             let value = if parameter.required {
-                quote!(Some(request::text(&#field)))
+                quote!(Some(request::text(#field)))
             } else {
                 quote!(self.#field.as_ref().map(request::text))
             };
@@ -441,9 +441,9 @@ fn send(operation: &Operation) -> TokenStream {
         let name = &rest[open + 1..open + close];
         if let Some((field, parameter)) = path_values.iter().find(|(_, p)| p.name == name) {
             let text = if parameter.ty == TypeRef::String {
-                quote!(&#field)
+                quote!(#field)
             } else {
-                quote!(&request::text(&#field))
+                quote!(&request::text(#field))
             };
             path.push(quote!(call.segment(#name, #text)?;));
         }
@@ -462,7 +462,7 @@ fn send(operation: &Operation) -> TokenStream {
             let field = ident(&p.rust_name);
             let wire = &p.name;
             if p.required {
-                quote!(call.query(#wire, &#field);)
+                quote!(call.query(#wire, #field);)
             } else {
                 quote! {
                     if let Some(value) = &self.#field {
@@ -476,11 +476,11 @@ fn send(operation: &Operation) -> TokenStream {
         let media = &body.media_type;
         if body.required {
             statements.push(quote! {
-                let Some(body) = self.body else {
+                let Some(body) = &self.body else {
                     return Err(request::missing("body"));
                 };
             });
-            quote!(call.json(#media, &body);)
+            quote!(call.json(#media, body);)
         } else {
             quote! {
                 if let Some(body) = &self.body {
@@ -500,6 +500,7 @@ fn send(operation: &Operation) -> TokenStream {
         ));
         quote! {
             #doc
+            #[inline]
             pub fn send_stream(self) -> ResponseFuture<ByteStream> {
                 ResponseFuture::stream(self.prepare())
             }
@@ -515,24 +516,32 @@ fn send(operation: &Operation) -> TokenStream {
         )));
         quote! {
             #doc
+            #[inline]
             pub fn #name(self) -> ResponseFuture<#output> {
                 let media_type = #media;
                 #finish
             }
         }
     });
+    // `prepare` borrows the builder and `send` drops it whole: moving fields out made every
+    // early return drop the remaining fields one by one, a large share of the crate's code.
+    // `#[inline]` on the ways in (`send`, `stream`, ...) means a crate compiles to machine code
+    // only the operations it calls, with the models they decode, not all of them: the rest is
+    // type-checked only, which halves the build of a large crate.
     quote! {
         /// Checks the parameters and builds the request, before anything is sent.
-        fn prepare(self) -> Result<(Client, request::Request), Error> {
+        #[inline]
+        fn prepare(&self) -> Result<(Client, request::Request), Error> {
             #(#statements)*
             let mut call = request::Request::new(reqwest::Method::#method, #accept);
             #(#path)*
             #(#queries)*
             #body
-            Ok((self.client, call))
+            Ok((self.client.clone(), call))
         }
 
         #doc
+        #[inline]
         pub fn send(self) -> ResponseFuture<#output> {
             #finish
         }
@@ -587,7 +596,6 @@ fn stream(operation: &Operation) -> TokenStream {
         .find(|p| p.rust_name == pagination.page_param)
         .map(|p| p.name.clone())
         .unwrap_or_default();
-    let narrow = quote!(let number = page_number(page, #page_wire)?;);
     let results = ident(&pagination.results_field);
     let items = if pagination.results_optional {
         quote!(body.#results.unwrap_or_default())
@@ -608,21 +616,24 @@ fn stream(operation: &Operation) -> TokenStream {
     let doc = doc_attrs_from_lines(&doc_lines(&format!(
         "Every item across all pages, as a stream: pages are requested from `{page_wire}` on (1 unless set), one at a time, each only once the previous one is consumed; the stream ends after a short or empty page, or once the reported total is reached."
     )));
+    let body = match &operation.response {
+        Payload::Json(ty) => operation_type(ty),
+        _ => unreachable!("a paged operation answers with JSON"),
+    };
+    // Plain closures: the future that awaits a page is the runtime's, one generic type, where
+    // an `async` block here was a state machine per operation.
     quote! {
         #doc
+        #[inline]
         pub fn stream(self) -> Pages<#item> {
             let page_size = #page_size;
             let first_page = #first_page;
-            let fetch = move |page: i64| {
-                let call = self.clone();
-                let future = async move {
-                    #narrow
-                    let body = call.#page(number).send().await?;
-                    Ok(Page { items: #items, total: #total })
-                };
-                Box::pin(future) as PageFuture<#item>
-            };
-            Pages::new(first_page, page_size, fetch)
+            Pages::new(
+                first_page,
+                page_size,
+                move |page| Ok(self.clone().#page(page_number(page, #page_wire)?).send()),
+                |body: #body| Page { items: #items, total: #total },
+            )
         }
     }
 }
