@@ -12,6 +12,7 @@ pub struct AddOrRemoveGroupRole {
 codec::impl_serde!(AddOrRemoveGroupRole);
 
 impl codec::Decode for AddOrRemoveGroupRole {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut group_role: Option<AddOrRemoveGroupRoleGroupRole> = None;
@@ -29,6 +30,7 @@ impl codec::Decode for AddOrRemoveGroupRole {
 }
 
 impl codec::Encode for AddOrRemoveGroupRole {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.field("groupRole", &self.group_role);

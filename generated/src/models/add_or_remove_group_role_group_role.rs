@@ -88,12 +88,14 @@ impl std::str::FromStr for AddOrRemoveGroupRoleGroupRole {
 codec::impl_serde!(AddOrRemoveGroupRoleGroupRole);
 
 impl codec::Decode for AddOrRemoveGroupRoleGroupRole {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for AddOrRemoveGroupRoleGroupRole {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

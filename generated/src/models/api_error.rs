@@ -33,6 +33,7 @@ pub struct ApiError {
 codec::impl_serde!(ApiError);
 
 impl codec::Decode for ApiError {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut bad_request_detail: Option<BadRequestDetail> = None;
@@ -70,6 +71,7 @@ impl codec::Decode for ApiError {
 }
 
 impl codec::Encode for ApiError {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("badRequestDetail", &self.bad_request_detail);

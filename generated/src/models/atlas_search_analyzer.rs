@@ -22,6 +22,7 @@ pub struct AtlasSearchAnalyzer {
 codec::impl_serde!(AtlasSearchAnalyzer);
 
 impl codec::Decode for AtlasSearchAnalyzer {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut char_filters: Option<Vec<BasicDBObject>> = None;
@@ -53,6 +54,7 @@ impl codec::Decode for AtlasSearchAnalyzer {
 }
 
 impl codec::Encode for AtlasSearchAnalyzer {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("charFilters", &self.char_filters);

@@ -12,6 +12,7 @@ pub struct BadRequestDetail {
 codec::impl_serde!(BadRequestDetail);
 
 impl codec::Decode for BadRequestDetail {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -26,6 +27,7 @@ impl codec::Decode for BadRequestDetail {
 }
 
 impl codec::Encode for BadRequestDetail {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("fields", &self.fields);

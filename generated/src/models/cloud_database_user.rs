@@ -77,6 +77,7 @@ pub struct CloudDatabaseUser {
 codec::impl_serde!(CloudDatabaseUser);
 
 impl codec::Decode for CloudDatabaseUser {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut aws_iam_type: Option<CloudDatabaseUserAwsIamType> = None;
@@ -138,6 +139,7 @@ impl codec::Decode for CloudDatabaseUser {
 }
 
 impl codec::Encode for CloudDatabaseUser {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("awsIAMType", &self.aws_iam_type);

@@ -58,12 +58,14 @@ impl std::str::FromStr for CloudDatabaseUserAwsIamType {
 codec::impl_serde!(CloudDatabaseUserAwsIamType);
 
 impl codec::Decode for CloudDatabaseUserAwsIamType {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for CloudDatabaseUserAwsIamType {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

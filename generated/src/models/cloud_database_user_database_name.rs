@@ -53,12 +53,14 @@ impl std::str::FromStr for CloudDatabaseUserDatabaseName {
 codec::impl_serde!(CloudDatabaseUserDatabaseName);
 
 impl codec::Decode for CloudDatabaseUserDatabaseName {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for CloudDatabaseUserDatabaseName {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

@@ -57,12 +57,14 @@ impl std::str::FromStr for CloudDatabaseUserLdapAuthType {
 codec::impl_serde!(CloudDatabaseUserLdapAuthType);
 
 impl codec::Decode for CloudDatabaseUserLdapAuthType {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for CloudDatabaseUserLdapAuthType {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

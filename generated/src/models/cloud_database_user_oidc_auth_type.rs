@@ -58,12 +58,14 @@ impl std::str::FromStr for CloudDatabaseUserOidcAuthType {
 codec::impl_serde!(CloudDatabaseUserOidcAuthType);
 
 impl codec::Decode for CloudDatabaseUserOidcAuthType {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for CloudDatabaseUserOidcAuthType {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

@@ -57,12 +57,14 @@ impl std::str::FromStr for CloudDatabaseUserX509Type {
 codec::impl_serde!(CloudDatabaseUserX509Type);
 
 impl codec::Decode for CloudDatabaseUserX509Type {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for CloudDatabaseUserX509Type {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

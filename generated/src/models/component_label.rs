@@ -13,6 +13,7 @@ pub struct ComponentLabel {
 codec::impl_serde!(ComponentLabel);
 
 impl codec::Decode for ComponentLabel {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -28,6 +29,7 @@ impl codec::Decode for ComponentLabel {
 }
 
 impl codec::Encode for ComponentLabel {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("key", &self.key);

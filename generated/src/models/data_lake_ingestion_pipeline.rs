@@ -46,6 +46,7 @@ pub struct DataLakeIngestionPipeline {
 codec::impl_serde!(DataLakeIngestionPipeline);
 
 impl codec::Decode for DataLakeIngestionPipeline {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -71,6 +72,7 @@ impl codec::Decode for DataLakeIngestionPipeline {
 }
 
 impl codec::Encode for DataLakeIngestionPipeline {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("_id", &self.id);

@@ -52,12 +52,14 @@ impl std::str::FromStr for DataLakeIngestionPipelineState {
 codec::impl_serde!(DataLakeIngestionPipelineState);
 
 impl codec::Decode for DataLakeIngestionPipelineState {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for DataLakeIngestionPipelineState {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

@@ -16,6 +16,7 @@ pub struct DataLakePipelinesPartitionField {
 codec::impl_serde!(DataLakePipelinesPartitionField);
 
 impl codec::Decode for DataLakePipelinesPartitionField {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut field_name: Option<String> = None;
@@ -38,6 +39,7 @@ impl codec::Decode for DataLakePipelinesPartitionField {
 }
 
 impl codec::Encode for DataLakePipelinesPartitionField {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.field("fieldName", &self.field_name);

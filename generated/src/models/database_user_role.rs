@@ -17,6 +17,7 @@ pub struct DatabaseUserRole {
 codec::impl_serde!(DatabaseUserRole);
 
 impl codec::Decode for DatabaseUserRole {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut collection_name: Option<String> = None;
@@ -45,6 +46,7 @@ impl codec::Decode for DatabaseUserRole {
 }
 
 impl codec::Encode for DatabaseUserRole {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("collectionName", &self.collection_name);

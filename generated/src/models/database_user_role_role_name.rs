@@ -85,12 +85,14 @@ impl std::str::FromStr for DatabaseUserRoleRoleName {
 codec::impl_serde!(DatabaseUserRoleRoleName);
 
 impl codec::Decode for DatabaseUserRoleRoleName {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for DatabaseUserRoleRoleName {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

@@ -19,6 +19,7 @@ pub struct DatasetRetentionPolicy {
 codec::impl_serde!(DatasetRetentionPolicy);
 
 impl codec::Decode for DatasetRetentionPolicy {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut last_modified_date: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -47,6 +48,7 @@ impl codec::Decode for DatasetRetentionPolicy {
 }
 
 impl codec::Encode for DatasetRetentionPolicy {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("lastModifiedDate", &self.last_modified_date);

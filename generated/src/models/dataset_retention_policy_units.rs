@@ -56,12 +56,14 @@ impl std::str::FromStr for DatasetRetentionPolicyUnits {
 codec::impl_serde!(DatasetRetentionPolicyUnits);
 
 impl codec::Decode for DatasetRetentionPolicyUnits {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for DatasetRetentionPolicyUnits {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

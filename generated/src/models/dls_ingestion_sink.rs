@@ -17,6 +17,7 @@ pub struct DLSIngestionSink {
 codec::impl_serde!(DLSIngestionSink);
 
 impl codec::Decode for DLSIngestionSink {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -33,6 +34,7 @@ impl codec::Decode for DLSIngestionSink {
 }
 
 impl codec::Encode for DLSIngestionSink {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("metadataProvider", &self.metadata_provider);

@@ -48,12 +48,14 @@ impl std::str::FromStr for DLSIngestionSinkMetadataProvider {
 codec::impl_serde!(DLSIngestionSinkMetadataProvider);
 
 impl codec::Decode for DLSIngestionSinkMetadataProvider {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for DLSIngestionSinkMetadataProvider {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

@@ -14,6 +14,7 @@ pub struct FieldTransformation {
 codec::impl_serde!(FieldTransformation);
 
 impl codec::Decode for FieldTransformation {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -29,6 +30,7 @@ impl codec::Decode for FieldTransformation {
 }
 
 impl codec::Encode for FieldTransformation {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("field", &self.field);

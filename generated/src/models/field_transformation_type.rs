@@ -48,12 +48,14 @@ impl std::str::FromStr for FieldTransformationType {
 codec::impl_serde!(FieldTransformationType);
 
 impl codec::Decode for FieldTransformationType {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for FieldTransformationType {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

@@ -13,6 +13,7 @@ pub struct FieldViolation {
 codec::impl_serde!(FieldViolation);
 
 impl codec::Decode for FieldViolation {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut description: Option<String> = None;
@@ -35,6 +36,7 @@ impl codec::Decode for FieldViolation {
 }
 
 impl codec::Encode for FieldViolation {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.field("description", &self.description);

@@ -15,6 +15,7 @@ pub struct GroupRoleAssignment {
 codec::impl_serde!(GroupRoleAssignment);
 
 impl codec::Decode for GroupRoleAssignment {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -30,6 +31,7 @@ impl codec::Decode for GroupRoleAssignment {
 }
 
 impl codec::Encode for GroupRoleAssignment {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("groupId", &self.group_id);

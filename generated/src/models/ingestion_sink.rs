@@ -26,6 +26,7 @@ impl IngestionSink {
 codec::impl_serde!(IngestionSink);
 
 impl codec::Decode for IngestionSink {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         match &*codec::read_tag(reader, "type")? {
             "DLS" => reader.decode().map(Self::Dls),
@@ -35,6 +36,7 @@ impl codec::Decode for IngestionSink {
 }
 
 impl codec::Encode for IngestionSink {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         match self {
             Self::Dls(content) => codec::write_tagged(writer, "type", "DLS", content),

@@ -30,6 +30,7 @@ impl IngestionSource {
 codec::impl_serde!(IngestionSource);
 
 impl codec::Decode for IngestionSource {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         match &*codec::read_tag(reader, "type")? {
             "ON_DEMAND_CPS" => reader.decode().map(Self::OnDemandCps),
@@ -40,6 +41,7 @@ impl codec::Decode for IngestionSource {
 }
 
 impl codec::Encode for IngestionSource {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         match self {
             Self::OnDemandCps(content) => {

@@ -16,6 +16,7 @@ pub struct Link {
 codec::impl_serde!(Link);
 
 impl codec::Decode for Link {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -31,6 +32,7 @@ impl codec::Decode for Link {
 }
 
 impl codec::Encode for Link {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("href", &self.href);

@@ -33,6 +33,7 @@ pub struct LiveMigrationResponse {
 codec::impl_serde!(LiveMigrationResponse);
 
 impl codec::Decode for LiveMigrationResponse {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -51,6 +52,7 @@ impl codec::Decode for LiveMigrationResponse {
 }
 
 impl codec::Encode for LiveMigrationResponse {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("_id", &self.id);

@@ -65,12 +65,14 @@ impl std::str::FromStr for LiveMigrationResponseStatus {
 codec::impl_serde!(LiveMigrationResponseStatus);
 
 impl codec::Decode for LiveMigrationResponseStatus {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for LiveMigrationResponseStatus {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

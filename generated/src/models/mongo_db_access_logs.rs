@@ -46,6 +46,7 @@ pub struct MongoDBAccessLogs {
 codec::impl_serde!(MongoDBAccessLogs);
 
 impl codec::Decode for MongoDBAccessLogs {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -68,6 +69,7 @@ impl codec::Decode for MongoDBAccessLogs {
 }
 
 impl codec::Encode for MongoDBAccessLogs {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("authResult", &self.auth_result);

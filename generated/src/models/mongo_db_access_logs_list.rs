@@ -14,6 +14,7 @@ pub struct MongoDBAccessLogsList {
 codec::impl_serde!(MongoDBAccessLogsList);
 
 impl codec::Decode for MongoDBAccessLogsList {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -28,6 +29,7 @@ impl codec::Decode for MongoDBAccessLogsList {
 }
 
 impl codec::Encode for MongoDBAccessLogsList {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("accessLogs", &self.access_logs);

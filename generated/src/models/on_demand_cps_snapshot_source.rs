@@ -19,6 +19,7 @@ pub struct OnDemandCpsSnapshotSource {
 codec::impl_serde!(OnDemandCpsSnapshotSource);
 
 impl codec::Decode for OnDemandCpsSnapshotSource {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -36,6 +37,7 @@ impl codec::Decode for OnDemandCpsSnapshotSource {
 }
 
 impl codec::Encode for OnDemandCpsSnapshotSource {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("clusterName", &self.cluster_name);

@@ -55,6 +55,7 @@ pub struct OrgActiveUserResponse {
 codec::impl_serde!(OrgActiveUserResponse);
 
 impl codec::Decode for OrgActiveUserResponse {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut country: Option<String> = None;
@@ -116,6 +117,7 @@ impl codec::Decode for OrgActiveUserResponse {
 }
 
 impl codec::Encode for OrgActiveUserResponse {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("country", &self.country);

@@ -41,6 +41,7 @@ pub struct OrgPendingUserResponse {
 codec::impl_serde!(OrgPendingUserResponse);
 
 impl codec::Decode for OrgPendingUserResponse {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut id: Option<String> = None;
@@ -93,6 +94,7 @@ impl codec::Decode for OrgPendingUserResponse {
 }
 
 impl codec::Encode for OrgPendingUserResponse {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.field("id", &self.id);

@@ -31,6 +31,7 @@ impl OrgUserResponse {
 codec::impl_serde!(OrgUserResponse);
 
 impl codec::Decode for OrgUserResponse {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         match &*codec::read_tag(reader, "orgMembershipStatus")? {
             "PENDING" => reader.decode().map(Self::Pending),
@@ -41,6 +42,7 @@ impl codec::Decode for OrgUserResponse {
 }
 
 impl codec::Encode for OrgUserResponse {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         match self {
             Self::Pending(content) => {

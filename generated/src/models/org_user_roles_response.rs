@@ -16,6 +16,7 @@ pub struct OrgUserRolesResponse {
 codec::impl_serde!(OrgUserRolesResponse);
 
 impl codec::Decode for OrgUserRolesResponse {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -33,6 +34,7 @@ impl codec::Decode for OrgUserRolesResponse {
 }
 
 impl codec::Encode for OrgUserRolesResponse {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("groupRoleAssignments", &self.group_role_assignments);

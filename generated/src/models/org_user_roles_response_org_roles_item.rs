@@ -68,12 +68,14 @@ impl std::str::FromStr for OrgUserRolesResponseOrgRolesItem {
 codec::impl_serde!(OrgUserRolesResponseOrgRolesItem);
 
 impl codec::Decode for OrgUserRolesResponseOrgRolesItem {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for OrgUserRolesResponseOrgRolesItem {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

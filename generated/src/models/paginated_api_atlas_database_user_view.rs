@@ -25,6 +25,7 @@ pub struct PaginatedApiAtlasDatabaseUserView {
 codec::impl_serde!(PaginatedApiAtlasDatabaseUserView);
 
 impl codec::Decode for PaginatedApiAtlasDatabaseUserView {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -41,6 +42,7 @@ impl codec::Decode for PaginatedApiAtlasDatabaseUserView {
 }
 
 impl codec::Encode for PaginatedApiAtlasDatabaseUserView {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("links", &self.links);

@@ -21,6 +21,7 @@ pub struct PeriodicCpsSnapshotSource {
 codec::impl_serde!(PeriodicCpsSnapshotSource);
 
 impl codec::Decode for PeriodicCpsSnapshotSource {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -39,6 +40,7 @@ impl codec::Decode for PeriodicCpsSnapshotSource {
 }
 
 impl codec::Encode for PeriodicCpsSnapshotSource {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("clusterName", &self.cluster_name);

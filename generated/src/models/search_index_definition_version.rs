@@ -14,6 +14,7 @@ pub struct SearchIndexDefinitionVersion {
 codec::impl_serde!(SearchIndexDefinitionVersion);
 
 impl codec::Decode for SearchIndexDefinitionVersion {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -29,6 +30,7 @@ impl codec::Decode for SearchIndexDefinitionVersion {
 }
 
 impl codec::Encode for SearchIndexDefinitionVersion {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("createdAt", &self.created_at);

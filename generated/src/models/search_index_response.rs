@@ -31,6 +31,7 @@ impl SearchIndexResponse {
 codec::impl_serde!(SearchIndexResponse);
 
 impl codec::Decode for SearchIndexResponse {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         match &*codec::read_tag(reader, "type")? {
             "search" => reader.decode().map(Self::Search),
@@ -41,6 +42,7 @@ impl codec::Decode for SearchIndexResponse {
 }
 
 impl codec::Encode for SearchIndexResponse {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         match self {
             Self::Search(content) => {

@@ -17,6 +17,7 @@ pub struct SearchMappings {
 codec::impl_serde!(SearchMappings);
 
 impl codec::Decode for SearchMappings {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -32,6 +33,7 @@ impl codec::Decode for SearchMappings {
 }
 
 impl codec::Encode for SearchMappings {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("dynamic", &self.dynamic);

@@ -18,6 +18,7 @@ pub struct SearchSynonymMappingDefinition {
 codec::impl_serde!(SearchSynonymMappingDefinition);
 
 impl codec::Decode for SearchSynonymMappingDefinition {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
@@ -45,6 +46,7 @@ impl codec::Decode for SearchSynonymMappingDefinition {
 }
 
 impl codec::Encode for SearchSynonymMappingDefinition {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.field("analyzer", &self.analyzer);

@@ -228,12 +228,14 @@ impl std::str::FromStr for SearchSynonymMappingDefinitionAnalyzer {
 codec::impl_serde!(SearchSynonymMappingDefinitionAnalyzer);
 
 impl codec::Decode for SearchSynonymMappingDefinitionAnalyzer {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for SearchSynonymMappingDefinitionAnalyzer {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

@@ -18,6 +18,7 @@ pub struct SynonymMappingStatusDetail {
 codec::impl_serde!(SynonymMappingStatusDetail);
 
 impl codec::Decode for SynonymMappingStatusDetail {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -34,6 +35,7 @@ impl codec::Decode for SynonymMappingStatusDetail {
 }
 
 impl codec::Encode for SynonymMappingStatusDetail {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("message", &self.message);

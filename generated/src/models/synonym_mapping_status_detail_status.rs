@@ -57,12 +57,14 @@ impl std::str::FromStr for SynonymMappingStatusDetailStatus {
 codec::impl_serde!(SynonymMappingStatusDetailStatus);
 
 impl codec::Decode for SynonymMappingStatusDetailStatus {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for SynonymMappingStatusDetailStatus {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

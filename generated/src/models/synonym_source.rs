@@ -12,6 +12,7 @@ pub struct SynonymSource {
 codec::impl_serde!(SynonymSource);
 
 impl codec::Decode for SynonymSource {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut collection: Option<String> = None;
@@ -29,6 +30,7 @@ impl codec::Decode for SynonymSource {
 }
 
 impl codec::Encode for SynonymSource {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.field("collection", &self.collection);

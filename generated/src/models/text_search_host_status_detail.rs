@@ -22,6 +22,7 @@ pub struct TextSearchHostStatusDetail {
 codec::impl_serde!(TextSearchHostStatusDetail);
 
 impl codec::Decode for TextSearchHostStatusDetail {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -40,6 +41,7 @@ impl codec::Decode for TextSearchHostStatusDetail {
 }
 
 impl codec::Encode for TextSearchHostStatusDetail {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("hostname", &self.hostname);

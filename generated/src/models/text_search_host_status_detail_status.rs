@@ -73,12 +73,14 @@ impl std::str::FromStr for TextSearchHostStatusDetailStatus {
 codec::impl_serde!(TextSearchHostStatusDetailStatus);
 
 impl codec::Decode for TextSearchHostStatusDetailStatus {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for TextSearchHostStatusDetailStatus {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

@@ -38,6 +38,7 @@ pub struct TextSearchIndexDefinition {
 codec::impl_serde!(TextSearchIndexDefinition);
 
 impl codec::Decode for TextSearchIndexDefinition {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
@@ -75,6 +76,7 @@ impl codec::Decode for TextSearchIndexDefinition {
 }
 
 impl codec::Encode for TextSearchIndexDefinition {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("analyzer", &self.analyzer);

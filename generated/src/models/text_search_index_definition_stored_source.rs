@@ -17,6 +17,7 @@ codec::impl_serde!(TextSearchIndexDefinitionStoredSource);
 impl codec::Decode for TextSearchIndexDefinitionStoredSource {
     /// Decodes the variant whose fields cover most of the object's keys (the first,
     /// among equals), falling back to the others in order.
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let candidates: &[codec::Candidate<Self>] = &[
             ("", |reader| reader.decode().map(Self::Bool)),
@@ -27,6 +28,7 @@ impl codec::Decode for TextSearchIndexDefinitionStoredSource {
 }
 
 impl codec::Encode for TextSearchIndexDefinitionStoredSource {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         match self {
             Self::Bool(value) => codec::Encode::encode(value, writer),

@@ -13,6 +13,7 @@ pub struct TextSearchIndexDefinitionStoredSourceObject {
 codec::impl_serde!(TextSearchIndexDefinitionStoredSourceObject);
 
 impl codec::Decode for TextSearchIndexDefinitionStoredSourceObject {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -28,6 +29,7 @@ impl codec::Decode for TextSearchIndexDefinitionStoredSourceObject {
 }
 
 impl codec::Encode for TextSearchIndexDefinitionStoredSourceObject {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("exclude", &self.exclude);

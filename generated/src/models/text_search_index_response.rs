@@ -43,6 +43,7 @@ pub struct TextSearchIndexResponse {
 codec::impl_serde!(TextSearchIndexResponse);
 
 impl codec::Decode for TextSearchIndexResponse {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -73,6 +74,7 @@ impl codec::Decode for TextSearchIndexResponse {
 }
 
 impl codec::Encode for TextSearchIndexResponse {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("collectionName", &self.collection_name);

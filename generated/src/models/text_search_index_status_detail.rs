@@ -31,6 +31,7 @@ pub struct TextSearchIndexStatusDetail {
 codec::impl_serde!(TextSearchIndexStatusDetail);
 
 impl codec::Decode for TextSearchIndexStatusDetail {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -57,6 +58,7 @@ impl codec::Decode for TextSearchIndexStatusDetail {
 }
 
 impl codec::Encode for TextSearchIndexStatusDetail {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("definition", &self.definition);

@@ -18,6 +18,7 @@ pub struct UpdateOrgRolesForUser {
 codec::impl_serde!(UpdateOrgRolesForUser);
 
 impl codec::Decode for UpdateOrgRolesForUser {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -33,6 +34,7 @@ impl codec::Decode for UpdateOrgRolesForUser {
 }
 
 impl codec::Encode for UpdateOrgRolesForUser {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("links", &self.links);

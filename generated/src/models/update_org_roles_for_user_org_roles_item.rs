@@ -68,12 +68,14 @@ impl std::str::FromStr for UpdateOrgRolesForUserOrgRolesItem {
 codec::impl_serde!(UpdateOrgRolesForUserOrgRolesItem);
 
 impl codec::Decode for UpdateOrgRolesForUserOrgRolesItem {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for UpdateOrgRolesForUserOrgRolesItem {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

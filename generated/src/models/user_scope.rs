@@ -15,6 +15,7 @@ pub struct UserScope {
 codec::impl_serde!(UserScope);
 
 impl codec::Decode for UserScope {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut name: Option<String> = None;
@@ -37,6 +38,7 @@ impl codec::Decode for UserScope {
 }
 
 impl codec::Encode for UserScope {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.field("name", &self.name);

@@ -56,12 +56,14 @@ impl std::str::FromStr for UserScopeType {
 codec::impl_serde!(UserScopeType);
 
 impl codec::Decode for UserScopeType {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         Ok(Self::from(&*reader.string("a string")?))
     }
 }
 
 impl codec::Encode for UserScopeType {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
     }

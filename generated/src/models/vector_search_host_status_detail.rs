@@ -22,6 +22,7 @@ pub struct VectorSearchHostStatusDetail {
 codec::impl_serde!(VectorSearchHostStatusDetail);
 
 impl codec::Decode for VectorSearchHostStatusDetail {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -40,6 +41,7 @@ impl codec::Decode for VectorSearchHostStatusDetail {
 }
 
 impl codec::Encode for VectorSearchHostStatusDetail {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("hostname", &self.hostname);

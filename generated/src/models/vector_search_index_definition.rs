@@ -17,6 +17,7 @@ pub struct VectorSearchIndexDefinition {
 codec::impl_serde!(VectorSearchIndexDefinition);
 
 impl codec::Decode for VectorSearchIndexDefinition {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -32,6 +33,7 @@ impl codec::Decode for VectorSearchIndexDefinition {
 }
 
 impl codec::Encode for VectorSearchIndexDefinition {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("fields", &self.fields);

@@ -35,6 +35,7 @@ pub struct VectorSearchIndexResponse {
 codec::impl_serde!(VectorSearchIndexResponse);
 
 impl codec::Decode for VectorSearchIndexResponse {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -59,6 +60,7 @@ impl codec::Decode for VectorSearchIndexResponse {
 }
 
 impl codec::Encode for VectorSearchIndexResponse {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("collectionName", &self.collection_name);

@@ -24,6 +24,7 @@ pub struct VectorSearchIndexStatusDetail {
 codec::impl_serde!(VectorSearchIndexStatusDetail);
 
 impl codec::Decode for VectorSearchIndexStatusDetail {
+    #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model(std::any::type_name::<Self>())?;
         let mut value = Self::default();
@@ -44,6 +45,7 @@ impl codec::Decode for VectorSearchIndexStatusDetail {
 }
 
 impl codec::Encode for VectorSearchIndexStatusDetail {
+    #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("definition", &self.definition);

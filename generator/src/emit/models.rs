@@ -234,6 +234,10 @@ fn allow_deprecated_fields(s: &Struct) -> Option<TokenStream> {
 /// `Decode` for a struct: one pass over the object's keys, unknown keys skipped, the last of
 /// duplicate keys kept, a missing required field an error. A flattened field reads the same
 /// object again once the pass is done.
+///
+/// Every model's `decode` and `encode` is `#[inline]`, like the operations' `send`: the crate
+/// that calls an operation compiles to machine code the models it reaches, and the generated
+/// crate compiles none of them (they were most of its code).
 fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     // Locals are named after the fields, unless a name is taken by the decoder itself.
     let local = |field: &Field| {
@@ -339,6 +343,7 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         return quote! {
             impl codec::Decode for #name {
                 #allow
+                #[inline]
                 fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
                     let mut object = reader.model(std::any::type_name::<Self>())?;
                     let mut value = Self::default();
@@ -356,6 +361,7 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     quote! {
         impl codec::Decode for #name {
             #allow
+            #[inline]
             fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
                 #start
                 let mut object = reader.model(std::any::type_name::<Self>())?;
@@ -396,6 +402,7 @@ fn emit_struct_encode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     quote! {
         impl codec::Encode for #name {
             #allow
+            #[inline]
             fn encode(&self, writer: &mut codec::Writer) {
                 let #mutable object = writer.object();
                 #(#writes)*
@@ -469,12 +476,14 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
         codec::impl_serde!(#name);
 
         impl codec::Decode for #name {
+            #[inline]
             fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
                 Ok(Self::from(&*reader.string("a string")?))
             }
         }
 
         impl codec::Encode for #name {
+            #[inline]
             fn encode(&self, writer: &mut codec::Writer) {
                 writer.string(self.as_str());
             }
@@ -538,6 +547,7 @@ fn emit_tagged(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
         codec::impl_serde!(#name);
 
         impl codec::Decode for #name {
+            #[inline]
             fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
                 match &*codec::read_tag(reader, #tag)? {
                     #(#decode)*
@@ -547,6 +557,7 @@ fn emit_tagged(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
         }
 
         impl codec::Encode for #name {
+            #[inline]
             fn encode(&self, writer: &mut codec::Writer) {
                 match self {
                     #(#encode)*
@@ -605,6 +616,7 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion, types: &[TypeDef]
         impl codec::Decode for #name {
             /// Decodes the variant whose fields cover most of the object's keys (the first,
             /// among equals), falling back to the others in order.
+            #[inline]
             fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
                 let candidates: &[codec::Candidate<Self>] = &[
                     #(#candidates)*
@@ -614,6 +626,7 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion, types: &[TypeDef]
         }
 
         impl codec::Encode for #name {
+            #[inline]
             fn encode(&self, writer: &mut codec::Writer) {
                 match self {
                     #(#encode)*
