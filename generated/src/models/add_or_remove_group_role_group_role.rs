@@ -34,6 +34,7 @@ pub enum AddOrRemoveGroupRoleGroupRole {
 
 impl AddOrRemoveGroupRoleGroupRole {
     /// The value as it is written in JSON.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GroupOwner => "GROUP_OWNER",
@@ -53,12 +54,14 @@ impl AddOrRemoveGroupRoleGroupRole {
 }
 
 impl std::fmt::Display for AddOrRemoveGroupRoleGroupRole {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for AddOrRemoveGroupRoleGroupRole {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GROUP_OWNER" => Self::GroupOwner,
@@ -81,6 +84,7 @@ impl std::str::FromStr for AddOrRemoveGroupRoleGroupRole {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

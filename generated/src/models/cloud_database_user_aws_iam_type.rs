@@ -20,6 +20,7 @@ pub enum CloudDatabaseUserAwsIamType {
 
 impl CloudDatabaseUserAwsIamType {
     /// The value as it is written in JSON.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
@@ -31,12 +32,14 @@ impl CloudDatabaseUserAwsIamType {
 }
 
 impl std::fmt::Display for CloudDatabaseUserAwsIamType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for CloudDatabaseUserAwsIamType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NONE" => Self::None,
@@ -51,6 +54,7 @@ impl std::str::FromStr for CloudDatabaseUserAwsIamType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

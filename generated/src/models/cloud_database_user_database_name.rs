@@ -17,6 +17,7 @@ pub enum CloudDatabaseUserDatabaseName {
 
 impl CloudDatabaseUserDatabaseName {
     /// The value as it is written in JSON.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -27,12 +28,14 @@ impl CloudDatabaseUserDatabaseName {
 }
 
 impl std::fmt::Display for CloudDatabaseUserDatabaseName {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for CloudDatabaseUserDatabaseName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "admin" => Self::Admin,
@@ -46,6 +49,7 @@ impl std::str::FromStr for CloudDatabaseUserDatabaseName {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

@@ -19,6 +19,7 @@ pub enum CloudDatabaseUserLdapAuthType {
 
 impl CloudDatabaseUserLdapAuthType {
     /// The value as it is written in JSON.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
@@ -30,12 +31,14 @@ impl CloudDatabaseUserLdapAuthType {
 }
 
 impl std::fmt::Display for CloudDatabaseUserLdapAuthType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for CloudDatabaseUserLdapAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NONE" => Self::None,
@@ -50,6 +53,7 @@ impl std::str::FromStr for CloudDatabaseUserLdapAuthType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

@@ -19,6 +19,7 @@ pub enum CloudDatabaseUserX509Type {
 
 impl CloudDatabaseUserX509Type {
     /// The value as it is written in JSON.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
@@ -30,12 +31,14 @@ impl CloudDatabaseUserX509Type {
 }
 
 impl std::fmt::Display for CloudDatabaseUserX509Type {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for CloudDatabaseUserX509Type {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NONE" => Self::None,
@@ -50,6 +53,7 @@ impl std::str::FromStr for CloudDatabaseUserX509Type {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

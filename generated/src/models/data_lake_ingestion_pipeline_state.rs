@@ -16,6 +16,7 @@ pub enum DataLakeIngestionPipelineState {
 
 impl DataLakeIngestionPipelineState {
     /// The value as it is written in JSON.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "ACTIVE",
@@ -26,12 +27,14 @@ impl DataLakeIngestionPipelineState {
 }
 
 impl std::fmt::Display for DataLakeIngestionPipelineState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for DataLakeIngestionPipelineState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => Self::Active,
@@ -45,6 +48,7 @@ impl std::str::FromStr for DataLakeIngestionPipelineState {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

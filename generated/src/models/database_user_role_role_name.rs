@@ -33,6 +33,7 @@ pub enum DatabaseUserRoleRoleName {
 
 impl DatabaseUserRoleRoleName {
     /// The value as it is written in JSON.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AtlasAdmin => "atlasAdmin",
@@ -51,12 +52,14 @@ impl DatabaseUserRoleRoleName {
 }
 
 impl std::fmt::Display for DatabaseUserRoleRoleName {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for DatabaseUserRoleRoleName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "atlasAdmin" => Self::AtlasAdmin,
@@ -78,6 +81,7 @@ impl std::str::FromStr for DatabaseUserRoleRoleName {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

@@ -18,6 +18,7 @@ pub enum DatasetRetentionPolicyUnits {
 
 impl DatasetRetentionPolicyUnits {
     /// The value as it is written in JSON.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Days => "DAYS",
@@ -29,12 +30,14 @@ impl DatasetRetentionPolicyUnits {
 }
 
 impl std::fmt::Display for DatasetRetentionPolicyUnits {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for DatasetRetentionPolicyUnits {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DAYS" => Self::Days,
@@ -49,6 +52,7 @@ impl std::str::FromStr for DatasetRetentionPolicyUnits {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

@@ -14,6 +14,7 @@ pub enum DLSIngestionSinkMetadataProvider {
 
 impl DLSIngestionSinkMetadataProvider {
     /// The value as it is written in JSON.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Aws => "AWS",
@@ -23,12 +24,14 @@ impl DLSIngestionSinkMetadataProvider {
 }
 
 impl std::fmt::Display for DLSIngestionSinkMetadataProvider {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for DLSIngestionSinkMetadataProvider {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AWS" => Self::Aws,
@@ -41,6 +44,7 @@ impl std::str::FromStr for DLSIngestionSinkMetadataProvider {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

@@ -14,6 +14,7 @@ pub enum FieldTransformationType {
 
 impl FieldTransformationType {
     /// The value as it is written in JSON.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Exclude => "EXCLUDE",
@@ -23,12 +24,14 @@ impl FieldTransformationType {
 }
 
 impl std::fmt::Display for FieldTransformationType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for FieldTransformationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "EXCLUDE" => Self::Exclude,
@@ -41,6 +44,7 @@ impl std::str::FromStr for FieldTransformationType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

@@ -23,6 +23,7 @@ pub enum LiveMigrationResponseStatus {
 
 impl LiveMigrationResponseStatus {
     /// The value as it is written in JSON.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::New => "NEW",
@@ -36,12 +37,14 @@ impl LiveMigrationResponseStatus {
 }
 
 impl std::fmt::Display for LiveMigrationResponseStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for LiveMigrationResponseStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NEW" => Self::New,
@@ -58,6 +61,7 @@ impl std::str::FromStr for LiveMigrationResponseStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

@@ -24,6 +24,7 @@ pub enum OrgUserRolesResponseOrgRolesItem {
 
 impl OrgUserRolesResponseOrgRolesItem {
     /// The value as it is written in JSON.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OrgOwner => "ORG_OWNER",
@@ -38,12 +39,14 @@ impl OrgUserRolesResponseOrgRolesItem {
 }
 
 impl std::fmt::Display for OrgUserRolesResponseOrgRolesItem {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for OrgUserRolesResponseOrgRolesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ORG_OWNER" => Self::OrgOwner,
@@ -61,6 +64,7 @@ impl std::str::FromStr for OrgUserRolesResponseOrgRolesItem {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

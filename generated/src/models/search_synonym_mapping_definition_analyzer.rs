@@ -104,6 +104,7 @@ pub enum SearchSynonymMappingDefinitionAnalyzer {
 
 impl SearchSynonymMappingDefinitionAnalyzer {
     /// The value as it is written in JSON.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::LuceneStandard => "lucene.standard",
@@ -158,12 +159,14 @@ impl SearchSynonymMappingDefinitionAnalyzer {
 }
 
 impl std::fmt::Display for SearchSynonymMappingDefinitionAnalyzer {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for SearchSynonymMappingDefinitionAnalyzer {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "lucene.standard" => Self::LuceneStandard,
@@ -221,6 +224,7 @@ impl std::str::FromStr for SearchSynonymMappingDefinitionAnalyzer {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

@@ -19,6 +19,7 @@ pub enum SynonymMappingStatusDetailStatus {
 
 impl SynonymMappingStatusDetailStatus {
     /// The value as it is written in JSON.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Failed => "FAILED",
@@ -30,12 +31,14 @@ impl SynonymMappingStatusDetailStatus {
 }
 
 impl std::fmt::Display for SynonymMappingStatusDetailStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for SynonymMappingStatusDetailStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FAILED" => Self::Failed,
@@ -50,6 +53,7 @@ impl std::str::FromStr for SynonymMappingStatusDetailStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

@@ -27,6 +27,7 @@ pub enum TextSearchHostStatusDetailStatus {
 
 impl TextSearchHostStatusDetailStatus {
     /// The value as it is written in JSON.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Deleting => "DELETING",
@@ -42,12 +43,14 @@ impl TextSearchHostStatusDetailStatus {
 }
 
 impl std::fmt::Display for TextSearchHostStatusDetailStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for TextSearchHostStatusDetailStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DELETING" => Self::Deleting,
@@ -66,6 +69,7 @@ impl std::str::FromStr for TextSearchHostStatusDetailStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

@@ -412,6 +412,8 @@ fn emit_struct_encode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     }
 }
 
+/// A string enum. Its conversions are `#[inline]`, like the models' codecs: only the crate that
+/// uses them compiles them.
 fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
@@ -441,6 +443,7 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
 
         impl #name {
             /// The value as it is written in JSON.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#as_str)*
@@ -450,12 +453,14 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
         }
 
         impl std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
         impl From<&str> for #name {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     #(#from_str)*
@@ -468,6 +473,7 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
             type Err = std::convert::Infallible;
 
             /// Never fails: a value the spec does not list is `Unknown`.
+            #[inline]
             fn from_str(value: &str) -> Result<Self, Self::Err> {
                 Ok(Self::from(value))
             }
