@@ -268,13 +268,24 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             quote!(let mut #local = None;)
         }
     });
+    // With every field optional, fields are read straight into a default value: one local
+    // instead of one per field is a much smaller function to check and compile.
+    let into_default = s.derive_default
+        && keyed().next().is_some()
+        && s.fields.iter().all(|f| f.is_optional() && !f.flatten);
     let arms = keyed().map(|f| {
-        let local = local(f);
+        let slot = if into_default {
+            let field = ident(&f.name);
+            quote!(value.#field)
+        } else {
+            let local = local(f);
+            quote!(#local)
+        };
         let json = &f.json_name;
         if f.is_optional() {
-            quote!(#json => reader.read_optional(&mut #local),)
+            quote!(#json => reader.read_optional(&mut #slot),)
         } else {
-            quote!(#json => reader.read(&mut #local),)
+            quote!(#json => reader.read(&mut #slot),)
         }
     });
     // A missing required field is the first error; no `?` or closure per field.
@@ -329,35 +340,14 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         )
     };
     let allow = allow_deprecated_fields(s);
-    // With every field optional, fields are read straight into a default value: one local
-    // instead of one per field is a much smaller function to check and compile.
-    if s.derive_default
-        && keyed().next().is_some()
-        && s.fields.iter().all(|f| f.is_optional() && !f.flatten)
-    {
-        let arms = s.fields.iter().map(|f| {
-            let field = ident(&f.name);
-            let json = &f.json_name;
-            quote!(#json => reader.read_optional(&mut value.#field),)
-        });
-        return quote! {
-            impl codec::Decode for #name {
-                #allow
-                #[inline]
-                fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-                    let mut object = reader.model(std::any::type_name::<Self>())?;
-                    let mut value = Self::default();
-                    while let Some(key) = object.next_key(reader)? {
-                        match &*key {
-                            #(#arms)*
-                            _ => reader.skip_field(),
-                        }
-                    }
-                    Ok(value)
-                }
-            }
-        };
-    }
+    let (declarations, build) = if into_default {
+        (
+            vec![quote!(let mut value = Self::default();)],
+            quote!(Ok(value)),
+        )
+    } else {
+        (declarations.collect(), quote!(Ok(Self { #(#inits)* })))
+    };
     quote! {
         impl codec::Decode for #name {
             #allow
@@ -369,9 +359,7 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
                 #read_keys
                 #read_flattened
                 #(#required)*
-                Ok(Self {
-                    #(#inits)*
-                })
+                #build
             }
         }
     }
