@@ -1,8 +1,12 @@
 //! Independent work spread over the machine's cores.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
 /// Runs `work` on every item, on as many threads as there are cores (at most 8), and returns
-/// the results in item order. Each thread takes every n-th item, so large and small items
-/// spread evenly. The first error, in thread order, is returned instead.
+/// the results in item order. Each thread takes the next item nobody has taken yet, so a
+/// thread that starts late (a virtual machine's idle core can take milliseconds to wake) or
+/// meets large items just does fewer: put the largest items first. The first error, in item
+/// order, is returned instead.
 pub(crate) fn map<T, R, E>(
     items: &[T],
     work: impl Fn(&T) -> Result<R, E> + Sync,
@@ -16,31 +20,31 @@ where
         .map_or(1, |n| n.get())
         .clamp(1, 8)
         .min(items.len().max(1));
-    let share = |worker: usize| -> Result<Vec<(usize, R)>, E> {
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let share = || -> Vec<(usize, Result<R, E>)> {
         let mut done = Vec::new();
-        for (index, item) in items.iter().enumerate().skip(worker).step_by(threads) {
-            done.push((index, work(item)?));
+        while !stop.load(Ordering::Relaxed) {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(index) else { break };
+            let result = work(item);
+            if result.is_err() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            done.push((index, result));
         }
-        Ok(done)
+        done
     };
-    let shares: Vec<Result<Vec<(usize, R)>, E>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..threads)
-            .map(|worker| scope.spawn(move || share(worker)))
-            .collect();
-        let mut shares = vec![share(0)];
-        shares.extend(
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("a worker thread panicked")),
-        );
-        shares
+    let mut done: Vec<(usize, Result<R, E>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(share)).collect();
+        let mut done = share();
+        for handle in handles {
+            done.extend(handle.join().expect("a worker thread panicked"));
+        }
+        done
     });
-    let mut done = Vec::with_capacity(items.len());
-    for share in shares {
-        done.extend(share?);
-    }
     done.sort_by_key(|(index, _)| *index);
-    Ok(done.into_iter().map(|(_, result)| result).collect())
+    done.into_iter().map(|(_, result)| result).collect()
 }
 
 #[cfg(test)]
@@ -52,6 +56,16 @@ mod tests {
         assert_eq!(doubled, items.iter().map(|n| n * 2).collect::<Vec<_>>());
         let failed = super::map(&items, |&n| if n == 57 { Err(n) } else { Ok(n) });
         assert_eq!(failed, Err(57));
+        // Of two failures, the first in item order, whichever thread met it first.
+        let slow_first = super::map(&items, |&n| match n {
+            30 => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                Err(n)
+            }
+            70 => Err(n),
+            _ => Ok(n),
+        });
+        assert_eq!(slow_first, Err(30));
         assert!(
             super::map(&[] as &[u32], |&n| Ok::<_, ()>(n))
                 .unwrap()

@@ -43,6 +43,7 @@ pub mod ir;
 pub mod load;
 pub mod locate;
 pub mod lower;
+mod outline;
 pub mod resolve;
 pub mod reuse;
 pub mod validate;
@@ -143,22 +144,23 @@ pub fn generate_from_str(
     let start = Instant::now();
     let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     let (parsed, lowered) = std::thread::scope(|scope| {
-        // Nearly every real spec has approximations to show at their lines, and mapping the
-        // text's lines is a second parse: on a spare core it runs beside the first for free.
-        let source_map = parallel.then(|| scope.spawn(|| locate::SourceMap::new(text)));
+        // Nearly every real spec has approximations to show at their lines. Block YAML's
+        // outline finds them in microseconds; other text needs a second parse, which a
+        // spare core runs beside the first.
+        let outline = outline::Outline::new(text);
+        let source_map =
+            (parallel && outline.is_none()).then(|| scope.spawn(|| locate::SourceMap::new(text)));
         let spec = load::parse_spec(path, text)?;
         let parsed = Instant::now();
         let mut lowered = lower::lower(&spec).map_err(|e| e.locate(text))?;
-        if !lowered.approximations.is_empty() {
-            match source_map.map(|thread| thread.join()) {
-                Some(Ok(map)) => {
-                    map.place(&mut lowered.approximations);
-                    // Hundreds of thousands of pointers: freed on the idle core.
-                    scope.spawn(move || drop(map));
-                }
-                _ => locate::locate_all(&mut lowered.approximations, text),
-            }
-        }
+        locate::place(
+            &mut lowered.approximations,
+            outline.as_ref(),
+            || match source_map.map(|thread| thread.join()) {
+                Some(Ok(map)) => map,
+                _ => locate::SourceMap::new(text),
+            },
+        );
         Ok::<_, Error>((parsed, lowered))
     })?;
     let lowered_at = Instant::now();

@@ -6,6 +6,8 @@ use openapiv3::OpenAPI;
 
 use crate::error::Error;
 
+mod split;
+
 /// The text formats a spec can be written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SpecFormat {
@@ -57,16 +59,11 @@ pub fn parse_spec(path: &Path, text: &str) -> Result<LoadedSpec, Error> {
             }
             syntax(Some(e.line() as u64), Some(e.column() as u64), message)
         })?,
-        // The default budget of serde-saphyr bounds alias expansion, nesting depth and document
-        // size, so a hostile file (an alias bomb) fails fast instead of exhausting memory.
-        SpecFormat::Yaml => serde_saphyr::from_str(text).map_err(|e| {
-            let location = e.location();
-            syntax(
-                location.map(|l| l.line()),
-                location.map(|l| l.column()),
-                yaml_message(&e),
-            )
-        })?,
+        // Large documents are parsed in pieces on all cores when their layout allows.
+        SpecFormat::Yaml => match split::parse_split(text) {
+            Some(document) => document,
+            None => parse_yaml(path, text)?,
+        },
     };
     if !document.openapi.starts_with("3.0") {
         let error = Error::Spec {
@@ -84,6 +81,21 @@ pub fn parse_spec(path: &Path, text: &str) -> Result<LoadedSpec, Error> {
     Ok(LoadedSpec {
         path: path.to_path_buf(),
         document,
+    })
+}
+
+/// Parses YAML spec text whole.
+fn parse_yaml(path: &Path, text: &str) -> Result<OpenAPI, Error> {
+    // The default budget of serde-saphyr bounds alias expansion, nesting depth and document
+    // size, so a hostile file (an alias bomb) fails fast instead of exhausting memory.
+    serde_saphyr::from_str(text).map_err(|e| {
+        let location = e.location();
+        Error::Syntax {
+            path: path.to_path_buf(),
+            line: location.map(|l| l.line()),
+            column: location.map(|l| l.column()),
+            message: yaml_message(&e),
+        }
     })
 }
 

@@ -1,14 +1,16 @@
 //! Where a JSON pointer is in the spec's text.
 //!
-//! Problems are found on the parsed document and named by JSON pointer; to show them at their
-//! line and column, [`SourceMap`] walks the text once more with a YAML event parser (JSON is
-//! YAML too) and records where each node starts. It is only built when there is something to
-//! report, so a clean run pays nothing for it.
+//! Problems are found on the parsed document and named by JSON pointer. To show them at their
+//! line and column, the text's outline (its lines and indentation) is asked first: for block
+//! YAML it finds a pointer without parsing. Where it cannot tell (JSON, flow style, anchors),
+//! [`SourceMap`] walks the text once more with a YAML event parser (JSON is YAML too) and
+//! records where each node starts. Neither runs unless there is something to report.
 
 use std::collections::HashMap;
 
 use serde_saphyr::granit_parser::{Event, Parser};
 
+use crate::outline::Outline;
 use crate::resolve::pointer_join;
 
 /// A position in the source: 1-based line and column.
@@ -50,7 +52,8 @@ impl SourceMap {
             let position = Position {
                 line: span.start.line() as u64,
                 column: span.start.col() as u64 + 1,
-                offset: span.start.index(),
+                // The parser counts `index` in characters; the caret needs bytes.
+                offset: span.start.byte_offset().unwrap_or(span.start.index()),
             };
             // The pointer of the node this event starts, if it starts one.
             let starts_node = matches!(
@@ -135,7 +138,7 @@ impl SourceMap {
 }
 
 /// Fills in the positions of `problems` from the text they are about; the text is only
-/// mapped when one of them lacks its position.
+/// read when one of them lacks its position.
 pub fn locate_all<'p>(
     problems: impl IntoIterator<Item = &'p mut crate::error::Problem>,
     text: &str,
@@ -145,7 +148,30 @@ pub fn locate_all<'p>(
         .filter(|p| p.position.is_none())
         .collect();
     if !unplaced.is_empty() {
-        SourceMap::new(text).place(unplaced);
+        place(unplaced, Outline::new(text).as_ref(), || {
+            SourceMap::new(text)
+        });
+    }
+}
+
+/// Fills in the positions `problems` lack: from the text's outline where its layout tells
+/// (microseconds), else from the [`SourceMap`] that `map` gives, asked for only then.
+pub(crate) fn place<'p>(
+    problems: impl IntoIterator<Item = &'p mut crate::error::Problem>,
+    outline: Option<&Outline<'_>>,
+    map: impl FnOnce() -> SourceMap,
+) {
+    let mut unplaced = Vec::new();
+    for problem in problems {
+        if problem.position.is_none() {
+            problem.position = outline.and_then(|o| o.locate(&problem.pointer));
+        }
+        if problem.position.is_none() {
+            unplaced.push(problem);
+        }
+    }
+    if !unplaced.is_empty() {
+        map().place(unplaced);
     }
 }
 
@@ -155,6 +181,14 @@ impl SourceMap {
         for problem in problems {
             problem.position = problem.position.or_else(|| self.locate(&problem.pointer));
         }
+    }
+
+    /// Every pointer the map knows, with its position.
+    #[cfg(test)]
+    pub(crate) fn pointers(&self) -> impl Iterator<Item = (&str, Position)> {
+        self.nodes
+            .iter()
+            .map(|(p, position)| (p.as_str(), *position))
     }
 }
 
@@ -173,6 +207,15 @@ mod tests {
         assert_eq!(at("/components/schemas/A/type"), Some((9, 7)));
         // Not in the text: the nearest ancestor.
         assert_eq!(at("/components/schemas/A/properties/x"), Some((8, 5)));
+    }
+
+    #[test]
+    fn offsets_are_bytes_after_non_ascii_text() {
+        let text = "info:\n  title: Café — « API »\npaths:\n  /é:\n    get: {}\n";
+        let map = SourceMap::new(text);
+        let at = map.locate("/paths/~1é/get").unwrap();
+        assert_eq!((at.line, at.column), (5, 5));
+        assert!(text[at.offset..].starts_with("get:"), "{}", at.offset);
     }
 
     #[test]
