@@ -512,7 +512,9 @@ fn main() {
     }
     let hand_written = repository().join("spec/atlas-admin-v2.yaml");
     let hand_text = std::fs::read_to_string(&hand_written).expect("hand-written spec");
-    let out = std::env::temp_dir().join("atlas-codegen-bench-out");
+    // Inside the repository, as the command's default `--out` is: on this machine a file is
+    // created in the repository's directories two to ten times faster than in /tmp.
+    let out = repository().join("target/atlas-codegen-bench-out");
 
     // Warm-up, then the measurements.
     let _ = generate_stages(&hand_written, &hand_text, 3, &out, false);
