@@ -141,20 +141,30 @@ impl<'t> Outline<'t> {
         self.text.get(line.start + column..line.end).unwrap_or("")
     }
 
+    /// The lines of `node` that start at its column: its first line, and each content line
+    /// indented as much (deeper ones belong to those). `None` for a line indented less or
+    /// by a tab, which no block node has.
+    fn sibling_lines<'n>(&'n self, node: &'n Node) -> impl Iterator<Item = Option<usize>> + 'n {
+        node.lines.clone().filter_map(move |index| {
+            let line = &self.lines[index];
+            if index == node.lines.start {
+                Some(Some(index))
+            } else if !line.content || line.indent > node.column {
+                None
+            } else if line.indent < node.column || line.tab {
+                Some(None)
+            } else {
+                Some(Some(index))
+            }
+        })
+    }
+
     /// The entries of the block mapping `node`, in order; `None` if it is not plainly one.
     pub fn entries(&self, node: &Node) -> Option<Vec<Entry<'t>>> {
         let mut entries: Vec<Entry<'t>> = Vec::new();
-        for index in node.lines.clone() {
-            let line = &self.lines[index];
-            let column = if index == node.lines.start {
-                node.column
-            } else if !line.content || line.indent > node.column {
-                continue;
-            } else if line.indent < node.column || line.tab {
-                return None;
-            } else {
-                line.indent
-            };
+        let column = node.column;
+        for index in self.sibling_lines(node) {
+            let index = index?;
             let rest = self.text_at(index, column);
             // A sequence written at its key's indentation belongs to the entry before.
             if index != node.lines.start && is_item(rest) {
@@ -180,17 +190,9 @@ impl<'t> Outline<'t> {
     /// The items of the block sequence `node`, in order; `None` if it is not plainly one.
     fn items(&self, node: &Node) -> Option<Vec<Item>> {
         let mut items: Vec<Item> = Vec::new();
-        for index in node.lines.clone() {
-            let line = &self.lines[index];
-            let column = if index == node.lines.start {
-                node.column
-            } else if !line.content || line.indent > node.column {
-                continue;
-            } else if line.indent < node.column || line.tab {
-                return None;
-            } else {
-                line.indent
-            };
+        let column = node.column;
+        for index in self.sibling_lines(node) {
+            let index = index?;
             if !is_item(self.text_at(index, column)) {
                 return None;
             }
