@@ -142,6 +142,8 @@ pub struct RequestBody {
 /// How a list operation pages: which parameters select the page, and where the items are.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pagination {
+    /// The response: one page, a JSON object.
+    pub page: TypeRef,
     /// The item type of the list.
     pub item: TypeRef,
     /// The response field holding the page's items (Rust name), and whether it is optional.

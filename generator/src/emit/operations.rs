@@ -8,7 +8,9 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_lines;
 use super::rust::{doc_attrs_from_lines, ident};
-use crate::ir::{Api, IntKind, Operation, Parameter, ParameterLocation, Payload, Tag, TypeRef};
+use crate::ir::{
+    Api, IntKind, Operation, Pagination, Parameter, ParameterLocation, Payload, Tag, TypeRef,
+};
 
 /// A type as seen from an operations module: models through `models::`.
 pub fn operation_type(ty: &TypeRef) -> TokenStream {
@@ -268,7 +270,10 @@ fn builder(operation: &Operation) -> TokenStream {
         }
     });
     let send = send(operation);
-    let stream = operation.pagination.as_ref().map(|_| stream(operation));
+    let stream = operation
+        .pagination
+        .as_ref()
+        .map(|pagination| stream(operation, pagination));
     let _ = method;
     quote! {
         #doc
@@ -560,8 +565,7 @@ fn payload_call(payload: &Payload, prepared: TokenStream) -> (TokenStream, Token
     }
 }
 
-fn stream(operation: &Operation) -> TokenStream {
-    let pagination = operation.pagination.as_ref().expect("checked by caller");
+fn stream(operation: &Operation, pagination: &Pagination) -> TokenStream {
     let item = operation_type(&pagination.item);
     let page = ident(&pagination.page_param);
     let size = ident(&pagination.size_param);
@@ -616,10 +620,7 @@ fn stream(operation: &Operation) -> TokenStream {
     let doc = doc_attrs_from_lines(&doc_lines(&format!(
         "Every item across all pages, as a stream: pages are requested from `{page_wire}` on (1 unless set), one at a time, each only once the previous one is consumed; the stream ends after a short or empty page, or once the reported total is reached."
     )));
-    let body = match &operation.response {
-        Payload::Json(ty) => operation_type(ty),
-        _ => unreachable!("a paged operation answers with JSON"),
-    };
+    let body = operation_type(&pagination.page);
     // Plain closures: the future that awaits a page is the runtime's, one generic type, where
     // an `async` block here was a state machine per operation.
     quote! {

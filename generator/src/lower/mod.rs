@@ -271,6 +271,7 @@ fn pagination(operation: &Operation, types: &[TypeDef]) -> Option<Pagination> {
         .find(|f| f.json_name == "totalCount" && is_int(&f.ty))
         .map(|f| (f.name.clone(), f.is_optional()));
     Some(Pagination {
+        page: TypeRef::Named(response.clone()),
         item: (**item).clone(),
         results_field: results.name.clone(),
         results_optional: results.is_optional(),
