@@ -319,6 +319,20 @@ pub enum IntKind {
     U64,
 }
 
+impl TypeDef {
+    /// The named types this type refers to: its fields' types and its variants, at any depth
+    /// of lists and maps.
+    pub fn referenced(&self) -> Vec<&str> {
+        match &self.kind {
+            TypeKind::Struct(s) => s.fields.iter().filter_map(|f| f.ty.named()).collect(),
+            TypeKind::Tagged(u) => u.variants.iter().map(|v| v.ty.as_str()).collect(),
+            TypeKind::Untagged(u) => u.variants.iter().filter_map(|v| v.ty.named()).collect(),
+            TypeKind::Alias(ty) => ty.named().into_iter().collect(),
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    }
+}
+
 impl TypeRef {
     /// The named types this use mentions.
     pub fn named(&self) -> Option<&str> {

@@ -71,7 +71,7 @@ impl std::fmt::Display for ModelInputs<'_> {
             def.deprecated,
             def.kind
         )?;
-        for name in referenced(def) {
+        for name in def.referenced() {
             let Ok(i) = self.types.binary_search_by(|t| t.name.as_str().cmp(name)) else {
                 writeln!(f, "{name}: missing")?;
                 continue;
@@ -89,20 +89,9 @@ impl std::fmt::Display for ModelInputs<'_> {
     }
 }
 
-/// The models a model refers to: its fields' types, its variants.
-fn referenced(def: &TypeDef) -> Vec<&str> {
-    match &def.kind {
-        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| f.ty.named()).collect(),
-        TypeKind::Tagged(u) => u.variants.iter().map(|v| v.ty.as_str()).collect(),
-        TypeKind::Untagged(u) => u.variants.iter().filter_map(|v| v.ty.named()).collect(),
-        TypeKind::Alias(ty) => ty.named().into_iter().collect(),
-        TypeKind::Enum(_) => Vec::new(),
-    }
-}
-
 /// Whether a model refers to a deprecated model.
 fn mentions_deprecated(def: &TypeDef, types: &[TypeDef]) -> bool {
-    referenced(def).into_iter().any(|name| {
+    def.referenced().into_iter().any(|name| {
         types
             .binary_search_by(|t| t.name.as_str().cmp(name))
             .is_ok_and(|i| types[i].deprecated)

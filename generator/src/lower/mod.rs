@@ -286,17 +286,6 @@ fn pagination(operation: &Operation, types: &[TypeDef]) -> Option<Pagination> {
     })
 }
 
-/// Every named type a type mentions, at any depth of lists and maps.
-fn mentioned(def: &TypeDef) -> Vec<&str> {
-    match &def.kind {
-        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| f.ty.named()).collect(),
-        TypeKind::Tagged(u) => u.variants.iter().map(|v| v.ty.as_str()).collect(),
-        TypeKind::Untagged(u) => u.variants.iter().filter_map(|v| v.ty.named()).collect(),
-        TypeKind::Alias(ty) => ty.named().into_iter().collect(),
-        TypeKind::Enum(_) => Vec::new(),
-    }
-}
-
 /// The indexes of the types reachable from `roots`.
 fn reachable(types: &[TypeDef], roots: impl IntoIterator<Item = String>) -> HashSet<usize> {
     let index: HashMap<&str, usize> = types
@@ -312,7 +301,8 @@ fn reachable(types: &[TypeDef], roots: impl IntoIterator<Item = String>) -> Hash
     while let Some(i) = stack.pop() {
         if seen.insert(i) {
             stack.extend(
-                mentioned(&types[i])
+                types[i]
+                    .referenced()
                     .into_iter()
                     .filter_map(|n| index.get(n).copied()),
             );
