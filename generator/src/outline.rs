@@ -215,10 +215,15 @@ impl<'t> Outline<'t> {
 
     /// The block value of `entry`, if it has one on the lines below its key.
     pub fn block_value(&self, entry: &Entry<'_>) -> Option<Node> {
-        match self.value_after(entry.line, entry.column + key_length(self, entry)?, entry)? {
+        match self.entry_value(entry)? {
             Value::Block(node) => Some(node),
             Value::Leaf => None,
         }
+    }
+
+    /// What follows `entry`'s key.
+    fn entry_value(&self, entry: &Entry<'_>) -> Option<Value> {
+        self.value_after(entry.line, entry.column + key_length(self, entry)?, entry)
     }
 
     /// What follows a key or `-` that ends at byte `after` of `line`, within `owner`'s lines.
@@ -279,7 +284,7 @@ impl<'t> Outline<'t> {
                     if segments.peek().is_none() {
                         return Some(at);
                     }
-                    self.value_after(entry.line, entry.column + key_length(self, entry)?, entry)?
+                    self.entry_value(entry)?
                 }
             };
             match value {

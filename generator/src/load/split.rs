@@ -63,6 +63,14 @@ enum Parsed {
     Schemas(IndexMap<String, ReferenceOr<Schema>>),
 }
 
+/// A block mapping the cut goes through.
+struct Block<'t> {
+    /// The byte just after its key's colon.
+    after_key: usize,
+    node: Node,
+    entries: Vec<Entry<'t>>,
+}
+
 /// The document cut into pieces.
 struct Cut<'t> {
     pieces: Vec<Piece<'t>>,
@@ -76,12 +84,12 @@ impl<'t> Cut<'t> {
         let top = outline.entries(&outline.root()?)?;
         let paths = Self::block(&outline, &top, "paths")?;
         let components = Self::block(&outline, &top, "components")?;
-        let schemas = Self::block(&outline, &outline.entries(&components.1)?, "schemas")?;
+        let schemas = Self::block(&outline, &components.entries, "schemas")?;
 
         let mut pieces = Vec::new();
-        for ((_, node), is_paths) in [(&paths, true), (&schemas, false)] {
-            let entries = outline.entries(node)?;
+        for (block, is_paths) in [(&paths, true), (&schemas, false)] {
             // Whole entries, at least `piece_bytes` a piece (the last may have fewer).
+            let entries = &block.entries;
             let mut start = outline.line_start(entries[0].line);
             for entry in &entries[1..] {
                 let at = outline.line_start(entry.line);
@@ -90,36 +98,39 @@ impl<'t> Cut<'t> {
                     start = at;
                 }
             }
-            let end = outline.line_start(node.lines.end);
+            let end = outline.line_start(block.node.lines.end);
             pieces.push(Self::piece(&text[start..end], is_paths));
         }
 
         // The rest: the text with both mappings emptied (`key: {}`), in text order.
         let mut blocks = [&paths, &schemas];
-        blocks.sort_by_key(|(after_key, _)| *after_key);
+        blocks.sort_by_key(|block| block.after_key);
         let mut rest = String::with_capacity(text.len() / 8);
         let mut from = 0;
-        for (after_key, node) in blocks {
-            rest.push_str(&text[from..*after_key]);
+        for block in blocks {
+            rest.push_str(&text[from..block.after_key]);
             rest.push_str(" {}\n");
-            from = outline.line_start(node.lines.end);
+            from = outline.line_start(block.node.lines.end);
         }
         rest.push_str(&text[from..]);
         pieces.insert(0, Piece::Rest(rest));
         Some(Self { pieces })
     }
 
-    /// The block mapping under the one entry `key` of `entries`, and the byte after the
-    /// key's colon; `None` unless the key is there exactly once with a block mapping value.
-    fn block(outline: &Outline<'_>, entries: &[Entry<'_>], key: &str) -> Option<(usize, Node)> {
+    /// The block mapping under the one entry `key` of `entries`; `None` unless the key is
+    /// there exactly once with a block mapping value.
+    fn block(outline: &Outline<'t>, entries: &[Entry<'t>], key: &str) -> Option<Block<'t>> {
         let mut matching = entries.iter().filter(|e| e.key == key);
         let entry = matching.next()?;
         if matching.next().is_some() {
             return None;
         }
         let node = outline.block_value(entry)?;
-        outline.entries(&node)?;
-        Some((outline.after_key(entry)?, node))
+        Some(Block {
+            after_key: outline.after_key(entry)?,
+            entries: outline.entries(&node)?,
+            node,
+        })
     }
 
     fn piece(text: &'t str, is_paths: bool) -> Piece<'t> {
@@ -135,7 +146,7 @@ impl<'t> Cut<'t> {
         // Largest first, so that the threads finish together; then back in text order.
         let mut order: Vec<usize> = (0..self.pieces.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(self.pieces[i].len()));
-        let parsed = crate::cores::map(&order, |&i| {
+        let mut parsed = crate::cores::map(&order, |&i| {
             let piece = &self.pieces[i];
             let parsed = match piece {
                 Piece::Rest(text) => Parsed::Rest(Box::new(serde_saphyr::from_str(text)?)),
@@ -145,7 +156,6 @@ impl<'t> Cut<'t> {
             Ok::<_, serde_saphyr::Error>((i, parsed))
         })
         .ok()?;
-        let mut parsed = parsed;
         parsed.sort_by_key(|(i, _)| *i);
         let mut parsed = parsed.into_iter().map(|(_, p)| p);
         let Some(Parsed::Rest(document)) = parsed.next() else {
