@@ -672,6 +672,50 @@ mod validation {
     }
 
     #[tokio::test]
+    async fn missing_values_come_first_then_the_first_failed_check() {
+        // The checks of a request are kept as it is built, not returned one by one: the
+        // error is still the first in the operation's order, after any missing value.
+        let server = server_that_must_not_be_called().await;
+        let client = client(&server);
+        let error = client
+            .add_project_role()
+            .group_id("not-hex")
+            .user_id(USER)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::MissingParameter { name: "body" }),
+            "{error:?}"
+        );
+        let logs = || {
+            client
+                .list_access_logs_by_cluster_name()
+                .group_id(GROUP)
+                .cluster_name("Cluster0")
+        };
+        let first = |result: Result<_, Error>| invalid(result.map(drop)).0;
+        assert_eq!(
+            first(logs().group_id("not-hex").n_logs(20001).end(5).send().await),
+            "groupId"
+        );
+        assert_eq!(first(logs().n_logs(20001).end(5).send().await), "nLogs");
+        assert_eq!(
+            first(logs().cluster_name("-dash").n_logs(-1).send().await),
+            "clusterName"
+        );
+        let search = client
+            .get_atlas_search_index_by_name()
+            .group_id(GROUP)
+            .cluster_name("c")
+            .database_name("..")
+            .collection_name("")
+            .index_name("i");
+        // Path segments in the path's order.
+        assert_eq!(invalid(search.send().await.map(drop)).0, "databaseName");
+    }
+
+    #[tokio::test]
     async fn the_look_ahead_pattern_is_left_to_the_server() {
         // ipAddress's pattern uses a look-ahead, which the regex crate cannot compile: the
         // client does not check it (the generator reports this) and the server does.

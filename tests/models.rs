@@ -75,6 +75,40 @@ mod open_enums {
             assert_eq!(Status::from(value).as_str(), value);
         }
     }
+
+    #[test]
+    fn debug_prints_what_derive_would() {
+        // String enums write their `Debug` by hand (one call for all named variants); it
+        // must print exactly what `#[derive(Debug)]` does.
+        use atlas_fixtures::enums::models::Status;
+        #[derive(Debug)]
+        #[allow(dead_code)] // Read by `Debug` only.
+        enum Derived {
+            FooBar2,
+            UnknownValue,
+            Unknown(String),
+        }
+        let pairs = [
+            (Status::FooBar2, Derived::FooBar2),
+            (Status::UnknownValue, Derived::UnknownValue),
+            (
+                Status::Unknown("x\"y".into()),
+                Derived::Unknown("x\"y".into()),
+            ),
+        ];
+        for (generated, derived) in pairs {
+            assert_eq!(format!("{generated:?}"), format!("{derived:?}"));
+            assert_eq!(format!("{generated:#?}"), format!("{derived:#?}"));
+        }
+        assert_eq!(
+            format!("{:?}", DatabaseUserRoleRoleName::ReadWriteAnyDatabase),
+            "ReadWriteAnyDatabase"
+        );
+        assert_eq!(
+            format!("{:?}", Some(DatabaseUserRoleRoleName::Unknown("r".into()))),
+            "Some(Unknown(\"r\"))"
+        );
+    }
 }
 
 mod tagged_unions {

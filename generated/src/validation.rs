@@ -4,7 +4,6 @@
 //! when the crate was generated; patterns the `regex` crate cannot compile (look-around)
 //! are left for the server to check.
 
-use super::error::Error;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -49,19 +48,3 @@ pub(crate) static USER_ID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new("^([a-f0-9]{24})$")
         .expect("atlas-codegen compiled this pattern when it generated the crate")
 });
-
-/// Checks a parameter against its pattern.
-pub(crate) fn check(
-    name: &'static str,
-    value: &str,
-    pattern: &Regex,
-) -> Result<(), Error> {
-    if pattern.is_match(value) {
-        return Ok(());
-    }
-    Err(Error::InvalidParameter {
-        name,
-        value: value.to_string(),
-        rule: format!("must match {}", pattern.as_str()),
-    })
-}

@@ -14,9 +14,14 @@ codec::impl_serde!(AddOrRemoveGroupRole);
 impl codec::Decode for AddOrRemoveGroupRole {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("AddOrRemoveGroupRole");
         let mut group_role: Option<AddOrRemoveGroupRoleGroupRole> = None;
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "groupRole" => reader.read(&mut group_role),
                 _ => reader.skip_field(),

@@ -3,7 +3,7 @@
 use super::codec;
 
 /// Project-level role.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AddOrRemoveGroupRoleGroupRole {
     /// `GROUP_OWNER`
@@ -53,6 +53,28 @@ impl AddOrRemoveGroupRoleGroupRole {
     }
 }
 
+impl std::fmt::Debug for AddOrRemoveGroupRoleGroupRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::GroupOwner => "GroupOwner",
+            Self::GroupClusterManager => "GroupClusterManager",
+            Self::GroupStreamProcessingOwner => "GroupStreamProcessingOwner",
+            Self::GroupDataAccessAdmin => "GroupDataAccessAdmin",
+            Self::GroupDataAccessReadWrite => "GroupDataAccessReadWrite",
+            Self::GroupDataAccessReadOnly => "GroupDataAccessReadOnly",
+            Self::GroupReadOnly => "GroupReadOnly",
+            Self::GroupSearchIndexEditor => "GroupSearchIndexEditor",
+            Self::GroupBackupManager => "GroupBackupManager",
+            Self::GroupObservabilityViewer => "GroupObservabilityViewer",
+            Self::GroupDatabaseAccessAdmin => "GroupDatabaseAccessAdmin",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
+    }
+}
+
 impl std::fmt::Display for AddOrRemoveGroupRoleGroupRole {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -94,7 +116,7 @@ codec::impl_serde!(AddOrRemoveGroupRoleGroupRole);
 impl codec::Decode for AddOrRemoveGroupRoleGroupRole {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

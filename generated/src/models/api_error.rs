@@ -35,14 +35,19 @@ codec::impl_serde!(ApiError);
 impl codec::Decode for ApiError {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("ApiError");
         let mut bad_request_detail: Option<BadRequestDetail> = None;
         let mut detail: Option<String> = None;
         let mut error: Option<i32> = None;
         let mut error_code: Option<String> = None;
         let mut parameters: Option<Vec<BTreeMap<String, serde_json::Value>>> = None;
         let mut reason: Option<String> = None;
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "badRequestDetail" => reader.read_optional(&mut bad_request_detail),
                 "detail" => reader.read_optional(&mut detail),

@@ -24,12 +24,17 @@ codec::impl_serde!(AtlasSearchAnalyzer);
 impl codec::Decode for AtlasSearchAnalyzer {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("AtlasSearchAnalyzer");
         let mut char_filters: Option<Vec<BasicDBObject>> = None;
         let mut name: Option<String> = None;
         let mut token_filters: Option<Vec<BasicDBObject>> = None;
         let mut tokenizer = None;
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "charFilters" => reader.read_optional(&mut char_filters),
                 "name" => reader.read(&mut name),

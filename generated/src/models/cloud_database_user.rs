@@ -79,7 +79,7 @@ codec::impl_serde!(CloudDatabaseUser);
 impl codec::Decode for CloudDatabaseUser {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("CloudDatabaseUser");
         let mut aws_iam_type: Option<CloudDatabaseUserAwsIamType> = None;
         let mut database_name: Option<CloudDatabaseUserDatabaseName> = None;
         let mut delete_after_date: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -94,7 +94,12 @@ impl codec::Decode for CloudDatabaseUser {
         let mut scopes: Option<Vec<UserScope>> = None;
         let mut username: Option<String> = None;
         let mut x509_type: Option<CloudDatabaseUserX509Type> = None;
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "awsIAMType" => reader.read_optional(&mut aws_iam_type),
                 "databaseName" => reader.read(&mut database_name),

@@ -5,7 +5,7 @@ use super::codec;
 /// Human-readable label that indicates whether the new database user authenticates with the
 /// Amazon Web Services (AWS) Identity and Access Management (IAM) credentials associated with
 /// the user or the user's role.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CloudDatabaseUserAwsIamType {
     /// `NONE`
@@ -28,6 +28,20 @@ impl CloudDatabaseUserAwsIamType {
             Self::Role => "ROLE",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl std::fmt::Debug for CloudDatabaseUserAwsIamType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::None => "None",
+            Self::User => "User",
+            Self::Role => "Role",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
     }
 }
 
@@ -64,7 +78,7 @@ codec::impl_serde!(CloudDatabaseUserAwsIamType);
 impl codec::Decode for CloudDatabaseUserAwsIamType {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

@@ -4,7 +4,7 @@ use super::codec;
 
 /// The database against which the database user authenticates: $external for AWS IAM, x.509,
 /// LDAP or OIDC Workload users, admin for SCRAM-SHA or OIDC Workforce users.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CloudDatabaseUserDatabaseName {
     /// `admin`
@@ -24,6 +24,19 @@ impl CloudDatabaseUserDatabaseName {
             Self::External => "$external",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl std::fmt::Debug for CloudDatabaseUserDatabaseName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::Admin => "Admin",
+            Self::External => "External",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
     }
 }
 
@@ -59,7 +72,7 @@ codec::impl_serde!(CloudDatabaseUserDatabaseName);
 impl codec::Decode for CloudDatabaseUserDatabaseName {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

@@ -4,7 +4,7 @@ use super::codec;
 
 /// Part of the Lightweight Directory Access Protocol (LDAP) record that the database uses to
 /// authenticate this database user on the LDAP host.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CloudDatabaseUserLdapAuthType {
     /// `NONE`
@@ -27,6 +27,20 @@ impl CloudDatabaseUserLdapAuthType {
             Self::User => "USER",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl std::fmt::Debug for CloudDatabaseUserLdapAuthType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::None => "None",
+            Self::Group => "Group",
+            Self::User => "User",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
     }
 }
 
@@ -63,7 +77,7 @@ codec::impl_serde!(CloudDatabaseUserLdapAuthType);
 impl codec::Decode for CloudDatabaseUserLdapAuthType {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

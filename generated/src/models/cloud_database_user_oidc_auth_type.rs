@@ -5,7 +5,7 @@ use super::codec;
 /// Human-readable label that indicates whether the new database user or group authenticates
 /// with OIDC federated authentication (USER for a federated user, IDP_GROUP for a federated
 /// group).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CloudDatabaseUserOidcAuthType {
     /// `NONE`
@@ -28,6 +28,20 @@ impl CloudDatabaseUserOidcAuthType {
             Self::User => "USER",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl std::fmt::Debug for CloudDatabaseUserOidcAuthType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::None => "None",
+            Self::IdpGroup => "IdpGroup",
+            Self::User => "User",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
     }
 }
 
@@ -64,7 +78,7 @@ codec::impl_serde!(CloudDatabaseUserOidcAuthType);
 impl codec::Decode for CloudDatabaseUserOidcAuthType {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

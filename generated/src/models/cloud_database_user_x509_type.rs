@@ -4,7 +4,7 @@ use super::codec;
 
 /// X.509 method that MongoDB Cloud uses to authenticate the database user: MANAGED for
 /// application-managed X.509, CUSTOMER for self-managed X.509.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CloudDatabaseUserX509Type {
     /// `NONE`
@@ -27,6 +27,20 @@ impl CloudDatabaseUserX509Type {
             Self::Managed => "MANAGED",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl std::fmt::Debug for CloudDatabaseUserX509Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::None => "None",
+            Self::Customer => "Customer",
+            Self::Managed => "Managed",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
     }
 }
 
@@ -63,7 +77,7 @@ codec::impl_serde!(CloudDatabaseUserX509Type);
 impl codec::Decode for CloudDatabaseUserX509Type {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

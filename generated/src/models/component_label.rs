@@ -15,9 +15,14 @@ codec::impl_serde!(ComponentLabel);
 impl codec::Decode for ComponentLabel {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("ComponentLabel");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "key" => reader.read_optional(&mut value.key),
                 "value" => reader.read_optional(&mut value.value),

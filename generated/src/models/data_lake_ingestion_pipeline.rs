@@ -48,9 +48,14 @@ codec::impl_serde!(DataLakeIngestionPipeline);
 impl codec::Decode for DataLakeIngestionPipeline {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("DataLakeIngestionPipeline");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "_id" => reader.read_optional(&mut value.id),
                 "createdDate" => reader.read_optional(&mut value.created_date),

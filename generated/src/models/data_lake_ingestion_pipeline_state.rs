@@ -3,7 +3,7 @@
 use super::codec;
 
 /// State of this Data Lake Pipeline.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataLakeIngestionPipelineState {
     /// `ACTIVE`
@@ -23,6 +23,19 @@ impl DataLakeIngestionPipelineState {
             Self::Paused => "PAUSED",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl std::fmt::Debug for DataLakeIngestionPipelineState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::Active => "Active",
+            Self::Paused => "Paused",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
     }
 }
 
@@ -58,7 +71,7 @@ codec::impl_serde!(DataLakeIngestionPipelineState);
 impl codec::Decode for DataLakeIngestionPipelineState {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

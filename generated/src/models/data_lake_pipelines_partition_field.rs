@@ -18,10 +18,15 @@ codec::impl_serde!(DataLakePipelinesPartitionField);
 impl codec::Decode for DataLakePipelinesPartitionField {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("DataLakePipelinesPartitionField");
         let mut field_name: Option<String> = None;
         let mut order: Option<i32> = None;
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "fieldName" => reader.read(&mut field_name),
                 "order" => reader.read(&mut order),

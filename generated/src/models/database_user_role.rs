@@ -19,11 +19,16 @@ codec::impl_serde!(DatabaseUserRole);
 impl codec::Decode for DatabaseUserRole {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("DatabaseUserRole");
         let mut collection_name: Option<String> = None;
         let mut database_name: Option<String> = None;
         let mut role_name: Option<DatabaseUserRoleRoleName> = None;
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "collectionName" => reader.read_optional(&mut collection_name),
                 "databaseName" => reader.read(&mut database_name),

@@ -4,7 +4,7 @@ use super::codec;
 
 /// Human-readable label that identifies a group of privileges assigned to a database user.
 /// This value can either be a built-in role or a custom role.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DatabaseUserRoleRoleName {
     /// `atlasAdmin`
@@ -51,6 +51,27 @@ impl DatabaseUserRoleRoleName {
     }
 }
 
+impl std::fmt::Debug for DatabaseUserRoleRoleName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::AtlasAdmin => "AtlasAdmin",
+            Self::Backup => "Backup",
+            Self::ClusterMonitor => "ClusterMonitor",
+            Self::DbAdmin => "DbAdmin",
+            Self::DbAdminAnyDatabase => "DbAdminAnyDatabase",
+            Self::EnableSharding => "EnableSharding",
+            Self::Read => "Read",
+            Self::ReadAnyDatabase => "ReadAnyDatabase",
+            Self::ReadWrite => "ReadWrite",
+            Self::ReadWriteAnyDatabase => "ReadWriteAnyDatabase",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
+    }
+}
+
 impl std::fmt::Display for DatabaseUserRoleRoleName {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -91,7 +112,7 @@ codec::impl_serde!(DatabaseUserRoleRoleName);
 impl codec::Decode for DatabaseUserRoleRoleName {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

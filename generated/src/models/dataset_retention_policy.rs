@@ -21,11 +21,16 @@ codec::impl_serde!(DatasetRetentionPolicy);
 impl codec::Decode for DatasetRetentionPolicy {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("DatasetRetentionPolicy");
         let mut last_modified_date: Option<chrono::DateTime<chrono::Utc>> = None;
         let mut units: Option<DatasetRetentionPolicyUnits> = None;
         let mut value: Option<i32> = None;
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "lastModifiedDate" => reader.read_optional(&mut last_modified_date),
                 "units" => reader.read(&mut units),

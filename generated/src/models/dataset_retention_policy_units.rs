@@ -3,7 +3,7 @@
 use super::codec;
 
 /// Quantity of time in which the Data Lake Pipeline measures dataset retention.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DatasetRetentionPolicyUnits {
     /// `DAYS`
@@ -26,6 +26,20 @@ impl DatasetRetentionPolicyUnits {
             Self::Months => "MONTHS",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl std::fmt::Debug for DatasetRetentionPolicyUnits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::Days => "Days",
+            Self::Weeks => "Weeks",
+            Self::Months => "Months",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
     }
 }
 
@@ -62,7 +76,7 @@ codec::impl_serde!(DatasetRetentionPolicyUnits);
 impl codec::Decode for DatasetRetentionPolicyUnits {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

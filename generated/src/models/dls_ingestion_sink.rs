@@ -19,9 +19,14 @@ codec::impl_serde!(DLSIngestionSink);
 impl codec::Decode for DLSIngestionSink {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("DLSIngestionSink");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "metadataProvider" => reader.read_optional(&mut value.metadata_provider),
                 "metadataRegion" => reader.read_optional(&mut value.metadata_region),

@@ -3,7 +3,7 @@
 use super::codec;
 
 /// Target cloud provider for this Data Lake Pipeline.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DLSIngestionSinkMetadataProvider {
     /// `AWS`
@@ -20,6 +20,18 @@ impl DLSIngestionSinkMetadataProvider {
             Self::Aws => "AWS",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl std::fmt::Debug for DLSIngestionSinkMetadataProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::Aws => "Aws",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
     }
 }
 
@@ -54,7 +66,7 @@ codec::impl_serde!(DLSIngestionSinkMetadataProvider);
 impl codec::Decode for DLSIngestionSinkMetadataProvider {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

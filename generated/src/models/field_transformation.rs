@@ -16,9 +16,14 @@ codec::impl_serde!(FieldTransformation);
 impl codec::Decode for FieldTransformation {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("FieldTransformation");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "field" => reader.read_optional(&mut value.field),
                 "type" => reader.read_optional(&mut value.r#type),

@@ -3,7 +3,7 @@
 use super::codec;
 
 /// Type of transformation applied during the export of the namespace in a Data Lake Pipeline.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FieldTransformationType {
     /// `EXCLUDE`
@@ -20,6 +20,18 @@ impl FieldTransformationType {
             Self::Exclude => "EXCLUDE",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl std::fmt::Debug for FieldTransformationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::Exclude => "Exclude",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
     }
 }
 
@@ -54,7 +66,7 @@ codec::impl_serde!(FieldTransformationType);
 impl codec::Decode for FieldTransformationType {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

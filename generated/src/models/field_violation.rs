@@ -15,10 +15,15 @@ codec::impl_serde!(FieldViolation);
 impl codec::Decode for FieldViolation {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("FieldViolation");
         let mut description: Option<String> = None;
         let mut field: Option<String> = None;
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "description" => reader.read(&mut description),
                 "field" => reader.read(&mut field),

@@ -17,9 +17,14 @@ codec::impl_serde!(GroupRoleAssignment);
 impl codec::Decode for GroupRoleAssignment {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("GroupRoleAssignment");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "groupId" => reader.read_optional(&mut value.group_id),
                 "groupRoles" => reader.read_optional(&mut value.group_roles),

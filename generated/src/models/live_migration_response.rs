@@ -35,9 +35,14 @@ codec::impl_serde!(LiveMigrationResponse);
 impl codec::Decode for LiveMigrationResponse {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("LiveMigrationResponse");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "_id" => reader.read_optional(&mut value.id),
                 "lagTimeSeconds" => reader.read_optional(&mut value.lag_time_seconds),

@@ -4,7 +4,7 @@ use super::codec;
 
 /// Progress made in migrating one cluster to MongoDB Atlas: NEW (scheduled), WORKING (in
 /// progress), FAILED, COMPLETE, or EXPIRED (the 120-hour cutover timer expired).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LiveMigrationResponseStatus {
     /// `NEW`
@@ -33,6 +33,22 @@ impl LiveMigrationResponseStatus {
             Self::Expired => "EXPIRED",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl std::fmt::Debug for LiveMigrationResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::New => "New",
+            Self::Working => "Working",
+            Self::Failed => "Failed",
+            Self::Complete => "Complete",
+            Self::Expired => "Expired",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
     }
 }
 
@@ -71,7 +87,7 @@ codec::impl_serde!(LiveMigrationResponseStatus);
 impl codec::Decode for LiveMigrationResponseStatus {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

@@ -48,9 +48,14 @@ codec::impl_serde!(MongoDBAccessLogs);
 impl codec::Decode for MongoDBAccessLogs {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("MongoDBAccessLogs");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "authResult" => reader.read_optional(&mut value.auth_result),
                 "authSource" => reader.read_optional(&mut value.auth_source),

@@ -16,9 +16,14 @@ codec::impl_serde!(MongoDBAccessLogsList);
 impl codec::Decode for MongoDBAccessLogsList {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("MongoDBAccessLogsList");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "accessLogs" => reader.read_optional(&mut value.access_logs),
                 _ => reader.skip_field(),

@@ -21,9 +21,14 @@ codec::impl_serde!(OnDemandCpsSnapshotSource);
 impl codec::Decode for OnDemandCpsSnapshotSource {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("OnDemandCpsSnapshotSource");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "clusterName" => reader.read_optional(&mut value.cluster_name),
                 "collectionName" => reader.read_optional(&mut value.collection_name),

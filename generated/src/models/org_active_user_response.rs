@@ -57,7 +57,7 @@ codec::impl_serde!(OrgActiveUserResponse);
 impl codec::Decode for OrgActiveUserResponse {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("OrgActiveUserResponse");
         let mut country: Option<String> = None;
         let mut created_at: Option<chrono::DateTime<chrono::Utc>> = None;
         let mut first_name: Option<String> = None;
@@ -68,7 +68,12 @@ impl codec::Decode for OrgActiveUserResponse {
         let mut roles: Option<OrgUserRolesResponse> = None;
         let mut team_ids: Option<Vec<String>> = None;
         let mut username: Option<String> = None;
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "country" => reader.read_optional(&mut country),
                 "createdAt" => reader.read(&mut created_at),

@@ -43,7 +43,7 @@ codec::impl_serde!(OrgPendingUserResponse);
 impl codec::Decode for OrgPendingUserResponse {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("OrgPendingUserResponse");
         let mut id: Option<String> = None;
         let mut invitation_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
         let mut invitation_expires_at: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -51,7 +51,12 @@ impl codec::Decode for OrgPendingUserResponse {
         let mut roles: Option<OrgUserRolesResponse> = None;
         let mut team_ids: Option<Vec<String>> = None;
         let mut username: Option<String> = None;
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "id" => reader.read(&mut id),
                 "invitationCreatedAt" => reader.read(&mut invitation_created_at),

@@ -3,7 +3,7 @@
 use super::codec;
 
 /// Organization-level role.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrgUserRolesResponseOrgRolesItem {
     /// `ORG_OWNER`
@@ -35,6 +35,23 @@ impl OrgUserRolesResponseOrgRolesItem {
             Self::OrgMember => "ORG_MEMBER",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl std::fmt::Debug for OrgUserRolesResponseOrgRolesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::OrgOwner => "OrgOwner",
+            Self::OrgGroupCreator => "OrgGroupCreator",
+            Self::OrgBillingAdmin => "OrgBillingAdmin",
+            Self::OrgBillingReadOnly => "OrgBillingReadOnly",
+            Self::OrgReadOnly => "OrgReadOnly",
+            Self::OrgMember => "OrgMember",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
     }
 }
 
@@ -74,7 +91,7 @@ codec::impl_serde!(OrgUserRolesResponseOrgRolesItem);
 impl codec::Decode for OrgUserRolesResponseOrgRolesItem {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

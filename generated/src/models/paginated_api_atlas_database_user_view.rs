@@ -27,9 +27,14 @@ codec::impl_serde!(PaginatedApiAtlasDatabaseUserView);
 impl codec::Decode for PaginatedApiAtlasDatabaseUserView {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("PaginatedApiAtlasDatabaseUserView");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "links" => reader.read_optional(&mut value.links),
                 "results" => reader.read_optional(&mut value.results),

@@ -16,9 +16,14 @@ codec::impl_serde!(SearchIndexDefinitionVersion);
 impl codec::Decode for SearchIndexDefinitionVersion {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("SearchIndexDefinitionVersion");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "createdAt" => reader.read_optional(&mut value.created_at),
                 "version" => reader.read_optional(&mut value.version),

@@ -19,9 +19,14 @@ codec::impl_serde!(SearchMappings);
 impl codec::Decode for SearchMappings {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("SearchMappings");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "dynamic" => reader.read_optional(&mut value.dynamic),
                 "fields" => reader.read_optional(&mut value.fields),

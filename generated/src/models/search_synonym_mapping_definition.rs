@@ -20,11 +20,16 @@ codec::impl_serde!(SearchSynonymMappingDefinition);
 impl codec::Decode for SearchSynonymMappingDefinition {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("SearchSynonymMappingDefinition");
         let mut analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
         let mut name: Option<String> = None;
         let mut source: Option<SynonymSource> = None;
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "analyzer" => reader.read(&mut analyzer),
                 "name" => reader.read(&mut name),

@@ -3,7 +3,7 @@
 use super::codec;
 
 /// Specific pre-defined method chosen to apply to the synonyms to be searched.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchSynonymMappingDefinitionAnalyzer {
     /// `lucene.standard`
@@ -158,6 +158,63 @@ impl SearchSynonymMappingDefinitionAnalyzer {
     }
 }
 
+impl std::fmt::Debug for SearchSynonymMappingDefinitionAnalyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::LuceneStandard => "LuceneStandard",
+            Self::LuceneSimple => "LuceneSimple",
+            Self::LuceneWhitespace => "LuceneWhitespace",
+            Self::LuceneKeyword => "LuceneKeyword",
+            Self::LuceneArabic => "LuceneArabic",
+            Self::LuceneArmenian => "LuceneArmenian",
+            Self::LuceneBasque => "LuceneBasque",
+            Self::LuceneBengali => "LuceneBengali",
+            Self::LuceneBrazilian => "LuceneBrazilian",
+            Self::LuceneBulgarian => "LuceneBulgarian",
+            Self::LuceneCatalan => "LuceneCatalan",
+            Self::LuceneChinese => "LuceneChinese",
+            Self::LuceneCjk => "LuceneCjk",
+            Self::LuceneCzech => "LuceneCzech",
+            Self::LuceneDanish => "LuceneDanish",
+            Self::LuceneDutch => "LuceneDutch",
+            Self::LuceneEnglish => "LuceneEnglish",
+            Self::LuceneFinnish => "LuceneFinnish",
+            Self::LuceneFrench => "LuceneFrench",
+            Self::LuceneGalician => "LuceneGalician",
+            Self::LuceneGerman => "LuceneGerman",
+            Self::LuceneGreek => "LuceneGreek",
+            Self::LuceneHindi => "LuceneHindi",
+            Self::LuceneHungarian => "LuceneHungarian",
+            Self::LuceneIndonesian => "LuceneIndonesian",
+            Self::LuceneIrish => "LuceneIrish",
+            Self::LuceneItalian => "LuceneItalian",
+            Self::LuceneJapanese => "LuceneJapanese",
+            Self::LuceneKorean => "LuceneKorean",
+            Self::LuceneKuromoji => "LuceneKuromoji",
+            Self::LuceneLatvian => "LuceneLatvian",
+            Self::LuceneLithuanian => "LuceneLithuanian",
+            Self::LuceneMorfologik => "LuceneMorfologik",
+            Self::LuceneNori => "LuceneNori",
+            Self::LuceneNorwegian => "LuceneNorwegian",
+            Self::LucenePersian => "LucenePersian",
+            Self::LucenePortuguese => "LucenePortuguese",
+            Self::LuceneRomanian => "LuceneRomanian",
+            Self::LuceneRussian => "LuceneRussian",
+            Self::LuceneSmartcn => "LuceneSmartcn",
+            Self::LuceneSorani => "LuceneSorani",
+            Self::LuceneSpanish => "LuceneSpanish",
+            Self::LuceneSwedish => "LuceneSwedish",
+            Self::LuceneThai => "LuceneThai",
+            Self::LuceneTurkish => "LuceneTurkish",
+            Self::LuceneUkrainian => "LuceneUkrainian",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
+    }
+}
+
 impl std::fmt::Display for SearchSynonymMappingDefinitionAnalyzer {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -234,7 +291,7 @@ codec::impl_serde!(SearchSynonymMappingDefinitionAnalyzer);
 impl codec::Decode for SearchSynonymMappingDefinitionAnalyzer {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

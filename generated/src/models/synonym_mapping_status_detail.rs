@@ -20,9 +20,14 @@ codec::impl_serde!(SynonymMappingStatusDetail);
 impl codec::Decode for SynonymMappingStatusDetail {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("SynonymMappingStatusDetail");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "message" => reader.read_optional(&mut value.message),
                 "queryable" => reader.read_optional(&mut value.queryable),

@@ -4,7 +4,7 @@ use super::codec;
 
 /// Status that describes this index's synonym mappings. This status appears only if the index
 /// has synonyms defined.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SynonymMappingStatusDetailStatus {
     /// `FAILED`
@@ -27,6 +27,20 @@ impl SynonymMappingStatusDetailStatus {
             Self::Ready => "READY",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl std::fmt::Debug for SynonymMappingStatusDetailStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::Failed => "Failed",
+            Self::Building => "Building",
+            Self::Ready => "Ready",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
     }
 }
 
@@ -63,7 +77,7 @@ codec::impl_serde!(SynonymMappingStatusDetailStatus);
 impl codec::Decode for SynonymMappingStatusDetailStatus {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

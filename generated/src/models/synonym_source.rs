@@ -14,9 +14,14 @@ codec::impl_serde!(SynonymSource);
 impl codec::Decode for SynonymSource {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("SynonymSource");
         let mut collection: Option<String> = None;
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "collection" => reader.read(&mut collection),
                 _ => reader.skip_field(),

@@ -24,9 +24,14 @@ codec::impl_serde!(TextSearchHostStatusDetail);
 impl codec::Decode for TextSearchHostStatusDetail {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("TextSearchHostStatusDetail");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "hostname" => reader.read_optional(&mut value.hostname),
                 "mainIndex" => reader.read_optional(&mut value.main_index),

@@ -4,7 +4,7 @@ use super::codec;
 
 /// Condition of the search index when you made this request (DELETING, FAILED, STALE,
 /// PENDING, BUILDING, READY, or DOES_NOT_EXIST).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TextSearchHostStatusDetailStatus {
     /// `DELETING`
@@ -39,6 +39,24 @@ impl TextSearchHostStatusDetailStatus {
             Self::DoesNotExist => "DOES_NOT_EXIST",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl std::fmt::Debug for TextSearchHostStatusDetailStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::Deleting => "Deleting",
+            Self::Failed => "Failed",
+            Self::Stale => "Stale",
+            Self::Pending => "Pending",
+            Self::Building => "Building",
+            Self::Ready => "Ready",
+            Self::DoesNotExist => "DoesNotExist",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
     }
 }
 
@@ -79,7 +97,7 @@ codec::impl_serde!(TextSearchHostStatusDetailStatus);
 impl codec::Decode for TextSearchHostStatusDetailStatus {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

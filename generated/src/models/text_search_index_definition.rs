@@ -40,7 +40,7 @@ codec::impl_serde!(TextSearchIndexDefinition);
 impl codec::Decode for TextSearchIndexDefinition {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("TextSearchIndexDefinition");
         let mut analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
         let mut analyzers: Option<Vec<AtlasSearchAnalyzer>> = None;
         let mut mappings: Option<SearchMappings> = None;
@@ -48,7 +48,12 @@ impl codec::Decode for TextSearchIndexDefinition {
         let mut search_analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
         let mut stored_source: Option<TextSearchIndexDefinitionStoredSource> = None;
         let mut synonyms: Option<Vec<SearchSynonymMappingDefinition>> = None;
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "analyzer" => reader.read_optional(&mut analyzer),
                 "analyzers" => reader.read_optional(&mut analyzers),

@@ -23,7 +23,7 @@ impl codec::Decode for TextSearchIndexDefinitionStoredSource {
             ("", |reader| reader.decode().map(Self::Bool)),
             ("exclude,include", |reader| reader.decode().map(Self::Object)),
         ];
-        codec::read_untagged(reader, std::any::type_name::<Self>(), candidates)
+        codec::read_untagged(reader, "TextSearchIndexDefinitionStoredSource", candidates)
     }
 }
 

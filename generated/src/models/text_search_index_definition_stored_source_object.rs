@@ -15,9 +15,14 @@ codec::impl_serde!(TextSearchIndexDefinitionStoredSourceObject);
 impl codec::Decode for TextSearchIndexDefinitionStoredSourceObject {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("TextSearchIndexDefinitionStoredSourceObject");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "exclude" => reader.read_optional(&mut value.exclude),
                 "include" => reader.read_optional(&mut value.include),

@@ -20,9 +20,14 @@ codec::impl_serde!(UpdateOrgRolesForUser);
 impl codec::Decode for UpdateOrgRolesForUser {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("UpdateOrgRolesForUser");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "links" => reader.read_optional(&mut value.links),
                 "orgRoles" => reader.read_optional(&mut value.org_roles),

@@ -3,7 +3,7 @@
 use super::codec;
 
 /// Organization-level role.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateOrgRolesForUserOrgRolesItem {
     /// `ORG_OWNER`
@@ -35,6 +35,23 @@ impl UpdateOrgRolesForUserOrgRolesItem {
             Self::OrgReadOnly => "ORG_READ_ONLY",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl std::fmt::Debug for UpdateOrgRolesForUserOrgRolesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::OrgOwner => "OrgOwner",
+            Self::OrgMember => "OrgMember",
+            Self::OrgGroupCreator => "OrgGroupCreator",
+            Self::OrgBillingAdmin => "OrgBillingAdmin",
+            Self::OrgBillingReadOnly => "OrgBillingReadOnly",
+            Self::OrgReadOnly => "OrgReadOnly",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
     }
 }
 
@@ -74,7 +91,7 @@ codec::impl_serde!(UpdateOrgRolesForUserOrgRolesItem);
 impl codec::Decode for UpdateOrgRolesForUserOrgRolesItem {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

@@ -17,10 +17,15 @@ codec::impl_serde!(UserScope);
 impl codec::Decode for UserScope {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("UserScope");
         let mut name: Option<String> = None;
         let mut r#type: Option<UserScopeType> = None;
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "name" => reader.read(&mut name),
                 "type" => reader.read(&mut r#type),

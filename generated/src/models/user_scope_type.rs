@@ -3,7 +3,7 @@
 use super::codec;
 
 /// Category of resource that this database user can access.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserScopeType {
     /// `CLUSTER`
@@ -26,6 +26,20 @@ impl UserScopeType {
             Self::Stream => "STREAM",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl std::fmt::Debug for UserScopeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Self::Cluster => "Cluster",
+            Self::DataLake => "DataLake",
+            Self::Stream => "Stream",
+            Self::Unknown(value) => {
+                return f.debug_tuple("Unknown").field(value).finish();
+            }
+        };
+        f.write_str(name)
     }
 }
 
@@ -62,7 +76,7 @@ codec::impl_serde!(UserScopeType);
 impl codec::Decode for UserScopeType {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        Ok(Self::from(&*reader.string("a string")?))
+        reader.enumerated()
     }
 }
 

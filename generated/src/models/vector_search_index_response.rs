@@ -37,9 +37,14 @@ codec::impl_serde!(VectorSearchIndexResponse);
 impl codec::Decode for VectorSearchIndexResponse {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("VectorSearchIndexResponse");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "collectionName" => reader.read_optional(&mut value.collection_name),
                 "database" => reader.read_optional(&mut value.database),

@@ -26,9 +26,14 @@ codec::impl_serde!(VectorSearchIndexStatusDetail);
 impl codec::Decode for VectorSearchIndexStatusDetail {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        let mut object = reader.model(std::any::type_name::<Self>())?;
+        let mut object = reader.model("VectorSearchIndexStatusDetail");
         let mut value = Self::default();
-        while let Some(key) = object.next_key(reader)? {
+        loop {
+            let key = match object.next_key(reader) {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                Err(error) => return Err(error),
+            };
             match &*key {
                 "definition" => reader.read_optional(&mut value.definition),
                 "definitionVersion" => {

@@ -19,7 +19,16 @@ impl Client {
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}`
     pub fn list_access_logs_by_cluster_name(&self) -> ListAccessLogsByClusterName {
-        ListAccessLogsByClusterName::new(self.clone())
+        ListAccessLogsByClusterName {
+            client: self.clone(),
+            group_id: None,
+            cluster_name: None,
+            auth_result: None,
+            end: None,
+            ip_address: None,
+            n_logs: None,
+            start: None,
+        }
     }
 }
 
@@ -39,19 +48,6 @@ pub struct ListAccessLogsByClusterName {
 }
 
 impl ListAccessLogsByClusterName {
-    fn new(client: Client) -> Self {
-        Self {
-            client,
-            group_id: None,
-            cluster_name: None,
-            auth_result: None,
-            end: None,
-            ip_address: None,
-            n_logs: None,
-            start: None,
-        }
-    }
-
     /// Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint
     /// to retrieve all projects to which the authenticated user has access.
     ///
@@ -118,34 +114,34 @@ impl ListAccessLogsByClusterName {
         let Some(group_id) = &self.group_id else {
             return Err(request::missing("groupId"));
         };
-        validation::check("groupId", group_id, &validation::GROUP_ID)?;
         let Some(cluster_name) = &self.cluster_name else {
             return Err(request::missing("clusterName"));
         };
-        validation::check("clusterName", cluster_name, &validation::CLUSTER_NAME)?;
+        let mut call = request::Draft::new(
+            reqwest::Method::GET,
+            "application/vnd.atlas.2023-01-01+json",
+        );
+        call.check_pattern("groupId", group_id, &validation::GROUP_ID);
+        call.check_pattern("clusterName", cluster_name, &validation::CLUSTER_NAME);
         if let Some(value) = &self.n_logs {
-            request::check_range("nLogs", i64::from(*value), Some(0), Some(20000))?;
+            call.check_range("nLogs", i64::from(*value), Some(0), Some(20000));
         }
-        request::check_requires(
+        call.check_requires(
             "end",
             self.end.as_ref().map(request::text),
             "start",
             self.start.is_some(),
-        )?;
-        request::check_requires(
+        );
+        call.check_requires(
             "start",
             self.start.as_ref().map(request::text),
             "end",
             self.end.is_some(),
-        )?;
-        let mut call = request::Request::new(
-            reqwest::Method::GET,
-            "application/vnd.atlas.2023-01-01+json",
         );
         call.path("/api/atlas/v2/groups/");
-        call.segment("groupId", group_id)?;
+        call.segment("groupId", group_id);
         call.path("/dbAccessHistory/clusters/");
-        call.segment("clusterName", cluster_name)?;
+        call.segment("clusterName", cluster_name);
         if let Some(value) = &self.auth_result {
             call.query("authResult", value);
         }
@@ -161,7 +157,7 @@ impl ListAccessLogsByClusterName {
         if let Some(value) = &self.start {
             call.query("start", value);
         }
-        Ok((self.client.clone(), call))
+        call.finish(&self.client)
     }
 
     /// Checks the parameters and sends the request: `GET

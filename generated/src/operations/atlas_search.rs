@@ -17,7 +17,14 @@ impl Client {
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`
     pub fn get_atlas_search_index_by_name(&self) -> GetAtlasSearchIndexByName {
-        GetAtlasSearchIndexByName::new(self.clone())
+        GetAtlasSearchIndexByName {
+            client: self.clone(),
+            group_id: None,
+            cluster_name: None,
+            collection_name: None,
+            database_name: None,
+            index_name: None,
+        }
     }
 }
 
@@ -35,17 +42,6 @@ pub struct GetAtlasSearchIndexByName {
 }
 
 impl GetAtlasSearchIndexByName {
-    fn new(client: Client) -> Self {
-        Self {
-            client,
-            group_id: None,
-            cluster_name: None,
-            collection_name: None,
-            database_name: None,
-            index_name: None,
-        }
-    }
-
     /// Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint
     /// to retrieve all projects to which the authenticated user has access.
     ///
@@ -98,11 +94,9 @@ impl GetAtlasSearchIndexByName {
         let Some(group_id) = &self.group_id else {
             return Err(request::missing("groupId"));
         };
-        validation::check("groupId", group_id, &validation::GROUP_ID)?;
         let Some(cluster_name) = &self.cluster_name else {
             return Err(request::missing("clusterName"));
         };
-        validation::check("clusterName", cluster_name, &validation::CLUSTER_NAME)?;
         let Some(collection_name) = &self.collection_name else {
             return Err(request::missing("collectionName"));
         };
@@ -112,21 +106,23 @@ impl GetAtlasSearchIndexByName {
         let Some(index_name) = &self.index_name else {
             return Err(request::missing("indexName"));
         };
-        let mut call = request::Request::new(
+        let mut call = request::Draft::new(
             reqwest::Method::GET,
             "application/vnd.atlas.2024-05-30+json",
         );
+        call.check_pattern("groupId", group_id, &validation::GROUP_ID);
+        call.check_pattern("clusterName", cluster_name, &validation::CLUSTER_NAME);
         call.path("/api/atlas/v2/groups/");
-        call.segment("groupId", group_id)?;
+        call.segment("groupId", group_id);
         call.path("/clusters/");
-        call.segment("clusterName", cluster_name)?;
+        call.segment("clusterName", cluster_name);
         call.path("/search/indexes/");
-        call.segment("databaseName", database_name)?;
+        call.segment("databaseName", database_name);
         call.path("/");
-        call.segment("collectionName", collection_name)?;
+        call.segment("collectionName", collection_name);
         call.path("/");
-        call.segment("indexName", index_name)?;
-        Ok((self.client.clone(), call))
+        call.segment("indexName", index_name);
+        call.finish(&self.client)
     }
 
     /// Checks the parameters and sends the request: `GET

@@ -18,7 +18,11 @@ impl Client {
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}`
     pub fn get_push_migration(&self) -> GetPushMigration {
-        GetPushMigration::new(self.clone())
+        GetPushMigration {
+            client: self.clone(),
+            group_id: None,
+            live_migration_id: None,
+        }
     }
 }
 
@@ -33,14 +37,6 @@ pub struct GetPushMigration {
 }
 
 impl GetPushMigration {
-    fn new(client: Client) -> Self {
-        Self {
-            client,
-            group_id: None,
-            live_migration_id: None,
-        }
-    }
-
     /// Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint
     /// to retrieve all projects to which the authenticated user has access.
     ///
@@ -68,24 +64,24 @@ impl GetPushMigration {
         let Some(group_id) = &self.group_id else {
             return Err(request::missing("groupId"));
         };
-        validation::check("groupId", group_id, &validation::GROUP_ID)?;
         let Some(live_migration_id) = &self.live_migration_id else {
             return Err(request::missing("liveMigrationId"));
         };
-        validation::check(
-            "liveMigrationId",
-            live_migration_id,
-            &validation::LIVE_MIGRATION_ID,
-        )?;
-        let mut call = request::Request::new(
+        let mut call = request::Draft::new(
             reqwest::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
+        call.check_pattern("groupId", group_id, &validation::GROUP_ID);
+        call.check_pattern(
+            "liveMigrationId",
+            live_migration_id,
+            &validation::LIVE_MIGRATION_ID,
+        );
         call.path("/api/atlas/v2/groups/");
-        call.segment("groupId", group_id)?;
+        call.segment("groupId", group_id);
         call.path("/liveMigrations/");
-        call.segment("liveMigrationId", live_migration_id)?;
-        Ok((self.client.clone(), call))
+        call.segment("liveMigrationId", live_migration_id);
+        call.finish(&self.client)
     }
 
     /// Checks the parameters and sends the request: `GET

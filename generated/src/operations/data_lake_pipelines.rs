@@ -15,7 +15,11 @@ impl Client {
     /// `POST /api/atlas/v2/groups/{groupId}/pipelines`
     #[deprecated]
     pub fn create_pipeline(&self) -> CreatePipeline {
-        CreatePipeline::new(self.clone())
+        CreatePipeline {
+            client: self.clone(),
+            group_id: None,
+            body: None,
+        }
     }
 }
 
@@ -29,14 +33,6 @@ pub struct CreatePipeline {
 }
 
 impl CreatePipeline {
-    fn new(client: Client) -> Self {
-        Self {
-            client,
-            group_id: None,
-            body: None,
-        }
-    }
-
     /// Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint
     /// to retrieve all projects to which the authenticated user has access.
     ///
@@ -62,19 +58,19 @@ impl CreatePipeline {
         let Some(group_id) = &self.group_id else {
             return Err(request::missing("groupId"));
         };
-        validation::check("groupId", group_id, &validation::GROUP_ID)?;
         let Some(body) = &self.body else {
             return Err(request::missing("body"));
         };
-        let mut call = request::Request::new(
+        let mut call = request::Draft::new(
             reqwest::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
         );
+        call.check_pattern("groupId", group_id, &validation::GROUP_ID);
         call.path("/api/atlas/v2/groups/");
-        call.segment("groupId", group_id)?;
+        call.segment("groupId", group_id);
         call.path("/pipelines");
         call.json("application/vnd.atlas.2023-01-01+json", body);
-        Ok((self.client.clone(), call))
+        call.finish(&self.client)
     }
 
     /// Checks the parameters and sends the request: `POST

@@ -15,7 +15,13 @@ impl Client {
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/databaseUsers`
     pub fn list_database_users(&self) -> ListDatabaseUsers {
-        ListDatabaseUsers::new(self.clone())
+        ListDatabaseUsers {
+            client: self.clone(),
+            group_id: None,
+            include_count: None,
+            items_per_page: None,
+            page_num: None,
+        }
     }
 }
 
@@ -32,16 +38,6 @@ pub struct ListDatabaseUsers {
 }
 
 impl ListDatabaseUsers {
-    fn new(client: Client) -> Self {
-        Self {
-            client,
-            group_id: None,
-            include_count: None,
-            items_per_page: None,
-            page_num: None,
-        }
-    }
-
     /// Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint
     /// to retrieve all projects to which the authenticated user has access.
     ///
@@ -87,19 +83,19 @@ impl ListDatabaseUsers {
         let Some(group_id) = &self.group_id else {
             return Err(request::missing("groupId"));
         };
-        validation::check("groupId", group_id, &validation::GROUP_ID)?;
-        if let Some(value) = &self.items_per_page {
-            request::check_range("itemsPerPage", *value, Some(1), Some(500))?;
-        }
-        if let Some(value) = &self.page_num {
-            request::check_range("pageNum", *value, Some(1), None)?;
-        }
-        let mut call = request::Request::new(
+        let mut call = request::Draft::new(
             reqwest::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
         );
+        call.check_pattern("groupId", group_id, &validation::GROUP_ID);
+        if let Some(value) = &self.items_per_page {
+            call.check_range("itemsPerPage", *value, Some(1), Some(500));
+        }
+        if let Some(value) = &self.page_num {
+            call.check_range("pageNum", *value, Some(1), None);
+        }
         call.path("/api/atlas/v2/groups/");
-        call.segment("groupId", group_id)?;
+        call.segment("groupId", group_id);
         call.path("/databaseUsers");
         if let Some(value) = &self.include_count {
             call.query("includeCount", value);
@@ -110,7 +106,7 @@ impl ListDatabaseUsers {
         if let Some(value) = &self.page_num {
             call.query("pageNum", value);
         }
-        Ok((self.client.clone(), call))
+        call.finish(&self.client)
     }
 
     /// Checks the parameters and sends the request: `GET

@@ -16,7 +16,12 @@ impl Client {
     ///
     /// `DELETE /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`
     pub fn delete_role_mapping(&self) -> DeleteRoleMapping {
-        DeleteRoleMapping::new(self.clone())
+        DeleteRoleMapping {
+            client: self.clone(),
+            federation_settings_id: None,
+            id: None,
+            org_id: None,
+        }
     }
 }
 
@@ -32,15 +37,6 @@ pub struct DeleteRoleMapping {
 }
 
 impl DeleteRoleMapping {
-    fn new(client: Client) -> Self {
-        Self {
-            client,
-            federation_settings_id: None,
-            id: None,
-            org_id: None,
-        }
-    }
-
     /// Unique 24-hexadecimal digit string that identifies your federation.
     ///
     /// Required.
@@ -74,30 +70,30 @@ impl DeleteRoleMapping {
         let Some(federation_settings_id) = &self.federation_settings_id else {
             return Err(request::missing("federationSettingsId"));
         };
-        validation::check(
-            "federationSettingsId",
-            federation_settings_id,
-            &validation::FEDERATION_SETTINGS_ID,
-        )?;
         let Some(id) = &self.id else {
             return Err(request::missing("id"));
         };
-        validation::check("id", id, &validation::ID)?;
         let Some(org_id) = &self.org_id else {
             return Err(request::missing("orgId"));
         };
-        validation::check("orgId", org_id, &validation::ORG_ID)?;
-        let mut call = request::Request::new(
+        let mut call = request::Draft::new(
             reqwest::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
         );
+        call.check_pattern(
+            "federationSettingsId",
+            federation_settings_id,
+            &validation::FEDERATION_SETTINGS_ID,
+        );
+        call.check_pattern("id", id, &validation::ID);
+        call.check_pattern("orgId", org_id, &validation::ORG_ID);
         call.path("/api/atlas/v2/federationSettings/");
-        call.segment("federationSettingsId", federation_settings_id)?;
+        call.segment("federationSettingsId", federation_settings_id);
         call.path("/connectedOrgConfigs/");
-        call.segment("orgId", org_id)?;
+        call.segment("orgId", org_id);
         call.path("/roleMappings/");
-        call.segment("id", id)?;
-        Ok((self.client.clone(), call))
+        call.segment("id", id);
+        call.finish(&self.client)
     }
 
     /// Checks the parameters and sends the request: `DELETE

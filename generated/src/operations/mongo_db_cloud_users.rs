@@ -17,7 +17,12 @@ impl Client {
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/users/{userId}:addRole`
     pub fn add_project_role(&self) -> AddProjectRole {
-        AddProjectRole::new(self.clone())
+        AddProjectRole {
+            client: self.clone(),
+            group_id: None,
+            user_id: None,
+            body: None,
+        }
     }
 }
 
@@ -33,15 +38,6 @@ pub struct AddProjectRole {
 }
 
 impl AddProjectRole {
-    fn new(client: Client) -> Self {
-        Self {
-            client,
-            group_id: None,
-            user_id: None,
-            body: None,
-        }
-    }
-
     /// Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint
     /// to retrieve all projects to which the authenticated user has access.
     ///
@@ -78,25 +74,25 @@ impl AddProjectRole {
         let Some(group_id) = &self.group_id else {
             return Err(request::missing("groupId"));
         };
-        validation::check("groupId", group_id, &validation::GROUP_ID)?;
         let Some(user_id) = &self.user_id else {
             return Err(request::missing("userId"));
         };
-        validation::check("userId", user_id, &validation::USER_ID)?;
         let Some(body) = &self.body else {
             return Err(request::missing("body"));
         };
-        let mut call = request::Request::new(
+        let mut call = request::Draft::new(
             reqwest::Method::POST,
             "application/vnd.atlas.2025-02-19+json",
         );
+        call.check_pattern("groupId", group_id, &validation::GROUP_ID);
+        call.check_pattern("userId", user_id, &validation::USER_ID);
         call.path("/api/atlas/v2/groups/");
-        call.segment("groupId", group_id)?;
+        call.segment("groupId", group_id);
         call.path("/users/");
-        call.segment("userId", user_id)?;
+        call.segment("userId", user_id);
         call.path(":addRole");
         call.json("application/vnd.atlas.2025-02-19+json", body);
-        Ok((self.client.clone(), call))
+        call.finish(&self.client)
     }
 
     /// Checks the parameters and sends the request: `POST

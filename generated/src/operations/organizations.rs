@@ -17,7 +17,12 @@ impl Client {
     /// `PUT /api/atlas/v2/orgs/{orgId}/users/{userId}/roles`
     #[deprecated]
     pub fn update_organization_roles(&self) -> UpdateOrganizationRoles {
-        UpdateOrganizationRoles::new(self.clone())
+        UpdateOrganizationRoles {
+            client: self.clone(),
+            org_id: None,
+            user_id: None,
+            body: None,
+        }
     }
 }
 
@@ -33,15 +38,6 @@ pub struct UpdateOrganizationRoles {
 }
 
 impl UpdateOrganizationRoles {
-    fn new(client: Client) -> Self {
-        Self {
-            client,
-            org_id: None,
-            user_id: None,
-            body: None,
-        }
-    }
-
     /// Unique 24-hexadecimal digit string that identifies the organization that contains your
     /// projects. Use the /orgs endpoint to retrieve all organizations to which the authenticated
     /// user has access.
@@ -72,25 +68,25 @@ impl UpdateOrganizationRoles {
         let Some(org_id) = &self.org_id else {
             return Err(request::missing("orgId"));
         };
-        validation::check("orgId", org_id, &validation::ORG_ID)?;
         let Some(user_id) = &self.user_id else {
             return Err(request::missing("userId"));
         };
-        validation::check("userId", user_id, &validation::USER_ID)?;
         let Some(body) = &self.body else {
             return Err(request::missing("body"));
         };
-        let mut call = request::Request::new(
+        let mut call = request::Draft::new(
             reqwest::Method::PUT,
             "application/vnd.atlas.2023-01-01+json",
         );
+        call.check_pattern("orgId", org_id, &validation::ORG_ID);
+        call.check_pattern("userId", user_id, &validation::USER_ID);
         call.path("/api/atlas/v2/orgs/");
-        call.segment("orgId", org_id)?;
+        call.segment("orgId", org_id);
         call.path("/users/");
-        call.segment("userId", user_id)?;
+        call.segment("userId", user_id);
         call.path("/roles");
         call.json("application/vnd.atlas.2023-01-01+json", body);
-        Ok((self.client.clone(), call))
+        call.finish(&self.client)
     }
 
     /// Checks the parameters and sends the request: `PUT

@@ -94,9 +94,9 @@ pub struct Reader<'a> {
     input: &'a str,
     pos: usize,
     depth: usize,
-    /// The error of a field read by [`Reader::read`] and its siblings, which the object's
-    /// next [`ObjectReader::next_key`] returns: a model's fields are read without a `?`
-    /// each, which keeps every model's code small.
+    /// The error of a field read by [`Reader::read`] and its siblings (or of
+    /// [`Reader::model`]), which the object's next [`ObjectReader::next_key`] returns: a
+    /// model's fields are read without a `?` each, which keeps every model's code small.
     failed: Option<Error>,
 }
 
@@ -295,14 +295,16 @@ impl<'a> Reader<'a> {
         Ok(ObjectReader { first: true })
     }
 
-    /// Starts reading a model's object; `type_name` is the model's `std::any::type_name`,
-    /// whose last segment names it in the error when the value is not an object.
-    pub(crate) fn model(&mut self, type_name: &str) -> Result<ObjectReader, Error> {
+    /// Starts reading a model's object; `name`, the model's type name, names it in the error
+    /// when the value is not an object. That error, like a field's, is the first
+    /// [`ObjectReader::next_key`]'s: a decoder has one fallible call, not two.
+    pub(crate) fn model(&mut self, name: &str) -> ObjectReader {
         if self.peek() != Some(b'{') {
-            return Err(self.invalid_type(&format!("a {} object", short_name(type_name))));
+            self.failed = Some(self.invalid_type(&format!("a {name} object")));
+        } else if let Err(error) = self.enter() {
+            self.failed = Some(error);
         }
-        self.enter()?;
-        Ok(ObjectReader { first: true })
+        ObjectReader { first: true }
     }
 
     /// Starts reading an array; `expected` names it in the error when the value is not one.
@@ -321,6 +323,15 @@ impl<'a> Reader<'a> {
         }
         self.pos += 1;
         Ok(())
+    }
+
+    /// A string enum's value: any string, which `T::from` maps to a variant or `Unknown`. One
+    /// generic function here keeps each enum's `decode` a single call.
+    pub(crate) fn enumerated<T: for<'s> From<&'s str>>(&mut self) -> Result<T, Error> {
+        match self.string("a string") {
+            Ok(text) => Ok(T::from(&text)),
+            Err(error) => Err(error),
+        }
     }
 
     /// A string, borrowed from the input when it has no escapes.
@@ -818,11 +829,6 @@ fn best_fit_order(reader: &mut Reader<'_>, fields: &[&str]) -> Result<Vec<usize>
     Ok(order)
 }
 
-/// The last segment of a type's path.
-fn short_name(type_name: &str) -> &str {
-    type_name.rsplit("::").next().unwrap_or(type_name)
-}
-
 /// How to read one variant of an untagged union.
 pub(crate) type DecodeVariant<T> = fn(&mut Reader<'_>) -> Result<T, Error>;
 
@@ -832,11 +838,11 @@ pub(crate) type Candidate<T> = (&'static str, DecodeVariant<T>);
 
 /// Reads an untagged union: the candidate whose fields cover most of the object's keys is
 /// tried first (declaration order among equals), then the others, so an object is not taken
-/// by a variant that would drop its fields. `type_name` (the union's `std::any::type_name`) names
-/// it in the error.
+/// by a variant that would drop its fields. `name`, the union's type name, names it in the
+/// error.
 pub(crate) fn read_untagged<T>(
     reader: &mut Reader<'_>,
-    type_name: &str,
+    name: &str,
     candidates: &[Candidate<T>],
 ) -> Result<T, Error> {
     let mut fields = Vec::with_capacity(candidates.len());
@@ -854,7 +860,6 @@ pub(crate) fn read_untagged<T>(
     reader.reset(mark);
     reader.skip()?;
     reader.reset(mark);
-    let name = short_name(type_name);
     Err(reader.error(format!("data did not match any variant of {name}")))
 }
 

@@ -303,8 +303,15 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             }
         }
     } else {
+        // `match` where `?` would do: a `?` is trait machinery the compiler works through
+        // again in each of a thousand decoders, for the same error type.
         quote! {
-            while let Some(key) = object.next_key(reader)? {
+            loop {
+                let key = match object.next_key(reader) {
+                    Ok(Some(key)) => key,
+                    Ok(None) => break,
+                    Err(error) => return Err(error),
+                };
                 match &*key {
                     #(#arms)*
                     _ => reader.skip_field(),
@@ -329,6 +336,7 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         )
     };
     let allow = allow_deprecated_fields(s);
+    let model = name.to_string();
     let (declarations, build) = if into_default {
         (
             vec![quote!(let mut value = Self::default();)],
@@ -343,7 +351,7 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             #[inline]
             fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
                 #start
-                let mut object = reader.model(std::any::type_name::<Self>())?;
+                let mut object = reader.model(#model);
                 #(#declarations)*
                 #read_keys
                 #read_flattened
@@ -402,6 +410,11 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
         let value = &v.value;
         quote!(Self::#variant => #value,)
     });
+    let debug_names = e.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.name);
+        let name = &v.name;
+        quote!(Self::#variant => #name,)
+    });
     let from_str = e.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
         let value = &v.value;
@@ -410,7 +423,7 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
     quote! {
         // Non-exhaustive, so a value a later spec adds can become a variant without breaking
         // the matches of downstream crates.
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[derive(Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
@@ -426,6 +439,21 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
                     #(#as_str)*
                     Self::Unknown(value) => value,
                 }
+            }
+        }
+
+        // What `derive(Debug)` prints, with one call for every named variant instead of one
+        // per variant: across hundreds of enums, the derived arms were a large share of the
+        // crate's build.
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let name = match self {
+                    #(#debug_names)*
+                    Self::Unknown(value) => {
+                        return f.debug_tuple("Unknown").field(value).finish();
+                    }
+                };
+                f.write_str(name)
             }
         }
 
@@ -461,7 +489,7 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
         impl codec::Decode for #name {
             #[inline]
             fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-                Ok(Self::from(&*reader.string("a string")?))
+                reader.enumerated()
             }
         }
 
@@ -587,6 +615,7 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion, types: &[TypeDef]
         let variant = format_ident!("{}", v.name);
         quote!(Self::#variant(value) => codec::Encode::encode(value, writer),)
     });
+    let union_name = name.to_string();
     quote! {
         #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug, PartialEq)]
@@ -604,7 +633,7 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion, types: &[TypeDef]
                 let candidates: &[codec::Candidate<Self>] = &[
                     #(#candidates)*
                 ];
-                codec::read_untagged(reader, std::any::type_name::<Self>(), candidates)
+                codec::read_untagged(reader, #union_name, candidates)
             }
         }
 

@@ -222,11 +222,21 @@ fn client_method(operation: &Operation) -> TokenStream {
     let name = ident(&operation.method_name);
     let builder = ident(&operation.builder_name);
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
+    // The builder is built here, not by a `new` of its own: one function fewer per operation.
+    let nones = operation.parameters.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        quote!(#name: None,)
+    });
+    let body_none = operation.body.as_ref().map(|_| quote!(body: None,));
     quote! {
         #doc
         #deprecated
         pub fn #name(&self) -> #builder {
-            #builder::new(self.clone())
+            #builder {
+                client: self.clone(),
+                #(#nones)*
+                #body_none
+            }
         }
     }
 }
@@ -248,11 +258,6 @@ fn builder(operation: &Operation) -> TokenStream {
         quote!(#name: Option<#ty>,)
     });
     let body_field = body_type(operation).map(|ty| quote!(body: Option<#ty>,));
-    let nones = operation.parameters.iter().map(|p| {
-        let name = ident(&p.rust_name);
-        quote!(#name: None,)
-    });
-    let body_none = operation.body.as_ref().map(|_| quote!(body: None,));
     let setters = operation.parameters.iter().map(setter);
     let body_setter = operation.body.as_ref().map(|body| {
         let ty = operation_type(&body.ty);
@@ -286,14 +291,6 @@ fn builder(operation: &Operation) -> TokenStream {
         }
 
         impl #builder {
-            fn new(client: Client) -> Self {
-                Self {
-                    client,
-                    #(#nones)*
-                    #body_none
-                }
-            }
-
             #(#setters)*
             #body_setter
             #send
@@ -346,7 +343,8 @@ fn setter(parameter: &Parameter) -> TokenStream {
     }
 }
 
-/// The statements that check a set parameter's value (`value` is a reference to it).
+/// The statements that check a set parameter's value (`value` is a reference to it), each
+/// kept by the request being built (`call`) if it fails.
 fn checks(parameter: &Parameter, value: &TokenStream) -> Vec<TokenStream> {
     let name = &parameter.name;
     let mut checks = Vec::new();
@@ -354,7 +352,7 @@ fn checks(parameter: &Parameter, value: &TokenStream) -> Vec<TokenStream> {
         && parameter.ty == TypeRef::String
     {
         let constant = format_ident!("{}", pattern);
-        checks.push(quote!(validation::check(#name, #value, &validation::#constant)?;));
+        checks.push(quote!(call.check_pattern(#name, #value, &validation::#constant);));
     }
     if (parameter.minimum.is_some() || parameter.maximum.is_some())
         && let TypeRef::Int(kind) = parameter.ty
@@ -366,7 +364,7 @@ fn checks(parameter: &Parameter, value: &TokenStream) -> Vec<TokenStream> {
             IntKind::I64 => quote!(*#value),
             IntKind::U64 => quote!(i64::try_from(*#value).unwrap_or(i64::MAX)),
         };
-        checks.push(quote!(request::check_range(#name, #widened, #minimum, #maximum)?;));
+        checks.push(quote!(call.check_range(#name, #widened, #minimum, #maximum);));
     }
     checks
 }
@@ -382,13 +380,16 @@ fn option_tokens(value: Option<i64>) -> TokenStream {
 }
 
 fn send(operation: &Operation) -> TokenStream {
+    // Missing required parameters return at once, before anything is built; the checks of
+    // the values that are set come after, each kept by the request if it fails.
+    let mut required = Vec::new();
     let mut statements = Vec::new();
     let mut path_values: Vec<(Ident, &Parameter)> = Vec::new();
     for parameter in &operation.parameters {
         let field = ident(&parameter.rust_name);
         let wire = &parameter.name;
         if parameter.required {
-            statements.push(quote! {
+            required.push(quote! {
                 let Some(#field) = &self.#field else {
                     return Err(request::missing(#wire));
                 };
@@ -429,7 +430,7 @@ fn send(operation: &Operation) -> TokenStream {
             } else {
                 quote!(self.#field.as_ref().map(request::text))
             };
-            statements.push(quote!(request::check_requires(#wire, #value, #other, #other_set)?;));
+            statements.push(quote!(call.check_requires(#wire, #value, #other, #other_set);));
         }
     }
     // The path, literal parts and parameters, each parameter one encoded segment.
@@ -450,7 +451,7 @@ fn send(operation: &Operation) -> TokenStream {
             } else {
                 quote!(&request::text(#field))
             };
-            path.push(quote!(call.segment(#name, #text)?;));
+            path.push(quote!(call.segment(#name, #text);));
         }
         rest = &rest[open + close + 1..];
     }
@@ -476,11 +477,11 @@ fn send(operation: &Operation) -> TokenStream {
                 }
             }
         });
-    // A required body is checked with the parameters, before anything is built.
+    // A required body is missing like a required parameter.
     let body = operation.body.as_ref().map(|body| {
         let media = &body.media_type;
         if body.required {
-            statements.push(quote! {
+            required.push(quote! {
                 let Some(body) = &self.body else {
                     return Err(request::missing("body"));
                 };
@@ -537,12 +538,13 @@ fn send(operation: &Operation) -> TokenStream {
         /// Checks the parameters and builds the request, before anything is sent.
         #[inline]
         fn prepare(&self) -> Result<(Client, request::Request), Error> {
+            #(#required)*
+            let mut call = request::Draft::new(reqwest::Method::#method, #accept);
             #(#statements)*
-            let mut call = request::Request::new(reqwest::Method::#method, #accept);
             #(#path)*
             #(#queries)*
             #body
-            Ok((self.client.clone(), call))
+            call.finish(&self.client)
         }
 
         #doc

@@ -40,22 +40,9 @@ pub fn emit_validation(api: &Api) -> Option<TokenStream> {
         //! when the crate was generated; patterns the `regex` crate cannot compile (look-around)
         //! are left for the server to check.
 
-        use super::error::Error;
         use regex::Regex;
         use std::sync::LazyLock;
 
         #(#statics)*
-
-        /// Checks a parameter against its pattern.
-        pub(crate) fn check(name: &'static str, value: &str, pattern: &Regex) -> Result<(), Error> {
-            if pattern.is_match(value) {
-                return Ok(());
-            }
-            Err(Error::InvalidParameter {
-                name,
-                value: value.to_string(),
-                rule: format!("must match {}", pattern.as_str()),
-            })
-        }
     })
 }
