@@ -54,6 +54,7 @@ impl AddOrRemoveGroupRoleGroupRole {
 }
 
 impl std::fmt::Debug for AddOrRemoveGroupRoleGroupRole {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::GroupOwner => "GroupOwner",

@@ -32,6 +32,7 @@ impl CloudDatabaseUserAwsIamType {
 }
 
 impl std::fmt::Debug for CloudDatabaseUserAwsIamType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::None => "None",

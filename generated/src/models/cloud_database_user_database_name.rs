@@ -28,6 +28,7 @@ impl CloudDatabaseUserDatabaseName {
 }
 
 impl std::fmt::Debug for CloudDatabaseUserDatabaseName {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::Admin => "Admin",

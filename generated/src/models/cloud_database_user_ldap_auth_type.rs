@@ -31,6 +31,7 @@ impl CloudDatabaseUserLdapAuthType {
 }
 
 impl std::fmt::Debug for CloudDatabaseUserLdapAuthType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::None => "None",

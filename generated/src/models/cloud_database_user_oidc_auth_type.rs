@@ -32,6 +32,7 @@ impl CloudDatabaseUserOidcAuthType {
 }
 
 impl std::fmt::Debug for CloudDatabaseUserOidcAuthType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::None => "None",

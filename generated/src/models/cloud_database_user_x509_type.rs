@@ -31,6 +31,7 @@ impl CloudDatabaseUserX509Type {
 }
 
 impl std::fmt::Debug for CloudDatabaseUserX509Type {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::None => "None",

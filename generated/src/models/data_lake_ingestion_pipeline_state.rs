@@ -27,6 +27,7 @@ impl DataLakeIngestionPipelineState {
 }
 
 impl std::fmt::Debug for DataLakeIngestionPipelineState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::Active => "Active",

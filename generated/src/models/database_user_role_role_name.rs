@@ -52,6 +52,7 @@ impl DatabaseUserRoleRoleName {
 }
 
 impl std::fmt::Debug for DatabaseUserRoleRoleName {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::AtlasAdmin => "AtlasAdmin",

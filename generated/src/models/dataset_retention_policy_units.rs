@@ -30,6 +30,7 @@ impl DatasetRetentionPolicyUnits {
 }
 
 impl std::fmt::Debug for DatasetRetentionPolicyUnits {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::Days => "Days",

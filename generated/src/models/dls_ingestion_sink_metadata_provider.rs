@@ -24,6 +24,7 @@ impl DLSIngestionSinkMetadataProvider {
 }
 
 impl std::fmt::Debug for DLSIngestionSinkMetadataProvider {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::Aws => "Aws",

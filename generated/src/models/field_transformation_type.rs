@@ -24,6 +24,7 @@ impl FieldTransformationType {
 }
 
 impl std::fmt::Debug for FieldTransformationType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::Exclude => "Exclude",

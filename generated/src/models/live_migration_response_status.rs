@@ -37,6 +37,7 @@ impl LiveMigrationResponseStatus {
 }
 
 impl std::fmt::Debug for LiveMigrationResponseStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::New => "New",

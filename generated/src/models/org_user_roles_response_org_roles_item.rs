@@ -39,6 +39,7 @@ impl OrgUserRolesResponseOrgRolesItem {
 }
 
 impl std::fmt::Debug for OrgUserRolesResponseOrgRolesItem {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::OrgOwner => "OrgOwner",

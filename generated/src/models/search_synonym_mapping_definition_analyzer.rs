@@ -159,6 +159,7 @@ impl SearchSynonymMappingDefinitionAnalyzer {
 }
 
 impl std::fmt::Debug for SearchSynonymMappingDefinitionAnalyzer {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::LuceneStandard => "LuceneStandard",

@@ -31,6 +31,7 @@ impl SynonymMappingStatusDetailStatus {
 }
 
 impl std::fmt::Debug for SynonymMappingStatusDetailStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::Failed => "Failed",

@@ -43,6 +43,7 @@ impl TextSearchHostStatusDetailStatus {
 }
 
 impl std::fmt::Debug for TextSearchHostStatusDetailStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::Deleting => "Deleting",

@@ -30,6 +30,7 @@ impl UserScopeType {
 }
 
 impl std::fmt::Debug for UserScopeType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
             Self::Cluster => "Cluster",

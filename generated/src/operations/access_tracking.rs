@@ -18,6 +18,7 @@ impl Client {
     /// Access Admin role.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}`
+    #[inline]
     pub fn list_access_logs_by_cluster_name(&self) -> ListAccessLogsByClusterName {
         ListAccessLogsByClusterName {
             client: self.clone(),
@@ -56,6 +57,7 @@ impl ListAccessLogsByClusterName {
     /// corresponding endpoints use the term groups.
     ///
     /// Required.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
@@ -64,6 +66,7 @@ impl ListAccessLogsByClusterName {
     /// Human-readable label that identifies the cluster.
     ///
     /// Required.
+    #[inline]
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
@@ -71,6 +74,7 @@ impl ListAccessLogsByClusterName {
 
     /// Flag that indicates whether the response returns the successful authentication attempts
     /// only.
+    #[inline]
     pub fn auth_result(mut self, value: bool) -> Self {
         self.auth_result = Some(value);
         self
@@ -80,12 +84,14 @@ impl ListAccessLogsByClusterName {
     /// specify start. This parameter uses UNIX epoch time in milliseconds.
     ///
     /// Requires start to be set too.
+    #[inline]
     pub fn end(mut self, value: i64) -> Self {
         self.end = Some(value);
         self
     }
 
     /// One Internet Protocol address that attempted to authenticate with the database.
+    #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.ip_address = Some(value.into());
         self
@@ -94,6 +100,7 @@ impl ListAccessLogsByClusterName {
     /// Maximum number of lines from the log to return.
     ///
     /// Between 0 and 20000. Default: `20000`.
+    #[inline]
     pub fn n_logs(mut self, value: i32) -> Self {
         self.n_logs = Some(value);
         self
@@ -103,6 +110,7 @@ impl ListAccessLogsByClusterName {
     /// you must also specify end. This parameter uses UNIX epoch time in milliseconds.
     ///
     /// Requires end to be set too.
+    #[inline]
     pub fn start(mut self, value: i64) -> Self {
         self.start = Some(value);
         self

@@ -16,6 +16,7 @@ impl Client {
     /// or API Key must have the Project Data Access Read Write role.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`
+    #[inline]
     pub fn get_atlas_search_index_by_name(&self) -> GetAtlasSearchIndexByName {
         GetAtlasSearchIndexByName {
             client: self.clone(),
@@ -50,6 +51,7 @@ impl GetAtlasSearchIndexByName {
     /// corresponding endpoints use the term groups.
     ///
     /// Required.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
@@ -58,6 +60,7 @@ impl GetAtlasSearchIndexByName {
     /// Name of the cluster that contains the collection with one or more Atlas Search indexes.
     ///
     /// Required.
+    #[inline]
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
@@ -66,6 +69,7 @@ impl GetAtlasSearchIndexByName {
     /// Name of the collection that contains one or more Atlas Search indexes.
     ///
     /// Required.
+    #[inline]
     pub fn collection_name(mut self, value: impl Into<String>) -> Self {
         self.collection_name = Some(value.into());
         self
@@ -75,6 +79,7 @@ impl GetAtlasSearchIndexByName {
     /// Search indexes.
     ///
     /// Required.
+    #[inline]
     pub fn database_name(mut self, value: impl Into<String>) -> Self {
         self.database_name = Some(value.into());
         self
@@ -83,6 +88,7 @@ impl GetAtlasSearchIndexByName {
     /// Name of the Atlas Search index to return.
     ///
     /// Required.
+    #[inline]
     pub fn index_name(mut self, value: impl Into<String>) -> Self {
         self.index_name = Some(value.into());
         self

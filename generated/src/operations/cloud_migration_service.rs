@@ -17,6 +17,7 @@ impl Client {
     /// this resource.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}`
+    #[inline]
     pub fn get_push_migration(&self) -> GetPushMigration {
         GetPushMigration {
             client: self.clone(),
@@ -45,6 +46,7 @@ impl GetPushMigration {
     /// corresponding endpoints use the term groups.
     ///
     /// Required.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
@@ -53,6 +55,7 @@ impl GetPushMigration {
     /// Unique 24-hexadecimal digit string that identifies the migration.
     ///
     /// Required.
+    #[inline]
     pub fn live_migration_id(mut self, value: impl Into<String>) -> Self {
         self.live_migration_id = Some(value.into());
         self

@@ -14,6 +14,7 @@ impl Client {
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/pipelines`
     #[deprecated]
+    #[inline]
     pub fn create_pipeline(&self) -> CreatePipeline {
         CreatePipeline {
             client: self.clone(),
@@ -41,12 +42,14 @@ impl CreatePipeline {
     /// corresponding endpoints use the term groups.
     ///
     /// Required.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
     /// The request body (required).
+    #[inline]
     pub fn body(mut self, value: models::DataLakeIngestionPipeline) -> Self {
         self.body = Some(value);
         self

@@ -14,6 +14,7 @@ impl Client {
     /// requesting Service Account or API Key must have the Project Read Only role.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/databaseUsers`
+    #[inline]
     pub fn list_database_users(&self) -> ListDatabaseUsers {
         ListDatabaseUsers {
             client: self.clone(),
@@ -46,6 +47,7 @@ impl ListDatabaseUsers {
     /// corresponding endpoints use the term groups.
     ///
     /// Required.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
@@ -55,6 +57,7 @@ impl ListDatabaseUsers {
     /// the response.
     ///
     /// Default: `true`.
+    #[inline]
     pub fn include_count(mut self, value: bool) -> Self {
         self.include_count = Some(value);
         self
@@ -63,6 +66,7 @@ impl ListDatabaseUsers {
     /// Number of items that the response returns per page.
     ///
     /// Between 1 and 500. Default: `100`.
+    #[inline]
     pub fn items_per_page(mut self, value: i64) -> Self {
         self.items_per_page = Some(value);
         self
@@ -72,6 +76,7 @@ impl ListDatabaseUsers {
     /// returns.
     ///
     /// At least 1. Default: `1`.
+    #[inline]
     pub fn page_num(mut self, value: i64) -> Self {
         self.page_num = Some(value);
         self

@@ -15,6 +15,7 @@ impl Client {
     /// Owner role.
     ///
     /// `DELETE /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`
+    #[inline]
     pub fn delete_role_mapping(&self) -> DeleteRoleMapping {
         DeleteRoleMapping {
             client: self.clone(),
@@ -40,6 +41,7 @@ impl DeleteRoleMapping {
     /// Unique 24-hexadecimal digit string that identifies your federation.
     ///
     /// Required.
+    #[inline]
     pub fn federation_settings_id(mut self, value: impl Into<String>) -> Self {
         self.federation_settings_id = Some(value.into());
         self
@@ -49,6 +51,7 @@ impl DeleteRoleMapping {
     /// remove.
     ///
     /// Required.
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -59,6 +62,7 @@ impl DeleteRoleMapping {
     /// user has access.
     ///
     /// Required.
+    #[inline]
     pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self

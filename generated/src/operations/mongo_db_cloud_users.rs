@@ -16,6 +16,7 @@ impl Client {
     /// MongoDB Cloud User to Join One Project endpoint.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/users/{userId}:addRole`
+    #[inline]
     pub fn add_project_role(&self) -> AddProjectRole {
         AddProjectRole {
             client: self.clone(),
@@ -46,6 +47,7 @@ impl AddProjectRole {
     /// corresponding endpoints use the term groups.
     ///
     /// Required.
+    #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
@@ -57,12 +59,14 @@ impl AddProjectRole {
     /// username.
     ///
     /// Required.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
     /// The request body (required).
+    #[inline]
     pub fn body(mut self, value: models::AddOrRemoveGroupRole) -> Self {
         self.body = Some(value);
         self

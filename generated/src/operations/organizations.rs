@@ -16,6 +16,7 @@ impl Client {
     ///
     /// `PUT /api/atlas/v2/orgs/{orgId}/users/{userId}/roles`
     #[deprecated]
+    #[inline]
     pub fn update_organization_roles(&self) -> UpdateOrganizationRoles {
         UpdateOrganizationRoles {
             client: self.clone(),
@@ -43,6 +44,7 @@ impl UpdateOrganizationRoles {
     /// user has access.
     ///
     /// Required.
+    #[inline]
     pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
@@ -51,12 +53,14 @@ impl UpdateOrganizationRoles {
     /// Unique 24-hexadecimal digit string that identifies the user to modify.
     ///
     /// Required.
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
     /// The request body (required).
+    #[inline]
     pub fn body(mut self, value: models::UpdateOrgRolesForUser) -> Self {
         self.body = Some(value);
         self

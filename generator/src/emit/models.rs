@@ -446,6 +446,7 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
         // per variant: across hundreds of enums, the derived arms were a large share of the
         // crate's build.
         impl std::fmt::Debug for #name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 let name = match self {
                     #(#debug_names)*

@@ -231,6 +231,7 @@ fn client_method(operation: &Operation) -> TokenStream {
     quote! {
         #doc
         #deprecated
+        #[inline]
         pub fn #name(&self) -> #builder {
             #builder {
                 client: self.clone(),
@@ -268,6 +269,7 @@ fn builder(operation: &Operation) -> TokenStream {
         };
         quote! {
             #[doc = #doc]
+            #[inline]
             pub fn body(mut self, value: #ty) -> Self {
                 self.body = Some(value);
                 self
@@ -336,6 +338,7 @@ fn setter(parameter: &Parameter) -> TokenStream {
     quote! {
         #doc
         #deprecated
+        #[inline]
         pub fn #name(mut self, value: #argument) -> Self {
             self.#name = Some(#value);
             self
@@ -533,7 +536,9 @@ fn send(operation: &Operation) -> TokenStream {
     // early return drop the remaining fields one by one, a large share of the crate's code.
     // `#[inline]` on the ways in (`send`, `stream`, ...) means a crate compiles to machine code
     // only the operations it calls, with the models they decode, not all of them: the rest is
-    // type-checked only, which halves the build of a large crate.
+    // type-checked only, which halves the build of a large crate. The client methods and the
+    // setters are `#[inline]` too: a setter of a body compiled here would drop the old body,
+    // which compiled the drop code of every model the body reaches.
     quote! {
         /// Checks the parameters and builds the request, before anything is sent.
         #[inline]
