@@ -330,10 +330,7 @@ impl<'a> Reader<'a> {
     /// A string enum's value: any string, which `T::from` maps to a variant or `Unknown`. One
     /// generic function here keeps each enum's `decode` a single call.
     pub(crate) fn enumerated<T: for<'s> From<&'s str>>(&mut self) -> Result<T, Error> {
-        match self.string("a string") {
-            Ok(text) => Ok(T::from(&text)),
-            Err(error) => Err(error),
-        }
+        self.string("a string").map(|text| T::from(&text))
     }
 
     /// A string, borrowed from the input when it has no escapes.

@@ -248,7 +248,6 @@ fn body_type(operation: &Operation) -> Option<TokenStream> {
 
 fn builder(operation: &Operation) -> TokenStream {
     let builder = ident(&operation.builder_name);
-    let method = ident(&operation.method_name);
     let doc = doc_attrs_from_lines(&doc_lines(&format!(
         "Request builder of [`Client::{}`]: set the parameters, then `send().await`.",
         operation.method_name
@@ -281,7 +280,6 @@ fn builder(operation: &Operation) -> TokenStream {
         .pagination
         .as_ref()
         .map(|pagination| stream(operation, pagination));
-    let _ = method;
     quote! {
         #doc
         #[derive(Clone, Debug)]
