@@ -270,6 +270,7 @@ mod operations {
             .user_id(USER)
             .body(AddOrRemoveGroupRole {
                 group_role: AddOrRemoveGroupRoleGroupRole::GroupOwner,
+                unknown_fields: Default::default(),
             })
             .send()
             .await
@@ -369,6 +370,7 @@ async fn call(client: &Client, operation_id: &str) -> Result<(), Error> {
         "addProjectRole" => {
             let body = AddOrRemoveGroupRole {
                 group_role: AddOrRemoveGroupRoleGroupRole::GroupReadOnly,
+                unknown_fields: Default::default(),
             };
             client
                 .add_project_role()
@@ -446,8 +448,8 @@ mod errors {
                 };
                 assert_eq!(*got, *status, "{}", operation.id);
                 assert_eq!(
-                    (body.error, body.error_code.as_str()),
-                    (i32::from(*status), "VALIDATION_ERROR")
+                    (body.error, body.error_code.as_deref()),
+                    (i32::from(*status), Some("VALIDATION_ERROR"))
                 );
                 assert_eq!(body.detail.as_deref(), Some("No provider AWS exists."));
                 assert_eq!(body.reason.as_deref(), Some("Bad Request"));
@@ -459,7 +461,10 @@ mod errors {
                     .as_ref()
                     .unwrap();
                 assert_eq!(fields[0].field, "name");
-                assert_eq!(body.parameters.as_ref().unwrap().len(), 1);
+                assert_eq!(
+                    body.parameters.as_ref().unwrap().as_array().unwrap().len(),
+                    1
+                );
                 assert_eq!(
                     error.to_string(),
                     format!("HTTP {status}: VALIDATION_ERROR: No provider AWS exists.")
@@ -823,7 +828,10 @@ mod retries {
             .await
             .unwrap_err();
         assert_eq!(error.status(), Some(429));
-        assert_eq!(error.api_error().unwrap().error_code, "RATE_LIMITED");
+        assert_eq!(
+            error.api_error().unwrap().error_code.as_deref(),
+            Some("RATE_LIMITED")
+        );
         assert_eq!(requests(&server).await.len(), 3, "max_attempts");
     }
 
@@ -1540,7 +1548,10 @@ mod fixture_client {
         let client = client(&server);
         let thing = client
             .create_thing()
-            .body(CreateThingBody { name: "n".into() })
+            .body(CreateThingBody {
+                name: "n".into(),
+                unknown_fields: Default::default(),
+            })
             .send()
             .await
             .unwrap();
@@ -1580,6 +1591,7 @@ mod fixture_client {
             id: None,
             name: "n".into(),
             secret: Some("s".into()),
+            unknown_fields: Default::default(),
         };
         let updated = client(&server)
             .update_thing()

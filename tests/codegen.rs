@@ -38,6 +38,7 @@ mod snapshots {
         nullable,
         recursive,
         required_optional,
+        tolerance,
         untagged,
     );
 

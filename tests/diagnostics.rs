@@ -276,3 +276,63 @@ fn the_hand_written_spec_validates_without_errors() {
     let validation = validate("atlas-admin-v2.yaml", &text);
     assert!(validation.errors.is_empty(), "{:#?}", validation.errors);
 }
+
+#[test]
+fn an_example_without_its_tag_is_checked_as_the_documented_default() {
+    let spec = r#"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Index:
+      type: object
+      properties:
+        type: {type: string, description: Type of the index. The default type is search.}
+      discriminator:
+        propertyName: type
+        mapping: {search: '#/components/schemas/Text', other: '#/components/schemas/Other'}
+      oneOf:
+        - $ref: '#/components/schemas/Text'
+        - $ref: '#/components/schemas/Other'
+      example: {name: plain}
+    Text:
+      type: object
+      required: [name]
+      properties:
+        type: {type: string}
+        name: {type: string}
+      example: {type: search, name: n}
+    Other:
+      type: object
+      required: [size]
+      properties:
+        type: {type: string}
+        size: {type: integer}
+    Shape:
+      discriminator:
+        propertyName: type
+        mapping: {other: '#/components/schemas/Other'}
+      oneOf:
+        - $ref: '#/components/schemas/Other'
+      example: {size: 1}
+    Indexes:
+      type: array
+      items: {$ref: '#/components/schemas/Index'}
+      example: [{name: a}, {size: 1}]
+"#;
+    let validation = validate("default.yaml", spec);
+    // The default variant's rules apply: `name` is what a `search` needs.
+    assert!(
+        !validation
+            .errors
+            .iter()
+            .any(|p| p.pointer.starts_with("/components/schemas/Index/")),
+        "{:#?}",
+        validation.errors
+    );
+    let second = at(&validation.errors, "/components/schemas/Indexes/example/1");
+    assert!(second.message.contains("\"name\" is missing"), "{second}");
+    // Without a documented default, the tag is still needed.
+    let shape = at(&validation.errors, "/components/schemas/Shape/example");
+    assert!(shape.message.contains("no string \"type\""), "{shape}");
+}

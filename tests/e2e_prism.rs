@@ -257,6 +257,7 @@ async fn every_operation_passes_prism_validation_and_decodes() {
         .user_id(id)
         .body(AddOrRemoveGroupRole {
             group_role: AddOrRemoveGroupRoleGroupRole::GroupReadOnly,
+            unknown_fields: Default::default(),
         })
         .send()
         .await

@@ -213,12 +213,12 @@ mod tagged_unions {
     }
 
     #[test]
-    fn a_missing_or_malformed_discriminator_is_an_error() {
-        let missing =
-            serde_json::from_value::<SearchIndexResponse>(json!({"name": "idx"})).unwrap_err();
+    fn a_missing_discriminator_is_the_default_and_a_malformed_one_an_error() {
+        // The spec documents `search` as the default type.
+        let missing: SearchIndexResponse = serde_json::from_value(json!({"name": "idx"})).unwrap();
         assert!(
-            missing.to_string().contains("missing field `type`"),
-            "{missing}"
+            matches!(missing, SearchIndexResponse::Search(_)),
+            "{missing:?}"
         );
         let number = serde_json::from_value::<SearchIndexResponse>(json!({"type": 3})).unwrap_err();
         assert!(number.to_string().contains("must be a string"), "{number}");
@@ -238,13 +238,16 @@ mod tagged_unions {
     #[test]
     fn a_variant_that_is_only_its_tag_round_trips() {
         use atlas_fixtures::discriminated::models::Marker;
-        let value = json!({"kind": "empty", "extra": [1, {"a": null}]});
-        let marker: Marker = serde_json::from_value(value).unwrap();
+        let marker: Marker = serde_json::from_value(json!({"kind": "empty"})).unwrap();
         assert!(matches!(marker, Marker::Empty(_)), "{marker:?}");
         assert_eq!(
             serde_json::to_value(&marker).unwrap(),
             json!({"kind": "empty"})
         );
+        // Keys it does not know are kept, and written back after the tag.
+        let value = json!({"kind": "empty", "extra": [1, {"a": null}]});
+        let marker: Marker = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&marker).unwrap(), value);
     }
 
     #[test]
@@ -293,7 +296,8 @@ mod structs {
             serde_json::to_value(AccessLog {
                 failure_reason: None,
                 comment: None,
-                tags: None
+                tags: None,
+                unknown_fields: Default::default(),
             })
             .unwrap(),
             json!({"failureReason": null})
@@ -359,11 +363,14 @@ mod structs {
         use atlas_fixtures::formats::models::{Measurements, codec};
         let text = br#"{"small": 1, "flag": true, "future": {"x": [null]}, "small": null, "large": 2, "l\u0061rge": 3}"#;
         let m: Measurements = codec::from_slice(text).unwrap();
+        let mut unknown_fields = serde_json::Map::new();
+        unknown_fields.insert("future".to_string(), json!({"x": [null]}));
         assert_eq!(
             m,
             Measurements {
                 large: Some(3),
                 flag: Some(true),
+                unknown_fields,
                 ..Measurements::default()
             }
         );
@@ -404,8 +411,10 @@ mod structs {
             definition: Some(TextDefinition {
                 num_partitions: Some(2),
                 analyzer: Some("lucene.standard".into()),
+                ..Default::default()
             }),
             analyzer: "a".into(),
+            unknown_fields: Default::default(),
         };
         assert_eq!(
             serde_json::to_value(&index).unwrap(),
@@ -467,6 +476,14 @@ mod structs {
             "{hardware:?}"
         );
         assert_eq!(serde_json::to_value(&hardware).unwrap(), spec);
+        // A key neither part knows is kept by the flattened variant and written once, and so
+        // is the outer struct's own key, which the variant sees too.
+        let future = json!({"nodeCount": 3, "instanceSize": "M10", "zone": "z", "future": [1]});
+        let hardware: HardwareSpec = serde_json::from_value(future.clone()).unwrap();
+        let text =
+            String::from_utf8(atlas_fixtures::untagged::models::codec::to_vec(&hardware)).unwrap();
+        assert_eq!(text.matches("nodeCount").count(), 1, "{text}");
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), future);
 
         let sized: SizedSpec =
             serde_json::from_value(json!({"instanceSize": "M10", "zone": "z"})).unwrap();
@@ -482,7 +499,10 @@ mod structs {
         let mappings: Mappings = serde_json::from_value(value.clone()).unwrap();
         assert_eq!(
             mappings.statuses.as_ref().unwrap()["h1"],
-            HostStatus { ready: Some(true) }
+            HostStatus {
+                ready: Some(true),
+                ..Default::default()
+            }
         );
         assert_eq!(mappings.labels.as_ref().unwrap()["l"], None);
         assert_eq!(serde_json::to_value(&mappings).unwrap(), value);
@@ -529,5 +549,92 @@ mod structs {
             ClusterState::default(),
             ResultModel::default(),
         );
+    }
+}
+
+/// What a spec leaves open is open, for every spec (`tests/fixtures/tolerance.yaml`, shaped like
+/// the official Atlas spec's `BasicDBObject` and search index unions).
+mod tolerance {
+    use super::*;
+    use atlas_fixtures::tolerance::models::{
+        Holder, Index, Keyed, KeyedB, Shape, TextIndex, codec,
+    };
+
+    fn decode<T: codec::Decode>(value: Value) -> Result<T, String> {
+        codec::from_slice(value.to_string().as_bytes()).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn an_object_that_constrains_nothing_is_any_json() {
+        let body = json!({
+            "name": "n",
+            "document": {"type": "mapping", "min": 2, "nested": {"a": [1]}},
+            "empty": [1, "two"],
+            "anything": {"k": "v", "n": 1},
+            "strings": {"a": "b"},
+            "list": [{"a": 1}, "text"],
+            "closed": {}
+        });
+        let holder: Holder = decode(body.clone()).unwrap();
+        assert_eq!(holder.document, Some(body["document"].clone()));
+        assert_eq!(holder.empty, Some(json!([1, "two"])));
+        assert_eq!(codec::to_value(&holder).unwrap(), body);
+        // A schema that does constrain its values still checks them.
+        let error = decode::<Holder>(json!({"name": "n", "strings": {"a": 1}})).unwrap_err();
+        assert!(error.contains("expected a string"), "{error}");
+    }
+
+    #[test]
+    fn null_for_an_optional_field_is_absent() {
+        let holder: Holder = decode(json!({"name": "n", "note": null, "document": null})).unwrap();
+        assert_eq!((holder.note, holder.document), (None, None));
+        // A required field is still required.
+        assert!(decode::<Holder>(json!({"name": null})).is_err());
+    }
+
+    #[test]
+    fn a_missing_tag_takes_the_default_the_description_documents() {
+        let index: Index = decode(json!({"name": "n", "analyzer": "lucene.simple"})).unwrap();
+        let Index::Search(TextIndex { analyzer, .. }) = &index else {
+            panic!("the documented default, search: {index:?}");
+        };
+        assert_eq!(analyzer.as_deref(), Some("lucene.simple"));
+        // Written back with its tag.
+        assert_eq!(codec::to_value(&index).unwrap()["type"], json!("search"));
+    }
+
+    #[test]
+    fn a_missing_tag_takes_the_default_keyword() {
+        let keyed: Keyed = decode(json!({"label": "x"})).unwrap();
+        assert!(
+            matches!(keyed, Keyed::B(KeyedB { ref label, .. }) if label.as_deref() == Some("x"))
+        );
+    }
+
+    #[test]
+    fn a_missing_tag_without_a_default_is_unknown_whole() {
+        let body = json!({"radius": 2.5});
+        let shape: Shape = decode(body.clone()).unwrap();
+        assert_eq!(shape, Shape::Unknown(body.clone()));
+        assert_eq!(codec::to_value(&shape).unwrap(), body);
+    }
+
+    #[test]
+    fn a_tag_of_the_wrong_json_type_is_still_an_error() {
+        for tag in [json!(1), json!(null), json!({"a": 1}), json!(["search"])] {
+            let error = decode::<Index>(json!({"name": "n", "type": tag})).unwrap_err();
+            assert!(error.contains("`type` must be a string"), "{tag}: {error}");
+        }
+    }
+
+    #[test]
+    fn unknown_keys_are_kept_and_written_back() {
+        let body = json!({"name": "n", "type": "search", "storedSource": true, "x": {"y": null}});
+        let index: Index = decode(body.clone()).unwrap();
+        let Index::Search(text) = &index else {
+            panic!("search");
+        };
+        assert_eq!(text.unknown_fields.len(), 2, "{:?}", text.unknown_fields);
+        assert_eq!(codec::to_value(&index).unwrap(), body);
     }
 }

@@ -24,6 +24,7 @@ struct Inner {
     base_url: String,
     auth: Auth,
     retry: RetryPolicy,
+    unknown_fields: codec::UnknownFields,
 }
 
 impl fmt::Debug for Client {
@@ -32,7 +33,15 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("auth", &self.inner.auth)
             .field("retry", &self.inner.retry)
+            .field("unknown_fields", &self.inner.unknown_fields)
             .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Whether request bodies carry the fields models keep but do not know.
+    pub(crate) fn unknown_fields(&self) -> codec::UnknownFields {
+        self.inner.unknown_fields
     }
 }
 
@@ -109,6 +118,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
     user_agent: String,
+    unknown_fields: codec::UnknownFields,
 }
 
 enum Credentials {
@@ -132,6 +142,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("unknown_fields", &self.unknown_fields)
             .finish_non_exhaustive()
     }
 }
@@ -149,6 +160,7 @@ impl Default for ClientBuilder {
                 env!("CARGO_PKG_NAME"),
                 env!("CARGO_PKG_VERSION")
             ),
+            unknown_fields: codec::UnknownFields::Keep,
         }
     }
 }
@@ -226,6 +238,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether request bodies carry the fields a model read from a response but does not know
+    /// (its `unknown_fields`): by default they do, so a value read, changed and sent back
+    /// keeps what this version of the crate cannot name. `false` sends only the fields the
+    /// crate knows, for a server that refuses an attribute it treats as read-only.
+    pub fn send_unknown_fields(mut self, send: bool) -> Self {
+        self.unknown_fields =
+            if send { codec::UnknownFields::Keep } else { codec::UnknownFields::Drop };
+        self
+    }
+
     /// Replaces the `User-Agent` (default `<crate name>/<version>`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
@@ -283,6 +305,7 @@ impl ClientBuilder {
                 base_url,
                 auth,
                 retry: self.retry,
+                unknown_fields: self.unknown_fields,
             }),
         })
     }

@@ -33,12 +33,14 @@ pub(crate) struct Body {
 /// rather than returned, so an operation's `prepare` is straight-line code with no early
 /// return per check: across hundreds of operations that is a large share of the crate's build.
 /// Checks are kept in the order they are made, so the error is the first failed check's.
-pub(crate) struct Draft {
+pub(crate) struct Draft<'b> {
     request: Request,
+    /// The JSON body and its media type, encoded by [`Draft::finish`] as the client says.
+    body: Option<(&'static str, &'b dyn Encode)>,
     failed: Option<Error>,
 }
 
-impl Draft {
+impl<'b> Draft<'b> {
     pub fn new(method: reqwest::Method, accept: &'static str) -> Self {
         Self {
             request: Request {
@@ -48,6 +50,7 @@ impl Draft {
                 accept,
                 body: None,
             },
+            body: None,
             failed: None,
         }
     }
@@ -115,17 +118,21 @@ impl Draft {
     }
 
     /// Sets a JSON body.
-    pub fn json<T: Encode + ?Sized>(&mut self, content_type: &'static str, body: &T) {
-        let bytes = codec::to_vec(body);
-        self.request.body = Some(Body { content_type, bytes });
+    pub fn json<T: Encode>(&mut self, content_type: &'static str, body: &'b T) {
+        self.body = Some((content_type, body));
     }
 
-    /// The request, to be sent by `client`; or the first failed check.
-    pub fn finish(self, client: &Client) -> Result<(Client, Request), Error> {
-        match self.failed {
-            Some(error) => Err(error),
-            None => Ok((client.clone(), self.request)),
+    /// The request, to be sent by `client`, with its body encoded as the client says (with
+    /// or without the fields the models keep but do not know); or the first failed check.
+    pub fn finish(mut self, client: &Client) -> Result<(Client, Request), Error> {
+        if let Some(error) = self.failed {
+            return Err(error);
         }
+        if let Some((content_type, body)) = self.body {
+            let bytes = codec::to_vec_with(body, client.unknown_fields());
+            self.request.body = Some(Body { content_type, bytes });
+        }
+        Ok((client.clone(), self.request))
     }
 }
 

@@ -219,6 +219,12 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// Whether every field has a default, so the struct can derive `Default`.
     pub derive_default: bool,
+    /// The Rust field that keeps the keys the struct does not know, written back after its own
+    /// fields; `None` for a struct with a flattened field, whose flattened value keeps them.
+    pub unknown_fields: Option<String>,
+    /// The tag of the union the struct is a variant of: the union reads it, so the struct
+    /// skips it rather than keep it as unknown.
+    pub tag: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -265,6 +271,10 @@ pub struct EnumVariant {
 pub struct TaggedUnion {
     /// The JSON property holding the discriminator value.
     pub tag: String,
+    /// The discriminator value an object without the tag property has, when the spec gives
+    /// one (`default`, or "The default type is search." in its description). Without one,
+    /// such an object is the union's `Unknown`.
+    pub default: Option<String>,
     pub variants: Vec<TaggedVariant>,
 }
 

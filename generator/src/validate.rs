@@ -351,14 +351,24 @@ fn value_problems<'a>(
     }
     // Discriminated: the tag picks the schema to check against.
     if let Some(discriminator) = &shape.data.discriminator {
+        let property = &discriminator.property_name;
+        let selects = |value: &str| {
+            discriminator.mapping.contains_key(value)
+                || shape.one_of.iter().any(|m| {
+                    matches!(m, ReferenceOr::Reference { reference } if reference.rsplit('/').next() == Some(value))
+                })
+        };
+        // Without the tag, the variant is the documented default's, as the client decodes it.
+        let default = match value.get(property) {
+            None => shape.tag_default(property, selects),
+            Some(_) => None,
+        };
         let tag = value
-            .get(&discriminator.property_name)
-            .and_then(Value::as_str);
+            .get(property)
+            .and_then(Value::as_str)
+            .or(default.as_deref());
         let Some(tag) = tag else {
-            problem(format!(
-                "no string {:?}, which selects the variant",
-                discriminator.property_name
-            ));
+            problem(format!("no string {property:?}, which selects the variant"));
             return;
         };
         let target = discriminator.mapping.get(tag).cloned().or_else(|| {

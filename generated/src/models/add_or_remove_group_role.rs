@@ -8,6 +8,9 @@ use super::AddOrRemoveGroupRoleGroupRole;
 pub struct AddOrRemoveGroupRole {
     /// Project-level role.
     pub group_role: AddOrRemoveGroupRoleGroupRole,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(AddOrRemoveGroupRole);
 
@@ -16,6 +19,7 @@ impl codec::Decode for AddOrRemoveGroupRole {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model("AddOrRemoveGroupRole");
         let mut group_role: Option<AddOrRemoveGroupRoleGroupRole> = None;
+        let mut unknown_fields = serde_json::Map::new();
         loop {
             let key = match object.next_key(reader) {
                 Ok(Some(key)) => key,
@@ -24,13 +28,13 @@ impl codec::Decode for AddOrRemoveGroupRole {
             };
             match &*key {
                 "groupRole" => reader.read(&mut group_role),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut unknown_fields),
             }
         }
         let Some(group_role) = group_role else {
             return Err(reader.missing("groupRole"));
         };
-        Ok(Self { group_role })
+        Ok(Self { group_role, unknown_fields })
     }
 }
 
@@ -39,6 +43,7 @@ impl codec::Encode for AddOrRemoveGroupRole {
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.field("groupRole", &self.group_role);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

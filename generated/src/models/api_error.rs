@@ -2,7 +2,6 @@
 
 use super::codec;
 use super::BadRequestDetail;
-use std::collections::BTreeMap;
 
 /// Error that MongoDB Cloud returns when it cannot complete a request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20,15 +19,19 @@ pub struct ApiError {
     /// Application error code returned with this error.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub error_code: String,
-    /// Parameters used to give more information about the error.
+    pub error_code: Option<String>,
+    /// Parameters used to give more information about the error: usually an array of strings (the
+    /// names the error is about, or sentences), as Atlas sends it.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub parameters: Option<Vec<BTreeMap<String, serde_json::Value>>>,
+    pub parameters: Option<serde_json::Value>,
     /// Application error message returned with this error.
     ///
     /// Read-only: set by the server, ignored in requests.
     pub reason: Option<String>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(ApiError);
 
@@ -40,8 +43,9 @@ impl codec::Decode for ApiError {
         let mut detail: Option<String> = None;
         let mut error: Option<i32> = None;
         let mut error_code: Option<String> = None;
-        let mut parameters: Option<Vec<BTreeMap<String, serde_json::Value>>> = None;
+        let mut parameters: Option<serde_json::Value> = None;
         let mut reason: Option<String> = None;
+        let mut unknown_fields = serde_json::Map::new();
         loop {
             let key = match object.next_key(reader) {
                 Ok(Some(key)) => key,
@@ -52,17 +56,14 @@ impl codec::Decode for ApiError {
                 "badRequestDetail" => reader.read_optional(&mut bad_request_detail),
                 "detail" => reader.read_optional(&mut detail),
                 "error" => reader.read(&mut error),
-                "errorCode" => reader.read(&mut error_code),
+                "errorCode" => reader.read_optional(&mut error_code),
                 "parameters" => reader.read_optional(&mut parameters),
                 "reason" => reader.read_optional(&mut reason),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut unknown_fields),
             }
         }
         let Some(error) = error else {
             return Err(reader.missing("error"));
-        };
-        let Some(error_code) = error_code else {
-            return Err(reader.missing("errorCode"));
         };
         Ok(Self {
             bad_request_detail,
@@ -71,6 +72,7 @@ impl codec::Decode for ApiError {
             error_code,
             parameters,
             reason,
+            unknown_fields,
         })
     }
 }
@@ -82,9 +84,10 @@ impl codec::Encode for ApiError {
         object.optional("badRequestDetail", &self.bad_request_detail);
         object.optional("detail", &self.detail);
         object.field("error", &self.error);
-        object.field("errorCode", &self.error_code);
+        object.optional("errorCode", &self.error_code);
         object.optional("parameters", &self.parameters);
         object.optional("reason", &self.reason);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -2,7 +2,6 @@
 
 use super::codec;
 use super::BasicDBObject;
-use std::collections::BTreeMap;
 
 /// User-defined method to convert database field text into searchable words.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15,9 +14,12 @@ pub struct AtlasSearchAnalyzer {
     /// Filters that perform operations such as stemming (reducing related words to their root
     /// word) and redaction (removing sensitive information).
     pub token_filters: Option<Vec<BasicDBObject>>,
-    /// Tokenizer that you want to use to create tokens. Tokens determine how Atlas Search splits
-    /// up text into discrete chunks for indexing.
-    pub tokenizer: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
+    /// Tokenizer that you want to use to create tokens: its `type` and that type's settings.
+    /// Tokens determine how Atlas Search splits up text into discrete chunks for indexing.
+    pub tokenizer: serde_json::Value,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(AtlasSearchAnalyzer);
 
@@ -28,7 +30,8 @@ impl codec::Decode for AtlasSearchAnalyzer {
         let mut char_filters: Option<Vec<BasicDBObject>> = None;
         let mut name: Option<String> = None;
         let mut token_filters: Option<Vec<BasicDBObject>> = None;
-        let mut tokenizer = None;
+        let mut tokenizer: Option<serde_json::Value> = None;
+        let mut unknown_fields = serde_json::Map::new();
         loop {
             let key = match object.next_key(reader) {
                 Ok(Some(key)) => key,
@@ -40,7 +43,7 @@ impl codec::Decode for AtlasSearchAnalyzer {
                 "name" => reader.read(&mut name),
                 "tokenFilters" => reader.read_optional(&mut token_filters),
                 "tokenizer" => reader.read(&mut tokenizer),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut unknown_fields),
             }
         }
         let Some(name) = name else {
@@ -54,6 +57,7 @@ impl codec::Decode for AtlasSearchAnalyzer {
             name,
             token_filters,
             tokenizer,
+            unknown_fields,
         })
     }
 }
@@ -66,6 +70,7 @@ impl codec::Encode for AtlasSearchAnalyzer {
         object.field("name", &self.name);
         object.optional("tokenFilters", &self.token_filters);
         object.field("tokenizer", &self.tokenizer);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

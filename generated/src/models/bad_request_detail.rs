@@ -8,6 +8,9 @@ use super::FieldViolation;
 pub struct BadRequestDetail {
     /// Describes all violations in a client request.
     pub fields: Option<Vec<FieldViolation>>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(BadRequestDetail);
 
@@ -24,7 +27,7 @@ impl codec::Decode for BadRequestDetail {
             };
             match &*key {
                 "fields" => reader.read_optional(&mut value.fields),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -36,6 +39,7 @@ impl codec::Encode for BadRequestDetail {
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("fields", &self.fields);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -73,6 +73,9 @@ pub struct CloudDatabaseUser {
     ///
     /// Default: `"NONE"`.
     pub x509_type: Option<CloudDatabaseUserX509Type>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(CloudDatabaseUser);
 
@@ -94,6 +97,7 @@ impl codec::Decode for CloudDatabaseUser {
         let mut scopes: Option<Vec<UserScope>> = None;
         let mut username: Option<String> = None;
         let mut x509_type: Option<CloudDatabaseUserX509Type> = None;
+        let mut unknown_fields = serde_json::Map::new();
         loop {
             let key = match object.next_key(reader) {
                 Ok(Some(key)) => key,
@@ -115,7 +119,7 @@ impl codec::Decode for CloudDatabaseUser {
                 "scopes" => reader.read_optional(&mut scopes),
                 "username" => reader.read(&mut username),
                 "x509Type" => reader.read_optional(&mut x509_type),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut unknown_fields),
             }
         }
         let Some(database_name) = database_name else {
@@ -139,6 +143,7 @@ impl codec::Decode for CloudDatabaseUser {
             scopes,
             username,
             x509_type,
+            unknown_fields,
         })
     }
 }
@@ -161,6 +166,7 @@ impl codec::Encode for CloudDatabaseUser {
         object.optional("scopes", &self.scopes);
         object.field("username", &self.username);
         object.optional("x509Type", &self.x509_type);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -9,6 +9,9 @@ pub struct ComponentLabel {
     pub key: Option<String>,
     /// Value set to the Key applied to tag and categorize this component.
     pub value: Option<String>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(ComponentLabel);
 
@@ -26,7 +29,7 @@ impl codec::Decode for ComponentLabel {
             match &*key {
                 "key" => reader.read_optional(&mut value.key),
                 "value" => reader.read_optional(&mut value.value),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -39,6 +42,7 @@ impl codec::Encode for ComponentLabel {
         let mut object = writer.object();
         object.optional("key", &self.key);
         object.optional("value", &self.value);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

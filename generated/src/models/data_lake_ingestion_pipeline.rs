@@ -42,6 +42,9 @@ pub struct DataLakeIngestionPipeline {
     pub state: Option<DataLakeIngestionPipelineState>,
     /// Fields to be excluded for this Data Lake Pipeline.
     pub transformations: Option<Vec<FieldTransformation>>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(DataLakeIngestionPipeline);
 
@@ -69,7 +72,7 @@ impl codec::Decode for DataLakeIngestionPipeline {
                 "source" => reader.read_optional(&mut value.source),
                 "state" => reader.read_optional(&mut value.state),
                 "transformations" => reader.read_optional(&mut value.transformations),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -90,6 +93,7 @@ impl codec::Encode for DataLakeIngestionPipeline {
         object.optional("source", &self.source);
         object.optional("state", &self.state);
         object.optional("transformations", &self.transformations);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

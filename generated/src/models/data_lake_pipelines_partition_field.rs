@@ -12,6 +12,9 @@ pub struct DataLakePipelinesPartitionField {
     ///
     /// Default: `0`.
     pub order: i32,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(DataLakePipelinesPartitionField);
 
@@ -21,6 +24,7 @@ impl codec::Decode for DataLakePipelinesPartitionField {
         let mut object = reader.model("DataLakePipelinesPartitionField");
         let mut field_name: Option<String> = None;
         let mut order: Option<i32> = None;
+        let mut unknown_fields = serde_json::Map::new();
         loop {
             let key = match object.next_key(reader) {
                 Ok(Some(key)) => key,
@@ -30,7 +34,7 @@ impl codec::Decode for DataLakePipelinesPartitionField {
             match &*key {
                 "fieldName" => reader.read(&mut field_name),
                 "order" => reader.read(&mut order),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut unknown_fields),
             }
         }
         let Some(field_name) = field_name else {
@@ -39,7 +43,11 @@ impl codec::Decode for DataLakePipelinesPartitionField {
         let Some(order) = order else {
             return Err(reader.missing("order"));
         };
-        Ok(Self { field_name, order })
+        Ok(Self {
+            field_name,
+            order,
+            unknown_fields,
+        })
     }
 }
 
@@ -49,6 +57,7 @@ impl codec::Encode for DataLakePipelinesPartitionField {
         let mut object = writer.object();
         object.field("fieldName", &self.field_name);
         object.field("order", &self.order);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -13,6 +13,9 @@ pub struct DatabaseUserRole {
     /// Human-readable label that identifies a group of privileges assigned to a database user.
     /// This value can either be a built-in role or a custom role.
     pub role_name: DatabaseUserRoleRoleName,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(DatabaseUserRole);
 
@@ -23,6 +26,7 @@ impl codec::Decode for DatabaseUserRole {
         let mut collection_name: Option<String> = None;
         let mut database_name: Option<String> = None;
         let mut role_name: Option<DatabaseUserRoleRoleName> = None;
+        let mut unknown_fields = serde_json::Map::new();
         loop {
             let key = match object.next_key(reader) {
                 Ok(Some(key)) => key,
@@ -33,7 +37,7 @@ impl codec::Decode for DatabaseUserRole {
                 "collectionName" => reader.read_optional(&mut collection_name),
                 "databaseName" => reader.read(&mut database_name),
                 "roleName" => reader.read(&mut role_name),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut unknown_fields),
             }
         }
         let Some(database_name) = database_name else {
@@ -46,6 +50,7 @@ impl codec::Decode for DatabaseUserRole {
             collection_name,
             database_name,
             role_name,
+            unknown_fields,
         })
     }
 }
@@ -57,6 +62,7 @@ impl codec::Encode for DatabaseUserRole {
         object.optional("collectionName", &self.collection_name);
         object.field("databaseName", &self.database_name);
         object.field("roleName", &self.role_name);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

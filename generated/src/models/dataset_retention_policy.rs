@@ -15,6 +15,9 @@ pub struct DatasetRetentionPolicy {
     /// Number that indicates the amount of days, weeks, or months that the Data Lake Pipeline
     /// will retain datasets.
     pub value: i32,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(DatasetRetentionPolicy);
 
@@ -25,6 +28,7 @@ impl codec::Decode for DatasetRetentionPolicy {
         let mut last_modified_date: Option<chrono::DateTime<chrono::Utc>> = None;
         let mut units: Option<DatasetRetentionPolicyUnits> = None;
         let mut value: Option<i32> = None;
+        let mut unknown_fields = serde_json::Map::new();
         loop {
             let key = match object.next_key(reader) {
                 Ok(Some(key)) => key,
@@ -35,7 +39,7 @@ impl codec::Decode for DatasetRetentionPolicy {
                 "lastModifiedDate" => reader.read_optional(&mut last_modified_date),
                 "units" => reader.read(&mut units),
                 "value" => reader.read(&mut value),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut unknown_fields),
             }
         }
         let Some(units) = units else {
@@ -48,6 +52,7 @@ impl codec::Decode for DatasetRetentionPolicy {
             last_modified_date,
             units,
             value,
+            unknown_fields,
         })
     }
 }
@@ -59,6 +64,7 @@ impl codec::Encode for DatasetRetentionPolicy {
         object.optional("lastModifiedDate", &self.last_modified_date);
         object.field("units", &self.units);
         object.field("value", &self.value);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

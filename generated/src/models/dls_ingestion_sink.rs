@@ -13,6 +13,9 @@ pub struct DLSIngestionSink {
     pub metadata_region: Option<String>,
     /// Ordered fields used to physically organize data in the destination.
     pub partition_fields: Option<Vec<DataLakePipelinesPartitionField>>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(DLSIngestionSink);
 
@@ -31,7 +34,8 @@ impl codec::Decode for DLSIngestionSink {
                 "metadataProvider" => reader.read_optional(&mut value.metadata_provider),
                 "metadataRegion" => reader.read_optional(&mut value.metadata_region),
                 "partitionFields" => reader.read_optional(&mut value.partition_fields),
-                _ => reader.skip_field(),
+                "type" => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -45,6 +49,7 @@ impl codec::Encode for DLSIngestionSink {
         object.optional("metadataProvider", &self.metadata_provider);
         object.optional("metadataRegion", &self.metadata_region);
         object.optional("partitionFields", &self.partition_fields);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -10,6 +10,9 @@ pub struct FieldTransformation {
     pub field: Option<String>,
     /// Type of transformation applied during the export of the namespace in a Data Lake Pipeline.
     pub r#type: Option<FieldTransformationType>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(FieldTransformation);
 
@@ -27,7 +30,7 @@ impl codec::Decode for FieldTransformation {
             match &*key {
                 "field" => reader.read_optional(&mut value.field),
                 "type" => reader.read_optional(&mut value.r#type),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -40,6 +43,7 @@ impl codec::Encode for FieldTransformation {
         let mut object = writer.object();
         object.optional("field", &self.field);
         object.optional("type", &self.r#type);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -9,6 +9,9 @@ pub struct FieldViolation {
     pub description: String,
     /// A path that leads to a field in the request body.
     pub field: String,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(FieldViolation);
 
@@ -18,6 +21,7 @@ impl codec::Decode for FieldViolation {
         let mut object = reader.model("FieldViolation");
         let mut description: Option<String> = None;
         let mut field: Option<String> = None;
+        let mut unknown_fields = serde_json::Map::new();
         loop {
             let key = match object.next_key(reader) {
                 Ok(Some(key)) => key,
@@ -27,7 +31,7 @@ impl codec::Decode for FieldViolation {
             match &*key {
                 "description" => reader.read(&mut description),
                 "field" => reader.read(&mut field),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut unknown_fields),
             }
         }
         let Some(description) = description else {
@@ -36,7 +40,11 @@ impl codec::Decode for FieldViolation {
         let Some(field) = field else {
             return Err(reader.missing("field"));
         };
-        Ok(Self { description, field })
+        Ok(Self {
+            description,
+            field,
+            unknown_fields,
+        })
     }
 }
 
@@ -46,6 +54,7 @@ impl codec::Encode for FieldViolation {
         let mut object = writer.object();
         object.field("description", &self.description);
         object.field("field", &self.field);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

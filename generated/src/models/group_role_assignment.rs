@@ -11,6 +11,9 @@ pub struct GroupRoleAssignment {
     pub group_id: Option<String>,
     /// One or more project-level roles assigned to the MongoDB Cloud user.
     pub group_roles: Option<Vec<AddOrRemoveGroupRoleGroupRole>>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(GroupRoleAssignment);
 
@@ -28,7 +31,7 @@ impl codec::Decode for GroupRoleAssignment {
             match &*key {
                 "groupId" => reader.read_optional(&mut value.group_id),
                 "groupRoles" => reader.read_optional(&mut value.group_roles),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -41,6 +44,7 @@ impl codec::Encode for GroupRoleAssignment {
         let mut object = writer.object();
         object.optional("groupId", &self.group_id);
         object.optional("groupRoles", &self.group_roles);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

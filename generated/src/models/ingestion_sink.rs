@@ -10,7 +10,7 @@ use super::DLSIngestionSink;
 pub enum IngestionSink {
     /// `type`: `DLS`.
     Dls(DLSIngestionSink),
-    /// An object whose `type` this version of the crate does not know, kept whole; it is written back unchanged.
+    /// An object whose `type` this version of the crate does not know, or that has no `type`, kept whole; it is written back unchanged.
     Unknown(serde_json::Value),
 }
 
@@ -28,8 +28,8 @@ codec::impl_serde!(IngestionSink);
 impl codec::Decode for IngestionSink {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        match &*codec::read_tag(reader, "type")? {
-            "DLS" => reader.decode().map(Self::Dls),
+        match codec::read_tag(reader, "type")?.as_deref() {
+            Some("DLS") => reader.decode().map(Self::Dls),
             _ => reader.decode().map(Self::Unknown),
         }
     }

@@ -13,7 +13,7 @@ pub enum IngestionSource {
     OnDemandCps(OnDemandCpsSnapshotSource),
     /// `type`: `PERIODIC_CPS`.
     PeriodicCps(PeriodicCpsSnapshotSource),
-    /// An object whose `type` this version of the crate does not know, kept whole; it is written back unchanged.
+    /// An object whose `type` this version of the crate does not know, or that has no `type`, kept whole; it is written back unchanged.
     Unknown(serde_json::Value),
 }
 
@@ -32,9 +32,9 @@ codec::impl_serde!(IngestionSource);
 impl codec::Decode for IngestionSource {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        match &*codec::read_tag(reader, "type")? {
-            "ON_DEMAND_CPS" => reader.decode().map(Self::OnDemandCps),
-            "PERIODIC_CPS" => reader.decode().map(Self::PeriodicCps),
+        match codec::read_tag(reader, "type")?.as_deref() {
+            Some("ON_DEMAND_CPS") => reader.decode().map(Self::OnDemandCps),
+            Some("PERIODIC_CPS") => reader.decode().map(Self::PeriodicCps),
             _ => reader.decode().map(Self::Unknown),
         }
     }

@@ -12,6 +12,9 @@ pub struct Link {
     /// resource and another API resource. This URL often begins with
     /// <https://cloud.mongodb.com/api/atlas>.
     pub rel: Option<String>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(Link);
 
@@ -29,7 +32,7 @@ impl codec::Decode for Link {
             match &*key {
                 "href" => reader.read_optional(&mut value.href),
                 "rel" => reader.read_optional(&mut value.rel),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -42,6 +45,7 @@ impl codec::Encode for Link {
         let mut object = writer.object();
         object.optional("href", &self.href);
         object.optional("rel", &self.rel);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

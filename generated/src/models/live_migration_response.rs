@@ -29,6 +29,9 @@ pub struct LiveMigrationResponse {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub status: Option<LiveMigrationResponseStatus>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(LiveMigrationResponse);
 
@@ -49,7 +52,7 @@ impl codec::Decode for LiveMigrationResponse {
                 "migrationHosts" => reader.read_optional(&mut value.migration_hosts),
                 "readyForCutover" => reader.read_optional(&mut value.ready_for_cutover),
                 "status" => reader.read_optional(&mut value.status),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -65,6 +68,7 @@ impl codec::Encode for LiveMigrationResponse {
         object.optional("migrationHosts", &self.migration_hosts);
         object.optional("readyForCutover", &self.ready_for_cutover);
         object.optional("status", &self.status);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

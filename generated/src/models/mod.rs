@@ -58,6 +58,16 @@ mod cloud_database_user_x509_type;
 #[cfg(feature = "database-users")]
 pub use cloud_database_user_x509_type::CloudDatabaseUserX509Type;
 
+#[cfg(feature = "full")]
+mod cluster_search_index;
+#[cfg(feature = "full")]
+pub use cluster_search_index::ClusterSearchIndex;
+
+#[cfg(feature = "full")]
+mod cluster_search_index_status;
+#[cfg(feature = "full")]
+pub use cluster_search_index_status::ClusterSearchIndexStatus;
+
 #[cfg(feature = "database-users")]
 mod component_label;
 #[cfg(feature = "database-users")]
@@ -125,6 +135,11 @@ pub use field_violation::FieldViolation;
 mod fields;
 #[cfg(feature = "atlas-search")]
 pub use fields::Fields;
+
+#[cfg(feature = "atlas-search")]
+mod fields_type;
+#[cfg(feature = "atlas-search")]
+pub use fields_type::FieldsType;
 
 #[cfg(feature = "mongo-db-cloud-users")]
 mod group_role_assignment;
@@ -201,10 +216,30 @@ mod paginated_api_atlas_database_user_view;
 #[cfg(feature = "database-users")]
 pub use paginated_api_atlas_database_user_view::PaginatedApiAtlasDatabaseUserView;
 
+#[cfg(feature = "full")]
+mod paginated_org_user_view;
+#[cfg(feature = "full")]
+pub use paginated_org_user_view::PaginatedOrgUserView;
+
 #[cfg(feature = "data-lake-pipelines")]
 mod periodic_cps_snapshot_source;
 #[cfg(feature = "data-lake-pipelines")]
 pub use periodic_cps_snapshot_source::PeriodicCpsSnapshotSource;
+
+#[cfg(feature = "atlas-search")]
+mod search_field_mapping;
+#[cfg(feature = "atlas-search")]
+pub use search_field_mapping::SearchFieldMapping;
+
+#[cfg(feature = "full")]
+mod search_index;
+#[cfg(feature = "full")]
+pub use search_index::SearchIndex;
+
+#[cfg(feature = "full")]
+mod search_index_create_request;
+#[cfg(feature = "full")]
+pub use search_index_create_request::SearchIndexCreateRequest;
 
 #[cfg(feature = "atlas-search")]
 mod search_index_definition_version;
@@ -222,6 +257,16 @@ mod search_mappings;
 pub use search_mappings::SearchMappings;
 
 #[cfg(feature = "atlas-search")]
+mod search_mappings_dynamic;
+#[cfg(feature = "atlas-search")]
+pub use search_mappings_dynamic::SearchMappingsDynamic;
+
+#[cfg(feature = "atlas-search")]
+mod search_mappings_dynamic_type_set;
+#[cfg(feature = "atlas-search")]
+pub use search_mappings_dynamic_type_set::SearchMappingsDynamicTypeSet;
+
+#[cfg(feature = "atlas-search")]
 mod search_synonym_mapping_definition;
 #[cfg(feature = "atlas-search")]
 pub use search_synonym_mapping_definition::SearchSynonymMappingDefinition;
@@ -230,6 +275,11 @@ pub use search_synonym_mapping_definition::SearchSynonymMappingDefinition;
 mod search_synonym_mapping_definition_analyzer;
 #[cfg(feature = "atlas-search")]
 pub use search_synonym_mapping_definition_analyzer::SearchSynonymMappingDefinitionAnalyzer;
+
+#[cfg(feature = "atlas-search")]
+mod search_type_set;
+#[cfg(feature = "atlas-search")]
+pub use search_type_set::SearchTypeSet;
 
 #[cfg(feature = "atlas-search")]
 mod synonym_mapping_status_detail;
@@ -260,6 +310,11 @@ pub use text_search_host_status_detail::TextSearchHostStatusDetail;
 mod text_search_host_status_detail_status;
 #[cfg(feature = "atlas-search")]
 pub use text_search_host_status_detail_status::TextSearchHostStatusDetailStatus;
+
+#[cfg(feature = "full")]
+mod text_search_index_create_request;
+#[cfg(feature = "full")]
+pub use text_search_index_create_request::TextSearchIndexCreateRequest;
 
 #[cfg(feature = "atlas-search")]
 mod text_search_index_definition;
@@ -307,9 +362,34 @@ mod user_scope_type;
 pub use user_scope_type::UserScopeType;
 
 #[cfg(feature = "atlas-search")]
+mod vector_quantization;
+#[cfg(feature = "atlas-search")]
+pub use vector_quantization::VectorQuantization;
+
+#[cfg(feature = "atlas-search")]
+mod vector_search_field;
+#[cfg(feature = "atlas-search")]
+pub use vector_search_field::VectorSearchField;
+
+#[cfg(feature = "atlas-search")]
+mod vector_search_filter_field;
+#[cfg(feature = "atlas-search")]
+pub use vector_search_filter_field::VectorSearchFilterField;
+
+#[cfg(feature = "atlas-search")]
 mod vector_search_host_status_detail;
 #[cfg(feature = "atlas-search")]
 pub use vector_search_host_status_detail::VectorSearchHostStatusDetail;
+
+#[cfg(feature = "full")]
+mod vector_search_index;
+#[cfg(feature = "full")]
+pub use vector_search_index::VectorSearchIndex;
+
+#[cfg(feature = "full")]
+mod vector_search_index_create_request;
+#[cfg(feature = "full")]
+pub use vector_search_index_create_request::VectorSearchIndexCreateRequest;
 
 #[cfg(feature = "atlas-search")]
 mod vector_search_index_definition;
@@ -325,5 +405,25 @@ pub use vector_search_index_response::VectorSearchIndexResponse;
 mod vector_search_index_status_detail;
 #[cfg(feature = "atlas-search")]
 pub use vector_search_index_status_detail::VectorSearchIndexStatusDetail;
+
+#[cfg(feature = "atlas-search")]
+mod vector_search_vector_field;
+#[cfg(feature = "atlas-search")]
+pub use vector_search_vector_field::VectorSearchVectorField;
+
+#[cfg(feature = "atlas-search")]
+mod vector_search_vector_field_hnsw_options;
+#[cfg(feature = "atlas-search")]
+pub use vector_search_vector_field_hnsw_options::VectorSearchVectorFieldHnswOptions;
+
+#[cfg(feature = "atlas-search")]
+mod vector_search_vector_field_indexing_method;
+#[cfg(feature = "atlas-search")]
+pub use vector_search_vector_field_indexing_method::VectorSearchVectorFieldIndexingMethod;
+
+#[cfg(feature = "atlas-search")]
+mod vector_similarity;
+#[cfg(feature = "atlas-search")]
+pub use vector_similarity::VectorSimilarity;
 
 pub mod codec;

@@ -42,6 +42,9 @@ pub struct MongoDBAccessLogs {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub username: Option<String>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(MongoDBAccessLogs);
 
@@ -66,7 +69,7 @@ impl codec::Decode for MongoDBAccessLogs {
                 "logLine" => reader.read_optional(&mut value.log_line),
                 "timestamp" => reader.read_optional(&mut value.timestamp),
                 "username" => reader.read_optional(&mut value.username),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -86,6 +89,7 @@ impl codec::Encode for MongoDBAccessLogs {
         object.optional("logLine", &self.log_line);
         object.optional("timestamp", &self.timestamp);
         object.optional("username", &self.username);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

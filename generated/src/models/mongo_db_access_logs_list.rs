@@ -10,6 +10,9 @@ pub struct MongoDBAccessLogsList {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub access_logs: Option<Vec<MongoDBAccessLogs>>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(MongoDBAccessLogsList);
 
@@ -26,7 +29,7 @@ impl codec::Decode for MongoDBAccessLogsList {
             };
             match &*key {
                 "accessLogs" => reader.read_optional(&mut value.access_logs),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -38,6 +41,7 @@ impl codec::Encode for MongoDBAccessLogsList {
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("accessLogs", &self.access_logs);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -15,6 +15,9 @@ pub struct OnDemandCpsSnapshotSource {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub group_id: Option<String>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(OnDemandCpsSnapshotSource);
 
@@ -34,7 +37,8 @@ impl codec::Decode for OnDemandCpsSnapshotSource {
                 "collectionName" => reader.read_optional(&mut value.collection_name),
                 "databaseName" => reader.read_optional(&mut value.database_name),
                 "groupId" => reader.read_optional(&mut value.group_id),
-                _ => reader.skip_field(),
+                "type" => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -49,6 +53,7 @@ impl codec::Encode for OnDemandCpsSnapshotSource {
         object.optional("collectionName", &self.collection_name);
         object.optional("databaseName", &self.database_name);
         object.optional("groupId", &self.group_id);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -51,6 +51,9 @@ pub struct OrgActiveUserResponse {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub username: String,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(OrgActiveUserResponse);
 
@@ -68,6 +71,7 @@ impl codec::Decode for OrgActiveUserResponse {
         let mut roles: Option<OrgUserRolesResponse> = None;
         let mut team_ids: Option<Vec<String>> = None;
         let mut username: Option<String> = None;
+        let mut unknown_fields = serde_json::Map::new();
         loop {
             let key = match object.next_key(reader) {
                 Ok(Some(key)) => key,
@@ -85,7 +89,8 @@ impl codec::Decode for OrgActiveUserResponse {
                 "roles" => reader.read(&mut roles),
                 "teamIds" => reader.read_optional(&mut team_ids),
                 "username" => reader.read(&mut username),
-                _ => reader.skip_field(),
+                "orgMembershipStatus" => reader.skip_field(),
+                _ => reader.keep_field(key, &mut unknown_fields),
             }
         }
         let Some(created_at) = created_at else {
@@ -117,6 +122,7 @@ impl codec::Decode for OrgActiveUserResponse {
             roles,
             team_ids,
             username,
+            unknown_fields,
         })
     }
 }
@@ -135,6 +141,7 @@ impl codec::Encode for OrgActiveUserResponse {
         object.field("roles", &self.roles);
         object.optional("teamIds", &self.team_ids);
         object.field("username", &self.username);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -14,7 +14,7 @@ pub enum OrgUserResponse {
     Pending(OrgPendingUserResponse),
     /// `orgMembershipStatus`: `ACTIVE`.
     Active(OrgActiveUserResponse),
-    /// An object whose `orgMembershipStatus` this version of the crate does not know, kept whole; it is written back unchanged.
+    /// An object whose `orgMembershipStatus` this version of the crate does not know, or that has no `orgMembershipStatus`, kept whole; it is written back unchanged.
     Unknown(serde_json::Value),
 }
 
@@ -33,9 +33,9 @@ codec::impl_serde!(OrgUserResponse);
 impl codec::Decode for OrgUserResponse {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        match &*codec::read_tag(reader, "orgMembershipStatus")? {
-            "PENDING" => reader.decode().map(Self::Pending),
-            "ACTIVE" => reader.decode().map(Self::Active),
+        match codec::read_tag(reader, "orgMembershipStatus")?.as_deref() {
+            Some("PENDING") => reader.decode().map(Self::Pending),
+            Some("ACTIVE") => reader.decode().map(Self::Active),
             _ => reader.decode().map(Self::Unknown),
         }
     }

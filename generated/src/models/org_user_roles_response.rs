@@ -12,6 +12,9 @@ pub struct OrgUserRolesResponse {
     pub group_role_assignments: Option<Vec<GroupRoleAssignment>>,
     /// One or more organization-level roles assigned to the MongoDB Cloud user.
     pub org_roles: Option<Vec<OrgUserRolesResponseOrgRolesItem>>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(OrgUserRolesResponse);
 
@@ -31,7 +34,7 @@ impl codec::Decode for OrgUserRolesResponse {
                     reader.read_optional(&mut value.group_role_assignments)
                 }
                 "orgRoles" => reader.read_optional(&mut value.org_roles),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -44,6 +47,7 @@ impl codec::Encode for OrgUserRolesResponse {
         let mut object = writer.object();
         object.optional("groupRoleAssignments", &self.group_role_assignments);
         object.optional("orgRoles", &self.org_roles);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -21,6 +21,9 @@ pub struct PaginatedApiAtlasDatabaseUserView {
     ///
     /// Read-only: set by the server, ignored in requests.
     pub total_count: Option<i32>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(PaginatedApiAtlasDatabaseUserView);
 
@@ -39,7 +42,7 @@ impl codec::Decode for PaginatedApiAtlasDatabaseUserView {
                 "links" => reader.read_optional(&mut value.links),
                 "results" => reader.read_optional(&mut value.results),
                 "totalCount" => reader.read_optional(&mut value.total_count),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -53,6 +56,7 @@ impl codec::Encode for PaginatedApiAtlasDatabaseUserView {
         object.optional("links", &self.links);
         object.optional("results", &self.results);
         object.optional("totalCount", &self.total_count);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

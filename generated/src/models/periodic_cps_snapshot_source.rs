@@ -17,6 +17,9 @@ pub struct PeriodicCpsSnapshotSource {
     pub group_id: Option<String>,
     /// Unique 24-hexadecimal character string that identifies a policy item.
     pub policy_item_id: Option<String>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(PeriodicCpsSnapshotSource);
 
@@ -37,7 +40,8 @@ impl codec::Decode for PeriodicCpsSnapshotSource {
                 "databaseName" => reader.read_optional(&mut value.database_name),
                 "groupId" => reader.read_optional(&mut value.group_id),
                 "policyItemId" => reader.read_optional(&mut value.policy_item_id),
-                _ => reader.skip_field(),
+                "type" => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -53,6 +57,7 @@ impl codec::Encode for PeriodicCpsSnapshotSource {
         object.optional("databaseName", &self.database_name);
         object.optional("groupId", &self.group_id);
         object.optional("policyItemId", &self.policy_item_id);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

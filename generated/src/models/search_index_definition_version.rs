@@ -10,6 +10,9 @@ pub struct SearchIndexDefinitionVersion {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The version number associated with this index definition when it was created.
     pub version: Option<i64>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(SearchIndexDefinitionVersion);
 
@@ -27,7 +30,7 @@ impl codec::Decode for SearchIndexDefinitionVersion {
             match &*key {
                 "createdAt" => reader.read_optional(&mut value.created_at),
                 "version" => reader.read_optional(&mut value.version),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -40,6 +43,7 @@ impl codec::Encode for SearchIndexDefinitionVersion {
         let mut object = writer.object();
         object.optional("createdAt", &self.created_at);
         object.optional("version", &self.version);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -6,6 +6,8 @@ use super::VectorSearchIndexResponse;
 
 /// One Atlas Search index: either a text search index (type search) or a vector search index
 /// (type vectorSearch), discriminated by type.
+///
+/// An object without `type` is a `search`, as the spec documents.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -33,9 +35,9 @@ codec::impl_serde!(SearchIndexResponse);
 impl codec::Decode for SearchIndexResponse {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        match &*codec::read_tag(reader, "type")? {
-            "search" => reader.decode().map(Self::Search),
-            "vectorSearch" => reader.decode().map(Self::VectorSearch),
+        match codec::read_tag(reader, "type")?.as_deref() {
+            Some("search") | None => reader.decode().map(Self::Search),
+            Some("vectorSearch") => reader.decode().map(Self::VectorSearch),
             _ => reader.decode().map(Self::Unknown),
         }
     }

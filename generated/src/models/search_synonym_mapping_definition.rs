@@ -14,6 +14,9 @@ pub struct SearchSynonymMappingDefinition {
     pub name: String,
     /// Data set that stores words and their applicable synonyms.
     pub source: SynonymSource,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(SearchSynonymMappingDefinition);
 
@@ -24,6 +27,7 @@ impl codec::Decode for SearchSynonymMappingDefinition {
         let mut analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
         let mut name: Option<String> = None;
         let mut source: Option<SynonymSource> = None;
+        let mut unknown_fields = serde_json::Map::new();
         loop {
             let key = match object.next_key(reader) {
                 Ok(Some(key)) => key,
@@ -34,7 +38,7 @@ impl codec::Decode for SearchSynonymMappingDefinition {
                 "analyzer" => reader.read(&mut analyzer),
                 "name" => reader.read(&mut name),
                 "source" => reader.read(&mut source),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut unknown_fields),
             }
         }
         let Some(analyzer) = analyzer else {
@@ -46,7 +50,12 @@ impl codec::Decode for SearchSynonymMappingDefinition {
         let Some(source) = source else {
             return Err(reader.missing("source"));
         };
-        Ok(Self { analyzer, name, source })
+        Ok(Self {
+            analyzer,
+            name,
+            source,
+            unknown_fields,
+        })
     }
 }
 
@@ -57,6 +66,7 @@ impl codec::Encode for SearchSynonymMappingDefinition {
         object.field("analyzer", &self.analyzer);
         object.field("name", &self.name);
         object.field("source", &self.source);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

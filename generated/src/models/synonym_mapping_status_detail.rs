@@ -14,6 +14,9 @@ pub struct SynonymMappingStatusDetail {
     /// Status that describes this index's synonym mappings. This status appears only if the index
     /// has synonyms defined.
     pub status: Option<SynonymMappingStatusDetailStatus>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(SynonymMappingStatusDetail);
 
@@ -32,7 +35,7 @@ impl codec::Decode for SynonymMappingStatusDetail {
                 "message" => reader.read_optional(&mut value.message),
                 "queryable" => reader.read_optional(&mut value.queryable),
                 "status" => reader.read_optional(&mut value.status),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -46,6 +49,7 @@ impl codec::Encode for SynonymMappingStatusDetail {
         object.optional("message", &self.message);
         object.optional("queryable", &self.queryable);
         object.optional("status", &self.status);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

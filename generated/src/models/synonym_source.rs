@@ -8,6 +8,9 @@ pub struct SynonymSource {
     /// Label that identifies the MongoDB collection that stores words and their applicable
     /// synonyms.
     pub collection: String,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(SynonymSource);
 
@@ -16,6 +19,7 @@ impl codec::Decode for SynonymSource {
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model("SynonymSource");
         let mut collection: Option<String> = None;
+        let mut unknown_fields = serde_json::Map::new();
         loop {
             let key = match object.next_key(reader) {
                 Ok(Some(key)) => key,
@@ -24,13 +28,13 @@ impl codec::Decode for SynonymSource {
             };
             match &*key {
                 "collection" => reader.read(&mut collection),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut unknown_fields),
             }
         }
         let Some(collection) = collection else {
             return Err(reader.missing("collection"));
         };
-        Ok(Self { collection })
+        Ok(Self { collection, unknown_fields })
     }
 }
 
@@ -39,6 +43,7 @@ impl codec::Encode for SynonymSource {
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.field("collection", &self.collection);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -5,6 +5,7 @@ use super::AtlasSearchAnalyzer;
 use super::SearchMappings;
 use super::SearchSynonymMappingDefinition;
 use super::SearchSynonymMappingDefinitionAnalyzer;
+use super::SearchTypeSet;
 use super::TextSearchIndexDefinitionStoredSource;
 
 /// The text search index definition set by the user.
@@ -34,6 +35,11 @@ pub struct TextSearchIndexDefinition {
     pub stored_source: Option<TextSearchIndexDefinitionStoredSource>,
     /// Rule sets that map words to their synonyms in this index.
     pub synonyms: Option<Vec<SearchSynonymMappingDefinition>>,
+    /// Named sets of field types that dynamic mappings can be limited to.
+    pub type_sets: Option<Vec<SearchTypeSet>>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(TextSearchIndexDefinition);
 
@@ -48,6 +54,8 @@ impl codec::Decode for TextSearchIndexDefinition {
         let mut search_analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
         let mut stored_source: Option<TextSearchIndexDefinitionStoredSource> = None;
         let mut synonyms: Option<Vec<SearchSynonymMappingDefinition>> = None;
+        let mut type_sets: Option<Vec<SearchTypeSet>> = None;
+        let mut unknown_fields = serde_json::Map::new();
         loop {
             let key = match object.next_key(reader) {
                 Ok(Some(key)) => key,
@@ -62,7 +70,8 @@ impl codec::Decode for TextSearchIndexDefinition {
                 "searchAnalyzer" => reader.read_optional(&mut search_analyzer),
                 "storedSource" => reader.read_optional(&mut stored_source),
                 "synonyms" => reader.read_optional(&mut synonyms),
-                _ => reader.skip_field(),
+                "typeSets" => reader.read_optional(&mut type_sets),
+                _ => reader.keep_field(key, &mut unknown_fields),
             }
         }
         let Some(mappings) = mappings else {
@@ -76,6 +85,8 @@ impl codec::Decode for TextSearchIndexDefinition {
             search_analyzer,
             stored_source,
             synonyms,
+            type_sets,
+            unknown_fields,
         })
     }
 }
@@ -91,6 +102,8 @@ impl codec::Encode for TextSearchIndexDefinition {
         object.optional("searchAnalyzer", &self.search_analyzer);
         object.optional("storedSource", &self.stored_source);
         object.optional("synonyms", &self.synonyms);
+        object.optional("typeSets", &self.type_sets);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -9,6 +9,9 @@ pub struct TextSearchIndexDefinitionStoredSourceObject {
     pub exclude: Option<Vec<String>>,
     /// Fields to store on Atlas Search.
     pub include: Option<Vec<String>>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(TextSearchIndexDefinitionStoredSourceObject);
 
@@ -26,7 +29,7 @@ impl codec::Decode for TextSearchIndexDefinitionStoredSourceObject {
             match &*key {
                 "exclude" => reader.read_optional(&mut value.exclude),
                 "include" => reader.read_optional(&mut value.include),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -39,6 +42,7 @@ impl codec::Encode for TextSearchIndexDefinitionStoredSourceObject {
         let mut object = writer.object();
         object.optional("exclude", &self.exclude);
         object.optional("include", &self.include);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -39,6 +39,9 @@ pub struct TextSearchIndexResponse {
     /// A list of documents describing the status of the index's synonym mappings on each search
     /// host. Only appears if the index has synonyms defined.
     pub synonym_mapping_status_detail: Option<Vec<SynonymMappingStatusDetailMap>>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(TextSearchIndexResponse);
 
@@ -71,7 +74,8 @@ impl codec::Decode for TextSearchIndexResponse {
                 "synonymMappingStatusDetail" => {
                     reader.read_optional(&mut value.synonym_mapping_status_detail)
                 }
-                _ => reader.skip_field(),
+                "type" => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -94,6 +98,7 @@ impl codec::Encode for TextSearchIndexResponse {
         object.optional("synonymMappingStatus", &self.synonym_mapping_status);
         object
             .optional("synonymMappingStatusDetail", &self.synonym_mapping_status_detail);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

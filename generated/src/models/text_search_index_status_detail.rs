@@ -27,6 +27,9 @@ pub struct TextSearchIndexStatusDetail {
     pub synonym_mapping_status: Option<SynonymMappingStatusDetailStatus>,
     /// List of synonym statuses by mapping.
     pub synonym_mapping_status_detail: Option<Vec<SynonymMappingStatusDetailMap>>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(TextSearchIndexStatusDetail);
 
@@ -55,7 +58,7 @@ impl codec::Decode for TextSearchIndexStatusDetail {
                 "synonymMappingStatusDetail" => {
                     reader.read_optional(&mut value.synonym_mapping_status_detail)
                 }
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -74,6 +77,7 @@ impl codec::Encode for TextSearchIndexStatusDetail {
         object.optional("synonymMappingStatus", &self.synonym_mapping_status);
         object
             .optional("synonymMappingStatusDetail", &self.synonym_mapping_status_detail);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -14,6 +14,9 @@ pub struct UpdateOrgRolesForUser {
     pub links: Option<Vec<Link>>,
     /// One or more organization level roles to assign to the MongoDB Cloud user.
     pub org_roles: Option<Vec<UpdateOrgRolesForUserOrgRolesItem>>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(UpdateOrgRolesForUser);
 
@@ -31,7 +34,7 @@ impl codec::Decode for UpdateOrgRolesForUser {
             match &*key {
                 "links" => reader.read_optional(&mut value.links),
                 "orgRoles" => reader.read_optional(&mut value.org_roles),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -44,6 +47,7 @@ impl codec::Encode for UpdateOrgRolesForUser {
         let mut object = writer.object();
         object.optional("links", &self.links);
         object.optional("orgRoles", &self.org_roles);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

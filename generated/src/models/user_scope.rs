@@ -11,6 +11,9 @@ pub struct UserScope {
     pub name: String,
     /// Category of resource that this database user can access.
     pub r#type: UserScopeType,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(UserScope);
 
@@ -20,6 +23,7 @@ impl codec::Decode for UserScope {
         let mut object = reader.model("UserScope");
         let mut name: Option<String> = None;
         let mut r#type: Option<UserScopeType> = None;
+        let mut unknown_fields = serde_json::Map::new();
         loop {
             let key = match object.next_key(reader) {
                 Ok(Some(key)) => key,
@@ -29,7 +33,7 @@ impl codec::Decode for UserScope {
             match &*key {
                 "name" => reader.read(&mut name),
                 "type" => reader.read(&mut r#type),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut unknown_fields),
             }
         }
         let Some(name) = name else {
@@ -38,7 +42,11 @@ impl codec::Decode for UserScope {
         let Some(r#type) = r#type else {
             return Err(reader.missing("type"));
         };
-        Ok(Self { name, r#type })
+        Ok(Self {
+            name,
+            r#type,
+            unknown_fields,
+        })
     }
 }
 
@@ -48,6 +56,7 @@ impl codec::Encode for UserScope {
         let mut object = writer.object();
         object.field("name", &self.name);
         object.field("type", &self.r#type);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -18,6 +18,9 @@ pub struct VectorSearchHostStatusDetail {
     /// Condition of the search index when you made this request (DELETING, FAILED, STALE,
     /// PENDING, BUILDING, READY, or DOES_NOT_EXIST).
     pub status: Option<TextSearchHostStatusDetailStatus>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(VectorSearchHostStatusDetail);
 
@@ -38,7 +41,7 @@ impl codec::Decode for VectorSearchHostStatusDetail {
                 "queryable" => reader.read_optional(&mut value.queryable),
                 "stagedIndex" => reader.read_optional(&mut value.staged_index),
                 "status" => reader.read_optional(&mut value.status),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -54,6 +57,7 @@ impl codec::Encode for VectorSearchHostStatusDetail {
         object.optional("queryable", &self.queryable);
         object.optional("stagedIndex", &self.staged_index);
         object.optional("status", &self.status);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

@@ -31,6 +31,9 @@ pub struct VectorSearchIndexResponse {
     pub status: Option<TextSearchHostStatusDetailStatus>,
     /// List of documents detailing index status on each host.
     pub status_detail: Option<Vec<VectorSearchHostStatusDetail>>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(VectorSearchIndexResponse);
 
@@ -57,7 +60,8 @@ impl codec::Decode for VectorSearchIndexResponse {
                 "queryable" => reader.read_optional(&mut value.queryable),
                 "status" => reader.read_optional(&mut value.status),
                 "statusDetail" => reader.read_optional(&mut value.status_detail),
-                _ => reader.skip_field(),
+                "type" => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -77,6 +81,7 @@ impl codec::Encode for VectorSearchIndexResponse {
         object.optional("queryable", &self.queryable);
         object.optional("status", &self.status);
         object.optional("statusDetail", &self.status_detail);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

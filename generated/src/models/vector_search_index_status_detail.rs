@@ -20,6 +20,9 @@ pub struct VectorSearchIndexStatusDetail {
     /// Condition of the search index when you made this request (DELETING, FAILED, STALE,
     /// PENDING, BUILDING, READY, or DOES_NOT_EXIST).
     pub status: Option<TextSearchHostStatusDetailStatus>,
+    /// Fields this version of the crate does not know, kept as received and written
+    /// back after the others, so a value read and written again loses nothing.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 codec::impl_serde!(VectorSearchIndexStatusDetail);
 
@@ -42,7 +45,7 @@ impl codec::Decode for VectorSearchIndexStatusDetail {
                 "message" => reader.read_optional(&mut value.message),
                 "queryable" => reader.read_optional(&mut value.queryable),
                 "status" => reader.read_optional(&mut value.status),
-                _ => reader.skip_field(),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
         Ok(value)
@@ -58,6 +61,7 @@ impl codec::Encode for VectorSearchIndexStatusDetail {
         object.optional("message", &self.message);
         object.optional("queryable", &self.queryable);
         object.optional("status", &self.status);
+        object.unknown(&self.unknown_fields);
         object.end();
     }
 }

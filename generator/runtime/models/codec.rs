@@ -6,9 +6,11 @@
 //! decoding is as fast as serde_json's (a tagged union finds its tag by scanning ahead in the
 //! input instead of buffering the object into a `serde_json::Value`).
 //!
-//! The rules are serde_json's: unknown keys are skipped, the last of duplicate keys is kept,
+//! The rules are serde_json's: the last of duplicate keys is kept,
 //! nesting deeper than 128 is refused, strings must be valid UTF-8 without raw control
-//! characters. The models still implement `serde::Serialize` and `serde::Deserialize`, through
+//! characters. Keys a struct does not know are kept in its `unknown_fields` and written back
+//! after its own fields, so a value read and written again loses nothing. The models still
+//! implement `serde::Serialize` and `serde::Deserialize`, through
 //! `serde_json::Value`, for use with other formats.
 
 #![allow(dead_code)]
@@ -33,9 +35,27 @@ pub fn from_slice<T: Decode>(bytes: &[u8]) -> Result<T, serde_json::Error> {
     }
 }
 
-/// Encodes a value as compact JSON.
+/// Encodes a value as compact JSON, with every struct's `unknown_fields`.
 pub fn to_vec<T: Encode + ?Sized>(value: &T) -> Vec<u8> {
-    let mut writer = Writer::default();
+    to_vec_with(value, UnknownFields::Keep)
+}
+
+/// Whether the keys a struct kept in its `unknown_fields` are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnknownFields {
+    /// Written back after the struct's own fields: nothing read is lost (the default).
+    #[default]
+    Keep,
+    /// Left out: only the fields this version of the crate knows are written.
+    Drop,
+}
+
+/// Encodes a value as compact JSON, writing struct's `unknown_fields` or not.
+pub fn to_vec_with<T: Encode + ?Sized>(value: &T, unknown: UnknownFields) -> Vec<u8> {
+    let mut writer = Writer {
+        unknown,
+        ..Writer::default()
+    };
     value.encode(&mut writer);
     writer.buf
 }
@@ -178,7 +198,23 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Skips the value of a key the model does not know; an error is kept as by [`Self::read`].
+    /// Keeps the value of a key the model does not know in `fields`; an error is kept as by
+    /// [`Self::read`].
+    pub(crate) fn keep_field(
+        &mut self,
+        key: Cow<'_, str>,
+        fields: &mut serde_json::Map<String, serde_json::Value>,
+    ) {
+        match self.value() {
+            Ok(value) => {
+                fields.insert(key.into_owned(), value);
+            }
+            Err(error) => self.failed = Some(error),
+        }
+    }
+
+    /// Skips the value of a key the model reads elsewhere (a union's tag); an error is kept
+    /// as by [`Self::read`].
     pub(crate) fn skip_field(&mut self) {
         if let Err(error) = self.skip() {
             self.failed = Some(error);
@@ -653,9 +689,20 @@ pub struct Writer {
     buf: Vec<u8>,
     /// A key the next object leaves out: a tagged union writes its tag itself.
     omit: Option<&'static str>,
+    /// Whether structs' `unknown_fields` are written.
+    unknown: UnknownFields,
 }
 
 impl Writer {
+    /// A writer of a value to be placed inside this one's, with the same settings.
+    fn nested(&self, omit: Option<&'static str>) -> Writer {
+        Writer {
+            buf: Vec::new(),
+            omit,
+            unknown: self.unknown,
+        }
+    }
+
     pub(crate) fn raw(&mut self, text: &str) {
         self.buf.extend_from_slice(text.as_bytes());
     }
@@ -691,12 +738,14 @@ impl Writer {
 
     /// Starts an object; [`ObjectWriter::end`] closes it.
     pub(crate) fn object(&mut self) -> ObjectWriter<'_> {
+        let start = self.buf.len();
         self.buf.push(b'{');
         let omit = self.omit.take();
         ObjectWriter {
             writer: self,
             first: true,
             omit,
+            start,
         }
     }
 
@@ -710,6 +759,8 @@ pub(crate) struct ObjectWriter<'w> {
     writer: &'w mut Writer,
     first: bool,
     omit: Option<&'static str>,
+    /// Where the object starts in the writer's buffer.
+    start: usize,
 }
 
 impl ObjectWriter<'_> {
@@ -738,14 +789,46 @@ impl ObjectWriter<'_> {
     }
 
     /// The fields of a value that encodes as an object, written into this one
-    /// (`#[serde(flatten)]`).
+    /// (`#[serde(flatten)]`), but the keys this object has already: a flattened struct keeps
+    /// the keys it does not know, which include this object's own.
     pub(crate) fn flatten(&mut self, value: &dyn Encode) {
-        let inner = to_vec(value);
-        if let Some(fields) = object_fields(&inner) {
-            if !std::mem::take(&mut self.first) {
-                self.writer.buf.push(b',');
+        let mut inner = self.writer.nested(None);
+        value.encode(&mut inner);
+        let Ok(serde_json::Value::Object(fields)) =
+            serde_json::from_slice::<serde_json::Value>(&inner.buf)
+        else {
+            return;
+        };
+        self.fields_not_written(&fields);
+    }
+
+    /// The keys a struct kept because it does not know them, after its own fields. Left out
+    /// when the writer drops unknown fields; a key the object has already (put there by hand)
+    /// is not written twice.
+    pub(crate) fn unknown(
+        &mut self,
+        fields: &serde_json::Map<String, serde_json::Value>,
+    ) {
+        if self.writer.unknown == UnknownFields::Drop || fields.is_empty() {
+            return;
+        }
+        self.fields_not_written(fields);
+    }
+
+    /// Writes the members of `fields` whose keys this object does not have yet.
+    fn fields_not_written(
+        &mut self,
+        fields: &serde_json::Map<String, serde_json::Value>,
+    ) {
+        // Only reached for an object with unknown or flattened fields: read back what it has.
+        let mut so_far = self.writer.buf[self.start..].to_vec();
+        so_far.push(b'}');
+        let written: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(&so_far).unwrap_or_default();
+        for (key, value) in fields {
+            if !written.contains_key(key) {
+                self.field(key, value);
             }
-            self.writer.buf.extend_from_slice(fields);
         }
     }
 
@@ -754,12 +837,14 @@ impl ObjectWriter<'_> {
     }
 }
 
-/// Reads a tagged union's tag: the string value of `tag` in the object that comes next. The
-/// reader is left where it was, for the variant to read the whole object.
+/// Reads a tagged union's tag: the string value of `tag` in the object that comes next, or
+/// `None` when the object has no such key. The reader is left where it was, for the variant
+/// to read the whole object. A value that is not an object, or a tag that is not a string,
+/// is an error.
 pub(crate) fn read_tag<'a>(
     reader: &mut Reader<'a>,
     tag: &str,
-) -> Result<Cow<'a, str>, Error> {
+) -> Result<Option<Cow<'a, str>>, Error> {
     if reader.peek() != Some(b'{') {
         return Err(reader.error(format!("expected an object with a `{tag}` field")));
     }
@@ -778,7 +863,6 @@ pub(crate) fn read_tag<'a>(
             );
         }
     }
-    let found = found.ok_or_else(|| reader.missing(tag))?;
     reader.reset(mark);
     Ok(found)
 }
@@ -790,10 +874,7 @@ pub(crate) fn write_tagged(
     value: &str,
     content: &dyn Encode,
 ) {
-    let mut inner = Writer {
-        buf: Vec::new(),
-        omit: Some(tag),
-    };
+    let mut inner = writer.nested(Some(tag));
     content.encode(&mut inner);
     let mut object = writer.object();
     object.field(tag, value);

@@ -194,6 +194,14 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             pub #field_name: #ty,
         }
     });
+    let unknown = s.unknown_fields.as_ref().map(|field| {
+        let field = ident(field);
+        quote! {
+            /// Fields this version of the crate does not know, kept as received and written
+            /// back after the others, so a value read and written again loses nothing.
+            pub #field: serde_json::Map<String, serde_json::Value>,
+        }
+    });
     let default = s.derive_default.then(|| quote!(Default,));
     let decode = emit_struct_decode(name, s);
     let encode = emit_struct_encode(name, s);
@@ -201,6 +209,7 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         #[derive(Clone, Debug, #default PartialEq)]
         pub struct #name {
             #(#fields)*
+            #unknown
         }
 
         codec::impl_serde!(#name);
@@ -220,9 +229,9 @@ fn allow_deprecated_fields(s: &Struct) -> Option<TokenStream> {
         .then(|| quote!(#[allow(deprecated)]))
 }
 
-/// `Decode` for a struct: one pass over the object's keys, unknown keys skipped, the last of
-/// duplicate keys kept, a missing required field an error. A flattened field reads the same
-/// object again once the pass is done.
+/// `Decode` for a struct: one pass over the object's keys, unknown keys kept (a union's tag
+/// skipped), the last of duplicate keys kept, a missing required field an error. A flattened
+/// field reads the same object again once the pass is done.
 ///
 /// Every model's `decode` and `encode` is `#[inline]`, like the operations' `send`: the crate
 /// that calls an operation compiles to machine code the models it reaches, and the generated
@@ -296,11 +305,34 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             quote!(#field: #local,)
         }
     });
-    let read_keys = if keyed().next().is_none() {
-        quote! {
-            while object.next_key(reader)?.is_some() {
-                reader.skip_field();
-            }
+    let unknown = s.unknown_fields.as_ref().map(|field| ident(field));
+    let unknown_slot = unknown.as_ref().map(|field| {
+        if into_default {
+            quote!(value.#field)
+        } else {
+            quote!(#field)
+        }
+    });
+    let tag_arm = s
+        .tag
+        .as_ref()
+        .map(|tag| quote!(#tag => reader.skip_field(),));
+    let other_arm = match &unknown_slot {
+        Some(slot) => quote!(_ => reader.keep_field(key, &mut #slot),),
+        None => quote!(_ => reader.skip_field(),),
+    };
+    let read_keys = if keyed().next().is_none() && tag_arm.is_none() {
+        match &unknown_slot {
+            Some(slot) => quote! {
+                while let Some(key) = object.next_key(reader)? {
+                    reader.keep_field(key, &mut #slot);
+                }
+            },
+            None => quote! {
+                while object.next_key(reader)?.is_some() {
+                    reader.skip_field();
+                }
+            },
         }
     } else {
         // `match` where `?` would do: a `?` is trait machinery the compiler works through
@@ -314,7 +346,8 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
                 };
                 match &*key {
                     #(#arms)*
-                    _ => reader.skip_field(),
+                    #tag_arm
+                    #other_arm
                 }
             }
         }
@@ -343,7 +376,12 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             quote!(Ok(value)),
         )
     } else {
-        (declarations.collect(), quote!(Ok(Self { #(#inits)* })))
+        let mut declarations: Vec<TokenStream> = declarations.collect();
+        let unknown_init = unknown.as_ref().map(|field| {
+            declarations.push(quote!(let mut #field = serde_json::Map::new();));
+            quote!(#field,)
+        });
+        (declarations, quote!(Ok(Self { #(#inits)* #unknown_init })))
     };
     quote! {
         impl codec::Decode for #name {
@@ -382,8 +420,12 @@ fn emit_struct_encode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             quote!(object.optional(#json, &self.#field);)
         }
     });
+    let unknown = s.unknown_fields.as_ref().map(|field| {
+        let field = ident(field);
+        quote!(object.unknown(&self.#field);)
+    });
     let allow = allow_deprecated_fields(s);
-    let mutable = (!s.fields.is_empty()).then(|| quote!(mut));
+    let mutable = (!s.fields.is_empty() || unknown.is_some()).then(|| quote!(mut));
     quote! {
         impl codec::Encode for #name {
             #allow
@@ -391,6 +433,7 @@ fn emit_struct_encode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             fn encode(&self, writer: &mut codec::Writer) {
                 let #mutable object = writer.object();
                 #(#writes)*
+                #unknown
                 object.end();
             }
         }
@@ -528,15 +571,30 @@ fn emit_tagged(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
     let decode = u.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
         let value = &v.value;
-        quote!(#value => reader.decode().map(Self::#variant),)
+        // An object without the tag is the documented default's variant.
+        if u.default.as_deref() == Some(value.as_str()) {
+            quote!(Some(#value) | None => reader.decode().map(Self::#variant),)
+        } else {
+            quote!(Some(#value) => reader.decode().map(Self::#variant),)
+        }
     });
     let tag_doc = format!(" The value of `{tag}` that selects this variant; `None` for `Unknown`.");
-    let unknown_doc = format!(
-        " An object whose `{tag}` this version of the crate does not know, kept whole; it is written back unchanged."
-    );
+    let unknown_doc = match &u.default {
+        Some(_) => format!(
+            " An object whose `{tag}` this version of the crate does not know, kept whole; it is written back unchanged."
+        ),
+        None => format!(
+            " An object whose `{tag}` this version of the crate does not know, or that has no `{tag}`, kept whole; it is written back unchanged."
+        ),
+    };
+    let default_doc = u.default.as_ref().map(|value| {
+        let doc = format!(" An object without `{tag}` is a `{value}`, as the spec documents.");
+        quote!(#[doc = ""] #[doc = #doc])
+    });
     quote! {
         // Variants wrap whole response bodies; boxing them would cost an allocation and
         // `Box` patterns for a size saving that does not matter for decoded bodies.
+        #default_doc
         #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
@@ -561,7 +619,7 @@ fn emit_tagged(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
         impl codec::Decode for #name {
             #[inline]
             fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-                match &*codec::read_tag(reader, #tag)? {
+                match codec::read_tag(reader, #tag)?.as_deref() {
                     #(#decode)*
                     _ => reader.decode().map(Self::Unknown),
                 }

@@ -28,6 +28,9 @@ use crate::ir::{
 };
 use crate::resolve::{ResolvedSchema, SchemaRef, SchemaResolver, pointer_join};
 
+/// The field of every struct that keeps the keys it does not know.
+const UNKNOWN_FIELDS: &str = "unknown_fields";
+
 /// How many schemas an `allOf` chain may nest through before lowering refuses it; far beyond
 /// any real spec, and low enough that the recursion cannot exhaust the stack.
 const MAX_ALL_OF_DEPTH: usize = 64;
@@ -304,6 +307,9 @@ impl<'a> TypeLowering<'a> {
                 }
                 None => TypeRef::List(Box::new(TypeRef::Json)),
             },
+            // An object that constrains nothing is any JSON: the Atlas spec calls documents
+            // whose values are strings and numbers "objects of objects" (`BasicDBObject`).
+            Some("object") | None if is_free_form(shape) => TypeRef::Json,
             Some("object") | None if shape.additional.is_some() => match shape.additional {
                 Some(AdditionalProperties::Schema(schema)) => {
                     let at = format!("{at}/additionalProperties");
@@ -314,10 +320,8 @@ impl<'a> TypeLowering<'a> {
                     );
                     TypeRef::Map(Box::new(value))
                 }
-                Some(AdditionalProperties::Any(true)) => TypeRef::Map(Box::new(TypeRef::Json)),
                 _ => TypeRef::JsonObject,
             },
-            Some("object") => TypeRef::JsonObject,
             None => TypeRef::Json,
             Some(other) => {
                 self.problems.push(Problem::new(
@@ -616,8 +620,12 @@ impl<'a> TypeLowering<'a> {
                 boxed: false,
             });
         }
+        let default = shape.tag_default(&discriminator.property_name, |value| {
+            variants.iter().any(|v| v.value == value)
+        });
         TypeKind::Tagged(TaggedUnion {
             tag: discriminator.property_name.clone(),
+            default,
             variants,
         })
     }
@@ -733,6 +741,8 @@ impl<'a> TypeLowering<'a> {
         object
             .fields
             .retain(|f| lacking.contains(f.json_name.as_str()));
+        // The flattened union's structs keep what neither knows.
+        object.unknown_fields = None;
         object.fields.push(Field {
             name: "variant".to_string(),
             json_name: String::new(),
@@ -817,6 +827,9 @@ impl<'a> TypeLowering<'a> {
         Struct {
             fields,
             derive_default: false,
+            // Claimed after the spec's own fields, which keep their names.
+            unknown_fields: Some(field_names.claim_snake(UNKNOWN_FIELDS)),
+            tag: skip.map(str::to_string),
         }
     }
 
@@ -927,6 +940,30 @@ impl<'a> TypeLowering<'a> {
             default,
         }
     }
+}
+
+/// Whether a schema says nothing of its values: no properties, no choice, no enum, and at most
+/// `additionalProperties` that are themselves free-form (`true`, `{}`, or an object schema
+/// without properties). Such a schema, object or not, is generated as any JSON value.
+fn is_free_form(shape: &Shape<'_>) -> bool {
+    let plain = shape.data.discriminator.is_none()
+        && shape.one_of.is_empty()
+        && shape.any_of.is_empty()
+        && shape.all_of.is_empty()
+        && !shape.has_not
+        && shape.enumeration.is_empty()
+        && shape.items.is_none()
+        && !shape.has_properties()
+        && matches!(shape.typ, None | Some("object"));
+    plain
+        && match shape.additional {
+            None | Some(AdditionalProperties::Any(true)) => true,
+            Some(AdditionalProperties::Any(false)) => false,
+            Some(AdditionalProperties::Schema(schema)) => match schema.as_ref() {
+                ReferenceOr::Item(inner) => is_free_form(&Shape::of(inner)),
+                ReferenceOr::Reference { .. } => false,
+            },
+        }
 }
 
 /// The description of a schema, falling back to its title.

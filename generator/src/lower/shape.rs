@@ -173,4 +173,80 @@ impl<'a> Shape<'a> {
                 ReferenceOr::Reference { .. } => false,
             })
     }
+
+    /// The value a discriminated union's tag has when an object leaves it out, as the union's
+    /// own tag property gives it: its `default`, or a sentence of its description ("The
+    /// default type is search.", as the Atlas spec says of search indexes). Only a value that
+    /// `selects` a variant counts.
+    pub fn tag_default(&self, tag: &str, selects: impl Fn(&str) -> bool) -> Option<String> {
+        let Some(ReferenceOr::Item(property)) = self.properties.and_then(|p| p.get(tag)) else {
+            return None;
+        };
+        let data = &property.schema_data;
+        if let Some(Value::String(value)) = &data.default {
+            return selects(value).then(|| value.clone());
+        }
+        documented_default(data.description.as_deref()?, selects)
+    }
+}
+
+/// The value a description names as the default: "default is X", "default type is X",
+/// "default value is X" or "defaults to X", X perhaps quoted; the first that `selects`.
+fn documented_default(description: &str, selects: impl Fn(&str) -> bool) -> Option<String> {
+    let lower = description.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find("default") {
+        let after = from + found + "default".len();
+        from = after;
+        let words: Vec<&str> = description[after..].split_whitespace().take(3).collect();
+        let candidate = match words.as_slice() {
+            ["is", value, ..] => *value,
+            [kind, "is", value] if matches!(*kind, "type" | "value") => *value,
+            // "defaults to X": the word runs on into "s".
+            ["s", "to", value] => *value,
+            _ => continue,
+        };
+        let value = candidate.trim_matches(|c: char| {
+            matches!(
+                c,
+                '`' | '"' | '\'' | '.' | ',' | ';' | ':' | '(' | ')' | '*'
+            )
+        });
+        if selects(value) {
+            return Some(value.to_string());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::documented_default;
+
+    #[test]
+    fn a_description_names_its_default() {
+        let values = ["search", "vectorSearch"];
+        let selects = |v: &str| values.contains(&v);
+        for text in [
+            "Type of the index. The default type is search.",
+            "Type of the index. Default type is search.",
+            "The default is `search`; vectorSearch also works.",
+            "Kind of index; defaults to \"search\".",
+            "Default value is search",
+        ] {
+            assert_eq!(
+                documented_default(text, selects).as_deref(),
+                Some("search"),
+                "{text}"
+            );
+        }
+        for text in [
+            "Type of the index.",
+            "The default type is lexical.",
+            "By default, the index is built. Type is search.",
+            "default",
+        ] {
+            assert_eq!(documented_default(text, selects), None, "{text}");
+        }
+    }
 }

@@ -24,4 +24,5 @@ fixture!(nullable);
 fixture!(endpoints);
 fixture!(recursive);
 fixture!(required_optional);
+fixture!(tolerance);
 fixture!(untagged);
