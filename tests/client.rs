@@ -1201,6 +1201,7 @@ mod auth {
         let client = Client::builder()
             .base_url(server.uri())
             .service_account("id", "secret")
+            .min_token_interval(Duration::from_millis(100))
             .build()
             .unwrap();
         call(&client, "getPushMigration").await.unwrap();
@@ -1250,13 +1251,16 @@ mod auth {
         counts: Mutex<Vec<u32>>,
         /// When set, the next answer is refused as stale and a new nonce is issued.
         expire_next: Mutex<bool>,
+        /// For `-sess`: the client nonce of the first answer under the nonce, which HA1 is
+        /// bound to (RFC 7616 3.4.2).
+        first_cnonce: Mutex<Option<String>>,
     }
 
     impl DigestServer {
         fn hash(&self, text: &str) -> String {
             use sha2::Digest;
             let bytes = match self.algorithm {
-                "SHA-256" => sha2::Sha256::digest(text.as_bytes()).to_vec(),
+                "SHA-256" | "SHA-256-sess" => sha2::Sha256::digest(text.as_bytes()).to_vec(),
                 _ => md5::Md5::digest(text.as_bytes()).to_vec(),
             };
             bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -1304,10 +1308,19 @@ mod auth {
                 None => request.url.path().to_string(),
             };
             let nonce = self.nonce.lock().unwrap().clone();
-            let ha1 = self.hash(&format!(
+            let mut ha1 = self.hash(&format!(
                 "{}:MMS Public API:private-SECRET",
                 get("username")
             ));
+            if self.algorithm.ends_with("-sess") {
+                let first = self
+                    .first_cnonce
+                    .lock()
+                    .unwrap()
+                    .get_or_insert_with(|| get("cnonce"))
+                    .clone();
+                ha1 = self.hash(&format!("{ha1}:{nonce}:{first}"));
+            }
             let ha2 = self.hash(&format!("{}:{uri}", request.method));
             let expected = self.hash(&format!(
                 "{ha1}:{nonce}:{}:{}:auth:{ha2}",
@@ -1348,6 +1361,7 @@ mod auth {
             nonce: Mutex::new("first-nonce".to_string()),
             counts: Mutex::new(Vec::new()),
             expire_next: Mutex::new(false),
+            first_cnonce: Mutex::new(None),
         }));
         struct Shared(&'static DigestServer);
         impl Respond for Shared {
@@ -1379,6 +1393,48 @@ mod auth {
             // One challenge round trip for the first request only.
             assert_eq!(requests(&server).await.len(), 4, "{algorithm}");
         }
+    }
+
+    #[tokio::test]
+    async fn sess_algorithms_compute_ha1_once_per_nonce() {
+        for algorithm in ["MD5-sess", "SHA-256-sess"] {
+            let (server, state) = digest_server(algorithm).await;
+            let client = Client::builder()
+                .base_url(server.uri())
+                .digest("public-key", "private-SECRET")
+                .build()
+                .unwrap();
+            // Each request has a client nonce of its own; HA1 stays the first one's.
+            for _ in 0..3 {
+                call(&client, "getPushMigration").await.unwrap();
+            }
+            assert_eq!(*state.counts.lock().unwrap(), [1, 2, 3], "{algorithm}");
+        }
+    }
+
+    #[tokio::test]
+    async fn concurrent_requests_on_one_nonce_never_send_the_same_count() {
+        let (server, state) = digest_server("SHA-256").await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .digest("public-key", "private-SECRET")
+            .build()
+            .unwrap();
+        call(&client, "getPushMigration").await.unwrap();
+        let calls: Vec<_> = (0..16)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { call(&client, "getPushMigration").await })
+            })
+            .collect();
+        for handle in calls {
+            handle.await.unwrap().unwrap();
+        }
+        let mut counts = state.counts.lock().unwrap().clone();
+        counts.sort_unstable();
+        assert_eq!(counts, (1..=17).collect::<Vec<u32>>());
+        // One challenge, for the very first request.
+        assert_eq!(requests(&server).await.len(), 18);
     }
 
     #[tokio::test]

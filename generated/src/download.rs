@@ -10,19 +10,25 @@ use std::task::{Context, Poll};
 use super::client::Client;
 use super::error::Error;
 use super::request::Request;
+use super::response::Response;
 
 impl Client {
-    /// Sends a request and reads the whole body of its success response.
-    pub(crate) async fn send_bytes(&self, request: Request) -> Result<Vec<u8>, Error> {
-        self.execute(&request).await.map(|(_, body)| body)
-    }
-
-    /// Sends a request; the body of its success response as a stream of chunks.
+    /// Sends a request; the body of its success response as a stream of chunks. The call's
+    /// deadline covers it until the headers arrive; then only the idle (read) timeout does, so
+    /// a long download is not cut off while bytes are flowing.
     pub(crate) async fn send_stream(
         &self,
         request: Request,
-    ) -> Result<ByteStream, Error> {
-        self.respond(&request).await.map(ByteStream::new)
+    ) -> Result<Response<ByteStream>, Error> {
+        let response = self.respond(&request).await?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let limit = self.inner.limits.max_body_size;
+        Ok(Response {
+            value: ByteStream::new(response, limit),
+            status,
+            headers,
+        })
     }
 }
 
@@ -35,23 +41,30 @@ type ChunkResult = Result<Option<Vec<u8>>, Error>;
 pub struct ByteStream {
     response: Option<reqwest::Response>,
     pending: Option<NextChunk>,
+    /// The client's body limit, for [`ByteStream::collect_bytes`].
+    limit: usize,
 }
 
 impl ByteStream {
-    pub(crate) fn new(response: reqwest::Response) -> Self {
+    pub(crate) fn new(response: reqwest::Response, limit: usize) -> Self {
         Self {
             response: Some(response),
             pending: None,
+            limit,
         }
     }
 
-    /// Reads the rest of the stream into memory.
+    /// Reads the rest of the stream into memory, up to the client's body limit.
     pub async fn collect_bytes(mut self) -> Result<Vec<u8>, Error> {
         let mut bytes = Vec::new();
         while let Some(response) = self.response.take() {
+            let status = response.status().as_u16();
             let (response, chunk) = next_chunk(response).await;
             match chunk? {
                 Some(chunk) => {
+                    if bytes.len() + chunk.len() > self.limit {
+                        return Err(Error::BodyTooLarge { status, limit: self.limit });
+                    }
                     bytes.extend_from_slice(&chunk);
                     self.response = Some(response);
                 }

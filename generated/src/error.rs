@@ -8,9 +8,9 @@ use super::ApiErrorBody;
 
 /// Everything that can go wrong calling the API.
 ///
-/// Response bodies are kept whole; `Display` gives one readable line, with at most the start
-/// of a body. Secrets (tokens, keys) never appear in an error.
-#[derive(Debug)]
+/// Response bodies are kept whole (up to the client's body limit); `Display` gives one
+/// readable line and `Debug` a bounded excerpt, never a whole body. Secrets (tokens, keys)
+/// never appear in an error.
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with an error status and its own error body.
@@ -32,6 +32,16 @@ pub enum Error {
     Auth { message: String },
     /// The client is misconfigured, e.g. an invalid base URL.
     Config { message: String },
+    /// The server answered with a redirect, which the client does not follow (the Atlas API
+    /// does not redirect; following would send the body and credentials elsewhere).
+    Redirect { status: u16, location: Option<String> },
+    /// A response body was larger than the client's limit
+    /// ([`ClientBuilder::max_body_size`](super::client::ClientBuilder::max_body_size)); it was not
+    /// read further.
+    BodyTooLarge { status: u16, limit: usize },
+    /// A list operation's pages did not end: the server sent the same page twice, or more pages
+    /// than the client's limit ([`ClientBuilder::max_pages`](super::client::ClientBuilder::max_pages)).
+    Paging { message: String },
 }
 
 impl Error {
@@ -40,7 +50,9 @@ impl Error {
         match self {
             Self::Api { status, .. }
             | Self::UnexpectedStatus { status, .. }
-            | Self::Decode { status, .. } => Some(*status),
+            | Self::Decode { status, .. }
+            | Self::Redirect { status, .. }
+            | Self::BodyTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -78,9 +90,11 @@ impl Error {
 /// At most this many characters of a body go into a `Display` line.
 const EXCERPT: usize = 200;
 
-/// The start of a body as one line.
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+/// The start of a body as one line, at most [`EXCERPT`] characters whatever the body's size.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    // Four bytes a character at most, and some whitespace to fold: enough for the excerpt.
+    let head = &body[..body.len().min(EXCERPT * 8)];
+    let text = String::from_utf8_lossy(head);
     let mut line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.chars().count() > EXCERPT {
         line = line.chars().take(EXCERPT).collect::<String>() + "...";
@@ -139,6 +153,79 @@ impl fmt::Display for Error {
             Self::Auth { message } => write!(f, "authentication failed: {message}"),
             Self::Config { message } => {
                 write!(f, "invalid client configuration: {message}")
+            }
+            Self::Redirect { status, location } => {
+                let location = location.as_deref().unwrap_or("no Location");
+                write!(f, "HTTP {status} redirect to {location}, not followed")
+            }
+            Self::BodyTooLarge { status, limit } => {
+                write!(f, "HTTP {status} body is larger than the limit of {limit} bytes")
+            }
+            Self::Paging { message } => write!(f, "paging failed: {message}"),
+        }
+    }
+}
+
+/// A body in `Debug`: its size and an excerpt.
+struct BodyExcerpt<'a>(&'a [u8]);
+
+impl fmt::Debug for BodyExcerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes: {:?}>", self.0.len(), excerpt(self.0))
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api { status, body } => {
+                f.debug_struct("Api").field("status", status).field("body", body).finish()
+            }
+            Self::UnexpectedStatus { status, content_type, body } => f
+                .debug_struct("UnexpectedStatus")
+                .field("status", status)
+                .field("content_type", content_type)
+                .field("body", &BodyExcerpt(body))
+                .finish(),
+            Self::Decode { status, source, body } => f
+                .debug_struct("Decode")
+                .field("status", status)
+                .field("source", source)
+                .field("body", &BodyExcerpt(body))
+                .finish(),
+            Self::InvalidParameter { name, value, rule } => f
+                .debug_struct("InvalidParameter")
+                .field("name", name)
+                .field("value", value)
+                .field("rule", rule)
+                .finish(),
+            Self::MissingParameter { name } => {
+                f.debug_struct("MissingParameter").field("name", name).finish()
+            }
+            Self::Timeout { source } => {
+                f.debug_struct("Timeout").field("source", source).finish()
+            }
+            Self::Transport { source } => {
+                f.debug_struct("Transport").field("source", source).finish()
+            }
+            Self::Auth { message } => {
+                f.debug_struct("Auth").field("message", message).finish()
+            }
+            Self::Config { message } => {
+                f.debug_struct("Config").field("message", message).finish()
+            }
+            Self::Redirect { status, location } => f
+                .debug_struct("Redirect")
+                .field("status", status)
+                .field("location", location)
+                .finish(),
+            Self::BodyTooLarge { status, limit } => f
+                .debug_struct("BodyTooLarge")
+                .field("status", status)
+                .field("limit", limit)
+                .finish(),
+            Self::Paging { message } => {
+                f.debug_struct("Paging").field("message", message).finish()
             }
         }
     }

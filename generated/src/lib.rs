@@ -21,16 +21,23 @@ mod error;
 pub mod models;
 pub mod operations;
 mod paging;
+mod raw;
 mod request;
 #[allow(dead_code)]
 mod response;
+mod retry;
+mod transport;
 mod validation;
 
-pub use client::{Client, ClientBuilder, RetryPolicy};
+pub use client::{
+    Client, ClientBuilder, RetryPolicy, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_PAGES,
+};
+
 pub use download::ByteStream;
 pub use error::Error;
 pub use paging::Pages;
-pub use response::ResponseFuture;
+pub use raw::RawRequest;
+pub use response::{Response, ResponseFuture, WithResponse};
 
 /// Where requests go unless the client is built with another base URL:
 /// `https://cloud.mongodb.com`, the spec's first server.

@@ -1,22 +1,28 @@
 //! Authentication: bearer tokens, service accounts (OAuth 2.0 client credentials exchanged for
 //! a cached access token) and programmatic API keys with HTTP Digest.
+//!
+//! Secrets are kept in [`Secret`], wiped from memory when dropped and never printed; the
+//! `Authorization` header of a token is built once, marked sensitive, and shared by the
+//! requests that use it instead of being formatted into a new string each time.
 
 use std::fmt;
-use std::hash::{BuildHasher, Hasher};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::client::Prepared;
+use reqwest::header::HeaderValue;
+use zeroize::Zeroizing;
+
 use super::digest;
 use super::error::Error;
+use super::transport::{read_limited, Prepared};
 
-/// A value that must never be printed.
+/// A value that must never be printed; its memory is zeroed when it is dropped.
 #[derive(Clone)]
-pub(crate) struct Secret(String);
+pub(crate) struct Secret(Zeroizing<String>);
 
 impl Secret {
     pub fn new(value: String) -> Self {
-        Self(value)
+        Self(Zeroizing::new(value))
     }
 
     pub fn expose(&self) -> &str {
@@ -30,11 +36,44 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// An `Authorization` header value, marked sensitive (HTTP/2 never indexes it, and `Debug`
+/// prints it redacted). `None` when the value is not a valid header value.
+pub(crate) fn sensitive_header(value: &str) -> Option<HeaderValue> {
+    let mut header = HeaderValue::from_str(value).ok()?;
+    header.set_sensitive(true);
+    Some(header)
+}
+
+/// A bearer token and its ready-made header.
+pub(crate) struct Bearer {
+    header: HeaderValue,
+    // Kept so the token's text is wiped on drop; the header shares nothing with it.
+    _token: Secret,
+}
+
+impl Bearer {
+    pub fn new(token: Secret) -> Result<Self, Error> {
+        let header =
+            sensitive_header(&Zeroizing::new(format!("Bearer {}", token.expose())))
+                .ok_or_else(|| Error::Config {
+                    message: "the bearer token holds characters a header cannot"
+                        .to_string(),
+                })?;
+        Ok(Self { header, _token: token })
+    }
+}
+
+impl fmt::Debug for Bearer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Bearer(<redacted>)")
+    }
+}
+
 /// How requests are authenticated.
 #[derive(Debug)]
 pub(crate) enum Auth {
     None,
-    Bearer(Secret),
+    Bearer(Bearer),
     ServiceAccount(ServiceAccount),
     Digest(DigestAuth),
 }
@@ -49,9 +88,7 @@ impl Auth {
     ) -> Result<reqwest::Response, Error> {
         match self {
             Self::None => request.send(http, None).await,
-            Self::Bearer(token) => {
-                request.send(http, Some(format!("Bearer {}", token.expose()))).await
-            }
+            Self::Bearer(bearer) => request.send(http, Some(bearer.header.clone())).await,
             Self::ServiceAccount(account) => account.send(http, request).await,
             Self::Digest(digest) => digest.send(http, request).await,
         }
@@ -61,18 +98,56 @@ impl Auth {
 /// A token is refreshed this long before it expires, so it does not expire in flight.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 
+/// The lifetime of a token whose `expires_in` is missing or not a number.
+const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// No token is trusted for longer than this, whatever `expires_in` says.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// The default of [`ClientBuilder::min_token_interval`](super::client::ClientBuilder::min_token_interval):
+/// Atlas allows about ten token requests a minute.
+pub(crate) const MIN_FETCH_INTERVAL: Duration = Duration::from_secs(6);
+
+/// The most of a token endpoint's body that is read.
+const MAX_TOKEN_BODY: usize = 64 * 1024;
+
 struct CachedToken {
+    /// Fetched because the server rejected the token before it.
+    after_rejection: bool,
+    header: HeaderValue,
+    /// Kept so the token's text is wiped when the token is replaced.
+    #[allow(dead_code)]
     value: Secret,
+    fetched_at: Instant,
     refresh_at: Instant,
+}
+
+/// The last failed exchange, shared by every request until the minimum interval passed.
+struct Failure {
+    at: Instant,
+    message: String,
+}
+
+#[derive(Default)]
+struct TokenState {
+    token: Option<CachedToken>,
+    failure: Option<Failure>,
 }
 
 /// OAuth 2.0 client credentials exchanged at the token endpoint for an access token, which is
 /// cached until shortly before it expires.
+///
+/// The endpoint is asked at most once per `min_interval`, whatever the server says: a token
+/// that expires sooner is used that long, a failed exchange is the answer of every request
+/// until the interval has passed (waiting requests share the one exchange), and a rejected
+/// token is replaced at once only if it was not itself a replacement, so a persistent 401
+/// does not fetch a token per request.
 pub(crate) struct ServiceAccount {
     client_id: String,
     client_secret: Secret,
     token_url: String,
-    cache: tokio::sync::Mutex<Option<CachedToken>>,
+    min_interval: Duration,
+    state: tokio::sync::Mutex<TokenState>,
 }
 
 impl fmt::Debug for ServiceAccount {
@@ -87,17 +162,47 @@ impl fmt::Debug for ServiceAccount {
 
 #[derive(serde::Deserialize)]
 struct TokenResponse {
+    // Moved into a `Secret` as soon as it is read, so no copy is left behind.
     access_token: String,
-    expires_in: Option<u64>,
+    #[serde(default)]
+    expires_in: Option<serde_json::Value>,
+}
+
+/// How long a token lives, from the `expires_in` the endpoint sent: whole seconds, clamped to
+/// [`MAX_LIFETIME`]; zero or negative is already expired; anything else (missing, a string,
+/// a fraction) is [`DEFAULT_LIFETIME`].
+pub(crate) fn token_lifetime(expires_in: Option<&serde_json::Value>) -> Duration {
+    let Some(number) = expires_in.and_then(serde_json::Value::as_number) else {
+        return DEFAULT_LIFETIME;
+    };
+    if let Some(seconds) = number.as_u64() {
+        Duration::from_secs(seconds).min(MAX_LIFETIME)
+    } else if number.as_i64().is_some() {
+        Duration::ZERO
+    } else {
+        match number.as_f64() {
+            Some(seconds) if seconds <= 0.0 => Duration::ZERO,
+            Some(seconds) if seconds < MAX_LIFETIME.as_secs_f64() => {
+                Duration::from_secs_f64(seconds)
+            }
+            _ => MAX_LIFETIME,
+        }
+    }
 }
 
 impl ServiceAccount {
-    pub fn new(client_id: String, client_secret: String, token_url: String) -> Self {
+    pub fn new(
+        client_id: String,
+        client_secret: Secret,
+        token_url: String,
+        min_interval: Duration,
+    ) -> Self {
         Self {
             client_id,
-            client_secret: Secret::new(client_secret),
+            client_secret,
             token_url,
-            cache: tokio::sync::Mutex::new(None),
+            min_interval,
+            state: tokio::sync::Mutex::new(TokenState::default()),
         }
     }
 
@@ -106,82 +211,156 @@ impl ServiceAccount {
         http: &reqwest::Client,
         request: &Prepared<'_>,
     ) -> Result<reqwest::Response, Error> {
-        let token = self.token(http, None).await?;
-        let response =
-            request.send(http, Some(format!("Bearer {}", token.expose()))).await?;
+        let first = self.token(http, None).await?;
+        let response = request.send(http, Some(first.clone())).await?;
         if response.status() != reqwest::StatusCode::UNAUTHORIZED {
             return Ok(response);
         }
-        // The token was revoked or expired early: get a new one and try once more.
-        let token = self.token(http, Some(&token)).await?;
-        request.send(http, Some(format!("Bearer {}", token.expose()))).await
+        // The token was revoked or expired early: get a new one and try once more, unless the
+        // endpoint was asked too recently (a persistent 401 does not fetch a token per request).
+        let second = self.token(http, Some(&first)).await?;
+        if second == first {
+            return Ok(response);
+        }
+        request.send(http, Some(second)).await
     }
 
-    /// The cached token, or a new one. `rejected` is a token the server refused: it is
-    /// replaced unless another request already replaced it.
+    /// The header of the cached token, or of a new one. `rejected` is a token the server
+    /// refused: it is replaced, unless another request replaced it already, or it was itself
+    /// fetched for a rejection less than the minimum interval ago.
     async fn token(
         &self,
         http: &reqwest::Client,
-        rejected: Option<&Secret>,
-    ) -> Result<Secret, Error> {
-        let mut cache = self.cache.lock().await;
-        if let Some(cached) = cache.as_ref() {
-            let refused = rejected.is_some_and(|r| r.expose() == cached.value.expose());
-            if !refused && Instant::now() < cached.refresh_at {
-                return Ok(cached.value.clone());
+        rejected: Option<&HeaderValue>,
+    ) -> Result<HeaderValue, Error> {
+        let mut state = self.state.lock().await;
+        let now = Instant::now();
+        let mut after_rejection = false;
+        if let Some(cached) = &state.token {
+            let fresh = now.duration_since(cached.fetched_at) < self.min_interval;
+            let refused = rejected.is_some_and(|r| *r == cached.header);
+            let keep = if refused {
+                cached.after_rejection && fresh
+            } else {
+                now < cached.refresh_at
+            };
+            if keep {
+                return Ok(cached.header.clone());
+            }
+            after_rejection = refused;
+        }
+        let recent =
+            |failure: &&Failure| now.duration_since(failure.at) < self.min_interval;
+        if let Some(failure) = state.failure.as_ref().filter(recent) {
+            return Err(Error::Auth {
+                message: failure.message.clone(),
+            });
+        }
+        match self.fetch(http, after_rejection).await {
+            Ok(token) => {
+                let header = token.header.clone();
+                state.token = Some(token);
+                state.failure = None;
+                Ok(header)
+            }
+            Err(message) => {
+                state.failure = Some(Failure {
+                    at: Instant::now(),
+                    message: message.clone(),
+                });
+                Err(Error::Auth { message })
             }
         }
-        let fetched = self.fetch(http).await?;
-        let value = fetched.value.clone();
-        *cache = Some(fetched);
-        Ok(value)
     }
 
-    async fn fetch(&self, http: &reqwest::Client) -> Result<CachedToken, Error> {
+    /// One exchange at the token endpoint; the failure as a message.
+    async fn fetch(
+        &self,
+        http: &reqwest::Client,
+        after_rejection: bool,
+    ) -> Result<CachedToken, String> {
         let requested_at = Instant::now();
+        let url = &self.token_url;
+        let basic = sensitive_header(&basic_credentials(
+            &self.client_id,
+            self.client_secret.expose(),
+        ))
+        .ok_or_else(|| "the client id holds characters a header cannot".to_string())?;
         let response = http
-            .post(&self.token_url)
-            .basic_auth(&self.client_id, Some(self.client_secret.expose()))
+            .post(url)
+            .header(reqwest::header::AUTHORIZATION, basic)
             .header(reqwest::header::ACCEPT, "application/json")
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body("grant_type=client_credentials")
             .send()
             .await
-            .map_err(Error::transport)?;
+            .map_err(|e| format!("the token endpoint {url} could not be reached: {e}"))?;
         let status = response.status();
-        let body = response.bytes().await.map_err(Error::transport)?;
+        let body = read_limited(response, MAX_TOKEN_BODY)
+            .await
+            .map_err(|e| format!("the token endpoint {url} answered: {e}"))?;
         if !status.is_success() {
-            return Err(Error::Auth {
-                message: format!(
-                    "the token endpoint {} answered HTTP {}: {}",
-                    self.token_url,
-                    status.as_u16(),
-                    String::from_utf8_lossy(&body).chars().take(200).collect::<String>()
-                ),
-            });
+            return Err(format!(
+                "the token endpoint {url} answered HTTP {}: {}",
+                status.as_u16(),
+                super::error::excerpt(&body)
+            ));
         }
-        let token: TokenResponse =
-            serde_json::from_slice(&body).map_err(|e| Error::Auth {
-                message: format!(
-                    "the token endpoint {} answered an unreadable token: {e}",
-                    self.token_url
-                ),
-            })?;
-        let lifetime = Duration::from_secs(token.expires_in.unwrap_or(3600));
+        let token: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
+            format!("the token endpoint {url} answered an unreadable token: {e}")
+        })?;
+        let lifetime = token_lifetime(token.expires_in.as_ref());
         // Refresh a margin before expiry; a token shorter-lived than twice the margin is
-        // refreshed halfway through its life.
+        // refreshed halfway through its life, and none sooner than the minimum interval.
         let margin = EXPIRY_MARGIN.min(lifetime / 2);
+        let refresh_in = (lifetime - margin).max(self.min_interval);
+        let refresh_at = requested_at.checked_add(refresh_in).unwrap_or(requested_at);
+        let value = Secret::new(token.access_token);
+        let bearer = Zeroizing::new(format!("Bearer {}", value.expose()));
+        let Some(header) = sensitive_header(&bearer) else {
+            return Err(format!(
+                "the token endpoint {url} answered a token that is not a header value"
+            ));
+        };
         Ok(CachedToken {
-            value: Secret::new(token.access_token),
-            refresh_at: requested_at + lifetime - margin,
+            after_rejection,
+            header,
+            value,
+            fetched_at: requested_at,
+            refresh_at,
         })
     }
+}
+
+/// `Basic base64(id:secret)`, in a buffer that is wiped when dropped.
+fn basic_credentials(id: &str, secret: &str) -> Zeroizing<String> {
+    const ALPHABET: &[u8; 64] =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let plain = Zeroizing::new(format!("{id}:{secret}"));
+    let bytes = plain.as_bytes();
+    let mut out = Zeroizing::new(String::with_capacity(6 + bytes.len().div_ceil(3) * 4));
+    out.push_str("Basic ");
+    for chunk in bytes.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// The nonce a digest server handed out, reused with an increasing count.
 struct DigestSession {
     challenge: digest::Challenge,
     nc: u32,
+    /// HA1, computed once per nonce (for `-sess`, with the first request's client nonce).
+    ha1: Option<Zeroizing<String>>,
 }
 
 /// HTTP Digest with a programmatic API key (public key as user name, private key as
@@ -202,29 +381,62 @@ impl fmt::Debug for DigestAuth {
 }
 
 impl DigestAuth {
-    pub fn new(public_key: String, private_key: String) -> Self {
+    pub fn new(public_key: String, private_key: Secret) -> Self {
         Self {
             public_key,
-            private_key: Secret::new(private_key),
+            private_key,
             session: Mutex::new(None),
         }
     }
 
-    /// The `Authorization` header for the next request under the current nonce, if any.
-    fn next_authorization(&self, request: &Prepared<'_>) -> Option<String> {
+    /// The `Authorization` header for the next request under the current nonce, if any. The
+    /// count is taken under the lock, so no two requests send the same `nc`.
+    fn next_authorization(
+        &self,
+        request: &Prepared<'_>,
+    ) -> Result<Option<HeaderValue>, Error> {
+        let cnonce = client_nonce()?;
         let mut session =
             self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let session = session.as_mut()?;
-        session.nc = session.nc.wrapping_add(1);
-        Some(digest::authorization(
+        let Some(session) = session.as_mut() else {
+            return Ok(None);
+        };
+        session.nc = session.nc.checked_add(1).ok_or_else(|| Error::Auth {
+            message: "the digest nonce count is used up".to_string(),
+        })?;
+        let ha1 = session.ha1.get_or_insert_with(|| {
+            digest::ha1(
+                &session.challenge,
+                &self.public_key,
+                self.private_key.expose(),
+                &cnonce,
+            )
+        });
+        let header = digest::authorization(
             &session.challenge,
+            ha1,
             &self.public_key,
-            self.private_key.expose(),
             request.method.as_str(),
             &request.digest_uri(),
             session.nc,
-            &client_nonce(),
-        ))
+            &cnonce,
+        );
+        Ok(sensitive_header(&header))
+    }
+
+    /// Takes a new challenge. The same nonce again keeps its count (a request that raced
+    /// another's 401 must not reuse a count), a new one starts from zero.
+    fn accept(&self, challenge: digest::Challenge) {
+        let mut session =
+            self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if session.as_ref().is_some_and(|s| s.challenge == challenge) {
+            return;
+        }
+        *session = Some(DigestSession {
+            challenge,
+            nc: 0,
+            ha1: None,
+        });
     }
 
     async fn send(
@@ -232,7 +444,7 @@ impl DigestAuth {
         http: &reqwest::Client,
         request: &Prepared<'_>,
     ) -> Result<reqwest::Response, Error> {
-        let response = request.send(http, self.next_authorization(request)).await?;
+        let response = request.send(http, self.next_authorization(request)?).await?;
         if response.status() != reqwest::StatusCode::UNAUTHORIZED {
             return Ok(response);
         }
@@ -243,26 +455,60 @@ impl DigestAuth {
             // Not a digest challenge (or one we cannot answer): the 401 is the answer.
             return Ok(response);
         };
-        *self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) =
-            Some(DigestSession { challenge, nc: 0 });
-        request.send(http, self.next_authorization(request)).await
+        // A new nonce (first contact, or `stale=true`) is answered; the challenge we just
+        // answered is the server's no.
+        self.accept(challenge);
+        request.send(http, self.next_authorization(request)?).await
     }
 }
 
-/// A fresh client nonce: 128 bits from the process's randomly keyed hasher.
-fn client_nonce() -> String {
-    let state = std::collections::hash_map::RandomState::new();
-    let mut nonce = String::with_capacity(32);
-    for part in 0..2u8 {
-        let mut hasher = state.build_hasher();
-        hasher.write_u8(part);
-        hasher.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_nanos(),
-        );
-        nonce.push_str(&format!("{:016x}", hasher.finish()));
+/// A fresh client nonce: 128 bits from the operating system's random source.
+fn client_nonce() -> Result<String, Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Auth {
+        message: format!("no random client nonce for digest authentication: {e}"),
+    })?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn token_lifetimes_are_clamped() {
+        let hour = Duration::from_secs(3600);
+        for (expires_in, lifetime) in [
+            (Some(json!(120)), Duration::from_secs(120)),
+            (Some(json!(0)), Duration::ZERO),
+            (Some(json!(-5)), Duration::ZERO),
+            (Some(json!(u64::MAX)), MAX_LIFETIME),
+            (Some(json!(1e300)), MAX_LIFETIME),
+            (Some(json!(1.5)), Duration::from_millis(1500)),
+            (Some(json!("3600")), hour),
+            (Some(json!(null)), hour),
+            (None, hour),
+        ] {
+            assert_eq!(token_lifetime(expires_in.as_ref()), lifetime, "{expires_in:?}");
+        }
     }
-    nonce
+
+    #[test]
+    fn basic_credentials_are_base64() {
+        assert_eq!(
+            &*basic_credentials("Aladdin", "open sesame"),
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
+        assert_eq!(&*basic_credentials("a", "b"), "Basic YTpi");
+        assert_eq!(&*basic_credentials("ab", "c"), "Basic YWI6Yw==");
+    }
+
+    #[test]
+    fn client_nonces_differ() {
+        let a = client_nonce().unwrap();
+        let b = client_nonce().unwrap();
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, b);
+    }
 }

@@ -1,30 +1,40 @@
-//! The client: one connection pool, credentials, retries, and the way every operation's
-//! request is sent and its response read.
+//! The client: one connection pool, credentials, limits, and how it is configured. Sending a
+//! request (attempts, retries, deadlines) is in `transport`.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::auth::{Auth, DigestAuth, Secret, ServiceAccount};
+use super::auth::{Auth, Bearer, DigestAuth, Secret, ServiceAccount};
 use super::error::Error;
 use super::models::codec;
-use super::request::Request;
-use super::ApiErrorBody;
 
+pub use super::retry::RetryPolicy;
 pub use super::DEFAULT_BASE_URL;
 
 /// A client of the API. Cheap to clone: clones share one connection pool and credentials.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    http: reqwest::Client,
-    base_url: String,
-    auth: Auth,
-    retry: RetryPolicy,
-    unknown_fields: codec::UnknownFields,
+pub(crate) struct Inner {
+    pub http: reqwest::Client,
+    pub base_url: String,
+    pub auth: Auth,
+    pub retry: RetryPolicy,
+    pub unknown_fields: codec::UnknownFields,
+    pub limits: Limits,
+}
+
+/// What bounds one call: its total time, the bodies it reads, the pages a stream fetches.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// From the first attempt to the last byte of the body, retries and their waits included;
+    /// a byte stream is bounded by it only until its headers arrive.
+    pub timeout: Option<Duration>,
+    pub max_body_size: usize,
+    pub max_pages: u64,
 }
 
 impl fmt::Debug for Client {
@@ -33,92 +43,57 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("auth", &self.inner.auth)
             .field("retry", &self.inner.retry)
+            .field("limits", &self.inner.limits)
             .field("unknown_fields", &self.inner.unknown_fields)
             .finish_non_exhaustive()
     }
 }
 
 impl Client {
+    /// A builder with the defaults: `https://cloud.mongodb.com`, no credentials, a 120 s
+    /// deadline per call (retries included), a 30 s idle timeout, 4 attempts, 64 MiB bodies.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The server requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
     /// Whether request bodies carry the fields models keep but do not know.
     pub(crate) fn unknown_fields(&self) -> codec::UnknownFields {
         self.inner.unknown_fields
     }
-}
 
-/// When and how often a request the server throttled (429) or could not serve (503) is sent
-/// again.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Attempts in all, the first included; 1 turns retries off.
-    pub max_attempts: u32,
-    /// The wait before the first retry when the server gives no `Retry-After`; doubled for
-    /// each further retry, with random jitter (between half and all of it).
-    pub initial_backoff: Duration,
-    /// The longest wait between two attempts without `Retry-After`.
-    pub max_backoff: Duration,
-    /// The longest `Retry-After` honoured; a server asking for more gets its error returned
-    /// at once.
-    pub max_retry_after: Duration,
-    /// Whether POST and PATCH, which are not idempotent, are retried too.
-    pub retry_non_idempotent: bool,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_attempts: 4,
-            initial_backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(30),
-            max_retry_after: Duration::from_secs(120),
-            retry_non_idempotent: false,
-        }
+    /// The most pages a list operation's stream fetches.
+    pub(crate) fn max_pages(&self) -> u64 {
+        self.inner.limits.max_pages
     }
 }
 
-impl RetryPolicy {
-    fn allows(&self, method: &reqwest::Method) -> bool {
-        use reqwest::Method;
-        let idempotent = matches!(
-            *method,
-            Method::GET | Method::PUT | Method::DELETE | Method::HEAD | Method::OPTIONS
-        );
-        idempotent || self.retry_non_idempotent
-    }
+/// The default limit of a response body: far above the largest real response (a 20,000-entry
+/// access log is about 8 MiB), far below what would hurt a process.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 64 * 1024 * 1024;
 
-    /// How long to wait before attempt `attempt + 1`; `None` when the server's wait is longer
-    /// than we are willing to wait.
-    fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
-        if let Some(wait) = retry_after {
-            return (wait <= self.max_retry_after).then_some(wait);
-        }
-        let doubling = 2u32.saturating_pow(attempt.saturating_sub(1));
-        let backoff = self.initial_backoff.saturating_mul(doubling).min(self.max_backoff);
-        Some(backoff.mul_f64(0.5 + 0.5 * unit_random()))
-    }
-}
-
-/// A number in [0, 1) from the process's randomly keyed hasher; enough for jitter.
-fn unit_random() -> f64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos(),
-    );
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
-}
+/// The default limit of the pages one stream fetches.
+pub const DEFAULT_MAX_PAGES: u64 = 10_000;
 
 /// Builds a [`Client`].
 pub struct ClientBuilder {
     base_url: String,
     auth: Credentials,
     timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
     user_agent: String,
     unknown_fields: codec::UnknownFields,
+    max_body_size: usize,
+    max_pages: u64,
+    insecure_http: bool,
+    min_token_interval: Duration,
+    http: Option<reqwest::Client>,
 }
 
 enum Credentials {
@@ -140,9 +115,13 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("auth", &auth)
             .field("timeout", &self.timeout)
+            .field("read_timeout", &self.read_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
-            .field("unknown_fields", &self.unknown_fields)
+            .field("max_body_size", &self.max_body_size)
+            .field("max_pages", &self.max_pages)
+            .field("insecure_http", &self.insecure_http)
+            .field("http_client", &self.http.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -152,7 +131,8 @@ impl Default for ClientBuilder {
         Self {
             base_url: DEFAULT_BASE_URL.to_string(),
             auth: Credentials::None,
-            timeout: Some(Duration::from_secs(60)),
+            timeout: Some(Duration::from_secs(120)),
+            read_timeout: Some(Duration::from_secs(30)),
             connect_timeout: Some(Duration::from_secs(10)),
             retry: RetryPolicy::default(),
             user_agent: format!(
@@ -161,12 +141,19 @@ impl Default for ClientBuilder {
                 env!("CARGO_PKG_VERSION")
             ),
             unknown_fields: codec::UnknownFields::Keep,
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+            max_pages: DEFAULT_MAX_PAGES,
+            insecure_http: false,
+            min_token_interval: super::auth::MIN_FETCH_INTERVAL,
+            http: None,
         }
     }
 }
 
 impl ClientBuilder {
-    /// The server, e.g. `https://cloud.mongodb.com` (the default) or a mock server.
+    /// The server, e.g. `https://cloud.mongodb.com` (the default) or a mock server. Plain
+    /// `http://` carries credentials only to a loopback address, unless
+    /// [`allow_insecure_http`](Self::allow_insecure_http) says otherwise.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
@@ -180,7 +167,7 @@ impl ClientBuilder {
 
     /// Authenticates as a service account: the client id and secret are exchanged at
     /// `{base_url}/api/oauth/token` for an access token, cached until shortly before it
-    /// expires and fetched again when the server rejects it.
+    /// expires and fetched again when the server rejects it (at most once every 6 s).
     pub fn service_account(
         mut self,
         client_id: impl Into<String>,
@@ -190,6 +177,15 @@ impl ClientBuilder {
             client_id: client_id.into(),
             client_secret: Secret::new(client_secret.into()),
         };
+        self
+    }
+
+    /// The shortest time between two requests to a service account's token endpoint
+    /// (default 6 s: Atlas allows about ten a minute). A token is used at least this long,
+    /// whatever its `expires_in`, and a failed exchange is every request's answer for this
+    /// long.
+    pub fn min_token_interval(mut self, interval: Duration) -> Self {
+        self.min_token_interval = interval;
         self
     }
 
@@ -206,10 +202,19 @@ impl ClientBuilder {
         self
     }
 
-    /// The longest a request may take, from sending to the end of the body (default 60 s);
-    /// `None` for no limit.
+    /// The longest one call may take, from its first attempt to the end of its body, retries
+    /// and their waits included (default 120 s); `None` for no limit. A byte stream
+    /// (`send_stream`) is bounded by it only until its headers arrive, and then by the
+    /// [`read_timeout`](Self::read_timeout).
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The longest the client waits for the next bytes of a response (default 30 s); `None`
+    /// for no limit.
+    pub fn read_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.read_timeout = timeout;
         self
     }
 
@@ -219,7 +224,7 @@ impl ClientBuilder {
         self
     }
 
-    /// How throttled and unavailable responses are retried.
+    /// How failed attempts are retried.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
@@ -231,10 +236,24 @@ impl ClientBuilder {
         self
     }
 
-    /// Whether POST and PATCH requests are retried too (default: no, they are not
-    /// idempotent).
+    /// Whether POST and PATCH requests are retried on 502, 503, 504 and transport errors too
+    /// (default: no, they are not idempotent).
     pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
         self.retry.retry_non_idempotent = retry;
+        self
+    }
+
+    /// The largest response body read, success, error or token (default 64 MiB); a larger one
+    /// is [`Error::BodyTooLarge`].
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// The most pages one list stream fetches (default 10,000); past it the stream ends with
+    /// [`Error::Paging`].
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = pages.max(1);
         self
     }
 
@@ -245,6 +264,21 @@ impl ClientBuilder {
     pub fn send_unknown_fields(mut self, send: bool) -> Self {
         self.unknown_fields =
             if send { codec::UnknownFields::Keep } else { codec::UnknownFields::Drop };
+        self
+    }
+
+    /// Allows credentials over plain `http://` to a host that is not a loopback address
+    /// (default: refused, as anyone on the way could read them).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.insecure_http = allow;
+        self
+    }
+
+    /// Sends with your own `reqwest::Client`: its proxies, roots, TLS backend, pool,
+    /// redirect policy and timeouts apply (set `redirect::Policy::none()`, as this client's
+    /// own does). The call's deadline, body limit, retries and credentials still apply.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
         self
     }
 
@@ -273,31 +307,46 @@ impl ClientBuilder {
                 ),
             });
         }
-        // rustls needs a process-wide crypto provider; another one installed first is kept.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut http = reqwest::Client::builder().user_agent(self.user_agent);
-        if let Some(timeout) = self.timeout {
-            http = http.timeout(timeout);
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            // Not echoed: the user info may be a password.
+            return Err(Error::Config {
+                message: "the base URL must not hold a user name or password; use the client's credentials".to_string(),
+            });
         }
-        if let Some(timeout) = self.connect_timeout {
-            http = http.connect_timeout(timeout);
+        let has_credentials = !matches!(self.auth, Credentials::None);
+        if has_credentials
+            && parsed.scheme() == "http"
+            && !is_loopback(&parsed)
+            && !self.insecure_http
+        {
+            return Err(Error::Config {
+                message: format!(
+                    "credentials are not sent over plain http to {base_url:?}: use https, a loopback address, or allow_insecure_http(true)"
+                ),
+            });
         }
-        let http = http.build().map_err(|e| Error::Config {
-            message: format!("the HTTP client cannot be built: {e}"),
-        })?;
+        let http = match self.http {
+            Some(http) => http,
+            None => default_http_client(
+                self.user_agent,
+                self.read_timeout,
+                self.connect_timeout,
+            )?,
+        };
         let auth = match self.auth {
             Credentials::None => Auth::None,
-            Credentials::Bearer(token) => Auth::Bearer(token),
+            Credentials::Bearer(token) => Auth::Bearer(Bearer::new(token)?),
             Credentials::ServiceAccount { client_id, client_secret } => {
                 Auth::ServiceAccount(ServiceAccount::new(
                     client_id,
-                    client_secret.expose().to_string(),
+                    client_secret,
                     format!("{base_url}/api/oauth/token"),
+                    self.min_token_interval,
                 ))
             }
-            Credentials::Digest { public_key, private_key } => Auth::Digest(
-                DigestAuth::new(public_key, private_key.expose().to_string()),
-            ),
+            Credentials::Digest { public_key, private_key } => {
+                Auth::Digest(DigestAuth::new(public_key, private_key))
+            }
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -306,179 +355,78 @@ impl ClientBuilder {
                 auth,
                 retry: self.retry,
                 unknown_fields: self.unknown_fields,
+                limits: Limits {
+                    timeout: self.timeout,
+                    max_body_size: self.max_body_size,
+                    max_pages: self.max_pages,
+                },
             }),
         })
     }
 }
 
-/// A request with its URL, ready to go out (and to go out again).
-pub(crate) struct Prepared<'a> {
-    pub method: reqwest::Method,
-    pub url: reqwest::Url,
-    request: &'a Request,
+/// Whether a URL's host is this machine: `localhost` or a loopback address.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-impl Prepared<'_> {
-    /// The request target, as HTTP Digest signs it.
-    pub fn digest_uri(&self) -> String {
-        match self.url.query() {
-            Some(query) => format!("{}?{query}", self.url.path()),
-            None => self.url.path().to_string(),
-        }
+/// The client's own `reqwest::Client`: no redirects followed, the idle and connect timeouts,
+/// and TLS configured for this client alone (nothing process-wide is installed).
+fn default_http_client(
+    user_agent: String,
+    read_timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+) -> Result<reqwest::Client, Error> {
+    let mut http = reqwest::Client::builder()
+        .user_agent(user_agent)
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(timeout) = read_timeout {
+        http = http.read_timeout(timeout);
     }
-
-    /// Sends the request once, with an `Authorization` header if given.
-    pub async fn send(
-        &self,
-        http: &reqwest::Client,
-        authorization: Option<String>,
-    ) -> Result<reqwest::Response, Error> {
-        let mut builder = http
-            .request(self.method.clone(), self.url.clone())
-            .header(reqwest::header::ACCEPT, self.request.accept);
-        if let Some(body) = &self.request.body {
-            builder = builder
-                .header(reqwest::header::CONTENT_TYPE, body.content_type)
-                .body(body.bytes.clone());
-        }
-        if let Some(authorization) = authorization {
-            builder = builder.header(reqwest::header::AUTHORIZATION, authorization);
-        }
-        builder.send().await.map_err(Error::transport)
+    if let Some(timeout) = connect_timeout {
+        http = http.connect_timeout(timeout);
     }
+    #[cfg(feature = "rustls")]
+    {
+        http = http.tls_backend_preconfigured(tls_config()?);
+    }
+    http.build().map_err(|e| Error::Config {
+        message: format!("the HTTP client cannot be built: {e}"),
+    })
 }
 
-/// The `Retry-After` of a response, in seconds.
-fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    let value = response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
-}
-
-impl Client {
-    /// A builder with the defaults: `https://cloud.mongodb.com`, no credentials, 60 s timeout,
-    /// 4 attempts for throttled idempotent requests.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// The server requests go to.
-    pub fn base_url(&self) -> &str {
-        &self.inner.base_url
-    }
-
-    /// Sends a request whose success response has no body worth reading.
-    pub(crate) async fn send_empty(&self, request: Request) -> Result<(), Error> {
-        self.execute(&request).await.map(|_| ())
-    }
-
-    /// Sends a request: the status and body of the success response.
-    pub(crate) async fn execute(
-        &self,
-        request: &Request,
-    ) -> Result<(u16, Vec<u8>), Error> {
-        let response = self.respond(request).await?;
-        let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(Error::transport)?.to_vec();
-        Ok((status, body))
-    }
-
-    /// Sends a request, retrying throttled and unavailable responses as the policy allows:
-    /// the success response, its body unread, or the error of the last attempt.
-    pub(crate) async fn respond(
-        &self,
-        request: &Request,
-    ) -> Result<reqwest::Response, Error> {
-        let mut url =
-            reqwest::Url::parse(&format!("{}{}", self.inner.base_url, request.path))
-                .map_err(|e| Error::Config {
-                    message: format!("request URL is invalid: {e}"),
-                })?;
-        if !request.query.is_empty() {
-            url.query_pairs_mut()
-                .extend_pairs(request.query.iter().map(|(k, v)| (*k, v)));
-        }
-        let prepared = Prepared {
-            method: request.method.clone(),
-            url,
-            request,
-        };
-        let retry = &self.inner.retry;
-        let mut attempt = 1;
-        loop {
-            let response = self.inner.auth.send(&self.inner.http, &prepared).await?;
-            let status = response.status();
-            if status.is_success() {
-                return Ok(response);
-            }
-            let wait = retry_after(&response);
-            let content_type = response
-                .headers()
-                .get(reqwest::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            let body = response.bytes().await.map_err(Error::transport)?.to_vec();
-            let error = error_response(status.as_u16(), content_type, body);
-            let throttled = matches!(status.as_u16(), 429 | 503);
-            let retry_now = throttled
-                && attempt < retry.max_attempts
-                && retry.allows(&request.method);
-            if let Some(delay) = retry_now.then(|| retry.delay(attempt, wait)).flatten() {
-                tokio::time::sleep(delay).await;
-                attempt += 1;
-                continue;
-            }
-            return Err(error);
-        }
-    }
-}
-
-/// The error for an error status: the API's error when the body is one, the raw body if not.
-fn error_response(status: u16, content_type: Option<String>, body: Vec<u8>) -> Error {
-    match codec::from_slice::<ApiErrorBody>(&body) {
-        Ok(api_error) => Error::Api {
-            status,
-            body: Box::new(api_error),
-        },
-        Err(_) => Error::UnexpectedStatus { status, content_type, body },
-    }
+/// rustls with the ring provider and the platform's certificate verifier, for this client
+/// only: an application's own process-wide provider is left alone, whatever it is.
+#[cfg(feature = "rustls")]
+fn tls_config() -> Result<rustls::ClientConfig, Error> {
+    let config_error = |e: &dyn fmt::Display| Error::Config {
+        message: format!("TLS cannot be configured: {e}"),
+    };
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
+        .map_err(|e| config_error(&e))?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| config_error(&e))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    config.alpn_protocols = if cfg!(feature = "http2") {
+        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+    } else {
+        vec![b"http/1.1".to_vec()]
+    };
+    Ok(config)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_the_cap_with_jitter() {
-        let policy = RetryPolicy {
-            initial_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_millis(350),
-            ..RetryPolicy::default()
-        };
-        for (attempt, full) in [(1, 100), (2, 200), (3, 350), (9, 350)] {
-            let delay = policy.delay(attempt, None).unwrap();
-            let full = Duration::from_millis(full);
-            assert!(delay >= full / 2 && delay <= full, "attempt {attempt}: {delay:?}");
-        }
-        assert_eq!(
-            policy.delay(1, Some(Duration::from_secs(3))),
-            Some(Duration::from_secs(3))
-        );
-        assert_eq!(policy.delay(1, Some(Duration::from_secs(121))), None);
-    }
-
-    #[test]
-    fn only_idempotent_methods_are_retried_by_default() {
-        let policy = RetryPolicy::default();
-        assert!(policy.allows(&reqwest::Method::GET));
-        assert!(policy.allows(&reqwest::Method::PUT));
-        assert!(policy.allows(&reqwest::Method::DELETE));
-        assert!(!policy.allows(&reqwest::Method::POST));
-        let opted_in = RetryPolicy {
-            retry_non_idempotent: true,
-            ..policy
-        };
-        assert!(opted_in.allows(&reqwest::Method::POST));
-    }
 
     #[test]
     fn the_base_url_is_checked() {
@@ -489,6 +437,34 @@ mod tests {
         let client =
             Client::builder().base_url("http://127.0.0.1:4010/").build().unwrap();
         assert_eq!(client.base_url(), "http://127.0.0.1:4010");
+    }
+
+    #[test]
+    fn credentials_go_over_http_only_to_this_machine_or_on_request() {
+        let with_token = |url: &str| Client::builder().base_url(url).bearer_token("t");
+        for url in ["http://127.0.0.1:1", "http://localhost:1", "http://[::1]:1"] {
+            assert!(with_token(url).build().is_ok(), "{url}");
+        }
+        let error = with_token("http://atlas.example.com").build().unwrap_err();
+        assert!(error.to_string().contains("plain http"), "{error}");
+        assert!(with_token("http://atlas.example.com")
+            .allow_insecure_http(true)
+            .build()
+            .is_ok());
+        assert!(with_token("https://atlas.example.com").build().is_ok());
+        // Without credentials there is nothing to protect.
+        assert!(Client::builder().base_url("http://atlas.example.com").build().is_ok());
+    }
+
+    #[test]
+    fn a_base_url_with_user_info_is_refused_without_echoing_it() {
+        let error = Client::builder()
+            .base_url("https://user:hunter2@cloud.mongodb.com")
+            .build()
+            .unwrap_err();
+        let text = format!("{error} {error:?}");
+        assert!(text.contains("user name or password"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
     }
 
     #[test]

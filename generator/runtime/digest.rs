@@ -3,6 +3,7 @@
 
 use md5::Md5;
 use sha2::{Digest as _, Sha256};
+use zeroize::Zeroizing;
 
 /// The hash of a challenge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,18 +165,27 @@ fn strip_scheme<'a>(text: &'a str, scheme: &str) -> Option<&'a str> {
 }
 
 /// Splits a header value holding several challenges (`Digest a=1, Digest b=2`) at the scheme
-/// names, which are tokens followed by a space and not inside quotes.
+/// names: tokens followed by whitespace and then not by `=` (RFC 7235 allows spaces around a
+/// parameter's `=`), outside quoted strings (in which `\"` is an escaped quote).
 fn split_challenges(header: &str) -> Vec<&str> {
     let mut starts = vec![0];
     let mut in_quotes = false;
+    let mut escaped = false;
     let bytes = header.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
         match b {
+            _ if escaped => escaped = false,
+            b'\\' if in_quotes => escaped = true,
             b'"' => in_quotes = !in_quotes,
             b',' if !in_quotes => {
                 let after = header[i + 1..].trim_start();
-                let token_len = after.find([' ', '=']).unwrap_or(after.len());
-                if after[token_len..].starts_with(' ') && !after[..token_len].is_empty() {
+                let token_len = after.find([' ', '\t', '=']).unwrap_or(after.len());
+                let rest = after[token_len..].trim_start();
+                let is_scheme = token_len > 0
+                    && token_len < after.len()
+                    && !after[token_len..].starts_with('=')
+                    && !rest.starts_with('=');
+                if is_scheme {
                     starts.push(header.len() - after.len());
                 }
             }
@@ -186,12 +196,31 @@ fn split_challenges(header: &str) -> Vec<&str> {
     starts.windows(2).map(|w| header[w[0]..w[1]].trim().trim_end_matches(',')).collect()
 }
 
-/// The `Authorization` header answering `challenge` for one request.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn authorization(
+/// HA1 of RFC 7616 for a challenge: `H(user:realm:password)`, and for the `-sess` algorithms
+/// `H(that:nonce:cnonce)` with the client nonce of the first request under the nonce. It is
+/// computed once per nonce and kept (wiped on drop): it stands for the password.
+pub(crate) fn ha1(
     challenge: &Challenge,
     username: &str,
     password: &str,
+    cnonce: &str,
+) -> Zeroizing<String> {
+    let algorithm = challenge.algorithm;
+    let secret = Zeroizing::new(format!("{username}:{}:{password}", challenge.realm));
+    let mut ha1 = Zeroizing::new(algorithm.hash(&secret));
+    if algorithm.is_session() {
+        ha1 = Zeroizing::new(
+            algorithm.hash(&format!("{}:{}:{cnonce}", *ha1, challenge.nonce)),
+        );
+    }
+    ha1
+}
+
+/// The `Authorization` header answering `challenge` for one request, with the nonce's `ha1`.
+pub(crate) fn authorization(
+    challenge: &Challenge,
+    ha1: &str,
+    username: &str,
     method: &str,
     uri: &str,
     nc: u32,
@@ -199,10 +228,6 @@ pub(crate) fn authorization(
 ) -> String {
     let algorithm = challenge.algorithm;
     let nc = format!("{nc:08x}");
-    let mut ha1 = algorithm.hash(&format!("{username}:{}:{password}", challenge.realm));
-    if algorithm.is_session() {
-        ha1 = algorithm.hash(&format!("{ha1}:{}:{cnonce}", challenge.nonce));
-    }
     let ha2 = algorithm.hash(&format!("{method}:{uri}"));
     let response =
         algorithm.hash(&format!("{ha1}:{}:{nc}:{cnonce}:auth:{ha2}", challenge.nonce));
@@ -238,15 +263,10 @@ mod tests {
     }
 
     fn rfc_response(challenge: &Challenge) -> String {
-        let header = authorization(
-            challenge,
-            "Mufasa",
-            "Circle of Life",
-            "GET",
-            "/dir/index.html",
-            1,
-            "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ",
-        );
+        let cnonce = "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ";
+        let ha1 = ha1(challenge, "Mufasa", "Circle of Life", cnonce);
+        let header =
+            authorization(challenge, &ha1, "Mufasa", "GET", "/dir/index.html", 1, cnonce);
         auth_params(header.strip_prefix("Digest ").unwrap())
             .into_iter()
             .find(|(n, _)| n == "response")
@@ -285,6 +305,28 @@ mod tests {
             (challenge.algorithm, challenge.nonce.as_str(), challenge.stale),
             (Algorithm::Sha256, "n2", true)
         );
+    }
+
+    #[test]
+    fn parameters_parse_as_rfc_7235_says() {
+        // Spaces around `=`, an escaped quote and an escaped backslash in quoted values, a
+        // comma inside quotes, and a second challenge after them.
+        let header = r#"Digest realm = "a \"quoted\" realm, with a comma" , nonce= "n\\1" ,qop ="auth", algorithm = SHA-256, Basic realm="b""#;
+        let challenge = parse_challenges([header].into_iter()).unwrap();
+        assert_eq!(challenge.realm, r#"a "quoted" realm, with a comma"#);
+        assert_eq!(challenge.nonce, r"n\1");
+        assert_eq!(challenge.algorithm, Algorithm::Sha256);
+        assert_eq!(split_challenges(header).len(), 2, "{:?}", split_challenges(header));
+    }
+
+    #[test]
+    fn sess_ha1_is_bound_to_the_first_client_nonce() {
+        let challenge = rfc_challenge("SHA-256-sess");
+        let first = ha1(&challenge, "u", "p", "c1");
+        assert_eq!(*first, *ha1(&challenge, "u", "p", "c1"));
+        assert_ne!(*first, *ha1(&challenge, "u", "p", "c2"));
+        let plain = rfc_challenge("SHA-256");
+        assert_eq!(*ha1(&plain, "u", "p", "c1"), *ha1(&plain, "u", "p", "c2"));
     }
 
     #[test]

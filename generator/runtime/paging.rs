@@ -48,13 +48,21 @@ impl<B, T> Future for Fetching<B, T> {
 
 /// Every item of a list operation, fetching page after page as they are consumed (a page is
 /// requested only once the previous one is used up). Ends after a short or empty page, or once
-/// the server's total is reached; an error ends it after being yielded.
+/// the server's total is reached; an error ends it after being yielded. A server that never
+/// ends (the same page again and again, or full pages past the client's `max_pages`) ends it
+/// with [`Error::Paging`].
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<T> {
     fetch: FetchPage<T>,
     next_page: i64,
     page_size: i64,
     seen: i64,
+    fetched: u64,
+    max_pages: u64,
+    /// The items of the last page, to tell a page the server repeats.
+    previous: Vec<T>,
+    /// An error to yield once the buffer is drained.
+    failure: Option<Error>,
     buffer: VecDeque<T>,
     pending: Option<PageFuture<T>>,
     done: bool,
@@ -64,11 +72,13 @@ pub struct Pages<T> {
 impl<T> Unpin for Pages<T> {}
 
 impl<T: Send + 'static> Pages<T> {
-    /// Pages from `first_page` on: `request` is the operation with its page number set, `split`
-    /// takes the items (and the total, if any) out of its response.
+    /// Pages from `first_page` on, at most `max_pages` of them: `request` is the operation with
+    /// its page number set, `split` takes the items (and the total, if any) out of its
+    /// response.
     pub(crate) fn new<B: Send + 'static>(
         first_page: i64,
         page_size: i64,
+        max_pages: u64,
         mut request: impl FnMut(i64) -> Result<ResponseFuture<B>, Error> + Send + 'static,
         split: fn(B) -> Page<T>,
     ) -> Self {
@@ -83,6 +93,10 @@ impl<T: Send + 'static> Pages<T> {
             next_page: first_page,
             page_size,
             seen: 0,
+            fetched: 0,
+            max_pages,
+            previous: Vec::new(),
+            failure: None,
             buffer: VecDeque::new(),
             pending: None,
             done: false,
@@ -90,7 +104,7 @@ impl<T: Send + 'static> Pages<T> {
     }
 }
 
-impl<T> futures_core::Stream for Pages<T> {
+impl<T: Clone + PartialEq> futures_core::Stream for Pages<T> {
     type Item = Result<T, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -99,29 +113,50 @@ impl<T> futures_core::Stream for Pages<T> {
             if let Some(item) = this.buffer.pop_front() {
                 return Poll::Ready(Some(Ok(item)));
             }
+            if let Some(error) = this.failure.take() {
+                return Poll::Ready(Some(Err(error)));
+            }
             if this.done {
                 return Poll::Ready(None);
             }
             let page = this.next_page;
             let pending = this.pending.get_or_insert_with(|| (this.fetch)(page));
-            match pending.as_mut().poll(cx) {
+            let (items, total) = match pending.as_mut().poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Err(error)) => {
                     this.pending = None;
                     this.done = true;
                     return Poll::Ready(Some(Err(error)));
                 }
-                Poll::Ready(Ok(Page { items, total })) => {
-                    this.pending = None;
-                    this.next_page += 1;
-                    let count = items.len() as i64;
-                    this.seen += count;
-                    this.done = count == 0
-                        || count < this.page_size
-                        || total.is_some_and(|total| this.seen >= total);
-                    this.buffer.extend(items);
-                }
+                Poll::Ready(Ok(Page { items, total })) => (items, total),
+            };
+            this.pending = None;
+            this.fetched += 1;
+            if !items.is_empty() && items == this.previous {
+                this.done = true;
+                let message = format!(
+                    "page {page} has the same items as the page before it: the server is not paging"
+                );
+                return Poll::Ready(Some(Err(Error::Paging { message })));
             }
+            let count = items.len() as i64;
+            this.seen += count;
+            this.done = count == 0
+                || count < this.page_size
+                || total.is_some_and(|total| this.seen >= total);
+            if !this.done && this.fetched >= this.max_pages {
+                // This page's items are yielded, then the error.
+                this.done = true;
+                this.failure = Some(Error::Paging {
+                    message: format!(
+                        "{} pages fetched and the server has more: the client's limit is {}",
+                        this.fetched, this.max_pages
+                    ),
+                });
+            }
+            this.next_page += 1;
+            this.previous.clone_from(&items);
+            this.buffer.extend(items);
         }
     }
 }

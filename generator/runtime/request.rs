@@ -1,5 +1,7 @@
 //! What an operation sends, and the checks it makes before sending.
 
+use std::borrow::Cow;
+
 use super::client::Client;
 use super::error::Error;
 use super::models::codec::{self, Encode};
@@ -15,17 +17,21 @@ const SEGMENT: &AsciiSet =
 #[derive(Clone, Debug)]
 pub(crate) struct Request {
     pub method: reqwest::Method,
+    /// The operation's id, for tracing (`request` for a raw request).
+    pub operation: &'static str,
+    /// The path as the spec writes it (`/groups/{groupId}`), for tracing: no values in it.
+    pub path_template: Cow<'static, str>,
     /// The path with its parameters already encoded.
     pub path: String,
-    pub query: Vec<(&'static str, String)>,
+    pub query: Vec<(Cow<'static, str>, String)>,
     /// The media type asked for in `Accept`.
-    pub accept: &'static str,
+    pub accept: Cow<'static, str>,
     pub body: Option<Body>,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct Body {
-    pub content_type: &'static str,
+    pub content_type: Cow<'static, str>,
     pub bytes: Vec<u8>,
 }
 
@@ -41,13 +47,20 @@ pub(crate) struct Draft<'b> {
 }
 
 impl<'b> Draft<'b> {
-    pub fn new(method: reqwest::Method, accept: &'static str) -> Self {
+    pub fn new(
+        method: reqwest::Method,
+        accept: &'static str,
+        operation: &'static str,
+        path_template: &'static str,
+    ) -> Self {
         Self {
             request: Request {
                 method,
+                operation,
+                path_template: Cow::Borrowed(path_template),
                 path: String::new(),
                 query: Vec::new(),
-                accept,
+                accept: Cow::Borrowed(accept),
                 body: None,
             },
             body: None,
@@ -109,11 +122,11 @@ impl<'b> Draft<'b> {
         match codec::to_value(value).unwrap_or_default() {
             serde_json::Value::Array(items) => {
                 for item in items {
-                    self.request.query.push((name, value_text(item)));
+                    self.request.query.push((Cow::Borrowed(name), value_text(item)));
                 }
             }
             serde_json::Value::Null => {}
-            other => self.request.query.push((name, value_text(other))),
+            other => self.request.query.push((Cow::Borrowed(name), value_text(other))),
         }
     }
 
@@ -130,7 +143,10 @@ impl<'b> Draft<'b> {
         }
         if let Some((content_type, body)) = self.body {
             let bytes = codec::to_vec_with(body, client.unknown_fields());
-            self.request.body = Some(Body { content_type, bytes });
+            self.request.body = Some(Body {
+                content_type: Cow::Borrowed(content_type),
+                bytes,
+            });
         }
         Ok((client.clone(), self.request))
     }
@@ -239,7 +255,8 @@ mod tests {
     #[test]
     fn a_draft_keeps_its_first_failed_check() {
         let client = Client::builder().build().unwrap();
-        let mut call = Draft::new(reqwest::Method::GET, "application/json");
+        let mut call =
+            Draft::new(reqwest::Method::GET, "application/json", "test", "/x/{b}");
         call.check_range("a", 5, Some(1), Some(9));
         call.check_pattern("p", "abc", &Regex::new("^[a-c]+$").unwrap());
         call.path("/x/");
@@ -249,14 +266,15 @@ mod tests {
         let error = call.finish(&client).unwrap_err();
         assert!(matches!(&error, Error::InvalidParameter { name: "b", .. }), "{error:?}");
 
-        let mut call = Draft::new(reqwest::Method::GET, "application/json");
+        let mut call =
+            Draft::new(reqwest::Method::GET, "application/json", "test", "/x/{b}");
         call.check_requires("start", None, "end", false);
         call.path("/x/");
         call.segment("b", "a b");
         call.query("n", &5);
         let (_, request) = call.finish(&client).unwrap();
         assert_eq!(request.path, "/x/a%20b");
-        assert_eq!(request.query, vec![("n", "5".to_string())]);
+        assert_eq!(request.query, vec![(Cow::Borrowed("n"), "5".to_string())]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The future every operation's `send` returns.
+//! The future every operation's `send` returns, and the response it came in.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -9,22 +10,60 @@ use super::client::Client;
 use super::error::Error;
 use super::models::codec::{self, Decode};
 use super::request::Request;
+use super::transport::Received;
 
-/// A request on its way: await it for the operation's response.
+/// An operation's value together with the status and headers of the response that carried it
+/// (`RateLimit-Remaining`, request ids): what
+/// [`ResponseFuture::with_response`] gives.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Response<T> {
+    /// The operation's value, as `send().await` gives it.
+    pub value: T,
+    /// The HTTP status of the success response.
+    pub status: u16,
+    /// Its headers.
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl<T> Response<T> {
+    /// A header's value, when it is there and is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+type Responding<T> = Pin<Box<dyn Future<Output = Result<Response<T>, Error>> + Send>>;
+
+/// A request on its way: await it for the operation's value, or call
+/// [`with_response`](Self::with_response) for the value with its status and headers.
 ///
 /// Operations return this rather than being `async fn`s of their own: one generic future
 /// compiles much faster than a state machine per operation, and it is `Send` and `Unpin`.
 #[must_use = "a request is only sent when its future is awaited"]
 pub struct ResponseFuture<T> {
-    inner: Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>,
+    inner: Responding<T>,
+}
+
+/// The future of [`ResponseFuture::with_response`].
+#[must_use = "a request is only sent when its future is awaited"]
+pub struct WithResponse<T> {
+    inner: Responding<T>,
 }
 
 /// A checked request and the client to send it with, or why it was refused.
 pub(crate) type Prepared = Result<(Client, Request), Error>;
 
 impl<T: Send + 'static> ResponseFuture<T> {
-    fn new(future: impl Future<Output = Result<T, Error>> + Send + 'static) -> Self {
+    fn new(
+        future: impl Future<Output = Result<Response<T>, Error>> + Send + 'static,
+    ) -> Self {
         Self { inner: Box::pin(future) }
+    }
+
+    /// The operation's value with the status and headers of its response.
+    pub fn with_response(self) -> WithResponse<T> {
+        WithResponse { inner: self.inner }
     }
 
     /// The success response's JSON body, decoded.
@@ -39,15 +78,15 @@ impl<T: Send + 'static> ResponseFuture<T> {
     }
 }
 
-/// Sends a request: the status and body of its success response. The same future for every
-/// operation; only [`Decoding`] is per response type.
-async fn receive(prepared: Prepared) -> Result<(u16, Vec<u8>), Error> {
+/// Sends a request: what its success response brought. The same future for every operation;
+/// only [`Decoding`] is per response type.
+async fn receive(prepared: Prepared) -> Result<Received, Error> {
     let (client, request) = prepared?;
     client.execute(&request).await
 }
 
 /// The future of [`receive`].
-type Receiving = Pin<Box<dyn Future<Output = Result<(u16, Vec<u8>), Error>> + Send>>;
+type Receiving = Pin<Box<dyn Future<Output = Result<Received, Error>> + Send>>;
 
 /// Decodes the body [`receive`] brings: a small future per response type, where an `async`
 /// block would be a whole state machine per type.
@@ -57,18 +96,17 @@ struct Decoding<T> {
 }
 
 impl<T: Decode> Future for Decoding<T> {
-    type Output = Result<T, Error>;
+    type Output = Result<Response<T>, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let (status, body) = match self.receiving.as_mut().poll(cx) {
+        let Received { status, headers, body } = match self.receiving.as_mut().poll(cx) {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(received) => received?,
         };
-        Poll::Ready(codec::from_slice(&body).map_err(|source| Error::Decode {
-            status,
-            source,
-            body,
-        }))
+        Poll::Ready(match codec::from_slice(&body) {
+            Ok(value) => Ok(Response { value, status, headers }),
+            Err(source) => Err(Error::Decode { status, source, body }),
+        })
     }
 }
 
@@ -77,7 +115,8 @@ impl ResponseFuture<()> {
     pub(crate) fn empty(prepared: Prepared) -> Self {
         Self::new(async move {
             let (client, request) = prepared?;
-            client.send_empty(request).await
+            let Received { status, headers, .. } = client.execute(&request).await?;
+            Ok(Response { value: (), status, headers })
         })
     }
 }
@@ -87,7 +126,12 @@ impl ResponseFuture<Vec<u8>> {
     pub(crate) fn bytes(prepared: Prepared) -> Self {
         Self::new(async move {
             let (client, request) = prepared?;
-            client.send_bytes(request).await
+            let Received { status, headers, body } = client.execute(&request).await?;
+            Ok(Response {
+                value: body,
+                status,
+                headers,
+            })
         })
     }
 }
@@ -105,13 +149,21 @@ impl ResponseFuture<super::download::ByteStream> {
 /// A prepared request asking for another media type.
 pub(crate) fn accepting(prepared: Prepared, media_type: &'static str) -> Prepared {
     prepared.map(|(client, mut request)| {
-        request.accept = media_type;
+        request.accept = Cow::Borrowed(media_type);
         (client, request)
     })
 }
 
 impl<T> Future for ResponseFuture<T> {
     type Output = Result<T, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.inner.as_mut().poll(cx).map(|r| r.map(|response| response.value))
+    }
+}
+
+impl<T> Future for WithResponse<T> {
+    type Output = Result<Response<T>, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         self.inner.as_mut().poll(cx)
@@ -121,5 +173,11 @@ impl<T> Future for ResponseFuture<T> {
 impl<T> std::fmt::Debug for ResponseFuture<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ResponseFuture")
+    }
+}
+
+impl<T> std::fmt::Debug for WithResponse<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WithResponse")
     }
 }

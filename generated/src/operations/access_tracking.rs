@@ -128,6 +128,8 @@ impl ListAccessLogsByClusterName {
         let mut call = request::Draft::new(
             reqwest::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
+            "listAccessLogsByClusterName",
+            "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}",
         );
         call.check_pattern("groupId", group_id, &validation::GROUP_ID);
         call.check_pattern("clusterName", cluster_name, &validation::CLUSTER_NAME);

@@ -115,6 +115,8 @@ impl GetAtlasSearchIndexByName {
         let mut call = request::Draft::new(
             reqwest::Method::GET,
             "application/vnd.atlas.2024-05-30+json",
+            "getAtlasSearchIndexByName",
+            "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
         );
         call.check_pattern("groupId", group_id, &validation::GROUP_ID);
         call.check_pattern("clusterName", cluster_name, &validation::CLUSTER_NAME);

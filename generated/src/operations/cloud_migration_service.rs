@@ -73,6 +73,8 @@ impl GetPushMigration {
         let mut call = request::Draft::new(
             reqwest::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
+            "getPushMigration",
+            "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}",
         );
         call.check_pattern("groupId", group_id, &validation::GROUP_ID);
         call.check_pattern(

@@ -67,6 +67,8 @@ impl CreatePipeline {
         let mut call = request::Draft::new(
             reqwest::Method::POST,
             "application/vnd.atlas.2023-01-01+json",
+            "createPipeline",
+            "/api/atlas/v2/groups/{groupId}/pipelines",
         );
         call.check_pattern("groupId", group_id, &validation::GROUP_ID);
         call.path("/api/atlas/v2/groups/");

@@ -91,6 +91,8 @@ impl ListDatabaseUsers {
         let mut call = request::Draft::new(
             reqwest::Method::GET,
             "application/vnd.atlas.2023-01-01+json",
+            "listDatabaseUsers",
+            "/api/atlas/v2/groups/{groupId}/databaseUsers",
         );
         call.check_pattern("groupId", group_id, &validation::GROUP_ID);
         if let Some(value) = &self.items_per_page {
@@ -123,14 +125,17 @@ impl ListDatabaseUsers {
 
     /// Every item across all pages, as a stream: pages are requested from `pageNum` on (1 unless
     /// set), one at a time, each only once the previous one is consumed; the stream ends after a
-    /// short or empty page, or once the reported total is reached.
+    /// short or empty page, or once the reported total is reached, and with an error after a page
+    /// the server sent twice or past the client's `max_pages`.
     #[inline]
     pub fn stream(self) -> Pages<models::CloudDatabaseUser> {
         let page_size = self.items_per_page.unwrap_or(100);
         let first_page = self.page_num.unwrap_or(1);
+        let max_pages = self.client.max_pages();
         Pages::new(
             first_page,
             page_size,
+            max_pages,
             move |page| Ok(self.clone().page_num(page_number(page, "pageNum")?).send()),
             |body: models::PaginatedApiAtlasDatabaseUserView| Page {
                 items: body.results.unwrap_or_default(),

@@ -83,6 +83,8 @@ impl DeleteRoleMapping {
         let mut call = request::Draft::new(
             reqwest::Method::DELETE,
             "application/vnd.atlas.2023-01-01+json",
+            "deleteRoleMapping",
+            "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
         );
         call.check_pattern(
             "federationSettingsId",

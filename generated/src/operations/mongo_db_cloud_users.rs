@@ -87,6 +87,8 @@ impl AddProjectRole {
         let mut call = request::Draft::new(
             reqwest::Method::POST,
             "application/vnd.atlas.2025-02-19+json",
+            "addProjectRole",
+            "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole",
         );
         call.check_pattern("groupId", group_id, &validation::GROUP_ID);
         call.check_pattern("userId", user_id, &validation::USER_ID);

@@ -81,6 +81,8 @@ impl UpdateOrganizationRoles {
         let mut call = request::Draft::new(
             reqwest::Method::PUT,
             "application/vnd.atlas.2023-01-01+json",
+            "updateOrganizationRoles",
+            "/api/atlas/v2/orgs/{orgId}/users/{userId}/roles",
         );
         call.check_pattern("orgId", org_id, &validation::ORG_ID);
         call.check_pattern("userId", user_id, &validation::USER_ID);

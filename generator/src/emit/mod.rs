@@ -330,11 +330,12 @@ fn exports(api: &Api) -> TokenStream {
         "Where requests go unless the client is built with another base URL: `{base_url}`, the spec's first server."
     )));
     quote! {
-        pub use client::{Client, ClientBuilder, RetryPolicy};
+        pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_PAGES};
         pub use download::ByteStream;
         pub use error::Error;
         pub use paging::Pages;
-        pub use response::ResponseFuture;
+        pub use raw::RawRequest;
+        pub use response::{Response, ResponseFuture, WithResponse};
 
         #base_url_doc
         pub const DEFAULT_BASE_URL: &str = #base_url;

@@ -461,6 +461,7 @@ fn send(operation: &Operation) -> TokenStream {
     }
     let method = format_ident!("{}", operation.method);
     let accept = &operation.accept;
+    let (operation_id, path_template) = (&operation.id, &operation.path);
     let queries = operation
         .parameters
         .iter()
@@ -542,7 +543,12 @@ fn send(operation: &Operation) -> TokenStream {
         #[inline]
         fn prepare(&self) -> Result<(Client, request::Request), Error> {
             #(#required)*
-            let mut call = request::Draft::new(reqwest::Method::#method, #accept);
+            let mut call = request::Draft::new(
+                reqwest::Method::#method,
+                #accept,
+                #operation_id,
+                #path_template,
+            );
             #(#statements)*
             #(#path)*
             #(#queries)*
@@ -623,7 +629,7 @@ fn stream(operation: &Operation, pagination: &Pagination) -> TokenStream {
         None => quote!(None),
     };
     let doc = doc_attrs_from_lines(&doc_lines(&format!(
-        "Every item across all pages, as a stream: pages are requested from `{page_wire}` on (1 unless set), one at a time, each only once the previous one is consumed; the stream ends after a short or empty page, or once the reported total is reached."
+        "Every item across all pages, as a stream: pages are requested from `{page_wire}` on (1 unless set), one at a time, each only once the previous one is consumed; the stream ends after a short or empty page, or once the reported total is reached, and with an error after a page the server sent twice or past the client's `max_pages`."
     )));
     let body = operation_type(&pagination.page);
     // Plain closures: the future that awaits a page is the runtime's, one generic type, where
@@ -634,9 +640,11 @@ fn stream(operation: &Operation, pagination: &Pagination) -> TokenStream {
         pub fn stream(self) -> Pages<#item> {
             let page_size = #page_size;
             let first_page = #first_page;
+            let max_pages = self.client.max_pages();
             Pages::new(
                 first_page,
                 page_size,
+                max_pages,
                 move |page| Ok(self.clone().#page(page_number(page, #page_wire)?).send()),
                 |body: #body| Page { items: #items, total: #total },
             )

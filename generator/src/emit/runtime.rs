@@ -14,8 +14,11 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("download", include_str!("../../runtime/download.rs")),
     ("error", include_str!("../../runtime/error.rs")),
     ("paging", include_str!("../../runtime/paging.rs")),
+    ("raw", include_str!("../../runtime/raw.rs")),
     ("request", include_str!("../../runtime/request.rs")),
     ("response", include_str!("../../runtime/response.rs")),
+    ("retry", include_str!("../../runtime/retry.rs")),
+    ("transport", include_str!("../../runtime/transport.rs")),
 ];
 
 /// `src/validation.rs`: the parameter patterns, each compiled once on first use. `None` when
