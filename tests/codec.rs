@@ -189,10 +189,12 @@ fn edge_cases_read_as_serde_json_reads_them() {
 fn errors_name_the_model_the_field_and_the_place() {
     use atlas_admin::models::{CloudDatabaseUser, SearchIndexResponse};
 
-    let error = codec::from_slice::<CloudDatabaseUser>(b"{\n  \"databaseName\": \"admin\"\n}")
-        .unwrap_err()
-        .to_string();
-    assert_eq!(error, "missing field `username` at line 3 column 1");
+    let error = codec::from_slice::<CloudDatabaseUser>(
+        b"{\n  \"databaseName\": \"admin\",\n  \"groupId\": \"g\"\n}",
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(error, "missing field `username` at line 4 column 1");
 
     let error = codec::from_slice::<CloudDatabaseUser>(b"[1]")
         .unwrap_err()
@@ -229,7 +231,7 @@ fn errors_name_the_model_the_field_and_the_place() {
     );
 
     // Where serde_json puts the same error.
-    let body = b"{\"databaseName\": \"admin\", \"username\": \"u\"}\n x";
+    let body = b"{\"databaseName\": \"admin\", \"groupId\": \"g\", \"username\": \"u\"}\n x";
     let error = codec::from_slice::<CloudDatabaseUser>(body)
         .unwrap_err()
         .to_string();
@@ -273,6 +275,7 @@ fn the_serde_impls_agree_with_the_codec() {
 
     let body = json!({
         "databaseName": "admin",
+        "groupId": "32b6e34b3d91647abb20e7b8",
         "username": "u\"ser\n",
         "roles": [{"databaseName": "admin", "roleName": "readWriteAnyDatabase"}],
         "deleteAfterDate": "2025-05-04T09:42:00.123Z",

@@ -2,8 +2,8 @@
 //! in-process server on loopback (wiremock, or a raw TCP listener where HTTP itself has to
 //! misbehave), each bounded in requests and time.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use atlas_admin::models::{DataLakeIngestionPipeline, PaginatedApiAtlasDatabaseUserView};
@@ -617,60 +617,6 @@ mod retries {
             "GET: every attempt"
         );
     }
-
-    /// `tracing` output, captured.
-    #[derive(Clone, Default)]
-    pub(crate) struct Captured(pub Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Captured {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-        type Writer = Captured;
-        fn make_writer(&'a self) -> Self::Writer {
-            self.clone()
-        }
-    }
-
-    pub(crate) fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
-        let captured = Captured::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(captured.clone())
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .finish();
-        let guard = tracing::subscriber::set_default(subscriber);
-        (captured, guard)
-    }
-
-    #[tokio::test(flavor = "current_thread")]
-    async fn each_retry_is_a_tracing_event_with_its_attempt_and_wait() {
-        let (captured, _guard) = capture();
-        let server = flaky(ResponseTemplate::new(503), 2).await;
-        get_migration(&builder(&server.uri()).build().unwrap())
-            .await
-            .unwrap();
-        let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-        let retries: Vec<&str> = text.lines().filter(|l| l.contains("retrying")).collect();
-        assert_eq!(retries.len(), 2, "{text}");
-        assert!(
-            retries[0].contains("attempt=1") && retries[1].contains("attempt=2"),
-            "{text}"
-        );
-        assert!(retries.iter().all(|l| l.contains("wait_ms=")), "{text}");
-        assert!(text.contains("operation=\"getPushMigration\""), "{text}");
-        assert!(
-            text.contains("/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}"),
-            "{text}"
-        );
-    }
 }
 
 mod paging {
@@ -842,5 +788,139 @@ mod codec {
         let error: ApiError =
             codec::from_slice(br#"{"error":1,"error":2,"detail":"a","detail":"b"}"#).unwrap();
         assert_eq!((error.error, error.detail.as_deref()), (2, Some("b")));
+    }
+}
+
+mod your_stack {
+    use super::*;
+
+    #[tokio::test]
+    async fn building_a_client_installs_no_process_wide_tls_provider() {
+        let client = Client::builder()
+            .base_url("https://cloud.mongodb.com")
+            .bearer_token("t")
+            .build()
+            .unwrap();
+        assert!(rustls::crypto::CryptoProvider::get_default().is_none());
+        drop(client);
+    }
+
+    #[tokio::test]
+    async fn your_own_http_client_sends_the_requests() {
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::header("x-from", "my-stack"))
+            .and(wiremock::matchers::header(
+                "authorization",
+                "Bearer test-token",
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_json(migration()))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-from", "my-stack".parse().unwrap());
+        // Your own TLS too: rustls with the ring provider, for this client only.
+        let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth();
+        let mine = reqwest::Client::builder()
+            .default_headers(headers)
+            .tls_backend_preconfigured(tls)
+            .build()
+            .unwrap();
+        let client = builder(&server.uri()).http_client(mine).build().unwrap();
+        get_migration(&client).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn the_response_s_status_and_headers_come_with_the_value() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(migration())
+                    .insert_header("RateLimit-Remaining", "42")
+                    .insert_header("X-Request-Id", "req-1"),
+            )
+            .mount(&server)
+            .await;
+        let client = builder(&server.uri()).build().unwrap();
+        let response = client
+            .get_push_migration()
+            .group_id(GROUP)
+            .live_migration_id(MIGRATION)
+            .send()
+            .with_response()
+            .await
+            .unwrap();
+        assert_eq!(response.status, 200);
+        assert_eq!(response.header("ratelimit-remaining"), Some("42"));
+        assert_eq!(response.header("x-request-id"), Some("req-1"));
+        assert_eq!(response.value.id.as_deref(), Some(MIGRATION));
+    }
+
+    #[tokio::test]
+    async fn a_raw_request_goes_through_auth_retries_and_errors() {
+        let server = MockServer::start().await;
+        Mock::given(path("/api/atlas/v2/groups"))
+            .and(wiremock::matchers::header(
+                "authorization",
+                "Bearer test-token",
+            ))
+            .and(wiremock::matchers::header(
+                "accept",
+                "application/vnd.atlas.2023-01-01+json",
+            ))
+            .and(wiremock::matchers::query_param("itemsPerPage", "5"))
+            .respond_with(ResponseTemplate::new(429))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(path("/api/atlas/v2/groups"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"totalCount": 3})))
+            .mount(&server)
+            .await;
+        Mock::given(path("/api/atlas/v2/missing"))
+            .respond_with(
+                ResponseTemplate::new(404)
+                    .set_body_json(json!({"error": 404, "errorCode": "NOT_FOUND"})),
+            )
+            .mount(&server)
+            .await;
+        let client = builder(&server.uri()).build().unwrap();
+        let groups: Value = client
+            .request(reqwest::Method::GET, "/api/atlas/v2/groups")
+            .accept("application/vnd.atlas.2023-01-01+json")
+            .query("itemsPerPage", 5)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(groups["totalCount"], 3);
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            2,
+            "the 429 was retried"
+        );
+        let error = client
+            .request(reqwest::Method::GET, "/api/atlas/v2/missing")
+            .send::<Value>()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.api_error().and_then(|e| e.error_code.as_deref()),
+            Some("NOT_FOUND")
+        );
+        let elsewhere = client
+            .request(reqwest::Method::GET, "@evil.example.com/")
+            .send::<Value>()
+            .await;
+        assert!(
+            matches!(elsewhere, Err(Error::Config { .. })),
+            "{elsewhere:?}"
+        );
     }
 }

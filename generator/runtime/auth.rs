@@ -505,6 +505,16 @@ mod tests {
     }
 
     #[test]
+    fn authorization_headers_are_marked_sensitive() {
+        let bearer = Bearer::new(Secret::new("token".to_string())).unwrap();
+        assert!(bearer.header.is_sensitive());
+        assert_eq!(format!("{:?}", bearer.header), "Sensitive");
+        assert!(sensitive_header("Digest x").unwrap().is_sensitive());
+        // A token that cannot be a header is a configuration error, not a panic.
+        assert!(Bearer::new(Secret::new("bad\ntoken".to_string())).is_err());
+    }
+
+    #[test]
     fn client_nonces_differ() {
         let a = client_nonce().unwrap();
         let b = client_nonce().unwrap();

@@ -245,6 +245,9 @@ pub struct Field {
     pub deprecated: bool,
     pub read_only: bool,
     pub write_only: bool,
+    /// Whether the value is a secret (write-only, or `format: password`): `Debug` prints it
+    /// redacted.
+    pub sensitive: bool,
     /// The `default` of the schema, documented (the server applies it).
     pub default: Option<Value>,
 }

@@ -12,7 +12,7 @@ use super::Link;
 use super::UserScope;
 
 /// MongoDB database user granted access to databases in one project.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CloudDatabaseUser {
     /// Human-readable label that indicates whether the new database user authenticates with the
     /// Amazon Web Services (AWS) Identity and Access Management (IAM) credentials associated with
@@ -31,9 +31,7 @@ pub struct CloudDatabaseUser {
     /// Description of this database user.
     pub description: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the project.
-    ///
-    /// Write-only: sent in requests, never returned.
-    pub group_id: Option<String>,
+    pub group_id: String,
     /// List that contains the key-value pairs for tagging and categorizing the MongoDB database
     /// user. The labels that you define do not appear in the console.
     pub labels: Option<Vec<ComponentLabel>>,
@@ -79,6 +77,28 @@ pub struct CloudDatabaseUser {
 }
 codec::impl_serde!(CloudDatabaseUser);
 
+impl std::fmt::Debug for CloudDatabaseUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CloudDatabaseUser")
+            .field("aws_iam_type", &self.aws_iam_type)
+            .field("database_name", &self.database_name)
+            .field("delete_after_date", &self.delete_after_date)
+            .field("description", &self.description)
+            .field("group_id", &self.group_id)
+            .field("labels", &self.labels)
+            .field("ldap_auth_type", &self.ldap_auth_type)
+            .field("links", &self.links)
+            .field("oidc_auth_type", &self.oidc_auth_type)
+            .field("password", &self.password.as_ref().map(|_| codec::Redacted))
+            .field("roles", &self.roles)
+            .field("scopes", &self.scopes)
+            .field("username", &self.username)
+            .field("x509_type", &self.x509_type)
+            .field("unknown_fields", &self.unknown_fields)
+            .finish()
+    }
+}
+
 impl codec::Decode for CloudDatabaseUser {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
@@ -109,7 +129,7 @@ impl codec::Decode for CloudDatabaseUser {
                 "databaseName" => reader.read(&mut database_name),
                 "deleteAfterDate" => reader.read_optional(&mut delete_after_date),
                 "description" => reader.read_optional(&mut description),
-                "groupId" => reader.read_optional(&mut group_id),
+                "groupId" => reader.read(&mut group_id),
                 "labels" => reader.read_optional(&mut labels),
                 "ldapAuthType" => reader.read_optional(&mut ldap_auth_type),
                 "links" => reader.read_optional(&mut links),
@@ -124,6 +144,9 @@ impl codec::Decode for CloudDatabaseUser {
         }
         let Some(database_name) = database_name else {
             return Err(reader.missing("databaseName"));
+        };
+        let Some(group_id) = group_id else {
+            return Err(reader.missing("groupId"));
         };
         let Some(username) = username else {
             return Err(reader.missing("username"));
@@ -156,7 +179,7 @@ impl codec::Encode for CloudDatabaseUser {
         object.field("databaseName", &self.database_name);
         object.optional("deleteAfterDate", &self.delete_after_date);
         object.optional("description", &self.description);
-        object.optional("groupId", &self.group_id);
+        object.field("groupId", &self.group_id);
         object.optional("labels", &self.labels);
         object.optional("ldapAuthType", &self.ldap_auth_type);
         object.optional("links", &self.links);

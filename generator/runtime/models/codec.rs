@@ -35,6 +35,15 @@ pub fn from_slice<T: Decode>(bytes: &[u8]) -> Result<T, serde_json::Error> {
     }
 }
 
+/// A secret in `Debug` output: prints `<redacted>`.
+pub(crate) struct Redacted;
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 /// Encodes a value as compact JSON, with every struct's `unknown_fields`.
 pub fn to_vec<T: Encode + ?Sized>(value: &T) -> Vec<u8> {
     to_vec_with(value, UnknownFields::Keep)

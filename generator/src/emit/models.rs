@@ -205,8 +205,11 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let default = s.derive_default.then(|| quote!(Default,));
     let decode = emit_struct_decode(name, s);
     let encode = emit_struct_encode(name, s);
+    let redacting = s.fields.iter().any(|f| f.sensitive);
+    let debug = (!redacting).then(|| quote!(Debug,));
+    let debug_impl = redacting.then(|| emit_redacted_debug(name, s));
     quote! {
-        #[derive(Clone, Debug, #default PartialEq)]
+        #[derive(Clone, #debug #default PartialEq)]
         pub struct #name {
             #(#fields)*
             #unknown
@@ -214,9 +217,46 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
 
         codec::impl_serde!(#name);
 
+        #debug_impl
+
         #decode
 
         #encode
+    }
+}
+
+/// `Debug` for a struct with secrets (write-only or `format: password` fields): what the
+/// derive prints, with each secret as `<redacted>`.
+fn emit_redacted_debug(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let fields = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let label = f.name.as_str();
+        let value = match (f.sensitive, f.is_optional()) {
+            (false, _) => quote!(&self.#field),
+            (true, true) => quote!(&self.#field.as_ref().map(|_| codec::Redacted)),
+            (true, false) => quote!(&codec::Redacted),
+        };
+        quote!(.field(#label, #value))
+    });
+    let unknown = s.unknown_fields.as_ref().map(|field| {
+        let label = field.as_str();
+        let field = ident(field);
+        quote!(.field(#label, &self.#field))
+    });
+    let allow = allow_deprecated_fields(s);
+    let type_name = name.to_string();
+    quote! {
+        // Secrets never reach logs: the fields the spec marks write-only or passwords print
+        // as `<redacted>`.
+        impl std::fmt::Debug for #name {
+            #allow
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#type_name)
+                    #(#fields)*
+                    #unknown
+                    .finish()
+            }
+        }
     }
 }
 

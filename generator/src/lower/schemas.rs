@@ -755,6 +755,7 @@ impl<'a> TypeLowering<'a> {
             deprecated: false,
             read_only: false,
             write_only: false,
+            sensitive: false,
             default: None,
         });
         TypeKind::Struct(object)
@@ -925,6 +926,14 @@ impl<'a> TypeLowering<'a> {
             .and_then(|d| d.default.clone())
             .or_else(|| data.and_then(|d| d.default.clone()));
         let ty = self.type_ref(schema, &hint, at);
+        let password =
+            |r: &ResolvedSchema<'_>| Shape::of(r.schema).format.as_deref() == Some("password");
+        let inline_password = match schema {
+            SchemaRef::Inline(schema) => Shape::of(schema).format.as_deref() == Some("password"),
+            SchemaRef::Ref(_) => false,
+        };
+        let sensitive =
+            flag(|d| d.write_only) || inline_password || resolved.as_ref().is_some_and(password);
         Field {
             name: naming::field_name(json_name),
             json_name: json_name.to_string(),
@@ -937,6 +946,7 @@ impl<'a> TypeLowering<'a> {
             deprecated: flag(|d| d.deprecated),
             read_only: flag(|d| d.read_only),
             write_only: flag(|d| d.write_only),
+            sensitive,
             default,
         }
     }
