@@ -136,5 +136,14 @@ fn the_generated_crate_checks_without_warnings_with_all_features_and_with_one() 
         &dir,
         &["--no-default-features", "--features", "access-tracking"],
     );
+    // The other TLS backend (needs OpenSSL's headers: .ci/run installs libssl-dev).
+    check(
+        &dir,
+        &[
+            "--no-default-features",
+            "--features",
+            "access-tracking,native-tls",
+        ],
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
