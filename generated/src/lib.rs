@@ -26,6 +26,8 @@ mod request;
 #[allow(dead_code)]
 mod response;
 mod retry;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod transport;
 mod validation;
 

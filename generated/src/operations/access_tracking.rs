@@ -178,3 +178,15 @@ impl ListAccessLogsByClusterName {
         ResponseFuture::json(self.prepare())
     }
 }
+
+/// `.await` sends the request, as `send().await` does.
+impl std::future::IntoFuture for ListAccessLogsByClusterName {
+    type Output = Result<models::MongoDBAccessLogsList, Error>;
+
+    type IntoFuture = ResponseFuture<models::MongoDBAccessLogsList>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}

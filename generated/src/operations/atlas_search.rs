@@ -141,3 +141,15 @@ impl GetAtlasSearchIndexByName {
         ResponseFuture::json(self.prepare())
     }
 }
+
+/// `.await` sends the request, as `send().await` does.
+impl std::future::IntoFuture for GetAtlasSearchIndexByName {
+    type Output = Result<models::SearchIndexResponse, Error>;
+
+    type IntoFuture = ResponseFuture<models::SearchIndexResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}

@@ -97,3 +97,15 @@ impl GetPushMigration {
         ResponseFuture::json(self.prepare())
     }
 }
+
+/// `.await` sends the request, as `send().await` does.
+impl std::future::IntoFuture for GetPushMigration {
+    type Output = Result<models::LiveMigrationResponse, Error>;
+
+    type IntoFuture = ResponseFuture<models::LiveMigrationResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}

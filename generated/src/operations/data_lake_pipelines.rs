@@ -85,3 +85,15 @@ impl CreatePipeline {
         ResponseFuture::json(self.prepare())
     }
 }
+
+/// `.await` sends the request, as `send().await` does.
+impl std::future::IntoFuture for CreatePipeline {
+    type Output = Result<models::DataLakeIngestionPipeline, Error>;
+
+    type IntoFuture = ResponseFuture<models::DataLakeIngestionPipeline>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}

@@ -144,3 +144,15 @@ impl ListDatabaseUsers {
         )
     }
 }
+
+/// `.await` sends the request, as `send().await` does.
+impl std::future::IntoFuture for ListDatabaseUsers {
+    type Output = Result<models::PaginatedApiAtlasDatabaseUserView, Error>;
+
+    type IntoFuture = ResponseFuture<models::PaginatedApiAtlasDatabaseUserView>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}

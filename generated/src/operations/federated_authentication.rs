@@ -110,3 +110,15 @@ impl DeleteRoleMapping {
         ResponseFuture::empty(self.prepare())
     }
 }
+
+/// `.await` sends the request, as `send().await` does.
+impl std::future::IntoFuture for DeleteRoleMapping {
+    type Output = Result<(), Error>;
+
+    type IntoFuture = ResponseFuture<()>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}

@@ -109,3 +109,15 @@ impl AddProjectRole {
         ResponseFuture::json(self.prepare())
     }
 }
+
+/// `.await` sends the request, as `send().await` does.
+impl std::future::IntoFuture for AddProjectRole {
+    type Output = Result<models::OrgUserResponse, Error>;
+
+    type IntoFuture = ResponseFuture<models::OrgUserResponse>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}

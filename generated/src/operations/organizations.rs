@@ -103,3 +103,15 @@ impl UpdateOrganizationRoles {
         ResponseFuture::json(self.prepare())
     }
 }
+
+/// `.await` sends the request, as `send().await` does.
+impl std::future::IntoFuture for UpdateOrganizationRoles {
+    type Output = Result<models::UpdateOrgRolesForUser, Error>;
+
+    type IntoFuture = ResponseFuture<models::UpdateOrgRolesForUser>;
+
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}

@@ -12,6 +12,7 @@ mod models;
 mod operations;
 mod runtime;
 mod rust;
+mod testing;
 
 pub use models::emit_model;
 pub use rust::GENERATED_HEADER;
@@ -138,6 +139,14 @@ pub fn emit_crate(
         }
         jobs.push(RustJob::new("src/operations/mod.rs", || {
             operations::emit_operations_mod(api, None)
+        }));
+        files.push((
+            PathBuf::from("src/testing/mock.rs"),
+            format!("{GENERATED_HEADER}{}", testing::MOCK_SOURCE),
+        ));
+        let crate_ident = config.crate_name.replace('-', "_");
+        jobs.push(RustJob::new("src/testing/mod.rs", move || {
+            testing::emit_testing(api, &crate_ident)
         }));
         for (&module, module_operations) in &modules {
             let path = format!("src/operations/{module}.rs");
@@ -389,6 +398,13 @@ fn emit_lib(api: &Api) -> TokenStream {
             "operations",
             quote!(
                 pub mod operations;
+            ),
+        ));
+        modules.push((
+            "testing",
+            quote!(
+                #[cfg(feature = "testing")]
+                pub mod testing;
             ),
         ));
         if !api.patterns.is_empty() {

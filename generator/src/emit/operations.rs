@@ -280,6 +280,7 @@ fn builder(operation: &Operation) -> TokenStream {
         .pagination
         .as_ref()
         .map(|pagination| stream(operation, pagination));
+    let (output, _) = payload_call(&operation.response, quote!(prepared));
     quote! {
         #doc
         #[derive(Clone, Debug)]
@@ -295,6 +296,17 @@ fn builder(operation: &Operation) -> TokenStream {
             #body_setter
             #send
             #stream
+        }
+
+        /// `.await` sends the request, as `send().await` does.
+        impl std::future::IntoFuture for #builder {
+            type Output = Result<#output, Error>;
+            type IntoFuture = ResponseFuture<#output>;
+
+            #[inline]
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
         }
     }
 }
