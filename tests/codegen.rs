@@ -145,6 +145,73 @@ mod snapshots {
         assert!(rust(&from_yaml).len() > 50);
     }
 
+    /// A link the generator writes (``[`Client::x`]``) must reach rustdoc as a link, not
+    /// escaped into literal brackets; only the spec's own text is escaped.
+    #[test]
+    fn no_intra_doc_link_of_the_generator_is_escaped() {
+        let mut generated =
+            vec![atlas_codegen::generate(&spec_path(), &atlas_codegen::Config::default()).unwrap()];
+        generated.push(generate_fixture("endpoints.yaml"));
+        let mut escaped = Vec::new();
+        for crate_files in &generated {
+            for (path, text) in crate_files.files() {
+                for (n, line) in text.lines().enumerate() {
+                    let Some(doc) = line.trim_start().strip_prefix("///") else {
+                        continue;
+                    };
+                    // `\[`A::b`\]`: an item path in brackets, escaped.
+                    let mut rest = doc;
+                    while let Some(at) = rest.find("\\[`") {
+                        let after = &rest[at + 3..];
+                        if let Some(end) = after.find("`\\]") {
+                            let inner = &after[..end];
+                            if inner.contains("::")
+                                && inner
+                                    .chars()
+                                    .all(|c| c.is_alphanumeric() || c == '_' || c == ':')
+                            {
+                                escaped.push(format!("{}:{}: {line}", path.display(), n + 1));
+                            }
+                        }
+                        rest = &rest[at + 3..];
+                    }
+                }
+            }
+        }
+        assert!(
+            escaped.is_empty(),
+            "escaped intra-doc links:\n{}",
+            escaped.join("\n")
+        );
+        // The builders link to their client methods.
+        let text =
+            atlas_codegen_tests::files_text(&generated[0], |n| n.ends_with("database_users.rs"));
+        assert!(
+            text.contains("/// Request builder of [`Client::list_database_users`]"),
+            "{text}"
+        );
+    }
+
+    /// A deprecated operation's note says when it stops working and what to do instead.
+    #[test]
+    fn deprecation_notes_carry_the_sunset_and_the_advice() {
+        let generated =
+            atlas_codegen::generate(&spec_path(), &atlas_codegen::Config::default()).unwrap();
+        let pipelines =
+            atlas_codegen_tests::files_text(&generated, |n| n.ends_with("data_lake_pipelines.rs"));
+        let flat = pipelines.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("#[deprecated( note = \"the API removes this operation on 2025-09-09 (x-sunset): Data Lake Pipelines are deprecated; please see the Data Lake Deprecation Guide.\" )]"),
+            "{pipelines}"
+        );
+        let organizations =
+            atlas_codegen_tests::files_text(&generated, |n| n.ends_with("organizations.rs"));
+        assert!(
+            organizations.contains("on 2026-07-31 (x-sunset)"),
+            "{organizations}"
+        );
+    }
+
     #[test]
     fn output_is_byte_identical_from_run_to_run() {
         let first = atlas_codegen::generate(&spec_path(), &Default::default()).unwrap();

@@ -53,6 +53,9 @@ pub struct Operation {
     pub path: String,
     pub tags: Vec<String>,
     pub deprecated: bool,
+    /// What `#[deprecated(note)]` says of a deprecated operation: its sunset date (`x-sunset`)
+    /// and what its description says to use instead.
+    pub deprecation_note: Option<String>,
     /// The client method (snake_case of the operationId).
     pub method_name: String,
     /// The request builder type (UpperCamelCase of the operationId).

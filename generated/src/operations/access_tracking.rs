@@ -18,6 +18,20 @@ impl Client {
     /// Access Admin role.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: atlas_admin::Client) -> Result<(), atlas_admin::Error> {
+    /// let response = client
+    ///     .list_access_logs_by_cluster_name()
+    ///     .group_id("32b6e34b3d91647abb20e7b8")
+    ///     .cluster_name("<clusterName>")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[inline]
     pub fn list_access_logs_by_cluster_name(&self) -> ListAccessLogsByClusterName {
         ListAccessLogsByClusterName {
@@ -33,8 +47,8 @@ impl Client {
     }
 }
 
-/// Request builder of \[`Client::list_access_logs_by_cluster_name`\]: set the parameters,
-/// then `send().await`.
+/// Request builder of [`Client::list_access_logs_by_cluster_name`]: set the parameters, then
+/// `.await` it (or `send().await`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAccessLogsByClusterName {

@@ -16,6 +16,23 @@ impl Client {
     /// or API Key must have the Project Data Access Read Write role.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: atlas_admin::Client) -> Result<(), atlas_admin::Error> {
+    /// let response = client
+    ///     .get_atlas_search_index_by_name()
+    ///     .group_id("32b6e34b3d91647abb20e7b8")
+    ///     .cluster_name("<clusterName>")
+    ///     .collection_name("<collectionName>")
+    ///     .database_name("<databaseName>")
+    ///     .index_name("<indexName>")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[inline]
     pub fn get_atlas_search_index_by_name(&self) -> GetAtlasSearchIndexByName {
         GetAtlasSearchIndexByName {
@@ -29,8 +46,8 @@ impl Client {
     }
 }
 
-/// Request builder of \[`Client::get_atlas_search_index_by_name`\]: set the parameters, then
-/// `send().await`.
+/// Request builder of [`Client::get_atlas_search_index_by_name`]: set the parameters, then
+/// `.await` it (or `send().await`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAtlasSearchIndexByName {

@@ -17,6 +17,20 @@ impl Client {
     /// this resource.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: atlas_admin::Client) -> Result<(), atlas_admin::Error> {
+    /// let response = client
+    ///     .get_push_migration()
+    ///     .group_id("32b6e34b3d91647abb20e7b8")
+    ///     .live_migration_id("32b6e34b3d91647abb20e7b8")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[inline]
     pub fn get_push_migration(&self) -> GetPushMigration {
         GetPushMigration {
@@ -27,8 +41,8 @@ impl Client {
     }
 }
 
-/// Request builder of \[`Client::get_push_migration`\]: set the parameters, then
-/// `send().await`.
+/// Request builder of [`Client::get_push_migration`]: set the parameters, then `.await` it
+/// (or `send().await`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPushMigration {

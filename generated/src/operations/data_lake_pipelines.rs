@@ -13,7 +13,24 @@ impl Client {
     /// Lake Deprecation Guide.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/pipelines`
-    #[deprecated]
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: atlas_admin::Client, body: atlas_admin::models::DataLakeIngestionPipeline) -> Result<(), atlas_admin::Error> {
+    /// let response = client
+    ///     .create_pipeline()
+    ///     .group_id("32b6e34b3d91647abb20e7b8")
+    ///     .body(body)
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(
+        note = "the API removes this operation on 2025-09-09 (x-sunset): Data Lake Pipelines are deprecated; please see the Data Lake Deprecation Guide."
+    )]
     #[inline]
     pub fn create_pipeline(&self) -> CreatePipeline {
         CreatePipeline {
@@ -24,7 +41,8 @@ impl Client {
     }
 }
 
-/// Request builder of \[`Client::create_pipeline`\]: set the parameters, then `send().await`.
+/// Request builder of [`Client::create_pipeline`]: set the parameters, then `.await` it (or
+/// `send().await`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePipeline {

@@ -14,6 +14,19 @@ impl Client {
     /// requesting Service Account or API Key must have the Project Read Only role.
     ///
     /// `GET /api/atlas/v2/groups/{groupId}/databaseUsers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: atlas_admin::Client) -> Result<(), atlas_admin::Error> {
+    /// let response = client
+    ///     .list_database_users()
+    ///     .group_id("32b6e34b3d91647abb20e7b8")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[inline]
     pub fn list_database_users(&self) -> ListDatabaseUsers {
         ListDatabaseUsers {
@@ -26,8 +39,8 @@ impl Client {
     }
 }
 
-/// Request builder of \[`Client::list_database_users`\]: set the parameters, then
-/// `send().await`.
+/// Request builder of [`Client::list_database_users`]: set the parameters, then `.await` it
+/// (or `send().await`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDatabaseUsers {

@@ -15,6 +15,21 @@ impl Client {
     /// Owner role.
     ///
     /// `DELETE /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: atlas_admin::Client) -> Result<(), atlas_admin::Error> {
+    /// let response = client
+    ///     .delete_role_mapping()
+    ///     .federation_settings_id("32b6e34b3d91647abb20e7b8")
+    ///     .id("<id>")
+    ///     .org_id("32b6e34b3d91647abb20e7b8")
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[inline]
     pub fn delete_role_mapping(&self) -> DeleteRoleMapping {
         DeleteRoleMapping {
@@ -26,8 +41,8 @@ impl Client {
     }
 }
 
-/// Request builder of \[`Client::delete_role_mapping`\]: set the parameters, then
-/// `send().await`.
+/// Request builder of [`Client::delete_role_mapping`]: set the parameters, then `.await` it
+/// (or `send().await`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteRoleMapping {

@@ -16,6 +16,21 @@ impl Client {
     /// MongoDB Cloud User to Join One Project endpoint.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/users/{userId}:addRole`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: atlas_admin::Client, body: atlas_admin::models::AddOrRemoveGroupRole) -> Result<(), atlas_admin::Error> {
+    /// let response = client
+    ///     .add_project_role()
+    ///     .group_id("32b6e34b3d91647abb20e7b8")
+    ///     .user_id("32b6e34b3d91647abb20e7b8")
+    ///     .body(body)
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     #[inline]
     pub fn add_project_role(&self) -> AddProjectRole {
         AddProjectRole {
@@ -27,8 +42,8 @@ impl Client {
     }
 }
 
-/// Request builder of \[`Client::add_project_role`\]: set the parameters, then
-/// `send().await`.
+/// Request builder of [`Client::add_project_role`]: set the parameters, then `.await` it (or
+/// `send().await`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddProjectRole {

@@ -15,7 +15,23 @@ impl Client {
     /// must have the Organization User Admin role.
     ///
     /// `PUT /api/atlas/v2/orgs/{orgId}/users/{userId}/roles`
-    #[deprecated]
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # #[allow(deprecated)]
+    /// # async fn example(client: atlas_admin::Client, body: atlas_admin::models::UpdateOrgRolesForUser) -> Result<(), atlas_admin::Error> {
+    /// let response = client
+    ///     .update_organization_roles()
+    ///     .org_id("32b6e34b3d91647abb20e7b8")
+    ///     .user_id("32b6e34b3d91647abb20e7b8")
+    ///     .body(body)
+    ///     .await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(note = "the API removes this operation on 2026-07-31 (x-sunset)")]
     #[inline]
     pub fn update_organization_roles(&self) -> UpdateOrganizationRoles {
         UpdateOrganizationRoles {
@@ -27,8 +43,8 @@ impl Client {
     }
 }
 
-/// Request builder of \[`Client::update_organization_roles`\]: set the parameters, then
-/// `send().await`.
+/// Request builder of [`Client::update_organization_roles`]: set the parameters, then
+/// `.await` it (or `send().await`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOrganizationRoles {

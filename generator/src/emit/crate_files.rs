@@ -38,6 +38,17 @@ struct Readme<'a> {
     example_union: Option<UnionExample<'a>>,
     operations: Vec<OperationRow<'a>>,
     has_quickstart: bool,
+    /// The tags' features.
+    features: Vec<String>,
+    /// An operation to call in the quick start.
+    example_call: Option<ExampleCall<'a>>,
+}
+
+/// A call in the README's quick start: a GET whose required parameters are strings.
+struct ExampleCall<'a> {
+    method: &'a str,
+    /// Setter and a placeholder value, as Rust.
+    parameters: Vec<(&'a str, String)>,
 }
 
 /// A line of the README's table of operations.
@@ -139,6 +150,42 @@ pub fn readme(api: &Api, config: &Config, spec_file: &str) -> Result<String, Err
                 })
                 .collect(),
             has_quickstart: quickstart_example(api, config)?.is_some(),
+            features: {
+                let mut features: Vec<String> = api
+                    .operations
+                    .iter()
+                    .map(|o| Api::feature(&o.module))
+                    .collect();
+                features.sort();
+                features.dedup();
+                features
+            },
+            example_call: api
+                .operations
+                .iter()
+                .filter(|o| o.method == "GET" && !o.deprecated)
+                .find(|o| {
+                    o.parameters
+                        .iter()
+                        .filter(|p| p.required)
+                        .all(|p| p.ty == crate::ir::TypeRef::String)
+                })
+                .map(|o| ExampleCall {
+                    method: &o.method_name,
+                    parameters: o
+                        .parameters
+                        .iter()
+                        .filter(|p| p.required)
+                        .map(|p| {
+                            let value = if p.name.ends_with("Id") {
+                                "\"32b6e34b3d91647abb20e7b8\"".to_string()
+                            } else {
+                                format!("\"<{}>\"", p.name)
+                            };
+                            (p.rust_name.as_str(), value)
+                        })
+                        .collect(),
+                }),
             example_union: api
                 .types
                 .iter()

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::docs::doc_lines;
+use super::docs::{doc_lines, generated_doc_lines};
 use super::rust::{doc_attrs_from_lines, ident};
 use crate::ir::{
     Api, IntKind, Operation, Pagination, Parameter, ParameterLocation, Payload, Tag, TypeRef,
@@ -136,25 +136,30 @@ pub struct ModuleInputs<'a> {
     pub module: &'a str,
     pub operations: &'a [&'a Operation],
     pub tags: &'a [Tag],
+    pub crate_ident: Option<&'a str>,
 }
 
 impl std::fmt::Display for ModuleInputs<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{}\n{}\n{:?}\n{:?}",
+            "{}\n{}\n{:?}\n{:?}\n{:?}",
             super::emitter_digest(),
             self.module,
             self.operations,
-            self.tags
+            self.tags,
+            self.crate_ident
         )
     }
 }
 
+/// `crate_ident` is the crate's name in Rust, for the examples in the docs; `None` for a
+/// module included into another crate, which has no examples.
 pub fn emit_operations_module(
     module: &str,
     operations: &[&Operation],
     tags: &[Tag],
+    crate_ident: Option<&str>,
 ) -> TokenStream {
     let tag_name = operations.iter().find_map(|o| o.tags.first()).cloned();
     let mut doc = match &tag_name {
@@ -178,7 +183,7 @@ pub fn emit_operations_module(
         quote!(#![doc = #line])
     });
     let uses = shared_imports(operations.iter().copied());
-    let methods = operations.iter().map(|o| client_method(o));
+    let methods = operations.iter().map(|o| client_method(o, crate_ident));
     let builders = operations.iter().map(|o| builder(o));
     let pages = operations.iter().any(|o| o.pagination.is_some()).then(|| {
         quote!(
@@ -217,11 +222,72 @@ fn operation_doc(operation: &Operation) -> Vec<String> {
     lines
 }
 
-fn client_method(operation: &Operation) -> TokenStream {
-    let doc = doc_attrs_from_lines(&operation_doc(operation));
+/// A short example of calling the operation, compiled by `cargo test --doc` (`no_run`): the
+/// required parameters with placeholder values, and the body as an argument.
+fn example(operation: &Operation, crate_ident: &str) -> Vec<String> {
+    let mut arguments = format!("client: {crate_ident}::Client");
+    let mut call = vec![
+        "let response = client".to_string(),
+        format!("    .{}()", operation.method_name),
+    ];
+    for parameter in operation.parameters.iter().filter(|p| p.required) {
+        let value = match &parameter.ty {
+            TypeRef::String if parameter.name.ends_with("Id") => {
+                "\"32b6e34b3d91647abb20e7b8\"".to_string()
+            }
+            TypeRef::String => format!("\"<{}>\"", parameter.name),
+            TypeRef::Int(_) => "1".to_string(),
+            TypeRef::Bool => "true".to_string(),
+            _ => continue,
+        };
+        call.push(format!("    .{}({value})", parameter.rust_name));
+    }
+    if let Some(body) = operation.body.as_ref().filter(|b| b.required) {
+        if let TypeRef::Named(model) = &body.ty {
+            arguments.push_str(&format!(", body: {crate_ident}::models::{model}"));
+            call.push("    .body(body)".to_string());
+        }
+    }
+    call.push("    .await?;".to_string());
+    let allow = if operation.deprecated {
+        "# #[allow(deprecated)]".to_string()
+    } else {
+        String::new()
+    };
+    let mut lines = vec![
+        "# Example".to_string(),
+        String::new(),
+        "```no_run".to_string(),
+    ];
+    if !allow.is_empty() {
+        lines.push(allow);
+    }
+    lines.push(format!(
+        "# async fn example({arguments}) -> Result<(), {crate_ident}::Error> {{"
+    ));
+    lines.extend(call);
+    lines.push("# let _ = response;".to_string());
+    lines.push("# Ok(())".to_string());
+    lines.push("# }".to_string());
+    lines.push("```".to_string());
+    lines
+}
+
+fn client_method(operation: &Operation, crate_ident: Option<&str>) -> TokenStream {
+    let mut doc = operation_doc(operation);
+    if let Some(crate_ident) = crate_ident {
+        doc.push(String::new());
+        doc.extend(example(operation, crate_ident));
+    }
+    let doc = doc_attrs_from_lines(&doc);
     let name = ident(&operation.method_name);
     let builder = ident(&operation.builder_name);
-    let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
+    let deprecated = operation
+        .deprecated
+        .then(|| match &operation.deprecation_note {
+            Some(note) => quote!(#[deprecated(note = #note)]),
+            None => quote!(#[deprecated]),
+        });
     // The builder is built here, not by a `new` of its own: one function fewer per operation.
     let nones = operation.parameters.iter().map(|p| {
         let name = ident(&p.rust_name);
@@ -248,8 +314,8 @@ fn body_type(operation: &Operation) -> Option<TokenStream> {
 
 fn builder(operation: &Operation) -> TokenStream {
     let builder = ident(&operation.builder_name);
-    let doc = doc_attrs_from_lines(&doc_lines(&format!(
-        "Request builder of [`Client::{}`]: set the parameters, then `send().await`.",
+    let doc = doc_attrs_from_lines(&generated_doc_lines(&format!(
+        "Request builder of [`Client::{}`]: set the parameters, then `.await` it (or `send().await`).",
         operation.method_name
     )));
     let fields = operation.parameters.iter().map(|p| {
@@ -531,7 +597,7 @@ fn send(operation: &Operation) -> TokenStream {
         let media = &alternative.media_type;
         let prepared = quote!(response::accepting(self.prepare(), media_type));
         let (output, finish) = payload_call(&alternative.payload, prepared);
-        let doc = doc_attrs_from_lines(&doc_lines(&format!(
+        let doc = doc_attrs_from_lines(&generated_doc_lines(&format!(
             "Like [`send`](Self::send), asking for `{media}` instead."
         )));
         quote! {

@@ -182,6 +182,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             path: path.to_string(),
             tags: operation.tags.clone(),
             deprecated: operation.deprecated,
+            deprecation_note: operation.deprecated.then(|| deprecation_note(operation)),
             method_name,
             builder_name,
             module: operation.tags.first().map_or_else(
@@ -717,4 +718,78 @@ fn path_template_names(path: &str) -> Vec<&str> {
         .skip(1)
         .filter_map(|part| part.split_once('}').map(|(name, _)| name))
         .collect()
+}
+
+/// The note of a deprecated operation: when it stops working (`x-sunset`) and the sentences of
+/// its description that say what to do instead (those naming a deprecation, a replacement or
+/// a guide).
+fn deprecation_note(operation: &openapiv3::Operation) -> String {
+    let sunset = operation
+        .extensions
+        .get("x-sunset")
+        .and_then(|v| v.as_str())
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let advice: Vec<String> = operation
+        .description
+        .as_deref()
+        .unwrap_or_default()
+        .split_inclusive(". ")
+        .map(|sentence| sentence.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|sentence| {
+            let lower = sentence.to_ascii_lowercase();
+            [
+                "deprecat",
+                "instead",
+                "replace",
+                "migrat",
+                "please see",
+                "use the ",
+            ]
+            .iter()
+            .any(|word| lower.contains(word))
+        })
+        .collect();
+    let mut note = match sunset {
+        Some(date) => format!("the API removes this operation on {date} (x-sunset)"),
+        None => "deprecated by the API".to_string(),
+    };
+    if !advice.is_empty() {
+        note.push_str(": ");
+        note.push_str(advice.join(" ").trim());
+    }
+    note
+}
+
+#[cfg(test)]
+mod deprecation_tests {
+    use super::deprecation_note;
+
+    fn operation(description: &str, sunset: Option<&str>) -> openapiv3::Operation {
+        let mut operation = openapiv3::Operation {
+            description: Some(description.to_string()),
+            deprecated: true,
+            ..Default::default()
+        };
+        if let Some(date) = sunset {
+            operation
+                .extensions
+                .insert("x-sunset".to_string(), date.into());
+        }
+        operation
+    }
+
+    #[test]
+    fn the_note_gives_the_sunset_and_the_replacement() {
+        let note = deprecation_note(&operation(
+            "Creates one Data Lake Pipeline. Data Lake Pipelines are deprecated; please see the Data Lake Deprecation Guide.",
+            Some("2025-09-09"),
+        ));
+        assert_eq!(
+            note,
+            "the API removes this operation on 2025-09-09 (x-sunset): Data Lake Pipelines are deprecated; please see the Data Lake Deprecation Guide."
+        );
+        let note = deprecation_note(&operation("Updates the roles of one user.", None));
+        assert_eq!(note, "deprecated by the API");
+    }
 }

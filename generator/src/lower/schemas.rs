@@ -732,7 +732,7 @@ impl<'a> TypeLowering<'a> {
             union_name.clone(),
             union_at,
             Some(format!(
-                "The part of [`{name}`] that is one of several shapes."
+                "The part of `{name}` that is one of several shapes."
             )),
             false,
             union,
