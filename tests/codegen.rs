@@ -192,6 +192,72 @@ mod snapshots {
         );
     }
 
+    /// Inline enums with the same values, in any order, are one type, named for what their
+    /// places share rather than after the first of them.
+    #[test]
+    fn shared_inline_enums_are_one_type_named_for_their_meaning() {
+        let spec = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    TextIndexResponse:
+      type: object
+      properties:
+        status: {type: string, enum: [READY, FAILED, PENDING]}
+    VectorIndexResponse:
+      type: object
+      properties:
+        status: {type: string, enum: [PENDING, READY, FAILED]}
+    Lonely:
+      type: object
+      properties:
+        colour: {type: string, enum: [red, blue]}
+"#;
+        let generated = generate_text("enums.yaml", spec).unwrap();
+        let api = generated.api();
+        let field_type = |model: &str| match &api.type_def(model).unwrap().kind {
+            atlas_codegen::ir::TypeKind::Struct(s) => s.fields[0].ty.clone(),
+            other => panic!("{other:?}"),
+        };
+        use atlas_codegen::ir::TypeRef;
+        let status = TypeRef::Named("IndexResponseStatus".to_string());
+        assert_eq!(field_type("TextIndexResponse"), status);
+        assert_eq!(field_type("VectorIndexResponse"), status);
+        assert!(api.type_def("TextIndexResponseStatus").is_none());
+        // Used once: named after its place, as before.
+        assert_eq!(
+            field_type("Lonely"),
+            TypeRef::Named("LonelyColour".to_string())
+        );
+        // The committed crate: the search index status and the organization roles.
+        let generated =
+            atlas_codegen::generate(&spec_path(), &atlas_codegen::Config::default()).unwrap();
+        let api = generated.api();
+        let field = |model: &str, json: &str| match &api.type_def(model).unwrap().kind {
+            atlas_codegen::ir::TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .find(|f| f.json_name == json)
+                .unwrap()
+                .ty
+                .clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            field("VectorSearchIndexResponse", "status"),
+            TypeRef::Named("SearchStatus".into())
+        );
+        assert_eq!(
+            field("TextSearchIndexResponse", "status"),
+            TypeRef::Named("SearchStatus".into())
+        );
+        let roles = TypeRef::List(Box::new(TypeRef::Named("OrgRole".into())));
+        assert_eq!(field("OrgUserRolesResponse", "orgRoles"), roles);
+        assert_eq!(field("UpdateOrgRolesForUser", "orgRoles"), roles);
+    }
+
     /// A deprecated operation's note says when it stops working and what to do instead.
     #[test]
     fn deprecation_notes_carry_the_sunset_and_the_advice() {

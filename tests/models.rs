@@ -638,3 +638,25 @@ mod tolerance {
         assert_eq!(codec::to_value(&index).unwrap(), body);
     }
 }
+
+/// Structs with required fields have a constructor taking exactly those.
+mod constructors {
+    use atlas_admin::models::{CloudDatabaseUser, CloudDatabaseUserDatabaseName};
+    use serde_json::json;
+
+    #[test]
+    fn new_takes_the_required_fields_and_leaves_the_rest_empty() {
+        let mut user = CloudDatabaseUser::new(
+            CloudDatabaseUserDatabaseName::Admin,
+            "32b6e34b3d91647abb20e7b8",
+            "ada",
+        );
+        assert_eq!(user.username, "ada");
+        assert!(user.roles.is_none() && user.unknown_fields.is_empty());
+        user.description = Some("d".into());
+        assert_eq!(
+            serde_json::to_value(&user).unwrap(),
+            json!({"databaseName": "admin", "groupId": "32b6e34b3d91647abb20e7b8", "username": "ada", "description": "d"})
+        );
+    }
+}

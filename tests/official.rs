@@ -36,13 +36,9 @@ fn every_operation_and_schema_generates_and_the_report_is_short() {
         .iter()
         .map(|a| format!("{a}"))
         .collect();
-    assert_eq!(notes.len(), 2, "{notes:#?}");
-    assert!(
-        notes
-            .iter()
-            .all(|n| n.contains("ipAddress") && n.contains("look-around")),
-        "{notes:#?}"
-    );
+    // The `ipAddress` patterns need look-ahead, which the regex crate lacks: they are checked
+    // by parsing the address instead, so nothing is approximated.
+    assert!(notes.is_empty(), "{notes:#?}");
 }
 
 /// The official spec is wrong about what Atlas sends in the same places as the one we correct

@@ -128,6 +128,9 @@ pub struct Parameter {
     pub deprecated: bool,
     /// The pattern the value must match, by the name of its compiled constant.
     pub pattern: Option<String>,
+    /// Whether the value must be an IPv4 or IPv6 address: its pattern says so in a way the
+    /// `regex` crate cannot compile (look-ahead), so the client parses the address instead.
+    pub ip_address: bool,
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
     pub default: Option<Value>,

@@ -12,6 +12,17 @@ pub struct AddOrRemoveGroupRole {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl AddOrRemoveGroupRole {
+    /// A value with its required fields (`group_role`); the optional ones are `None`.
+    #[inline]
+    pub fn new(group_role: AddOrRemoveGroupRoleGroupRole) -> Self {
+        Self {
+            group_role,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(AddOrRemoveGroupRole);
 
 impl codec::Decode for AddOrRemoveGroupRole {

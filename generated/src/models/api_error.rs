@@ -33,6 +33,22 @@ pub struct ApiError {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ApiError {
+    /// A value with its required fields (`error`); the optional ones are `None`.
+    #[inline]
+    pub fn new(error: i32) -> Self {
+        Self {
+            bad_request_detail: None,
+            detail: None,
+            error,
+            error_code: None,
+            parameters: None,
+            reason: None,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(ApiError);
 
 impl codec::Decode for ApiError {

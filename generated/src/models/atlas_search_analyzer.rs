@@ -21,6 +21,20 @@ pub struct AtlasSearchAnalyzer {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl AtlasSearchAnalyzer {
+    /// A value with its required fields (`name`, `tokenizer`); the optional ones are `None`.
+    #[inline]
+    pub fn new(name: impl Into<String>, tokenizer: serde_json::Value) -> Self {
+        Self {
+            char_filters: None,
+            name: name.into(),
+            token_filters: None,
+            tokenizer,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(AtlasSearchAnalyzer);
 
 impl codec::Decode for AtlasSearchAnalyzer {

@@ -75,6 +75,34 @@ pub struct CloudDatabaseUser {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl CloudDatabaseUser {
+    /// A value with its required fields (`database_name`, `group_id`, `username`); the optional ones are `None`.
+    #[inline]
+    pub fn new(
+        database_name: CloudDatabaseUserDatabaseName,
+        group_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> Self {
+        Self {
+            aws_iam_type: None,
+            database_name,
+            delete_after_date: None,
+            description: None,
+            group_id: group_id.into(),
+            labels: None,
+            ldap_auth_type: None,
+            links: None,
+            oidc_auth_type: None,
+            password: None,
+            roles: None,
+            scopes: None,
+            username: username.into(),
+            x509_type: None,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(CloudDatabaseUser);
 
 impl std::fmt::Debug for CloudDatabaseUser {

@@ -16,6 +16,18 @@ pub struct DataLakePipelinesPartitionField {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl DataLakePipelinesPartitionField {
+    /// A value with its required fields (`field_name`, `order`); the optional ones are `None`.
+    #[inline]
+    pub fn new(field_name: impl Into<String>, order: i32) -> Self {
+        Self {
+            field_name: field_name.into(),
+            order,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(DataLakePipelinesPartitionField);
 
 impl codec::Decode for DataLakePipelinesPartitionField {

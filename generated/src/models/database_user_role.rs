@@ -17,6 +17,22 @@ pub struct DatabaseUserRole {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl DatabaseUserRole {
+    /// A value with its required fields (`database_name`, `role_name`); the optional ones are `None`.
+    #[inline]
+    pub fn new(
+        database_name: impl Into<String>,
+        role_name: DatabaseUserRoleRoleName,
+    ) -> Self {
+        Self {
+            collection_name: None,
+            database_name: database_name.into(),
+            role_name,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(DatabaseUserRole);
 
 impl codec::Decode for DatabaseUserRole {

@@ -19,6 +19,19 @@ pub struct DatasetRetentionPolicy {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl DatasetRetentionPolicy {
+    /// A value with its required fields (`units`, `value`); the optional ones are `None`.
+    #[inline]
+    pub fn new(units: DatasetRetentionPolicyUnits, value: i32) -> Self {
+        Self {
+            last_modified_date: None,
+            units,
+            value,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(DatasetRetentionPolicy);
 
 impl codec::Decode for DatasetRetentionPolicy {

@@ -13,6 +13,18 @@ pub struct FieldViolation {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl FieldViolation {
+    /// A value with its required fields (`description`, `field`); the optional ones are `None`.
+    #[inline]
+    pub fn new(description: impl Into<String>, field: impl Into<String>) -> Self {
+        Self {
+            description: description.into(),
+            field: field.into(),
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(FieldViolation);
 
 impl codec::Decode for FieldViolation {

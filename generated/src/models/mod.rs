@@ -196,6 +196,11 @@ mod org_pending_user_response;
 #[cfg(feature = "mongo-db-cloud-users")]
 pub use org_pending_user_response::OrgPendingUserResponse;
 
+#[cfg(any(feature = "mongo-db-cloud-users", feature = "organizations"))]
+mod org_role;
+#[cfg(any(feature = "mongo-db-cloud-users", feature = "organizations"))]
+pub use org_role::OrgRole;
+
 #[cfg(feature = "mongo-db-cloud-users")]
 mod org_user_response;
 #[cfg(feature = "mongo-db-cloud-users")]
@@ -205,11 +210,6 @@ pub use org_user_response::OrgUserResponse;
 mod org_user_roles_response;
 #[cfg(feature = "mongo-db-cloud-users")]
 pub use org_user_roles_response::OrgUserRolesResponse;
-
-#[cfg(feature = "mongo-db-cloud-users")]
-mod org_user_roles_response_org_roles_item;
-#[cfg(feature = "mongo-db-cloud-users")]
-pub use org_user_roles_response_org_roles_item::OrgUserRolesResponseOrgRolesItem;
 
 #[cfg(feature = "database-users")]
 mod paginated_api_atlas_database_user_view;
@@ -225,6 +225,11 @@ pub use paginated_org_user_view::PaginatedOrgUserView;
 mod periodic_cps_snapshot_source;
 #[cfg(feature = "data-lake-pipelines")]
 pub use periodic_cps_snapshot_source::PeriodicCpsSnapshotSource;
+
+#[cfg(feature = "atlas-search")]
+mod search_analyzer;
+#[cfg(feature = "atlas-search")]
+pub use search_analyzer::SearchAnalyzer;
 
 #[cfg(feature = "atlas-search")]
 mod search_field_mapping;
@@ -267,19 +272,24 @@ mod search_mappings_dynamic_type_set;
 pub use search_mappings_dynamic_type_set::SearchMappingsDynamicTypeSet;
 
 #[cfg(feature = "atlas-search")]
+mod search_status;
+#[cfg(feature = "atlas-search")]
+pub use search_status::SearchStatus;
+
+#[cfg(feature = "atlas-search")]
 mod search_synonym_mapping_definition;
 #[cfg(feature = "atlas-search")]
 pub use search_synonym_mapping_definition::SearchSynonymMappingDefinition;
 
 #[cfg(feature = "atlas-search")]
-mod search_synonym_mapping_definition_analyzer;
-#[cfg(feature = "atlas-search")]
-pub use search_synonym_mapping_definition_analyzer::SearchSynonymMappingDefinitionAnalyzer;
-
-#[cfg(feature = "atlas-search")]
 mod search_type_set;
 #[cfg(feature = "atlas-search")]
 pub use search_type_set::SearchTypeSet;
+
+#[cfg(feature = "atlas-search")]
+mod synonym_mapping_status;
+#[cfg(feature = "atlas-search")]
+pub use synonym_mapping_status::SynonymMappingStatus;
 
 #[cfg(feature = "atlas-search")]
 mod synonym_mapping_status_detail;
@@ -292,11 +302,6 @@ mod synonym_mapping_status_detail_map;
 pub use synonym_mapping_status_detail_map::SynonymMappingStatusDetailMap;
 
 #[cfg(feature = "atlas-search")]
-mod synonym_mapping_status_detail_status;
-#[cfg(feature = "atlas-search")]
-pub use synonym_mapping_status_detail_status::SynonymMappingStatusDetailStatus;
-
-#[cfg(feature = "atlas-search")]
 mod synonym_source;
 #[cfg(feature = "atlas-search")]
 pub use synonym_source::SynonymSource;
@@ -305,11 +310,6 @@ pub use synonym_source::SynonymSource;
 mod text_search_host_status_detail;
 #[cfg(feature = "atlas-search")]
 pub use text_search_host_status_detail::TextSearchHostStatusDetail;
-
-#[cfg(feature = "atlas-search")]
-mod text_search_host_status_detail_status;
-#[cfg(feature = "atlas-search")]
-pub use text_search_host_status_detail_status::TextSearchHostStatusDetailStatus;
 
 #[cfg(feature = "full")]
 mod text_search_index_create_request;
@@ -345,11 +345,6 @@ pub use text_search_index_status_detail::TextSearchIndexStatusDetail;
 mod update_org_roles_for_user;
 #[cfg(feature = "organizations")]
 pub use update_org_roles_for_user::UpdateOrgRolesForUser;
-
-#[cfg(feature = "organizations")]
-mod update_org_roles_for_user_org_roles_item;
-#[cfg(feature = "organizations")]
-pub use update_org_roles_for_user_org_roles_item::UpdateOrgRolesForUserOrgRolesItem;
 
 #[cfg(feature = "database-users")]
 mod user_scope;

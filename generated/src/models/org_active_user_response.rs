@@ -55,6 +55,33 @@ pub struct OrgActiveUserResponse {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl OrgActiveUserResponse {
+    /// A value with its required fields (`created_at`, `first_name`, `id`, `last_name`, `roles`, `username`); the optional ones are `None`.
+    #[inline]
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        first_name: impl Into<String>,
+        id: impl Into<String>,
+        last_name: impl Into<String>,
+        roles: OrgUserRolesResponse,
+        username: impl Into<String>,
+    ) -> Self {
+        Self {
+            country: None,
+            created_at,
+            first_name: first_name.into(),
+            id: id.into(),
+            last_auth: None,
+            last_name: last_name.into(),
+            mobile_number: None,
+            roles,
+            team_ids: None,
+            username: username.into(),
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(OrgActiveUserResponse);
 
 impl codec::Decode for OrgActiveUserResponse {

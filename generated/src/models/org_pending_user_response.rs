@@ -41,6 +41,30 @@ pub struct OrgPendingUserResponse {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl OrgPendingUserResponse {
+    /// A value with its required fields (`id`, `invitation_created_at`, `invitation_expires_at`, `inviter_username`, `roles`, `username`); the optional ones are `None`.
+    #[inline]
+    pub fn new(
+        id: impl Into<String>,
+        invitation_created_at: chrono::DateTime<chrono::Utc>,
+        invitation_expires_at: chrono::DateTime<chrono::Utc>,
+        inviter_username: impl Into<String>,
+        roles: OrgUserRolesResponse,
+        username: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            invitation_created_at,
+            invitation_expires_at,
+            inviter_username: inviter_username.into(),
+            roles,
+            team_ids: None,
+            username: username.into(),
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(OrgPendingUserResponse);
 
 impl codec::Decode for OrgPendingUserResponse {

@@ -2,7 +2,7 @@
 
 use super::codec;
 use super::GroupRoleAssignment;
-use super::OrgUserRolesResponseOrgRolesItem;
+use super::OrgRole;
 
 /// Organization- and project-level roles assigned to one MongoDB Cloud user within one
 /// organization.
@@ -11,7 +11,7 @@ pub struct OrgUserRolesResponse {
     /// List of project-level role assignments assigned to the MongoDB Cloud user.
     pub group_role_assignments: Option<Vec<GroupRoleAssignment>>,
     /// One or more organization-level roles assigned to the MongoDB Cloud user.
-    pub org_roles: Option<Vec<OrgUserRolesResponseOrgRolesItem>>,
+    pub org_roles: Option<Vec<OrgRole>>,
     /// Fields this version of the crate does not know, kept as received and written
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,

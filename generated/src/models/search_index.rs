@@ -3,9 +3,9 @@
 use super::codec;
 use super::AtlasSearchAnalyzer;
 use super::ClusterSearchIndexStatus;
+use super::SearchAnalyzer;
 use super::SearchMappings;
 use super::SearchSynonymMappingDefinition;
-use super::SearchSynonymMappingDefinitionAnalyzer;
 use super::SearchTypeSet;
 use super::TextSearchIndexDefinitionStoredSource;
 
@@ -18,7 +18,7 @@ pub struct SearchIndex {
     /// index.
     ///
     /// Default: `"lucene.standard"`.
-    pub analyzer: Option<SearchSynonymMappingDefinitionAnalyzer>,
+    pub analyzer: Option<SearchAnalyzer>,
     /// List of user-defined methods to convert database field text into searchable words.
     pub analyzers: Option<Vec<AtlasSearchAnalyzer>>,
     /// Index specifications for the collection's fields.
@@ -30,7 +30,7 @@ pub struct SearchIndex {
     /// Method applied to identify words when searching this index.
     ///
     /// Default: `"lucene.standard"`.
-    pub search_analyzer: Option<SearchSynonymMappingDefinitionAnalyzer>,
+    pub search_analyzer: Option<SearchAnalyzer>,
     /// Flag that indicates whether to store all fields (true) on Atlas Search; by default (false)
     /// Atlas doesn't store them. Alternatively, an object that only contains the list of fields
     /// to store (include) or not store (exclude) on Atlas Search.
@@ -59,17 +59,45 @@ pub struct SearchIndex {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl SearchIndex {
+    /// A value with its required fields (`mappings`, `collection_name`, `database`, `name`); the optional ones are `None`.
+    #[inline]
+    pub fn new(
+        mappings: SearchMappings,
+        collection_name: impl Into<String>,
+        database: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            analyzer: None,
+            analyzers: None,
+            mappings,
+            num_partitions: None,
+            search_analyzer: None,
+            stored_source: None,
+            synonyms: None,
+            type_sets: None,
+            collection_name: collection_name.into(),
+            database: database.into(),
+            index_id: None,
+            name: name.into(),
+            status: None,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(SearchIndex);
 
 impl codec::Decode for SearchIndex {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model("SearchIndex");
-        let mut analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
+        let mut analyzer: Option<SearchAnalyzer> = None;
         let mut analyzers: Option<Vec<AtlasSearchAnalyzer>> = None;
         let mut mappings: Option<SearchMappings> = None;
         let mut num_partitions: Option<i32> = None;
-        let mut search_analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
+        let mut search_analyzer: Option<SearchAnalyzer> = None;
         let mut stored_source: Option<TextSearchIndexDefinitionStoredSource> = None;
         let mut synonyms: Option<Vec<SearchSynonymMappingDefinition>> = None;
         let mut type_sets: Option<Vec<SearchTypeSet>> = None;

@@ -11,6 +11,17 @@ pub struct SearchMappingsDynamicTypeSet {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl SearchMappingsDynamicTypeSet {
+    /// A value with its required fields (`type_set`); the optional ones are `None`.
+    #[inline]
+    pub fn new(type_set: impl Into<String>) -> Self {
+        Self {
+            type_set: type_set.into(),
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(SearchMappingsDynamicTypeSet);
 
 impl codec::Decode for SearchMappingsDynamicTypeSet {

@@ -14,6 +14,18 @@ pub struct SearchTypeSet {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl SearchTypeSet {
+    /// A value with its required fields (`name`, `types`); the optional ones are `None`.
+    #[inline]
+    pub fn new(name: impl Into<String>, types: Vec<Fields>) -> Self {
+        Self {
+            name: name.into(),
+            types,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(SearchTypeSet);
 
 impl codec::Decode for SearchTypeSet {

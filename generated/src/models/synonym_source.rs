@@ -12,6 +12,17 @@ pub struct SynonymSource {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl SynonymSource {
+    /// A value with its required fields (`collection`); the optional ones are `None`.
+    #[inline]
+    pub fn new(collection: impl Into<String>) -> Self {
+        Self {
+            collection: collection.into(),
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(SynonymSource);
 
 impl codec::Decode for SynonymSource {

@@ -20,6 +20,25 @@ pub struct TextSearchIndexCreateRequest {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl TextSearchIndexCreateRequest {
+    /// A value with its required fields (`definition`, `collection_name`, `database`, `name`); the optional ones are `None`.
+    #[inline]
+    pub fn new(
+        definition: TextSearchIndexDefinition,
+        collection_name: impl Into<String>,
+        database: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            definition,
+            collection_name: collection_name.into(),
+            database: database.into(),
+            name: name.into(),
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(TextSearchIndexCreateRequest);
 
 impl codec::Decode for TextSearchIndexCreateRequest {

@@ -2,9 +2,9 @@
 
 use super::codec;
 use super::AtlasSearchAnalyzer;
+use super::SearchAnalyzer;
 use super::SearchMappings;
 use super::SearchSynonymMappingDefinition;
-use super::SearchSynonymMappingDefinitionAnalyzer;
 use super::SearchTypeSet;
 use super::TextSearchIndexDefinitionStoredSource;
 
@@ -16,7 +16,7 @@ pub struct TextSearchIndexDefinition {
     /// index.
     ///
     /// Default: `"lucene.standard"`.
-    pub analyzer: Option<SearchSynonymMappingDefinitionAnalyzer>,
+    pub analyzer: Option<SearchAnalyzer>,
     /// List of user-defined methods to convert database field text into searchable words.
     pub analyzers: Option<Vec<AtlasSearchAnalyzer>>,
     /// Index specifications for the collection's fields.
@@ -28,7 +28,7 @@ pub struct TextSearchIndexDefinition {
     /// Method applied to identify words when searching this index.
     ///
     /// Default: `"lucene.standard"`.
-    pub search_analyzer: Option<SearchSynonymMappingDefinitionAnalyzer>,
+    pub search_analyzer: Option<SearchAnalyzer>,
     /// Flag that indicates whether to store all fields (true) on Atlas Search; by default (false)
     /// Atlas doesn't store them. Alternatively, an object that only contains the list of fields
     /// to store (include) or not store (exclude) on Atlas Search.
@@ -41,17 +41,35 @@ pub struct TextSearchIndexDefinition {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl TextSearchIndexDefinition {
+    /// A value with its required fields (`mappings`); the optional ones are `None`.
+    #[inline]
+    pub fn new(mappings: SearchMappings) -> Self {
+        Self {
+            analyzer: None,
+            analyzers: None,
+            mappings,
+            num_partitions: None,
+            search_analyzer: None,
+            stored_source: None,
+            synonyms: None,
+            type_sets: None,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(TextSearchIndexDefinition);
 
 impl codec::Decode for TextSearchIndexDefinition {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model("TextSearchIndexDefinition");
-        let mut analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
+        let mut analyzer: Option<SearchAnalyzer> = None;
         let mut analyzers: Option<Vec<AtlasSearchAnalyzer>> = None;
         let mut mappings: Option<SearchMappings> = None;
         let mut num_partitions: Option<i32> = None;
-        let mut search_analyzer: Option<SearchSynonymMappingDefinitionAnalyzer> = None;
+        let mut search_analyzer: Option<SearchAnalyzer> = None;
         let mut stored_source: Option<TextSearchIndexDefinitionStoredSource> = None;
         let mut synonyms: Option<Vec<SearchSynonymMappingDefinition>> = None;
         let mut type_sets: Option<Vec<SearchTypeSet>> = None;

@@ -2,10 +2,10 @@
 
 use super::codec;
 use super::SearchIndexDefinitionVersion;
+use super::SearchStatus;
+use super::SynonymMappingStatus;
 use super::SynonymMappingStatusDetailMap;
-use super::SynonymMappingStatusDetailStatus;
 use super::TextSearchHostStatusDetail;
-use super::TextSearchHostStatusDetailStatus;
 use super::TextSearchIndexDefinition;
 
 /// Atlas Search text search index (type search).
@@ -30,12 +30,12 @@ pub struct TextSearchIndexResponse {
     pub queryable: Option<bool>,
     /// Condition of the search index when you made this request (DELETING, FAILED, STALE,
     /// PENDING, BUILDING, READY, or DOES_NOT_EXIST).
-    pub status: Option<TextSearchHostStatusDetailStatus>,
+    pub status: Option<SearchStatus>,
     /// List of documents detailing index status on each host.
     pub status_detail: Option<Vec<TextSearchHostStatusDetail>>,
     /// Status that describes this index's synonym mappings. This status appears only if the index
     /// has synonyms defined.
-    pub synonym_mapping_status: Option<SynonymMappingStatusDetailStatus>,
+    pub synonym_mapping_status: Option<SynonymMappingStatus>,
     /// A list of documents describing the status of the index's synonym mappings on each search
     /// host. Only appears if the index has synonyms defined.
     pub synonym_mapping_status_detail: Option<Vec<SynonymMappingStatusDetailMap>>,

@@ -2,9 +2,9 @@
 
 use super::codec;
 use super::SearchIndexDefinitionVersion;
+use super::SearchStatus;
+use super::SynonymMappingStatus;
 use super::SynonymMappingStatusDetailMap;
-use super::SynonymMappingStatusDetailStatus;
-use super::TextSearchHostStatusDetailStatus;
 use super::TextSearchIndexDefinition;
 
 /// Contains status information about a text search index.
@@ -21,10 +21,10 @@ pub struct TextSearchIndexStatusDetail {
     pub queryable: Option<bool>,
     /// Condition of the search index when you made this request (DELETING, FAILED, STALE,
     /// PENDING, BUILDING, READY, or DOES_NOT_EXIST).
-    pub status: Option<TextSearchHostStatusDetailStatus>,
+    pub status: Option<SearchStatus>,
     /// Status that describes this index's synonym mappings. This status appears only if the index
     /// has synonyms defined.
-    pub synonym_mapping_status: Option<SynonymMappingStatusDetailStatus>,
+    pub synonym_mapping_status: Option<SynonymMappingStatus>,
     /// List of synonym statuses by mapping.
     pub synonym_mapping_status_detail: Option<Vec<SynonymMappingStatusDetailMap>>,
     /// Fields this version of the crate does not know, kept as received and written

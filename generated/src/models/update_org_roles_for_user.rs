@@ -2,7 +2,7 @@
 
 use super::codec;
 use super::Link;
-use super::UpdateOrgRolesForUserOrgRolesItem;
+use super::OrgRole;
 
 /// Organization-level roles of one MongoDB Cloud user.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -13,7 +13,7 @@ pub struct UpdateOrgRolesForUser {
     /// Read-only: set by the server, ignored in requests.
     pub links: Option<Vec<Link>>,
     /// One or more organization level roles to assign to the MongoDB Cloud user.
-    pub org_roles: Option<Vec<UpdateOrgRolesForUserOrgRolesItem>>,
+    pub org_roles: Option<Vec<OrgRole>>,
     /// Fields this version of the crate does not know, kept as received and written
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,

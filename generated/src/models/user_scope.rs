@@ -15,6 +15,18 @@ pub struct UserScope {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl UserScope {
+    /// A value with its required fields (`name`, `type`); the optional ones are `None`.
+    #[inline]
+    pub fn new(name: impl Into<String>, r#type: UserScopeType) -> Self {
+        Self {
+            name: name.into(),
+            r#type,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(UserScope);
 
 impl codec::Decode for UserScope {

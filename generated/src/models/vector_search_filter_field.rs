@@ -12,6 +12,17 @@ pub struct VectorSearchFilterField {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl VectorSearchFilterField {
+    /// A value with its required fields (`path`); the optional ones are `None`.
+    #[inline]
+    pub fn new(path: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(VectorSearchFilterField);
 
 impl codec::Decode for VectorSearchFilterField {

@@ -35,6 +35,27 @@ pub struct VectorSearchIndex {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl VectorSearchIndex {
+    /// A value with its required fields (`collection_name`, `database`, `name`); the optional ones are `None`.
+    #[inline]
+    pub fn new(
+        collection_name: impl Into<String>,
+        database: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            fields: None,
+            num_partitions: None,
+            collection_name: collection_name.into(),
+            database: database.into(),
+            index_id: None,
+            name: name.into(),
+            status: None,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(VectorSearchIndex);
 
 impl codec::Decode for VectorSearchIndex {

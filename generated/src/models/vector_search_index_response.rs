@@ -2,7 +2,7 @@
 
 use super::codec;
 use super::SearchIndexDefinitionVersion;
-use super::TextSearchHostStatusDetailStatus;
+use super::SearchStatus;
 use super::VectorSearchHostStatusDetail;
 use super::VectorSearchIndexDefinition;
 
@@ -28,7 +28,7 @@ pub struct VectorSearchIndexResponse {
     pub queryable: Option<bool>,
     /// Condition of the search index when you made this request (DELETING, FAILED, STALE,
     /// PENDING, BUILDING, READY, or DOES_NOT_EXIST).
-    pub status: Option<TextSearchHostStatusDetailStatus>,
+    pub status: Option<SearchStatus>,
     /// List of documents detailing index status on each host.
     pub status_detail: Option<Vec<VectorSearchHostStatusDetail>>,
     /// Fields this version of the crate does not know, kept as received and written

@@ -2,7 +2,7 @@
 
 use super::codec;
 use super::SearchIndexDefinitionVersion;
-use super::TextSearchHostStatusDetailStatus;
+use super::SearchStatus;
 use super::VectorSearchIndexDefinition;
 
 /// Contains status information about a vector search index.
@@ -19,7 +19,7 @@ pub struct VectorSearchIndexStatusDetail {
     pub queryable: Option<bool>,
     /// Condition of the search index when you made this request (DELETING, FAILED, STALE,
     /// PENDING, BUILDING, READY, or DOES_NOT_EXIST).
-    pub status: Option<TextSearchHostStatusDetailStatus>,
+    pub status: Option<SearchStatus>,
     /// Fields this version of the crate does not know, kept as received and written
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,

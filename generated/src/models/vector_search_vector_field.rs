@@ -31,6 +31,26 @@ pub struct VectorSearchVectorField {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+impl VectorSearchVectorField {
+    /// A value with its required fields (`path`, `num_dimensions`, `similarity`); the optional ones are `None`.
+    #[inline]
+    pub fn new(
+        path: impl Into<String>,
+        num_dimensions: i32,
+        similarity: VectorSimilarity,
+    ) -> Self {
+        Self {
+            path: path.into(),
+            num_dimensions,
+            similarity,
+            quantization: None,
+            indexing_method: None,
+            hnsw_options: None,
+            unknown_fields: serde_json::Map::new(),
+        }
+    }
+}
 codec::impl_serde!(VectorSearchVectorField);
 
 impl codec::Decode for VectorSearchVectorField {

@@ -147,6 +147,9 @@ impl ListAccessLogsByClusterName {
         );
         call.check_pattern("groupId", group_id, &validation::GROUP_ID);
         call.check_pattern("clusterName", cluster_name, &validation::CLUSTER_NAME);
+        if let Some(value) = &self.ip_address {
+            call.check_ip_address("ipAddress", value);
+        }
         if let Some(value) = &self.n_logs {
             call.check_range("nLogs", i64::from(*value), Some(0), Some(20000));
         }

@@ -124,7 +124,8 @@ impl MockOperation for ListAccessLogsByClusterName {
 
     const METHOD: &'static str = "GET";
 
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}";
 
     const MEDIA_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
 
@@ -232,7 +233,8 @@ impl MockOperation for GetPushMigration {
 
     const METHOD: &'static str = "GET";
 
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}";
+    const PATH: &'static str =
+        "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}";
 
     const MEDIA_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
 

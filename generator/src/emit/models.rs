@@ -205,6 +205,7 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let default = s.derive_default.then(|| quote!(Default,));
     let decode = emit_struct_decode(name, s);
     let encode = emit_struct_encode(name, s);
+    let constructor = emit_constructor(name, s);
     let redacting = s.fields.iter().any(|f| f.sensitive);
     let debug = (!redacting).then(|| quote!(Debug,));
     let debug_impl = redacting.then(|| emit_redacted_debug(name, s));
@@ -215,6 +216,8 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             #unknown
         }
 
+        #constructor
+
         codec::impl_serde!(#name);
 
         #debug_impl
@@ -223,6 +226,58 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
 
         #encode
     }
+}
+
+/// `new` for a struct with required fields: exactly those, in declaration order (strings as
+/// `impl Into<String>`); every optional field `None`, no unknown fields.
+fn emit_constructor(name: &proc_macro2::Ident, s: &Struct) -> Option<TokenStream> {
+    let required: Vec<&Field> = s.fields.iter().filter(|f| !f.is_optional()).collect();
+    if required.is_empty() {
+        return None;
+    }
+    let arguments = required.iter().map(|f| {
+        let name = ident(&f.name);
+        let ty = if f.ty == TypeRef::String {
+            quote!(impl Into<String>)
+        } else {
+            type_tokens(&f.ty)
+        };
+        quote!(#name: #ty)
+    });
+    let values = s.fields.iter().map(|f| {
+        let name = ident(&f.name);
+        match (f.is_optional(), f.boxed, f.ty == TypeRef::String) {
+            (true, _, _) => quote!(#name: None,),
+            (false, true, _) => quote!(#name: Box::new(#name),),
+            (false, false, true) => quote!(#name: #name.into(),),
+            (false, false, false) => quote!(#name,),
+        }
+    });
+    let unknown = s.unknown_fields.as_ref().map(|field| {
+        let field = ident(field);
+        quote!(#field: serde_json::Map::new(),)
+    });
+    let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
+    let doc = format!(
+        " A value with its required fields ({}); the optional ones are `None`.",
+        names.join(", ")
+    );
+    let allow_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let allow = allow_deprecated_fields(s);
+    Some(quote! {
+        impl #name {
+            #[doc = #doc]
+            #allow_many
+            #allow
+            #[inline]
+            pub fn new(#(#arguments),*) -> Self {
+                Self {
+                    #(#values)*
+                    #unknown
+                }
+            }
+        }
+    })
 }
 
 /// `Debug` for a struct with secrets (write-only or `format: password` fields): what the

@@ -433,6 +433,9 @@ fn checks(parameter: &Parameter, value: &TokenStream) -> Vec<TokenStream> {
         let constant = format_ident!("{}", pattern);
         checks.push(quote!(call.check_pattern(#name, #value, &validation::#constant);));
     }
+    if parameter.ip_address && parameter.ty == TypeRef::String {
+        checks.push(quote!(call.check_ip_address(#name, #value);));
+    }
     if (parameter.minimum.is_some() || parameter.maximum.is_some())
         && let TypeRef::Int(kind) = parameter.ty
     {

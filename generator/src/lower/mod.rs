@@ -38,15 +38,16 @@ pub fn lower(spec: &LoadedSpec) -> Result<Lowered, Error> {
         operations.lower_paths();
         operations.finish()
     };
-    let (mut type_defs, problems, mut approximations) = types.finish();
+    let (mut type_defs, problems, mut approximations, renames) = types.finish();
     approximations.extend(lowered_operations.approximations);
     let operations::LoweredOperations {
         mut operations,
-        examples,
+        mut examples,
         patterns,
         error_model,
         ..
     } = lowered_operations;
+    rename_types(&renames, &mut type_defs, &mut operations, &mut examples);
     if !problems.is_empty() {
         return Err(Error::Spec {
             path: spec.path.clone(),
@@ -89,6 +90,68 @@ pub fn lower(spec: &LoadedSpec) -> Result<Lowered, Error> {
         api,
         approximations,
     })
+}
+
+/// Gives shared inline types the names chosen once all their places were known, everywhere
+/// they are mentioned.
+fn rename_types(
+    renames: &HashMap<String, String>,
+    types: &mut [TypeDef],
+    operations: &mut [Operation],
+    examples: &mut [crate::ir::Example],
+) {
+    if renames.is_empty() {
+        return;
+    }
+    fn rename(ty: &mut TypeRef, renames: &HashMap<String, String>) {
+        match ty {
+            TypeRef::Named(name) => {
+                if let Some(new) = renames.get(name.as_str()) {
+                    *name = new.clone();
+                }
+            }
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                rename(inner, renames)
+            }
+            _ => {}
+        }
+    }
+    for def in types.iter_mut() {
+        if let Some(new) = renames.get(&def.name) {
+            def.name = new.clone();
+        }
+        match &mut def.kind {
+            TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| rename(&mut f.ty, renames)),
+            TypeKind::Tagged(u) => u.variants.iter_mut().for_each(|v| {
+                if let Some(new) = renames.get(&v.ty) {
+                    v.ty = new.clone();
+                }
+            }),
+            TypeKind::Untagged(u) => u
+                .variants
+                .iter_mut()
+                .for_each(|v| rename(&mut v.ty, renames)),
+            TypeKind::Alias(ty) => rename(ty, renames),
+            TypeKind::Enum(_) => {}
+        }
+    }
+    for operation in operations.iter_mut() {
+        operation
+            .parameters
+            .iter_mut()
+            .for_each(|p| rename(&mut p.ty, renames));
+        if let Some(body) = &mut operation.body {
+            rename(&mut body.ty, renames);
+        }
+        let payloads = std::iter::once(&mut operation.response)
+            .chain(operation.alternatives.iter_mut().map(|a| &mut a.payload));
+        for payload in payloads {
+            if let crate::ir::Payload::Json(ty) = payload {
+                rename(ty, renames);
+            }
+        }
+    }
+    examples.iter_mut().for_each(|e| rename(&mut e.ty, renames));
 }
 
 /// Gives each type a module (file) name, unique even where type names differ only in case.

@@ -178,9 +178,113 @@ impl NameAllocator {
     }
 }
 
+/// The words of an UpperCamelCase name: `TextSearchIndexStatus` -> `Text`, `Search`, ...
+fn camel_words(name: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for (i, c) in name.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            words.push(&name[start..i]);
+            start = i;
+        }
+    }
+    words.push(&name[start..]);
+    words
+}
+
+/// A name for a type used in several places, from the names each place would give it: what
+/// they end with (the property: `Status`, `OrgRolesItem` -> `OrgRole`), and, when that is a
+/// single word, the longest run of words their owners share before it (`SearchStatus` for the
+/// `status` of text and vector search indexes). `None` when they end differently.
+pub fn shared_name(hints: &[String]) -> Option<String> {
+    let words: Vec<Vec<&str>> = hints.iter().map(|h| camel_words(h)).collect();
+    let shortest = words.iter().map(Vec::len).min()?;
+    let mut suffix = 0;
+    while suffix < shortest
+        && words
+            .iter()
+            .all(|w| w[w.len() - 1 - suffix] == words[0][words[0].len() - 1 - suffix])
+    {
+        suffix += 1;
+    }
+    if suffix == 0 {
+        return None;
+    }
+    let first = &words[0];
+    let mut tail: Vec<String> = first[first.len() - suffix..]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+    // An array's items are one of the list: `OrgRolesItem` -> `OrgRole`.
+    if tail.len() > 1 && matches!(tail.last().map(String::as_str), Some("Item" | "Value")) {
+        tail.pop();
+        if let Some(last) = tail.last_mut()
+            && last.len() > 2
+            && last.ends_with('s')
+            && !last.ends_with("ss")
+        {
+            last.pop();
+        }
+    }
+    if tail.len() == 1 {
+        let owners: Vec<&[&str]> = words.iter().map(|w| &w[..w.len() - suffix]).collect();
+        let common = longest_common_run(&owners);
+        tail.splice(0..0, common.into_iter().map(str::to_string));
+    }
+    Some(tail.concat())
+}
+
+/// The longest run of consecutive words every list has (the first found among equals).
+fn longest_common_run<'a>(lists: &[&[&'a str]]) -> Vec<&'a str> {
+    let Some(first) = lists.first() else {
+        return Vec::new();
+    };
+    let mut best: &[&str] = &[];
+    for start in 0..first.len() {
+        for end in (start + 1..=first.len()).rev() {
+            let run = &first[start..end];
+            if run.len() <= best.len() {
+                break;
+            }
+            if lists[1..]
+                .iter()
+                .all(|list| list.windows(run.len()).any(|w| w == run))
+            {
+                best = run;
+                break;
+            }
+        }
+    }
+    best.to_vec()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_types_are_named_for_what_their_places_have_in_common() {
+        let name =
+            |hints: &[&str]| shared_name(&hints.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            name(&[
+                "TextSearchHostStatusDetailStatus",
+                "TextSearchIndexResponseStatus",
+                "VectorSearchIndexResponseStatus",
+            ])
+            .as_deref(),
+            Some("SearchStatus")
+        );
+        assert_eq!(
+            name(&[
+                "OrgUserRolesResponseOrgRolesItem",
+                "UpdateOrgRolesForUserOrgRolesItem"
+            ])
+            .as_deref(),
+            Some("OrgRole")
+        );
+        assert_eq!(name(&["ThingKind", "OtherColour"]), None);
+    }
 
     #[test]
     fn type_names_keep_spec_camel_case() {

@@ -318,16 +318,21 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
     ) -> Parameter {
         let schema_at = format!("{at}/schema");
         let hint = format!("{builder_name}{}", data.name.to_upper_camel_case());
+        let mut ip_address = false;
         let (ty, pattern, minimum, maximum, default, deprecated_schema) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let ty = self.types.type_ref(schema.into(), &hint, &schema_at);
                 match self.resolver.schema(schema.into(), &schema_at) {
                     Ok(resolved) => {
                         let shape = Shape::of(resolved.schema);
-                        // Only strings are checked against a pattern.
-                        let pattern = shape
-                            .pattern
-                            .filter(|_| ty == TypeRef::String)
+                        // Only strings are checked against a pattern; an IP address pattern
+                        // the regex crate cannot compile is checked by parsing the address.
+                        let string_pattern = shape.pattern.filter(|_| ty == TypeRef::String);
+                        ip_address = string_pattern.is_some_and(|p| {
+                            regex::Regex::new(p).is_err() && describes_ip_address(p)
+                        });
+                        let pattern = string_pattern
+                            .filter(|_| !ip_address)
                             .and_then(|p| self.pattern(&data.name, p, &schema_at));
                         let integer =
                             |v: Option<f64>| v.filter(|v| v.fract() == 0.0).map(|v| v as i64);
@@ -372,6 +377,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             doc: data.description.clone(),
             deprecated: data.deprecated.unwrap_or(false) || deprecated_schema,
             pattern,
+            ip_address,
             minimum,
             maximum,
             default,
@@ -791,5 +797,36 @@ mod deprecation_tests {
         );
         let note = deprecation_note(&operation("Updates the roles of one user.", None));
         assert_eq!(note, "deprecated by the API");
+    }
+}
+
+/// Whether a pattern accepts exactly what an IP address check would, on samples: IPv4 and full
+/// IPv6 addresses in, malformed ones out (compiled as ECMA-262, with look-around).
+fn describes_ip_address(pattern: &str) -> bool {
+    let Ok(regex) = fancy_regex::Regex::new(pattern) else {
+        return false;
+    };
+    let matches = |text: &str| regex.is_match(text).unwrap_or(false);
+    let addresses = [
+        "192.0.2.10",
+        "10.0.0.1",
+        "255.255.255.255",
+        "2001:db8:0:0:0:0:0:1",
+    ];
+    let not_addresses = ["256.1.1.1", "1.2.3", "1.2.3.4.", "abc", "", "192.0.2.10/24"];
+    addresses.iter().all(|a| matches(a)) && !not_addresses.iter().any(|n| matches(n))
+}
+
+#[cfg(test)]
+mod ip_address_tests {
+    use super::describes_ip_address;
+
+    #[test]
+    fn the_atlas_ip_address_pattern_is_recognised_and_others_are_not() {
+        let atlas =
+            r"^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$";
+        assert!(describes_ip_address(atlas));
+        assert!(!describes_ip_address(r"^(?=.*a)[a-z]+$"));
+        assert!(!describes_ip_address(r"^([a-f0-9]{24})$"));
     }
 }

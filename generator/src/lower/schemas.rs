@@ -51,8 +51,11 @@ pub struct TypeLowering<'a> {
     components: HashMap<&'a str, String>,
     /// Pointer of an inline schema -> Rust type name.
     inline: HashMap<String, String>,
-    /// Values of an inline string enum -> Rust type name.
+    /// Values of an inline string enum, as a set (sorted) -> Rust type name.
     inline_enums: HashMap<Vec<String>, String>,
+    /// The name hints of every place a shared inline enum is used, to name it for what they
+    /// have in common.
+    enum_hints: HashMap<String, Vec<String>>,
     memberships: HashMap<&'a str, Membership<'a>>,
     types: Vec<TypeDef>,
     problems: Vec<Problem>,
@@ -109,6 +112,7 @@ impl<'a> TypeLowering<'a> {
             components: HashMap::new(),
             inline: HashMap::new(),
             inline_enums: HashMap::new(),
+            enum_hints: HashMap::new(),
             memberships: HashMap::new(),
             types: Vec::new(),
             problems: Vec::new(),
@@ -152,9 +156,34 @@ impl<'a> TypeLowering<'a> {
         }
     }
 
-    /// The types, errors and approximations found so far.
-    pub fn finish(self) -> (Vec<TypeDef>, Vec<Problem>, Vec<Problem>) {
-        (self.types, self.problems, self.approximations)
+    /// The types, errors and approximations found so far, and the renames of shared inline
+    /// enums (first name -> the name for what their places have in common).
+    pub fn finish(
+        mut self,
+    ) -> (
+        Vec<TypeDef>,
+        Vec<Problem>,
+        Vec<Problem>,
+        HashMap<String, String>,
+    ) {
+        let mut renames = HashMap::new();
+        let mut shared: Vec<(&String, &Vec<String>)> = self.enum_hints.iter().collect();
+        shared.sort();
+        for (name, hints) in shared {
+            let mut distinct = hints.clone();
+            distinct.sort();
+            distinct.dedup();
+            if distinct.len() < 2 {
+                continue;
+            }
+            let Some(wanted) = naming::shared_name(&distinct) else {
+                continue;
+            };
+            if wanted != *name {
+                renames.insert(name.clone(), self.type_names.claim(&wanted));
+            }
+        }
+        (self.types, self.problems, self.approximations, renames)
     }
 
     /// The type of a component schema, by component name.
@@ -238,11 +267,17 @@ impl<'a> TypeLowering<'a> {
             if let Some(name) = enum_key.as_ref().and_then(|key| self.inline_enums.get(key)) {
                 let name = name.clone();
                 self.inline.insert(at.to_string(), name.clone());
+                self.enum_hints
+                    .entry(name.clone())
+                    .or_default()
+                    .push(naming::type_name(hint));
                 return TypeRef::Named(name);
             }
             let name = self.type_names.claim(&naming::type_name(hint));
             if let Some(key) = enum_key {
                 self.inline_enums.insert(key, name.clone());
+                self.enum_hints
+                    .insert(name.clone(), vec![naming::type_name(hint)]);
             }
             self.inline.insert(at.to_string(), name.clone());
             let resolved = ResolvedSchema {
@@ -256,14 +291,18 @@ impl<'a> TypeLowering<'a> {
         self.unnamed_type(&shape, hint, at)
     }
 
-    /// The identity of an inline schema that is only a string enum: its values, in order.
+    /// The identity of an inline schema that is only a string enum: its set of values (the
+    /// same values in another order are the same enum).
     fn plain_enum_key(&self, shape: &Shape<'_>) -> Option<Vec<String>> {
         let plain = shape.data.discriminator.is_none()
             && shape.one_of.is_empty()
             && shape.any_of.is_empty()
             && shape.all_of.is_empty()
             && !shape.has_properties();
-        plain.then(|| self.string_enum_values(shape)).flatten()
+        let mut values = plain.then(|| self.string_enum_values(shape)).flatten()?;
+        values.sort();
+        values.dedup();
+        Some(values)
     }
 
     /// Whether an inline schema becomes a named type (rather than a primitive or container).

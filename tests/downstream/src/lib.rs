@@ -25,10 +25,7 @@ pub async fn grant_read_only(
     group_id: &str,
     user_id: &str,
 ) -> Result<bool, Error> {
-    let role = AddOrRemoveGroupRole {
-        group_role: AddOrRemoveGroupRoleGroupRole::GroupReadOnly,
-        unknown_fields: Default::default(),
-    };
+    let role = AddOrRemoveGroupRole::new(AddOrRemoveGroupRoleGroupRole::GroupReadOnly);
     match client
         .add_project_role()
         .group_id(group_id)

@@ -57,10 +57,9 @@ async fn granting_sends_the_read_only_role() {
         .times(1)
         .respond(active_user());
     assert!(grant_read_only(&atlas.client(), GROUP, USER).await.unwrap());
-    atlas.assert_called_once_with_body(&AddOrRemoveGroupRole {
-        group_role: AddOrRemoveGroupRoleGroupRole::GroupReadOnly,
-        unknown_fields: Default::default(),
-    });
+    atlas.assert_called_once_with_body(&AddOrRemoveGroupRole::new(
+        AddOrRemoveGroupRoleGroupRole::GroupReadOnly,
+    ));
 }
 
 #[tokio::test]

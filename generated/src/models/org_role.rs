@@ -5,7 +5,7 @@ use super::codec;
 /// Organization-level role.
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum OrgUserRolesResponseOrgRolesItem {
+pub enum OrgRole {
     /// `ORG_OWNER`
     OrgOwner,
     /// `ORG_GROUP_CREATOR`
@@ -22,7 +22,7 @@ pub enum OrgUserRolesResponseOrgRolesItem {
     Unknown(String),
 }
 
-impl OrgUserRolesResponseOrgRolesItem {
+impl OrgRole {
     /// The value as it is written in JSON.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -38,7 +38,7 @@ impl OrgUserRolesResponseOrgRolesItem {
     }
 }
 
-impl std::fmt::Debug for OrgUserRolesResponseOrgRolesItem {
+impl std::fmt::Debug for OrgRole {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
@@ -56,14 +56,14 @@ impl std::fmt::Debug for OrgUserRolesResponseOrgRolesItem {
     }
 }
 
-impl std::fmt::Display for OrgUserRolesResponseOrgRolesItem {
+impl std::fmt::Display for OrgRole {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for OrgUserRolesResponseOrgRolesItem {
+impl From<&str> for OrgRole {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -78,7 +78,7 @@ impl From<&str> for OrgUserRolesResponseOrgRolesItem {
     }
 }
 
-impl std::str::FromStr for OrgUserRolesResponseOrgRolesItem {
+impl std::str::FromStr for OrgRole {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
@@ -87,16 +87,16 @@ impl std::str::FromStr for OrgUserRolesResponseOrgRolesItem {
         Ok(Self::from(value))
     }
 }
-codec::impl_serde!(OrgUserRolesResponseOrgRolesItem);
+codec::impl_serde!(OrgRole);
 
-impl codec::Decode for OrgUserRolesResponseOrgRolesItem {
+impl codec::Decode for OrgRole {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         reader.enumerated()
     }
 }
 
-impl codec::Encode for OrgUserRolesResponseOrgRolesItem {
+impl codec::Encode for OrgRole {
     #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());

@@ -2,57 +2,41 @@
 
 use super::codec;
 
-/// Condition of the search index when you made this request (DELETING, FAILED, STALE,
-/// PENDING, BUILDING, READY, or DOES_NOT_EXIST).
+/// Status that describes this index's synonym mappings. This status appears only if the index
+/// has synonyms defined.
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TextSearchHostStatusDetailStatus {
-    /// `DELETING`
-    Deleting,
+pub enum SynonymMappingStatus {
     /// `FAILED`
     Failed,
-    /// `STALE`
-    Stale,
-    /// `PENDING`
-    Pending,
     /// `BUILDING`
     Building,
     /// `READY`
     Ready,
-    /// `DOES_NOT_EXIST`
-    DoesNotExist,
     /// A value this version of the crate does not list, kept as received.
     Unknown(String),
 }
 
-impl TextSearchHostStatusDetailStatus {
+impl SynonymMappingStatus {
     /// The value as it is written in JSON.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Deleting => "DELETING",
             Self::Failed => "FAILED",
-            Self::Stale => "STALE",
-            Self::Pending => "PENDING",
             Self::Building => "BUILDING",
             Self::Ready => "READY",
-            Self::DoesNotExist => "DOES_NOT_EXIST",
             Self::Unknown(value) => value,
         }
     }
 }
 
-impl std::fmt::Debug for TextSearchHostStatusDetailStatus {
+impl std::fmt::Debug for SynonymMappingStatus {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
-            Self::Deleting => "Deleting",
             Self::Failed => "Failed",
-            Self::Stale => "Stale",
-            Self::Pending => "Pending",
             Self::Building => "Building",
             Self::Ready => "Ready",
-            Self::DoesNotExist => "DoesNotExist",
             Self::Unknown(value) => {
                 return f.debug_tuple("Unknown").field(value).finish();
             }
@@ -61,30 +45,26 @@ impl std::fmt::Debug for TextSearchHostStatusDetailStatus {
     }
 }
 
-impl std::fmt::Display for TextSearchHostStatusDetailStatus {
+impl std::fmt::Display for SynonymMappingStatus {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for TextSearchHostStatusDetailStatus {
+impl From<&str> for SynonymMappingStatus {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
-            "DELETING" => Self::Deleting,
             "FAILED" => Self::Failed,
-            "STALE" => Self::Stale,
-            "PENDING" => Self::Pending,
             "BUILDING" => Self::Building,
             "READY" => Self::Ready,
-            "DOES_NOT_EXIST" => Self::DoesNotExist,
             other => Self::Unknown(other.to_string()),
         }
     }
 }
 
-impl std::str::FromStr for TextSearchHostStatusDetailStatus {
+impl std::str::FromStr for SynonymMappingStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
@@ -93,16 +73,16 @@ impl std::str::FromStr for TextSearchHostStatusDetailStatus {
         Ok(Self::from(value))
     }
 }
-codec::impl_serde!(TextSearchHostStatusDetailStatus);
+codec::impl_serde!(SynonymMappingStatus);
 
-impl codec::Decode for TextSearchHostStatusDetailStatus {
+impl codec::Decode for SynonymMappingStatus {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         reader.enumerated()
     }
 }
 
-impl codec::Encode for TextSearchHostStatusDetailStatus {
+impl codec::Encode for SynonymMappingStatus {
     #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());

@@ -2,41 +2,57 @@
 
 use super::codec;
 
-/// Status that describes this index's synonym mappings. This status appears only if the index
-/// has synonyms defined.
+/// Condition of the search index when you made this request (DELETING, FAILED, STALE,
+/// PENDING, BUILDING, READY, or DOES_NOT_EXIST).
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SynonymMappingStatusDetailStatus {
+pub enum SearchStatus {
+    /// `DELETING`
+    Deleting,
     /// `FAILED`
     Failed,
+    /// `STALE`
+    Stale,
+    /// `PENDING`
+    Pending,
     /// `BUILDING`
     Building,
     /// `READY`
     Ready,
+    /// `DOES_NOT_EXIST`
+    DoesNotExist,
     /// A value this version of the crate does not list, kept as received.
     Unknown(String),
 }
 
-impl SynonymMappingStatusDetailStatus {
+impl SearchStatus {
     /// The value as it is written in JSON.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
+            Self::Deleting => "DELETING",
             Self::Failed => "FAILED",
+            Self::Stale => "STALE",
+            Self::Pending => "PENDING",
             Self::Building => "BUILDING",
             Self::Ready => "READY",
+            Self::DoesNotExist => "DOES_NOT_EXIST",
             Self::Unknown(value) => value,
         }
     }
 }
 
-impl std::fmt::Debug for SynonymMappingStatusDetailStatus {
+impl std::fmt::Debug for SearchStatus {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
+            Self::Deleting => "Deleting",
             Self::Failed => "Failed",
+            Self::Stale => "Stale",
+            Self::Pending => "Pending",
             Self::Building => "Building",
             Self::Ready => "Ready",
+            Self::DoesNotExist => "DoesNotExist",
             Self::Unknown(value) => {
                 return f.debug_tuple("Unknown").field(value).finish();
             }
@@ -45,26 +61,30 @@ impl std::fmt::Debug for SynonymMappingStatusDetailStatus {
     }
 }
 
-impl std::fmt::Display for SynonymMappingStatusDetailStatus {
+impl std::fmt::Display for SearchStatus {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for SynonymMappingStatusDetailStatus {
+impl From<&str> for SearchStatus {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
+            "DELETING" => Self::Deleting,
             "FAILED" => Self::Failed,
+            "STALE" => Self::Stale,
+            "PENDING" => Self::Pending,
             "BUILDING" => Self::Building,
             "READY" => Self::Ready,
+            "DOES_NOT_EXIST" => Self::DoesNotExist,
             other => Self::Unknown(other.to_string()),
         }
     }
 }
 
-impl std::str::FromStr for SynonymMappingStatusDetailStatus {
+impl std::str::FromStr for SearchStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
@@ -73,16 +93,16 @@ impl std::str::FromStr for SynonymMappingStatusDetailStatus {
         Ok(Self::from(value))
     }
 }
-codec::impl_serde!(SynonymMappingStatusDetailStatus);
+codec::impl_serde!(SearchStatus);
 
-impl codec::Decode for SynonymMappingStatusDetailStatus {
+impl codec::Decode for SearchStatus {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         reader.enumerated()
     }
 }
 
-impl codec::Encode for SynonymMappingStatusDetailStatus {
+impl codec::Encode for SearchStatus {
     #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());

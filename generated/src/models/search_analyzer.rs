@@ -5,7 +5,7 @@ use super::codec;
 /// Specific pre-defined method chosen to apply to the synonyms to be searched.
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SearchSynonymMappingDefinitionAnalyzer {
+pub enum SearchAnalyzer {
     /// `lucene.standard`
     LuceneStandard,
     /// `lucene.simple`
@@ -102,7 +102,7 @@ pub enum SearchSynonymMappingDefinitionAnalyzer {
     Unknown(String),
 }
 
-impl SearchSynonymMappingDefinitionAnalyzer {
+impl SearchAnalyzer {
     /// The value as it is written in JSON.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -158,7 +158,7 @@ impl SearchSynonymMappingDefinitionAnalyzer {
     }
 }
 
-impl std::fmt::Debug for SearchSynonymMappingDefinitionAnalyzer {
+impl std::fmt::Debug for SearchAnalyzer {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
@@ -216,14 +216,14 @@ impl std::fmt::Debug for SearchSynonymMappingDefinitionAnalyzer {
     }
 }
 
-impl std::fmt::Display for SearchSynonymMappingDefinitionAnalyzer {
+impl std::fmt::Display for SearchAnalyzer {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for SearchSynonymMappingDefinitionAnalyzer {
+impl From<&str> for SearchAnalyzer {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -278,7 +278,7 @@ impl From<&str> for SearchSynonymMappingDefinitionAnalyzer {
     }
 }
 
-impl std::str::FromStr for SearchSynonymMappingDefinitionAnalyzer {
+impl std::str::FromStr for SearchAnalyzer {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
@@ -287,16 +287,16 @@ impl std::str::FromStr for SearchSynonymMappingDefinitionAnalyzer {
         Ok(Self::from(value))
     }
 }
-codec::impl_serde!(SearchSynonymMappingDefinitionAnalyzer);
+codec::impl_serde!(SearchAnalyzer);
 
-impl codec::Decode for SearchSynonymMappingDefinitionAnalyzer {
+impl codec::Decode for SearchAnalyzer {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         reader.enumerated()
     }
 }
 
-impl codec::Encode for SearchSynonymMappingDefinitionAnalyzer {
+impl codec::Encode for SearchAnalyzer {
     #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
