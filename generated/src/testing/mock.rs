@@ -25,12 +25,8 @@ use crate::Client;
 pub trait MockOperation {
     /// What the operation's `send().await` gives.
     type Response;
-    const ID: &'static str;
-    const METHOD: &'static str;
-    /// The path template, `/api/atlas/v2/groups/{groupId}/...`.
-    const PATH: &'static str;
-    /// The media type of the success response.
-    const MEDIA_TYPE: &'static str;
+    /// Its row of the crate's table of operations.
+    const INDEX: usize;
     /// The status and body of a success response carrying `value`.
     fn success(value: Self::Response) -> (u16, Vec<u8>);
 }
@@ -41,9 +37,9 @@ pub fn json_success<T: Encode>(value: &T) -> (u16, Vec<u8>) {
     (200, codec::to_vec(value))
 }
 
-/// The operations of the crate, `(operationId, method, path template)`, to name the
-/// operation an unmatched request was for.
-type Operations = &'static [(&'static str, &'static str, &'static str)];
+/// The operations of the crate, `(operationId, method, path template, success media type)`,
+/// to name the operation an unmatched request was for.
+type Operations = &'static [(&'static str, &'static str, &'static str, &'static str)];
 
 /// A request the fake received.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,6 +88,7 @@ pub struct MockAtlas {
     server: wiremock::MockServer,
     state: Arc<Mutex<State>>,
     client: Client,
+    operations: Operations,
 }
 
 impl fmt::Debug for MockAtlas {
@@ -120,7 +117,12 @@ impl MockAtlas {
             .max_attempts(1)
             .build()
             .expect("a client of a loopback server builds");
-        Self { server, state, client }
+        Self {
+            server,
+            state,
+            client,
+            operations,
+        }
     }
 
     /// A client pointed at the fake, with a bearer token and no retries.
@@ -268,7 +270,8 @@ impl<O: MockOperation> Expectation<'_, O> {
     /// Answers with the operation's value (a 204 for an operation without a body).
     pub fn respond(self, value: O::Response) {
         let (status, body) = O::success(value);
-        self.program(status, Cow::Borrowed(O::MEDIA_TYPE), body);
+        let media_type = self.atlas.operations[O::INDEX].3;
+        self.program(status, Cow::Borrowed(media_type), body);
     }
 
     /// Answers with an error status and the API's error body.
@@ -282,9 +285,10 @@ impl<O: MockOperation> Expectation<'_, O> {
     }
 
     fn program(self, status: u16, content_type: Cow<'static, str>, body: Vec<u8>) {
+        let (operation, method, _, _) = self.atlas.operations[O::INDEX];
         self.atlas.lock().programmed.push(Programmed {
-            operation: O::ID,
-            method: O::METHOD,
+            operation,
+            method,
             path: self.path,
             query: self.query,
             status,
@@ -379,7 +383,7 @@ impl wiremock::Respond for Dispatcher {
         let path = request.url.path().to_string();
         let query: Vec<(String, String)> =
             request.url.query_pairs().into_owned().collect();
-        let operation = self.operations.iter().find_map(|(id, m, template)| {
+        let operation = self.operations.iter().find_map(|(id, m, template, _)| {
             (*m == method)
                 .then(|| path_values(template, &path))
                 .flatten()

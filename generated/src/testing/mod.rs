@@ -21,32 +21,56 @@ pub use mock::{Expectation, MockAtlas, MockOperation, RecordedRequest};
 #[allow(unused_imports)]
 use crate::models;
 
-/// Every operation: its id, method and path template.
-const OPERATIONS: &[(&str, &str, &str)] = &[
+/// Every operation: its id, method, path template and success media type.
+const OPERATIONS: &[(&str, &str, &str, &str)] = &[
     (
         "listAccessLogsByClusterName",
         "GET",
         "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}",
+        "application/vnd.atlas.2023-01-01+json",
     ),
     (
         "getAtlasSearchIndexByName",
         "GET",
         "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
+        "application/vnd.atlas.2024-05-30+json",
     ),
     (
         "getPushMigration",
         "GET",
         "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}",
+        "application/vnd.atlas.2023-01-01+json",
     ),
-    ("createPipeline", "POST", "/api/atlas/v2/groups/{groupId}/pipelines"),
-    ("listDatabaseUsers", "GET", "/api/atlas/v2/groups/{groupId}/databaseUsers"),
+    (
+        "createPipeline",
+        "POST",
+        "/api/atlas/v2/groups/{groupId}/pipelines",
+        "application/vnd.atlas.2023-01-01+json",
+    ),
+    (
+        "listDatabaseUsers",
+        "GET",
+        "/api/atlas/v2/groups/{groupId}/databaseUsers",
+        "application/vnd.atlas.2023-01-01+json",
+    ),
     (
         "deleteRoleMapping",
         "DELETE",
         "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
+        "application/vnd.atlas.2023-01-01+json",
     ),
-    ("addProjectRole", "POST", "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole"),
-    ("updateOrganizationRoles", "PUT", "/api/atlas/v2/orgs/{orgId}/users/{userId}/roles"),
+    (
+        "addProjectRole",
+        "POST",
+        "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole",
+        "application/vnd.atlas.2025-02-19+json",
+    ),
+    (
+        "updateOrganizationRoles",
+        "PUT",
+        "/api/atlas/v2/orgs/{orgId}/users/{userId}/roles",
+        "application/vnd.atlas.2023-01-01+json",
+    ),
 ];
 
 impl MockAtlas {
@@ -120,14 +144,7 @@ pub enum ListAccessLogsByClusterName {}
 impl MockOperation for ListAccessLogsByClusterName {
     type Response = models::MongoDBAccessLogsList;
 
-    const ID: &'static str = "listAccessLogsByClusterName";
-
-    const METHOD: &'static str = "GET";
-
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}";
-
-    const MEDIA_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const INDEX: usize = 0;
 
     fn success(value: Self::Response) -> (u16, Vec<u8>) {
         mock::json_success(&value)
@@ -180,13 +197,7 @@ pub enum GetAtlasSearchIndexByName {}
 impl MockOperation for GetAtlasSearchIndexByName {
     type Response = models::SearchIndexResponse;
 
-    const ID: &'static str = "getAtlasSearchIndexByName";
-
-    const METHOD: &'static str = "GET";
-
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}";
-
-    const MEDIA_TYPE: &'static str = "application/vnd.atlas.2024-05-30+json";
+    const INDEX: usize = 1;
 
     fn success(value: Self::Response) -> (u16, Vec<u8>) {
         mock::json_success(&value)
@@ -229,14 +240,7 @@ pub enum GetPushMigration {}
 impl MockOperation for GetPushMigration {
     type Response = models::LiveMigrationResponse;
 
-    const ID: &'static str = "getPushMigration";
-
-    const METHOD: &'static str = "GET";
-
-    const PATH: &'static str =
-        "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}";
-
-    const MEDIA_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const INDEX: usize = 2;
 
     fn success(value: Self::Response) -> (u16, Vec<u8>) {
         mock::json_success(&value)
@@ -264,13 +268,7 @@ pub enum CreatePipeline {}
 impl MockOperation for CreatePipeline {
     type Response = models::DataLakeIngestionPipeline;
 
-    const ID: &'static str = "createPipeline";
-
-    const METHOD: &'static str = "POST";
-
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/pipelines";
-
-    const MEDIA_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const INDEX: usize = 3;
 
     fn success(value: Self::Response) -> (u16, Vec<u8>) {
         mock::json_success(&value)
@@ -293,13 +291,7 @@ pub enum ListDatabaseUsers {}
 impl MockOperation for ListDatabaseUsers {
     type Response = models::PaginatedApiAtlasDatabaseUserView;
 
-    const ID: &'static str = "listDatabaseUsers";
-
-    const METHOD: &'static str = "GET";
-
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/databaseUsers";
-
-    const MEDIA_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const INDEX: usize = 4;
 
     fn success(value: Self::Response) -> (u16, Vec<u8>) {
         mock::json_success(&value)
@@ -337,13 +329,7 @@ pub enum DeleteRoleMapping {}
 impl MockOperation for DeleteRoleMapping {
     type Response = ();
 
-    const ID: &'static str = "deleteRoleMapping";
-
-    const METHOD: &'static str = "DELETE";
-
-    const PATH: &'static str = "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}";
-
-    const MEDIA_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const INDEX: usize = 5;
 
     fn success(_value: Self::Response) -> (u16, Vec<u8>) {
         (204, Vec::new())
@@ -376,13 +362,7 @@ pub enum AddProjectRole {}
 impl MockOperation for AddProjectRole {
     type Response = models::OrgUserResponse;
 
-    const ID: &'static str = "addProjectRole";
-
-    const METHOD: &'static str = "POST";
-
-    const PATH: &'static str = "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole";
-
-    const MEDIA_TYPE: &'static str = "application/vnd.atlas.2025-02-19+json";
+    const INDEX: usize = 6;
 
     fn success(value: Self::Response) -> (u16, Vec<u8>) {
         mock::json_success(&value)
@@ -410,13 +390,7 @@ pub enum UpdateOrganizationRoles {}
 impl MockOperation for UpdateOrganizationRoles {
     type Response = models::UpdateOrgRolesForUser;
 
-    const ID: &'static str = "updateOrganizationRoles";
-
-    const METHOD: &'static str = "PUT";
-
-    const PATH: &'static str = "/api/atlas/v2/orgs/{orgId}/users/{userId}/roles";
-
-    const MEDIA_TYPE: &'static str = "application/vnd.atlas.2023-01-01+json";
+    const INDEX: usize = 7;
 
     fn success(value: Self::Response) -> (u16, Vec<u8>) {
         mock::json_success(&value)

@@ -16,11 +16,15 @@ pub const MOCK_SOURCE: &str = include_str!("../../runtime/testing.rs");
 pub fn emit_testing(api: &Api, crate_ident: &str) -> TokenStream {
     let example = format!(" let atlas = {crate_ident}::testing::MockAtlas::start().await;");
     let shapes = api.operations.iter().map(|o| {
-        let (id, method, path) = (&o.id, &o.method, &o.path);
-        quote!((#id, #method, #path),)
+        let (id, method, path, media_type) = (&o.id, &o.method, &o.path, &o.accept);
+        quote!((#id, #method, #path, #media_type),)
     });
     let ways_in = api.operations.iter().map(way_in);
-    let operations = api.operations.iter().map(operation);
+    let operations = api
+        .operations
+        .iter()
+        .enumerate()
+        .map(|(i, o)| operation(i, o));
     quote! {
         //! A fake Atlas in this process, for the tests of code that uses this crate (the
         //! `testing` feature): program each operation's answer in the crate's own types, point
@@ -44,8 +48,8 @@ pub fn emit_testing(api: &Api, crate_ident: &str) -> TokenStream {
         #[allow(unused_imports)]
         use crate::models;
 
-        /// Every operation: its id, method and path template.
-        const OPERATIONS: &[(&str, &str, &str)] = &[#(#shapes)*];
+        /// Every operation: its id, method, path template and success media type.
+        const OPERATIONS: &[(&str, &str, &str, &str)] = &[#(#shapes)*];
 
         impl MockAtlas {
             /// Starts a fake on a loopback port. It answers only what is programmed; any other
@@ -90,15 +94,11 @@ fn way_in(operation: &Operation) -> TokenStream {
 }
 
 /// The marker type of an operation, what it answers with, and its parameter matchers.
-fn operation(operation: &Operation) -> TokenStream {
+fn operation(index: usize, operation: &Operation) -> TokenStream {
     let marker = ident(&operation.builder_name);
     let cfg = feature_cfg(operation);
-    let (id, method, path, media_type) = (
-        &operation.id,
-        &operation.method,
-        &operation.path,
-        &operation.accept,
-    );
+    let id = &operation.id;
+    let index = proc_macro2::Literal::usize_unsuffixed(index);
     let (response, success) = match &operation.response {
         Payload::Json(ty) => {
             let ty = operation_type(ty);
@@ -143,10 +143,7 @@ fn operation(operation: &Operation) -> TokenStream {
         #cfg
         impl MockOperation for #marker {
             type Response = #response;
-            const ID: &'static str = #id;
-            const METHOD: &'static str = #method;
-            const PATH: &'static str = #path;
-            const MEDIA_TYPE: &'static str = #media_type;
+            const INDEX: usize = #index;
 
             fn success(#value: Self::Response) -> (u16, Vec<u8>) {
                 #success
