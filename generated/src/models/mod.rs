@@ -421,4 +421,28 @@ mod vector_similarity;
 #[cfg(feature = "atlas-search")]
 pub use vector_similarity::VectorSimilarity;
 
+#[doc(hidden)]
 pub mod codec;
+pub use codec::UnknownFields;
+
+/// Reads a value of this crate's models from JSON, as the client reads responses.
+#[inline]
+pub fn from_slice<T: codec::Decode>(bytes: &[u8]) -> Result<T, serde_json::Error> {
+    codec::from_slice(bytes)
+}
+
+/// Writes a value of this crate's models as compact JSON, as the client sends it,
+/// with every struct's `unknown_fields`.
+#[inline]
+pub fn to_vec<T: codec::Encode + ?Sized>(value: &T) -> Vec<u8> {
+    codec::to_vec(value)
+}
+
+/// Like [`to_vec`], with or without the structs' `unknown_fields`.
+#[inline]
+pub fn to_vec_with<T: codec::Encode + ?Sized>(
+    value: &T,
+    unknown: UnknownFields,
+) -> Vec<u8> {
+    codec::to_vec_with(value, unknown)
+}

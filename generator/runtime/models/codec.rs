@@ -146,7 +146,7 @@ pub(crate) enum Number {
 
 impl<'a> Reader<'a> {
     /// A reader of the whole input, which must be UTF-8.
-    fn start(bytes: &'a [u8]) -> Result<Self, serde_json::Error> {
+    pub(crate) fn start(bytes: &'a [u8]) -> Result<Self, serde_json::Error> {
         match std::str::from_utf8(bytes) {
             Ok(input) => Ok(Reader {
                 input,
@@ -950,27 +950,137 @@ pub(crate) fn read_untagged<T>(
     Err(reader.error(format!("data did not match any variant of {name}")))
 }
 
-/// `serde::Serialize` of a model: through `serde_json::Value`, so any serializer gets the same
-/// fields the client sends.
+/// `serde::Serialize` of a model: the JSON the client sends, streamed into any serializer by
+/// reading it back as serde events (no `serde_json::Value` in between).
 pub(crate) fn serialize<T, S>(value: &T, serializer: S) -> Result<S::Ok, S::Error>
 where
     T: Encode + ?Sized,
     S: serde::Serializer,
 {
-    let value = to_value(value).map_err(serde::ser::Error::custom)?;
-    serde::Serialize::serialize(&value, serializer)
+    let bytes = to_vec(value);
+    let mut reader = Reader::start(&bytes).map_err(serde::ser::Error::custom)?;
+    serde_transcode::transcode(Events { reader: &mut reader }, serializer)
 }
 
-/// `serde::Deserialize` of a model: through `serde_json::Value`, so it reads from any
-/// deserializer with the rules of [`Decode`].
+/// `serde::Deserialize` of a model: any deserializer's data streamed into JSON text, then read
+/// by the model's [`Decode`] with its rules (no `serde_json::Value` in between).
 pub(crate) fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
 where
     T: Decode,
     D: serde::Deserializer<'de>,
 {
-    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-    let bytes = serde_json::to_vec(&value).map_err(serde::de::Error::custom)?;
+    let mut bytes = Vec::new();
+    serde_transcode::transcode(
+        deserializer,
+        &mut serde_json::Serializer::new(&mut bytes),
+    )
+    .map_err(serde::de::Error::custom)?;
     from_slice(&bytes).map_err(serde::de::Error::custom)
+}
+
+impl serde::de::Error for Error {
+    fn custom<M: std::fmt::Display>(message: M) -> Self {
+        Error {
+            message: message.to_string(),
+            offset: 0,
+        }
+    }
+}
+
+/// JSON read by a [`Reader`] as serde's events: how a model's encoded JSON reaches any
+/// serializer, with this codec's reading of numbers (correctly rounded floats).
+struct Events<'r, 'a> {
+    reader: &'r mut Reader<'a>,
+}
+
+impl<'de> serde::Deserializer<'de> for Events<'_, '_> {
+    type Error = Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let reader = self.reader;
+        match reader.peek() {
+            Some(b'"') => visitor.visit_str(&reader.string("a string")?),
+            Some(b't' | b'f') => visitor.visit_bool(reader.bool()?),
+            Some(b'n') => {
+                reader.literal("null")?;
+                visitor.visit_unit()
+            }
+            Some(b'-' | b'0'..=b'9') => match reader.number("a number")? {
+                Number::Unsigned(n) => visitor.visit_u64(n),
+                Number::Signed(n) => visitor.visit_i64(n),
+                Number::Float(n) => visitor.visit_f64(n),
+            },
+            Some(b'[') => {
+                let array = reader.array("a sequence")?;
+                visitor.visit_seq(Items { reader, array })
+            }
+            Some(b'{') => {
+                let object = reader.object("a map")?;
+                visitor.visit_map(Members { reader, object })
+            }
+            Some(_) => Err(reader.error("expected value")),
+            None => Err(reader.error("EOF while parsing a value")),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
+/// The items of an array, as serde's sequence.
+struct Items<'r, 'a> {
+    reader: &'r mut Reader<'a>,
+    array: ArrayReader,
+}
+
+impl<'de> serde::de::SeqAccess<'de> for Items<'_, '_> {
+    type Error = Error;
+
+    fn next_element_seed<T: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
+        if !self.array.next(self.reader)? {
+            return Ok(None);
+        }
+        seed.deserialize(Events { reader: self.reader }).map(Some)
+    }
+}
+
+/// The members of an object, as serde's map.
+struct Members<'r, 'a> {
+    reader: &'r mut Reader<'a>,
+    object: ObjectReader,
+}
+
+impl<'de> serde::de::MapAccess<'de> for Members<'_, '_> {
+    type Error = Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
+        match self.object.next_key(self.reader)? {
+            Some(key) => {
+                let key = serde::de::IntoDeserializer::<Error>::into_deserializer(&*key);
+                seed.deserialize(key).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Error> {
+        seed.deserialize(Events { reader: self.reader })
+    }
 }
 
 /// `serde::Serialize` and `serde::Deserialize` for models, by [`serialize`] and [`deserialize`].

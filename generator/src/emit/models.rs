@@ -827,10 +827,34 @@ fn uses_codec(def: &TypeDef) -> bool {
 /// each module's body is written in place (`mod x { .. }`) for single-file output.
 pub fn emit_models_mod(types: &[TypeDef], inline: bool) -> TokenStream {
     // Written inline, the codec is the caller's to add (it is a source file, not tokens).
+    // The codec is implementation, not API: hidden, so a change to it breaks nobody. What
+    // users call is re-exported here.
     let codec = (super::codec::needed(types) && !inline).then(|| {
-        quote!(
+        quote! {
+            #[doc(hidden)]
             pub mod codec;
-        )
+
+            pub use codec::UnknownFields;
+
+            /// Reads a value of this crate's models from JSON, as the client reads responses.
+            #[inline]
+            pub fn from_slice<T: codec::Decode>(bytes: &[u8]) -> Result<T, serde_json::Error> {
+                codec::from_slice(bytes)
+            }
+
+            /// Writes a value of this crate's models as compact JSON, as the client sends it,
+            /// with every struct's `unknown_fields`.
+            #[inline]
+            pub fn to_vec<T: codec::Encode + ?Sized>(value: &T) -> Vec<u8> {
+                codec::to_vec(value)
+            }
+
+            /// Like [`to_vec`], with or without the structs' `unknown_fields`.
+            #[inline]
+            pub fn to_vec_with<T: codec::Encode + ?Sized>(value: &T, unknown: UnknownFields) -> Vec<u8> {
+                codec::to_vec_with(value, unknown)
+            }
+        }
     });
     let items = types.iter().map(|def| {
         let module = ident(&def.module);
