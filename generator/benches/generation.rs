@@ -6,7 +6,12 @@
 //!    and 100% of its operations (with the components they reach);
 //! 3. decoding a 20,000-entry `listAccessLogsByClusterName` response into the generated
 //!    model, against decoding the same bytes into `serde_json::Value`, time and peak memory;
-//! 4. with `-- --compile` (or `-- --compile-only`, without the rest): `cargo check` and
+//! 4. cold generation against openapi-to-rust 0.23 (the fastest peer; `cargo install --locked
+//!    openapi-to-rust --version 0.23.0`, skipped with a note when it is not installed): both
+//!    commands into a directory that does not exist, on the official 8-operation subset and on
+//!    the full official spec, alternating runs, medians and the ratio (`-- --cold-only` for this
+//!    alone);
+//! 5. with `-- --compile` (or `-- --compile-only`, without the rest): `cargo check` and
 //!    `cargo build` of the crate generated from the official spec, with all features and with
 //!    one tag's feature (the crate alone: its dependencies are built first and not counted),
 //!    and of a crate calling two of its operations.
@@ -391,6 +396,98 @@ fn command_runs(spec: &Path, out: &Path, runs: usize) -> Duration {
     median((0..runs).map(|_| run()).collect())
 }
 
+/// A spec as openapi-to-rust can take it: its component `ApiError` clashes with a type of its
+/// own, so it is renamed (the key and every `$ref`).
+fn for_openapi_to_rust(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let key = line.trim_start();
+            let renamed = if key == "ApiError:" {
+                line.replace("ApiError:", "AtlasApiError:")
+            } else {
+                line.replace("schemas/ApiError'", "schemas/AtlasApiError'")
+                    .replace("schemas/ApiError\"", "schemas/AtlasApiError\"")
+            };
+            renamed + "\n"
+        })
+        .collect()
+}
+
+/// Cold generation, whole process, into a directory that does not exist: ours against
+/// openapi-to-rust, alternating runs, medians and the ratio.
+fn cold_against_openapi_to_rust() {
+    println!(
+        "\ncold generation into a new directory (whole process), against openapi-to-rust 0.23"
+    );
+    let peer = std::process::Command::new("openapi-to-rust")
+        .arg("--version")
+        .output();
+    if !peer.is_ok_and(|o| o.status.success()) {
+        println!(
+            "(skipped: openapi-to-rust is not installed; `cargo install --locked openapi-to-rust --version 0.23.0`)"
+        );
+        return;
+    }
+    let scratch = repository().join("target/atlas-codegen-bench-cold");
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).expect("scratch directory");
+    println!("| spec | atlas-codegen ms | openapi-to-rust ms | ratio |");
+    println!("|---|---|---|---|");
+    let specs = [
+        (
+            "official 8-operation subset",
+            repository().join("spec/reference/atlas-admin-api-v2-2025-06-30-subset.yaml"),
+            21,
+        ),
+        ("full official spec", official_spec(), 9),
+    ];
+    for (label, spec, runs) in specs {
+        let text = std::fs::read_to_string(&spec).expect("spec");
+        let peer_spec = scratch.join("peer.yaml");
+        std::fs::write(&peer_spec, for_openapi_to_rust(&text)).expect("peer spec");
+        let time = |command: &mut std::process::Command, out: &Path| {
+            let _ = std::fs::remove_dir_all(out);
+            let start = Instant::now();
+            let status = command
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .expect("the command runs");
+            let elapsed = start.elapsed();
+            assert!(status.success(), "{command:?} failed");
+            elapsed
+        };
+        let (ours_out, peer_out) = (scratch.join("ours"), scratch.join("peer"));
+        let (mut ours, mut peer) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            ours.push(time(
+                std::process::Command::new(env!("CARGO_BIN_EXE_atlas-codegen"))
+                    .arg("--spec")
+                    .arg(&spec)
+                    .arg("--out")
+                    .arg(&ours_out),
+                &ours_out,
+            ));
+            peer.push(time(
+                std::process::Command::new("openapi-to-rust")
+                    .arg("generate")
+                    .arg(&peer_spec)
+                    .arg("--output-dir")
+                    .arg(&peer_out),
+                &peer_out,
+            ));
+        }
+        let (ours, peer) = (median(ours), median(peer));
+        println!(
+            "| {label} | {:.1} | {:.1} | {:.2} |",
+            ms(ours),
+            ms(peer),
+            ours.as_secs_f64() / peer.as_secs_f64()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
 /// `cargo check` and `cargo build` of the crate generated from the official spec, and of a
 /// small crate calling two of its operations.
 fn compile(official_text: &str) {
@@ -510,6 +607,10 @@ fn main() {
         compile(&official_text);
         return;
     }
+    if std::env::args().any(|a| a == "--cold-only") {
+        cold_against_openapi_to_rust();
+        return;
+    }
     let hand_written = repository().join("spec/atlas-admin-v2.yaml");
     let hand_text = std::fs::read_to_string(&hand_written).expect("hand-written spec");
     // Inside the repository, as the command's default `--out` is: on this machine a file is
@@ -572,6 +673,7 @@ fn main() {
 
     scaling(&official_text);
     decoding();
+    cold_against_openapi_to_rust();
     if compile_too {
         compile(&official_text);
     }
