@@ -445,8 +445,11 @@ fn cold_against_openapi_to_rust() {
         let text = std::fs::read_to_string(&spec).expect("spec");
         let peer_spec = scratch.join("peer.yaml");
         std::fs::write(&peer_spec, for_openapi_to_rust(&text)).expect("peer spec");
-        let time = |command: &mut std::process::Command, out: &Path| {
-            let _ = std::fs::remove_dir_all(out);
+        // Each run writes into a directory name never used before, as a first generation does:
+        // on ext4, creating files where as many were just deleted is slower (the inode
+        // allocator skips recently deleted inodes), which would charge this bench's own
+        // cleanup to the tool that writes more files.
+        let time = |command: &mut std::process::Command| {
             let start = Instant::now();
             let status = command
                 .stdout(std::process::Stdio::null())
@@ -457,26 +460,25 @@ fn cold_against_openapi_to_rust() {
             assert!(status.success(), "{command:?} failed");
             elapsed
         };
-        let (ours_out, peer_out) = (scratch.join("ours"), scratch.join("peer"));
         let (mut ours, mut peer) = (Vec::new(), Vec::new());
-        for _ in 0..runs {
+        for run in 0..runs {
             ours.push(time(
                 std::process::Command::new(env!("CARGO_BIN_EXE_atlas-codegen"))
                     .arg("--spec")
                     .arg(&spec)
                     .arg("--out")
-                    .arg(&ours_out),
-                &ours_out,
+                    .arg(scratch.join(format!("ours-{run}"))),
             ));
             peer.push(time(
                 std::process::Command::new("openapi-to-rust")
                     .arg("generate")
                     .arg(&peer_spec)
                     .arg("--output-dir")
-                    .arg(&peer_out),
-                &peer_out,
+                    .arg(scratch.join(format!("peer-{run}"))),
             ));
         }
+        let _ = std::fs::remove_dir_all(&scratch);
+        std::fs::create_dir_all(&scratch).expect("scratch directory");
         let (ours, peer) = (median(ours), median(peer));
         println!(
             "| {label} | {:.1} | {:.1} | {:.2} |",
