@@ -127,6 +127,8 @@ fn the_generated_crate_checks_without_warnings_with_all_features_and_with_one() 
     // The workspace's lockfile, so the dependencies are the versions the workspace tests.
     std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     check(&dir, &[]);
+    // MockAtlas for all 454 operations.
+    check(&dir, &["--features", "testing"]);
     check(&dir, &["--no-default-features", "--features", "clusters"]);
     check(
         &dir,
