@@ -924,3 +924,22 @@ mod your_stack {
         );
     }
 }
+
+/// A request builder is a future: `.await` sends it, as `send().await` does.
+#[tokio::test]
+async fn a_request_builder_is_awaited_directly() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(migration()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = builder(&server.uri()).build().unwrap();
+    let migration = client
+        .get_push_migration()
+        .group_id(GROUP)
+        .live_migration_id(MIGRATION)
+        .await
+        .unwrap();
+    assert_eq!(migration.id.as_deref(), Some(MIGRATION));
+}
