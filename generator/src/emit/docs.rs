@@ -51,8 +51,6 @@ pub fn doc_lines(text: &str) -> Vec<String> {
 /// Doc text wider than this is wrapped (the `///` and indentation come on top).
 const WIDTH: usize = 90;
 
-/// Appends `line` to `out`, wrapped at spaces to `WIDTH`. Tables and headings are kept
-/// whole; continuation lines of a list item are indented under its text.
 /// Doc lines of text the generator writes itself, wrapped like [`doc_lines`] but not escaped:
 /// its intra-doc links (``[`Client::x`]``) must stay links.
 pub fn generated_doc_lines(text: &str) -> Vec<String> {
@@ -63,6 +61,8 @@ pub fn generated_doc_lines(text: &str) -> Vec<String> {
     lines
 }
 
+/// Appends `line` to `out`, wrapped at spaces to `WIDTH`. Tables and headings are kept
+/// whole; continuation lines of a list item are indented under its text.
 fn wrap(line: &str, out: &mut Vec<String>) {
     if line.chars().count() <= WIDTH || line.starts_with('|') || line.starts_with('#') {
         out.push(line.to_string());

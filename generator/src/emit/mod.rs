@@ -106,9 +106,8 @@ pub fn emit_crate(
         files.push((PathBuf::from("examples/quickstart.rs"), example));
     }
     let modules = operations::modules(api);
-    // The crate's name in Rust, for the examples in its docs.
-    let docs_crate_name = config.crate_name.replace('-', "_");
-    let docs_crate = docs_crate_name.as_str();
+    // The crate's name in Rust, for the examples in its docs and tests.
+    let crate_ident: &str = &config.crate_name.replace('-', "_");
     let mut jobs = vec![RustJob::new("src/lib.rs", || emit_lib(api))];
     if codec::needed(&api.types) {
         files.push((
@@ -147,9 +146,8 @@ pub fn emit_crate(
             PathBuf::from("src/testing/mock.rs"),
             format!("{GENERATED_HEADER}{}", testing::MOCK_SOURCE),
         ));
-        let crate_ident = config.crate_name.replace('-', "_");
         jobs.push(RustJob::new("src/testing/mod.rs", move || {
-            testing::emit_testing(api, &crate_ident)
+            testing::emit_testing(api, crate_ident)
         }));
         for (&module, module_operations) in &modules {
             let path = format!("src/operations/{module}.rs");
@@ -157,23 +155,22 @@ pub fn emit_crate(
                 module,
                 operations: module_operations,
                 tags: &api.tags,
-                crate_ident: Some(docs_crate),
+                crate_ident: Some(crate_ident),
             };
             let tokens = move || {
                 operations::emit_operations_module(
                     module,
                     module_operations,
                     &api.tags,
-                    Some(docs_crate),
+                    Some(crate_ident),
                 )
             };
             jobs.push(RustJob::new(path, tokens).with_inputs(inputs));
         }
     }
-    let crate_ident = config.crate_name.replace('-', "_");
     if !api.examples.is_empty() {
         jobs.push(RustJob::new("tests/spec_examples.rs", move || {
-            examples::emit_example_tests(api, &crate_ident).unwrap_or_default()
+            examples::emit_example_tests(api, crate_ident).unwrap_or_default()
         }));
         files.extend(
             examples::example_files(api)
