@@ -2,9 +2,10 @@
 
 use askama::Template;
 
+use super::operations::placeholder_value;
 use crate::Config;
 use crate::error::Error;
-use crate::ir::{Api, TypeKind};
+use crate::ir::{Api, Operation, TypeKind};
 
 #[derive(Template)]
 #[template(path = "Cargo.toml.askama", escape = "none")]
@@ -77,6 +78,14 @@ struct Quickstart<'a> {
     crate_ident: &'a str,
 }
 
+/// The Cargo features of some operations' modules, sorted, each once.
+fn features_of<'o>(operations: impl Iterator<Item = &'o Operation>) -> Vec<String> {
+    let mut features: Vec<String> = operations.map(|o| Api::feature(&o.module)).collect();
+    features.sort();
+    features.dedup();
+    features
+}
+
 /// Renders a template; the result ends with exactly one newline.
 fn render(template: &impl Template, file: &str) -> Result<String, Error> {
     let mut text = template.render().map_err(|e| Error::Codegen {
@@ -99,26 +108,13 @@ pub fn cargo_toml(api: &Api, config: &Config, spec_file: &str) -> Result<String,
             standalone: config.standalone,
             client: !api.operations.is_empty(),
             patterns: !api.patterns.is_empty(),
-            features: {
-                let mut features: Vec<String> = api
-                    .operations
-                    .iter()
-                    .map(|o| Api::feature(&o.module))
-                    .collect();
-                features.sort();
-                features.dedup();
-                features
-            },
+            features: features_of(api.operations.iter()),
             quickstart_features: quickstart_example(api, config)?.map(|_| {
-                let mut features: Vec<String> = api
-                    .operations
-                    .iter()
-                    .filter(|o| QUICKSTART_OPERATIONS.contains(&o.id.as_str()))
-                    .map(|o| Api::feature(&o.module))
-                    .collect();
-                features.sort();
-                features.dedup();
-                features
+                features_of(
+                    api.operations
+                        .iter()
+                        .filter(|o| QUICKSTART_OPERATIONS.contains(&o.id.as_str())),
+                )
             }),
         },
         "Cargo.toml",
@@ -150,16 +146,7 @@ pub fn readme(api: &Api, config: &Config, spec_file: &str) -> Result<String, Err
                 })
                 .collect(),
             has_quickstart: quickstart_example(api, config)?.is_some(),
-            features: {
-                let mut features: Vec<String> = api
-                    .operations
-                    .iter()
-                    .map(|o| Api::feature(&o.module))
-                    .collect();
-                features.sort();
-                features.dedup();
-                features
-            },
+            features: features_of(api.operations.iter()),
             example_call: api
                 .operations
                 .iter()
@@ -176,14 +163,7 @@ pub fn readme(api: &Api, config: &Config, spec_file: &str) -> Result<String, Err
                         .parameters
                         .iter()
                         .filter(|p| p.required)
-                        .map(|p| {
-                            let value = if p.name.ends_with("Id") {
-                                "\"32b6e34b3d91647abb20e7b8\"".to_string()
-                            } else {
-                                format!("\"<{}>\"", p.name)
-                            };
-                            (p.rust_name.as_str(), value)
-                        })
+                        .filter_map(|p| Some((p.rust_name.as_str(), placeholder_value(p)?)))
                         .collect(),
                 }),
             example_union: api

@@ -222,6 +222,20 @@ fn operation_doc(operation: &Operation) -> Vec<String> {
     lines
 }
 
+/// A value for a parameter in an example, as Rust: an id-shaped string for `...Id`, the name in
+/// angle brackets for other strings, `1` and `true`; `None` for other types.
+pub fn placeholder_value(parameter: &Parameter) -> Option<String> {
+    Some(match &parameter.ty {
+        TypeRef::String if parameter.name.ends_with("Id") => {
+            "\"32b6e34b3d91647abb20e7b8\"".to_string()
+        }
+        TypeRef::String => format!("\"<{}>\"", parameter.name),
+        TypeRef::Int(_) => "1".to_string(),
+        TypeRef::Bool => "true".to_string(),
+        _ => return None,
+    })
+}
+
 /// A short example of calling the operation, compiled by `cargo test --doc` (`no_run`): the
 /// required parameters with placeholder values, and the body as an argument.
 fn example(operation: &Operation, crate_ident: &str) -> Vec<String> {
@@ -231,16 +245,9 @@ fn example(operation: &Operation, crate_ident: &str) -> Vec<String> {
         format!("    .{}()", operation.method_name),
     ];
     for parameter in operation.parameters.iter().filter(|p| p.required) {
-        let value = match &parameter.ty {
-            TypeRef::String if parameter.name.ends_with("Id") => {
-                "\"32b6e34b3d91647abb20e7b8\"".to_string()
-            }
-            TypeRef::String => format!("\"<{}>\"", parameter.name),
-            TypeRef::Int(_) => "1".to_string(),
-            TypeRef::Bool => "true".to_string(),
-            _ => continue,
-        };
-        call.push(format!("    .{}({value})", parameter.rust_name));
+        if let Some(value) = placeholder_value(parameter) {
+            call.push(format!("    .{}({value})", parameter.rust_name));
+        }
     }
     if let Some(body) = operation.body.as_ref().filter(|b| b.required) {
         if let TypeRef::Named(model) = &body.ty {
