@@ -325,15 +325,16 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                 match self.resolver.schema(schema.into(), &schema_at) {
                     Ok(resolved) => {
                         let shape = Shape::of(resolved.schema);
-                        // Only strings are checked against a pattern; an IP address pattern
-                        // the regex crate cannot compile is checked by parsing the address.
-                        let string_pattern = shape.pattern.filter(|_| ty == TypeRef::String);
-                        ip_address = string_pattern.is_some_and(|p| {
-                            regex::Regex::new(p).is_err() && describes_ip_address(p)
-                        });
-                        let pattern = string_pattern
-                            .filter(|_| !ip_address)
-                            .and_then(|p| self.pattern(&data.name, p, &schema_at));
+                        // Only strings are checked against a pattern.
+                        let check = shape
+                            .pattern
+                            .filter(|_| ty == TypeRef::String)
+                            .map(|p| self.pattern(&data.name, p, &schema_at));
+                        ip_address = check == Some(PatternCheck::IpAddress);
+                        let pattern = match check {
+                            Some(PatternCheck::Regex(name)) => Some(name),
+                            _ => None,
+                        };
                         let integer =
                             |v: Option<f64>| v.filter(|v| v.fract() == 0.0).map(|v| v as i64);
                         let is_integer = shape.typ == Some("integer");
@@ -385,9 +386,10 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
         }
     }
 
-    /// The constant name for a pattern, or `None` (with a note) when the `regex` crate cannot
-    /// compile it: such a parameter is left for the server to check.
-    fn pattern(&mut self, parameter: &str, pattern: &str, at: &str) -> Option<String> {
+    /// How a parameter's pattern is checked: by a compiled constant; by parsing the value as an
+    /// IP address, for an IP address pattern the `regex` crate cannot compile (look-ahead); or,
+    /// for any other pattern it cannot compile, not at all (with a note): the server checks it.
+    fn pattern(&mut self, parameter: &str, pattern: &str, at: &str) -> PatternCheck {
         // One constant per parameter name and pattern, named after the parameter.
         let wanted = parameter.to_shouty_snake_case();
         let same = |p: &&Pattern| {
@@ -397,9 +399,12 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                     == wanted
         };
         if let Some(existing) = self.patterns.iter().find(same) {
-            return Some(existing.name.clone());
+            return PatternCheck::Regex(existing.name.clone());
         }
         if let Err(error) = regex::Regex::new(pattern) {
+            if describes_ip_address(pattern) {
+                return PatternCheck::IpAddress;
+            }
             let reason = error.to_string();
             let reason = reason
                 .lines()
@@ -413,14 +418,14 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                     "pattern of parameter {parameter:?} is not checked by the client: the regex crate cannot compile it ({reason}); the server checks it"
                 ),
             ));
-            return None;
+            return PatternCheck::Unchecked;
         }
         let name = self.pattern_names.claim_snake(&wanted);
         self.patterns.push(Pattern {
             name: name.clone(),
             regex: pattern.to_string(),
         });
-        Some(name)
+        PatternCheck::Regex(name)
     }
 
     fn request_body(
@@ -798,6 +803,17 @@ mod deprecation_tests {
         let note = deprecation_note(&operation("Updates the roles of one user.", None));
         assert_eq!(note, "deprecated by the API");
     }
+}
+
+/// How the client checks a parameter's pattern (see `OperationLowering::pattern`).
+#[derive(Debug, PartialEq)]
+enum PatternCheck {
+    /// Against a compiled constant, by its name.
+    Regex(String),
+    /// By parsing the value as an IPv4 or IPv6 address.
+    IpAddress,
+    /// Not: the server checks it.
+    Unchecked,
 }
 
 /// Whether a pattern accepts exactly what an IP address check would, on samples: IPv4 and full
