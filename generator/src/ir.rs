@@ -361,6 +361,15 @@ impl TypeRef {
             _ => None,
         }
     }
+
+    /// The name of [`named`](Self::named), to change it.
+    pub fn named_mut(&mut self) -> Option<&mut String> {
+        match self {
+            Self::Named(name) => Some(name),
+            Self::List(inner) | Self::Map(inner) | Self::Nullable(inner) => inner.named_mut(),
+            _ => None,
+        }
+    }
 }
 
 /// An example from the spec, to be decoded into its type and encoded back.

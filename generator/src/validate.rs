@@ -352,15 +352,22 @@ fn value_problems<'a>(
     // Discriminated: the tag picks the schema to check against.
     if let Some(discriminator) = &shape.data.discriminator {
         let property = &discriminator.property_name;
-        let selects = |value: &str| {
-            discriminator.mapping.contains_key(value)
-                || shape.one_of.iter().any(|m| {
-                    matches!(m, ReferenceOr::Reference { reference } if reference.rsplit('/').next() == Some(value))
+        // The schema a tag value selects: by the mapping, else a `oneOf` member of that name.
+        let target_of = |tag: &str| {
+            discriminator.mapping.get(tag).cloned().or_else(|| {
+                shape.one_of.iter().find_map(|m| match m {
+                    ReferenceOr::Reference { reference }
+                        if reference.rsplit('/').next() == Some(tag) =>
+                    {
+                        Some(reference.clone())
+                    }
+                    _ => None,
                 })
+            })
         };
         // Without the tag, the variant is the documented default's, as the client decodes it.
         let default = match value.get(property) {
-            None => shape.tag_default(property, selects),
+            None => shape.tag_default(property, |v| target_of(v).is_some()),
             Some(_) => None,
         };
         let tag = value
@@ -371,17 +378,7 @@ fn value_problems<'a>(
             problem(format!("no string {property:?}, which selects the variant"));
             return;
         };
-        let target = discriminator.mapping.get(tag).cloned().or_else(|| {
-            shape.one_of.iter().find_map(|m| match m {
-                ReferenceOr::Reference { reference }
-                    if reference.rsplit('/').next() == Some(tag) =>
-                {
-                    Some(reference.clone())
-                }
-                _ => None,
-            })
-        });
-        let Some(target) = target else {
+        let Some(target) = target_of(tag) else {
             problem(format!(
                 "{:?} {tag:?} is not a value the discriminator maps",
                 discriminator.property_name

@@ -103,35 +103,23 @@ fn rename_types(
     if renames.is_empty() {
         return;
     }
-    fn rename(ty: &mut TypeRef, renames: &HashMap<String, String>) {
-        match ty {
-            TypeRef::Named(name) => {
-                if let Some(new) = renames.get(name.as_str()) {
-                    *name = new.clone();
-                }
-            }
-            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-                rename(inner, renames)
-            }
-            _ => {}
+    let rename_name = |name: &mut String| {
+        if let Some(new) = renames.get(name.as_str()) {
+            *name = new.clone();
         }
-    }
+    };
+    let rename = |ty: &mut TypeRef| {
+        if let Some(name) = ty.named_mut() {
+            rename_name(name);
+        }
+    };
     for def in types.iter_mut() {
-        if let Some(new) = renames.get(&def.name) {
-            def.name = new.clone();
-        }
+        rename_name(&mut def.name);
         match &mut def.kind {
-            TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| rename(&mut f.ty, renames)),
-            TypeKind::Tagged(u) => u.variants.iter_mut().for_each(|v| {
-                if let Some(new) = renames.get(&v.ty) {
-                    v.ty = new.clone();
-                }
-            }),
-            TypeKind::Untagged(u) => u
-                .variants
-                .iter_mut()
-                .for_each(|v| rename(&mut v.ty, renames)),
-            TypeKind::Alias(ty) => rename(ty, renames),
+            TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| rename(&mut f.ty)),
+            TypeKind::Tagged(u) => u.variants.iter_mut().for_each(|v| rename_name(&mut v.ty)),
+            TypeKind::Untagged(u) => u.variants.iter_mut().for_each(|v| rename(&mut v.ty)),
+            TypeKind::Alias(ty) => rename(ty),
             TypeKind::Enum(_) => {}
         }
     }
@@ -139,19 +127,19 @@ fn rename_types(
         operation
             .parameters
             .iter_mut()
-            .for_each(|p| rename(&mut p.ty, renames));
+            .for_each(|p| rename(&mut p.ty));
         if let Some(body) = &mut operation.body {
-            rename(&mut body.ty, renames);
+            rename(&mut body.ty);
         }
         let payloads = std::iter::once(&mut operation.response)
             .chain(operation.alternatives.iter_mut().map(|a| &mut a.payload));
         for payload in payloads {
             if let crate::ir::Payload::Json(ty) = payload {
-                rename(ty, renames);
+                rename(ty);
             }
         }
     }
-    examples.iter_mut().for_each(|e| rename(&mut e.ty, renames));
+    examples.iter_mut().for_each(|e| rename(&mut e.ty));
 }
 
 /// Gives each type a module (file) name, unique even where type names differ only in case.
