@@ -64,8 +64,8 @@ impl RecordedRequest {
 
 /// One programmed answer.
 struct Programmed {
+    /// The operation's id, which the request's method and path select.
     operation: &'static str,
-    method: &'static str,
     path: Vec<(&'static str, String)>,
     query: Vec<(&'static str, String)>,
     status: u16,
@@ -283,10 +283,9 @@ impl<O: MockOperation> Expectation<'_, O> {
     }
 
     fn program(self, status: u16, content_type: Cow<'static, str>, body: Vec<u8>) {
-        let (operation, method, _, _) = self.atlas.operations[O::INDEX];
+        let operation = self.atlas.operations[O::INDEX].0;
         self.atlas.lock().programmed.push(Programmed {
             operation,
-            method,
             path: self.path,
             query: self.query,
             status,
@@ -402,7 +401,7 @@ impl wiremock::Respond for Dispatcher {
         let mut reasons = Vec::new();
         // The most recently programmed answer that matches wins.
         for programmed in state.programmed.iter_mut().rev() {
-            if programmed.operation != id || programmed.method != method {
+            if programmed.operation != id {
                 continue;
             }
             match differences(programmed, &values, &query) {
