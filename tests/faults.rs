@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use atlas_admin::models::{DataLakeIngestionPipeline, PaginatedApiAtlasDatabaseUserView};
+use atlas_admin::models::PaginatedApiAtlasDatabaseUserView;
 use atlas_admin::{Client, Error, RetryPolicy};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
@@ -15,49 +15,10 @@ use tokio::net::TcpListener;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const GROUP: &str = "32b6e34b3d91647abb20e7b8";
-const MIGRATION: &str = "32b6e34b3d91647abb20e7b9";
+#[path = "support/atlas_calls.rs"]
+mod atlas_calls;
 
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(40),
-        ..RetryPolicy::default()
-    }
-}
-
-fn builder(base: &str) -> atlas_admin::ClientBuilder {
-    Client::builder()
-        .base_url(base)
-        .bearer_token("test-token")
-        .retry_policy(fast_retries())
-}
-
-fn migration() -> Value {
-    json!({"_id": MIGRATION, "status": "NEW"})
-}
-
-async fn get_migration(client: &Client) -> Result<(), Error> {
-    client
-        .get_push_migration()
-        .group_id(GROUP)
-        .live_migration_id(MIGRATION)
-        .send()
-        .await
-        .map(drop)
-}
-
-#[allow(deprecated)]
-async fn create_pipeline(client: &Client) -> Result<(), Error> {
-    client
-        .create_pipeline()
-        .group_id(GROUP)
-        .body(DataLakeIngestionPipeline::default())
-        .send()
-        .await
-        .map(drop)
-}
+use atlas_calls::{GROUP, MIGRATION, builder, create_pipeline, flaky, get_migration, migration};
 
 async fn count(server: &MockServer, wanted: &str) -> usize {
     let requests = server.received_requests().await.unwrap_or_default();
@@ -450,36 +411,6 @@ mod timeouts {
 
 mod retries {
     use super::*;
-
-    /// Answers with `first` for the first `times` requests, then with 200.
-    struct Flaky {
-        first: ResponseTemplate,
-        times: usize,
-        seen: AtomicUsize,
-    }
-
-    impl Respond for Flaky {
-        fn respond(&self, _: &Request) -> ResponseTemplate {
-            if self.seen.fetch_add(1, Ordering::SeqCst) < self.times {
-                self.first.clone()
-            } else {
-                ResponseTemplate::new(200).set_body_json(migration())
-            }
-        }
-    }
-
-    async fn flaky(first: ResponseTemplate, times: usize) -> MockServer {
-        let server = MockServer::start().await;
-        Mock::given(wiremock::matchers::any())
-            .respond_with(Flaky {
-                first,
-                times,
-                seen: AtomicUsize::new(0),
-            })
-            .mount(&server)
-            .await;
-        server
-    }
 
     async fn requests(server: &MockServer) -> usize {
         server.received_requests().await.unwrap_or_default().len()

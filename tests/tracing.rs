@@ -2,74 +2,21 @@
 //! secret. Its own test binary: `tracing`'s callsites are process-wide, so capturing them
 //! beside the other client tests' threads would race.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use atlas_admin::models::DataLakeIngestionPipeline;
-use atlas_admin::{Client, Error, RetryPolicy};
-use serde_json::{Value, json};
+use atlas_admin::Client;
+use serde_json::json;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const GROUP: &str = "32b6e34b3d91647abb20e7b8";
-const MIGRATION: &str = "32b6e34b3d91647abb20e7b9";
+#[path = "support/atlas_calls.rs"]
+mod atlas_calls;
+
+use atlas_calls::{GROUP, MIGRATION, builder, create_pipeline, flaky, get_migration, migration};
 
 /// One capturing test at a time: each sets its own thread's subscriber.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-fn builder(base: &str) -> atlas_admin::ClientBuilder {
-    Client::builder()
-        .base_url(base)
-        .bearer_token("test-token")
-        .retry_policy(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(10),
-            max_backoff: Duration::from_millis(40),
-            ..RetryPolicy::default()
-        })
-}
-
-fn migration() -> Value {
-    json!({"_id": MIGRATION, "status": "NEW"})
-}
-
-async fn get_migration(client: &Client) -> Result<(), Error> {
-    client
-        .get_push_migration()
-        .group_id(GROUP)
-        .live_migration_id(MIGRATION)
-        .send()
-        .await
-        .map(drop)
-}
-
-#[allow(deprecated)]
-async fn create_pipeline(client: &Client) -> Result<(), Error> {
-    client
-        .create_pipeline()
-        .group_id(GROUP)
-        .body(DataLakeIngestionPipeline::default())
-        .send()
-        .await
-        .map(drop)
-}
-
-/// Answers 503 for the first `times` requests, then 200.
-struct Flaky {
-    times: usize,
-    seen: AtomicUsize,
-}
-
-impl Respond for Flaky {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        if self.seen.fetch_add(1, Ordering::SeqCst) < self.times {
-            ResponseTemplate::new(503)
-        } else {
-            ResponseTemplate::new(200).set_body_json(migration())
-        }
-    }
-}
 
 /// `tracing` output, captured.
 #[derive(Clone, Default)]
@@ -108,14 +55,7 @@ fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
 async fn each_retry_is_a_tracing_event_with_its_attempt_and_wait() {
     let _serial = SERIAL.lock().await;
     let (captured, _guard) = capture();
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(Flaky {
-            times: 2,
-            seen: AtomicUsize::new(0),
-        })
-        .mount(&server)
-        .await;
+    let server = flaky(ResponseTemplate::new(503), 2).await;
     get_migration(&builder(&server.uri()).build().unwrap())
         .await
         .unwrap();
