@@ -46,6 +46,11 @@ pub(crate) fn sensitive_header(value: &str) -> Option<HeaderValue> {
     Some(header)
 }
 
+/// `Bearer <token>` as a sensitive header value; `None` when the token cannot be one.
+fn bearer_header(token: &Secret) -> Option<HeaderValue> {
+    sensitive_header(&Zeroizing::new(format!("Bearer {}", token.expose())))
+}
+
 /// A bearer token and its ready-made header.
 pub(crate) struct Bearer {
     header: HeaderValue,
@@ -55,12 +60,9 @@ pub(crate) struct Bearer {
 
 impl Bearer {
     pub fn new(token: Secret) -> Result<Self, Error> {
-        let header =
-            sensitive_header(&Zeroizing::new(format!("Bearer {}", token.expose())))
-                .ok_or_else(|| Error::Config {
-                    message: "the bearer token holds characters a header cannot"
-                        .to_string(),
-                })?;
+        let header = bearer_header(&token).ok_or_else(|| Error::Config {
+            message: "the bearer token holds characters a header cannot".to_string(),
+        })?;
         Ok(Self { header, _token: token })
     }
 }
@@ -318,8 +320,7 @@ impl ServiceAccount {
         let refresh_in = (lifetime - margin).max(self.min_interval);
         let refresh_at = requested_at.checked_add(refresh_in).unwrap_or(requested_at);
         let value = Secret::new(token.access_token);
-        let bearer = Zeroizing::new(format!("Bearer {}", value.expose()));
-        let Some(header) = sensitive_header(&bearer) else {
+        let Some(header) = bearer_header(&value) else {
             return Err(format!(
                 "the token endpoint {url} answered a token that is not a header value"
             ));
