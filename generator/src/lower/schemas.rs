@@ -965,14 +965,11 @@ impl<'a> TypeLowering<'a> {
             .and_then(|d| d.default.clone())
             .or_else(|| data.and_then(|d| d.default.clone()));
         let ty = self.type_ref(schema, &hint, at);
-        let password =
-            |r: &ResolvedSchema<'_>| Shape::of(r.schema).format.as_deref() == Some("password");
-        let inline_password = match schema {
-            SchemaRef::Inline(schema) => Shape::of(schema).format.as_deref() == Some("password"),
-            SchemaRef::Ref(_) => false,
-        };
-        let sensitive =
-            flag(|d| d.write_only) || inline_password || resolved.as_ref().is_some_and(password);
+        // The resolved schema is the inline one itself when there is no `$ref`.
+        let password = resolved
+            .as_ref()
+            .is_some_and(|r| Shape::of(r.schema).format.as_deref() == Some("password"));
+        let sensitive = flag(|d| d.write_only) || password;
         Field {
             name: naming::field_name(json_name),
             json_name: json_name.to_string(),
