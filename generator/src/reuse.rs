@@ -66,8 +66,9 @@ impl Record {
     }
 }
 
-/// Identifies how tokens become text: the generator's version, its formatting code, and what
-/// that code makes of a sample (which changes when prettyplease or syn print differently).
+/// Identifies how tokens become text: the generator's version, its formatting code (`rust.rs`
+/// and the printer in `print/`), and what that code makes of a sample (which changes when
+/// prettyplease or syn print differently).
 fn formatter_id() -> &'static str {
     static ID: OnceLock<String> = OnceLock::new();
     ID.get_or_init(|| {
@@ -75,6 +76,8 @@ fn formatter_id() -> &'static str {
         let mut bytes = Vec::new();
         bytes.extend_from_slice(env!("CARGO_PKG_VERSION").as_bytes());
         bytes.extend_from_slice(include_str!("emit/rust.rs").as_bytes());
+        bytes.extend_from_slice(include_str!("emit/print/mod.rs").as_bytes());
+        bytes.extend_from_slice(include_str!("emit/print/line.rs").as_bytes());
         bytes.extend_from_slice(sample.as_bytes());
         digest(&bytes)
     })

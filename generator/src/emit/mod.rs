@@ -10,6 +10,7 @@ pub mod docs;
 mod examples;
 mod models;
 mod operations;
+mod print;
 mod runtime;
 mod rust;
 mod testing;
@@ -17,6 +18,7 @@ mod testing;
 pub use models::emit_model;
 pub use rust::GENERATED_HEADER;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -25,7 +27,7 @@ use quote::quote;
 
 use crate::Config;
 use crate::error::Error;
-use crate::ir::Api;
+use crate::ir::{Api, Operation};
 use crate::reuse::{self, PreviousOutput, Record};
 
 /// A Rust file to emit, on a worker thread (token streams cannot cross threads, so each job
@@ -108,13 +110,53 @@ pub fn emit_crate(
     let modules = operations::modules(api);
     // The crate's name in Rust, for the examples in its docs and tests.
     let crate_ident: &str = &config.crate_name.replace('-', "_");
-    let mut jobs = vec![RustJob::new("src/lib.rs", || emit_lib(api))];
     if codec::needed(&api.types) {
         files.push((
             PathBuf::from("src/models/codec.rs"),
             format!("{GENERATED_HEADER}{}", codec::SOURCE),
         ));
     }
+    if !api.operations.is_empty() {
+        for (module, source) in runtime::RUNTIME {
+            files.push((
+                PathBuf::from(format!("src/{module}.rs")),
+                format!("{GENERATED_HEADER}{source}"),
+            ));
+        }
+        files.push((
+            PathBuf::from("src/testing/mock.rs"),
+            format!("{GENERATED_HEADER}{}", testing::MOCK_SOURCE),
+        ));
+    }
+    if !api.examples.is_empty() {
+        files.extend(
+            examples::example_files(api)
+                .into_iter()
+                .map(|(p, json)| (PathBuf::from(p), json)),
+        );
+    }
+    let jobs = rust_jobs(api, &modules, crate_ident);
+    let mut rust = run_jobs(&jobs, previous)?;
+    files.push((
+        PathBuf::from(reuse::MANIFEST),
+        reuse::manifest(&mut rust.records),
+    ));
+    files.extend(rust.files);
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(EmittedCrate {
+        files,
+        format_cpu: rust.format_cpu,
+        reused: rust.reused,
+    })
+}
+
+/// The crate's Rust files that are emitted as tokens and formatted (the runtime's are copied).
+fn rust_jobs<'a>(
+    api: &'a Api,
+    modules: &'a BTreeMap<&'a str, Vec<&'a Operation>>,
+    crate_ident: &'a str,
+) -> Vec<RustJob<'a>> {
+    let mut jobs = vec![RustJob::new("src/lib.rs", || emit_lib(api))];
     jobs.push(RustJob::new("src/models/mod.rs", || {
         models::emit_models_mod(&api.types, false)
     }));
@@ -127,12 +169,6 @@ pub fn emit_crate(
         jobs.push(RustJob::new(path, move || emit_model(def, &api.types)).with_inputs(inputs));
     }
     if !api.operations.is_empty() {
-        for (module, source) in runtime::RUNTIME {
-            files.push((
-                PathBuf::from(format!("src/{module}.rs")),
-                format!("{GENERATED_HEADER}{source}"),
-            ));
-        }
         // `emit_validation` has nothing to say without patterns.
         if !api.patterns.is_empty() {
             jobs.push(RustJob::new("src/validation.rs", || {
@@ -142,14 +178,10 @@ pub fn emit_crate(
         jobs.push(RustJob::new("src/operations/mod.rs", || {
             operations::emit_operations_mod(api, None)
         }));
-        files.push((
-            PathBuf::from("src/testing/mock.rs"),
-            format!("{GENERATED_HEADER}{}", testing::MOCK_SOURCE),
-        ));
         jobs.push(RustJob::new("src/testing/mod.rs", move || {
             testing::emit_testing(api, crate_ident)
         }));
-        for (&module, module_operations) in &modules {
+        for (&module, module_operations) in modules {
             let path = format!("src/operations/{module}.rs");
             let inputs = operations::ModuleInputs {
                 module,
@@ -172,24 +204,8 @@ pub fn emit_crate(
         jobs.push(RustJob::new("tests/spec_examples.rs", move || {
             examples::emit_example_tests(api, crate_ident).unwrap_or_default()
         }));
-        files.extend(
-            examples::example_files(api)
-                .into_iter()
-                .map(|(p, json)| (PathBuf::from(p), json)),
-        );
     }
-    let mut rust = run_jobs(&jobs, previous)?;
-    files.push((
-        PathBuf::from(reuse::MANIFEST),
-        reuse::manifest(&mut rust.records),
-    ));
-    files.extend(rust.files);
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(EmittedCrate {
-        files,
-        format_cpu: rust.format_cpu,
-        reused: rust.reused,
-    })
+    jobs
 }
 
 /// The Rust files of a crate, in job order.
@@ -413,5 +429,85 @@ fn emit_lib(api: &Api) -> TokenStream {
 
         #(#modules)*
         #exports
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use proc_macro2::TokenTree;
+
+    use super::{operations, print, rust, rust_jobs};
+
+    /// Every spec in the repository: ours, the official one and its subset, the fixtures.
+    fn specs() -> Vec<PathBuf> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut specs = vec![
+            root.join("spec/atlas-admin-v2.yaml"),
+            root.join("spec/reference/atlas-admin-api-v2-2025-06-30-subset.yaml"),
+            root.join("spec/reference/atlas-admin-api-v2-2025-06-30.yaml"),
+        ];
+        let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures"))
+            .expect("fixtures")
+            .map(|entry| entry.expect("fixture").path())
+            .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+        fixtures.sort();
+        specs.extend(fixtures);
+        specs
+    }
+
+    /// The fast printer and syn + prettyplease give the same text for every Rust file of every
+    /// spec we have, and the fast printer prints nearly all model items itself (else the speed
+    /// it is there for is gone).
+    #[test]
+    fn fast_printer_matches_prettyplease() {
+        let (mut model_items, mut printed_directly) = (0usize, 0usize);
+        for spec in specs() {
+            let Ok(api) = crate::load_api(&spec) else {
+                continue;
+            };
+            let modules = operations::modules(&api);
+            for job in rust_jobs(&api, &modules, "atlas_admin") {
+                let tokens = (job.tokens)();
+                let fast = rust::format_file(tokens.clone(), &job.path).expect("formats");
+                let slow = rust::format_file_with_prettyplease(tokens.clone(), &job.path)
+                    .expect("formats");
+                if fast != slow {
+                    let line = fast
+                        .lines()
+                        .zip(slow.lines())
+                        .position(|(a, b)| a != b)
+                        .unwrap_or(0);
+                    panic!(
+                        "{} of {}: the fast printer differs from prettyplease at line {}:\n{}\nprettyplease:\n{}",
+                        job.path,
+                        spec.display(),
+                        line + 1,
+                        fast.lines()
+                            .skip(line)
+                            .take(5)
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                        slow.lines()
+                            .skip(line)
+                            .take(5)
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    );
+                }
+                if job.path.starts_with("src/models/") && !job.path.ends_with("mod.rs") {
+                    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+                    let (_, items) = print::split_file(&tokens).expect("splits");
+                    model_items += items.len();
+                    printed_directly += items.iter().filter(|i| print::item(i).is_some()).count();
+                }
+            }
+        }
+        assert!(
+            printed_directly * 10 >= model_items * 9,
+            "only {printed_directly} of {model_items} model items printed without prettyplease"
+        );
     }
 }

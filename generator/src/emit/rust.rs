@@ -1,6 +1,6 @@
 //! Shared pieces of Rust emission: identifiers, type expressions, doc attributes, formatting.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
 use crate::error::Error;
@@ -73,15 +73,54 @@ pub fn uses_map(ty: &TypeRef) -> bool {
     }
 }
 
-/// Parses generated tokens as a file and prints them with prettyplease.
+/// Prints generated tokens as a file, as prettyplease prints them: the items [`super::print`]
+/// knows directly, the others through syn and prettyplease.
 pub fn format_file(tokens: TokenStream, file: &str) -> Result<String, Error> {
-    let syntax: syn::File = syn::parse2(tokens).map_err(|e| Error::Codegen {
-        file: file.into(),
-        message: e.to_string(),
-    })?;
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let Some((inner, items)) = super::print::split_file(&tokens) else {
+        return format_file_with_prettyplease(tokens.into_iter().collect(), file);
+    };
+    let mut code = String::new();
+    for attr in inner {
+        match super::print::inner_attr(attr) {
+            Some(line) => code.push_str(&line),
+            None => return format_file_with_prettyplease(tokens.into_iter().collect(), file),
+        }
+    }
+    for item in items {
+        match super::print::item(item) {
+            Some(text) => code.push_str(&text),
+            None => {
+                let item: syn::Item = syn::parse2(item.iter().cloned().collect())
+                    .map_err(|e| codegen_error(file, e))?;
+                code.push_str(&prettyplease::unparse(&syn::File {
+                    shebang: None,
+                    frontmatter: None,
+                    attrs: Vec::new(),
+                    items: vec![item],
+                }));
+            }
+        }
+    }
+    let mut text = String::from(GENERATED_HEADER);
+    text.push_str(&separate_items(&code));
+    Ok(text)
+}
+
+/// Parses generated tokens as a file and prints them with prettyplease: what [`format_file`]
+/// gives, the slow way.
+pub fn format_file_with_prettyplease(tokens: TokenStream, file: &str) -> Result<String, Error> {
+    let syntax: syn::File = syn::parse2(tokens).map_err(|e| codegen_error(file, e))?;
     let mut text = String::from(GENERATED_HEADER);
     text.push_str(&separate_items(&prettyplease::unparse(&syntax)));
     Ok(text)
+}
+
+fn codegen_error(file: &str, error: syn::Error) -> Error {
+    Error::Codegen {
+        file: file.into(),
+        message: error.to_string(),
+    }
 }
 
 /// Puts a blank line between items, as people write them; prettyplease prints none.

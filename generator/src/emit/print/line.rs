@@ -1,0 +1,590 @@
+//! One-line text of the pieces of Rust [`super`] lays out: types, patterns, expressions,
+//! attributes, `use` trees, and the token tests they are found by. Each returns `None` for
+//! what it does not know (or, for a struct expression, what prettyplease would break).
+
+use proc_macro2::{Delimiter, Spacing, TokenTree};
+
+use super::MAX_STRUCT_EXPR;
+
+pub(super) fn is_punct(token: Option<&TokenTree>, ch: char) -> bool {
+    matches!(token, Some(TokenTree::Punct(p)) if p.as_char() == ch)
+}
+
+pub(super) fn is_joint(token: &TokenTree, ch: char) -> bool {
+    matches!(token, TokenTree::Punct(p) if p.as_char() == ch && p.spacing() == Spacing::Joint)
+}
+
+pub(super) fn is_ident(token: Option<&TokenTree>, word: &str) -> bool {
+    matches!(token, Some(TokenTree::Ident(i)) if i == word)
+}
+
+pub(super) fn is_group(token: Option<&TokenTree>, delimiter: Delimiter) -> bool {
+    matches!(token, Some(TokenTree::Group(g)) if g.delimiter() == delimiter)
+}
+
+pub(super) fn ident_text(token: &TokenTree) -> Option<String> {
+    match token {
+        TokenTree::Ident(ident) => Some(ident.to_string()),
+        _ => None,
+    }
+}
+
+pub(super) fn strip_semi(tokens: &[TokenTree]) -> Option<&[TokenTree]> {
+    match tokens.split_last()? {
+        (last, rest) if is_punct(Some(last), ';') => Some(rest),
+        _ => None,
+    }
+}
+
+/// `pub `, `pub(crate) `, or nothing, and the tokens after it.
+pub(super) fn visibility(tokens: &[TokenTree]) -> Option<(String, &[TokenTree])> {
+    if !is_ident(tokens.first(), "pub") {
+        return Some((String::new(), tokens));
+    }
+    match tokens.get(1) {
+        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
+            let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+            match inner.as_slice() {
+                [TokenTree::Ident(scope)] if scope == "crate" || scope == "super" => {
+                    Some((format!("pub({scope}) "), &tokens[2..]))
+                }
+                _ => None,
+            }
+        }
+        _ => Some(("pub ".to_string(), &tokens[1..])),
+    }
+}
+
+/// Splits at top-level commas (outside `<..>` too), dropping a trailing one.
+pub(super) fn split_commas(tokens: &[TokenTree]) -> Vec<&[TokenTree]> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+            TokenTree::Punct(p) if p.as_char() == '>' => {
+                let arrow =
+                    i > 0 && (is_joint(&tokens[i - 1], '-') || is_joint(&tokens[i - 1], '='));
+                if !arrow {
+                    depth = depth.saturating_sub(1);
+                }
+            }
+            TokenTree::Punct(p) if p.as_char() == ',' && depth == 0 => {
+                parts.push(&tokens[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < tokens.len() {
+        parts.push(&tokens[start..]);
+    }
+    parts
+}
+
+/// The first `=` that is neither part of `==`, `=>`, `<=`, `!=` nor inside `<..>`.
+pub(super) fn top_level_eq(tokens: &[TokenTree]) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, token) in tokens.iter().enumerate() {
+        let TokenTree::Punct(p) = token else { continue };
+        let previous_joint = i > 0
+            && matches!(&tokens[i - 1], TokenTree::Punct(q)
+                if q.spacing() == Spacing::Joint && "=<>!+-*/%&|^".contains(q.as_char()));
+        let arrow = i > 0 && (is_joint(&tokens[i - 1], '-') || is_joint(&tokens[i - 1], '='));
+        match p.as_char() {
+            '<' => depth += 1,
+            '>' if !arrow => depth = depth.saturating_sub(1),
+            '=' if depth == 0 && p.spacing() == Spacing::Alone && !previous_joint => {
+                return Some(i);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The first `:` that is not part of `::`.
+pub(super) fn top_level_colon(tokens: &[TokenTree]) -> Option<usize> {
+    (0..tokens.len()).find(|&i| {
+        is_punct(tokens.get(i), ':')
+            && !is_joint(&tokens[i], ':')
+            && !(i > 0 && is_joint(&tokens[i - 1], ':'))
+    })
+}
+
+/// A path (`codec::impl_serde`, `Self`, `Ok`): identifiers and `::` only.
+pub(super) fn path_text(tokens: &[TokenTree]) -> Option<String> {
+    let mut text = String::new();
+    for token in tokens {
+        match token {
+            TokenTree::Ident(ident) => text.push_str(&ident.to_string()),
+            TokenTree::Punct(p) if p.as_char() == ':' => text.push(':'),
+            _ => return None,
+        }
+    }
+    (!text.is_empty()).then_some(text)
+}
+
+/// A `use` tree: `super::codec`, `std::collections::BTreeMap`, `a::{b, c}`.
+pub(super) fn use_tree(tokens: &[TokenTree]) -> Option<String> {
+    let mut text = String::new();
+    for token in tokens {
+        match token {
+            TokenTree::Ident(ident) => text.push_str(&ident.to_string()),
+            TokenTree::Punct(p) if p.as_char() == ':' => text.push(':'),
+            TokenTree::Punct(p) if p.as_char() == '*' => text.push('*'),
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                let parts: Option<Vec<String>> =
+                    split_commas(&inner).into_iter().map(use_tree).collect();
+                text.push('{');
+                text.push_str(&parts?.join(", "));
+                text.push('}');
+            }
+            _ => return None,
+        }
+    }
+    Some(text)
+}
+
+/// A function parameter: `&self`, `&mut self`, `self`, `name: Type`.
+pub(super) fn param_text(tokens: &[TokenTree]) -> Option<String> {
+    match tokens {
+        [s] if is_ident(Some(s), "self") => Some("self".into()),
+        [a, s] if is_punct(Some(a), '&') && is_ident(Some(s), "self") => Some("&self".into()),
+        [a, m, s]
+            if is_punct(Some(a), '&') && is_ident(Some(m), "mut") && is_ident(Some(s), "self") =>
+        {
+            Some("&mut self".into())
+        }
+        _ => {
+            let colon = top_level_colon(tokens)?;
+            Some(format!(
+                "{}: {}",
+                pat_text(&tokens[..colon])?,
+                ty_text(&tokens[colon + 1..])?
+            ))
+        }
+    }
+}
+
+/// A type: paths with generic arguments, references, `impl Trait`, tuples, slices.
+pub(super) fn ty_text(tokens: &[TokenTree]) -> Option<String> {
+    let mut text = String::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        match &tokens[i] {
+            TokenTree::Ident(ident) => {
+                let word = ident.to_string();
+                if matches!(text.chars().last(), Some(c) if c.is_alphanumeric() || c == '_') {
+                    return None;
+                }
+                text.push_str(&word);
+                if ["impl", "dyn", "mut"].contains(&word.as_str()) {
+                    text.push(' ');
+                }
+            }
+            TokenTree::Punct(p) => match p.as_char() {
+                ':' => text.push(':'),
+                '<' | '>' | '&' => text.push(p.as_char()),
+                '\'' => {
+                    text.push('\'');
+                    i += 1;
+                    text.push_str(&ident_text(tokens.get(i)?)?);
+                    if !is_punct(tokens.get(i + 1), '>') && !is_punct(tokens.get(i + 1), ',') {
+                        text.push(' ');
+                    }
+                }
+                ',' => text.push_str(", "),
+                _ => return None,
+            },
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis => {
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                let parts: Option<Vec<String>> =
+                    split_commas(&inner).into_iter().map(ty_text).collect();
+                text.push('(');
+                text.push_str(&parts?.join(", "));
+                text.push(')');
+            }
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket => {
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                text.push('[');
+                text.push_str(&ty_text(&inner)?);
+                text.push(']');
+            }
+            _ => return None,
+        }
+        i += 1;
+    }
+    (!text.is_empty()).then_some(text)
+}
+
+/// What came last in an expression being printed, to tell a prefix `&` from a binary one and
+/// a call from a parenthesized expression.
+#[derive(Clone, Copy, PartialEq)]
+enum Last {
+    Start,
+    Operator,
+    Value,
+    Dot,
+    PathSep,
+}
+
+pub(super) fn expr_text(tokens: &[TokenTree]) -> Option<String> {
+    inline(tokens, false)
+}
+
+pub(super) fn pat_text(tokens: &[TokenTree]) -> Option<String> {
+    inline(tokens, true)
+}
+
+/// An expression or pattern on one line, as prettyplease prints it when it fits; `None` for
+/// what this printer does not know, or for a struct expression prettyplease would break.
+fn inline(tokens: &[TokenTree], pattern: bool) -> Option<String> {
+    let mut text = String::new();
+    let mut last = Last::Start;
+    let mut i = 0;
+    while i < tokens.len() {
+        let token = &tokens[i];
+        match token {
+            TokenTree::Ident(ident) => {
+                if last == Last::Value {
+                    if ident == "as" && !pattern {
+                        let rest = &tokens[i + 1..];
+                        text.push_str(" as ");
+                        text.push_str(&ty_text(rest)?);
+                        return Some(text);
+                    }
+                    return None;
+                }
+                let word = ident.to_string();
+                match word.as_str() {
+                    "return" | "break" | "continue" => {
+                        text.push_str(&word);
+                        if i + 1 < tokens.len() {
+                            text.push(' ');
+                        }
+                        last = Last::Operator;
+                    }
+                    "mut" | "ref" | "move" => {
+                        text.push_str(&word);
+                        text.push(' ');
+                        last = Last::Operator;
+                    }
+                    "match" | "if" | "loop" | "while" | "for" | "let" | "else" | "async"
+                    | "unsafe" | "in" | "as" | "impl" | "dyn" | "fn" | "where" => return None,
+                    _ => {
+                        text.push_str(&word);
+                        last = Last::Value;
+                    }
+                }
+            }
+            TokenTree::Literal(literal) => {
+                if last == Last::Value {
+                    return None;
+                }
+                text.push_str(&literal.to_string());
+                last = Last::Value;
+            }
+            TokenTree::Punct(p) => {
+                let ch = p.as_char();
+                let joint = p.spacing() == Spacing::Joint;
+                let next = tokens.get(i + 1);
+                match ch {
+                    ':' if joint && is_punct(next, ':') => {
+                        text.push_str("::");
+                        i += 1;
+                        last = Last::PathSep;
+                        if is_punct(tokens.get(i + 1), '<') {
+                            let close = angle_close(tokens, i + 1)?;
+                            let args: Vec<String> = split_commas(&tokens[i + 2..close])
+                                .into_iter()
+                                .map(ty_text)
+                                .collect::<Option<_>>()?;
+                            text.push('<');
+                            text.push_str(&args.join(", "));
+                            text.push('>');
+                            i = close;
+                            last = Last::Value;
+                        }
+                    }
+                    '.' if !joint && !pattern => {
+                        if last != Last::Value {
+                            return None;
+                        }
+                        text.push('.');
+                        last = Last::Dot;
+                    }
+                    '.' if joint && is_punct(next, '.') => {
+                        // `..` (a range or a rest pattern); `..=` is not used.
+                        if is_punct(tokens.get(i + 2), '=') || is_punct(tokens.get(i + 2), '.') {
+                            return None;
+                        }
+                        text.push_str("..");
+                        i += 1;
+                        last = Last::Operator;
+                    }
+                    '?' if last == Last::Value => text.push('?'),
+                    '&' | '*' | '-' | '!' if last != Last::Value && !(ch == '-' && joint) => {
+                        text.push(ch);
+                        last = Last::Operator;
+                    }
+                    '!' if last == Last::Value && joint && is_punct(next, '=') => {
+                        text.push_str(" != ");
+                        i += 1;
+                        last = Last::Operator;
+                    }
+                    '!' if last == Last::Value => return None,
+                    '|' if pattern && last == Last::Value => {
+                        text.push_str(" | ");
+                        last = Last::Operator;
+                    }
+                    '|' if !pattern && last != Last::Value => {
+                        // A closure: `|a, b| body`, `|| body`.
+                        let close = if joint && is_punct(next, '|') {
+                            i + 1
+                        } else {
+                            (i + 1..tokens.len()).find(|&j| is_punct(tokens.get(j), '|'))?
+                        };
+                        let params: Vec<String> = split_commas(&tokens[i + 1..close])
+                            .into_iter()
+                            .map(|p| match top_level_colon(p) {
+                                Some(colon) => Some(format!(
+                                    "{}: {}",
+                                    pat_text(&p[..colon])?,
+                                    ty_text(&p[colon + 1..])?
+                                )),
+                                None => pat_text(p),
+                            })
+                            .collect::<Option<_>>()?;
+                        let body = &tokens[close + 1..];
+                        if matches!(body.first(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace)
+                            || is_punct(body.first(), '-')
+                        {
+                            return None;
+                        }
+                        text.push('|');
+                        text.push_str(&params.join(", "));
+                        text.push_str("| ");
+                        text.push_str(&inline(body, false)?);
+                        return Some(text);
+                    }
+                    '=' | '<' | '>' | '+' | '-' | '*' | '/' | '%' | '&' | '|' | '^'
+                        if last == Last::Value && !pattern =>
+                    {
+                        // A binary operator, one or two characters.
+                        let mut op = ch.to_string();
+                        if joint
+                            && let Some(TokenTree::Punct(second)) = next
+                            && "=&|<>".contains(second.as_char())
+                        {
+                            op.push(second.as_char());
+                            i += 1;
+                        }
+                        if op == "=>" || op == "->" {
+                            return None;
+                        }
+                        text.push(' ');
+                        text.push_str(&op);
+                        text.push(' ');
+                        last = Last::Operator;
+                    }
+                    _ => return None,
+                }
+            }
+            TokenTree::Group(group) => {
+                let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                match group.delimiter() {
+                    Delimiter::Parenthesis => {
+                        let parts = split_commas(&inner);
+                        let trailing = is_punct(inner.last(), ',');
+                        let items: Vec<String> = parts
+                            .iter()
+                            .map(|part| inline(part, pattern))
+                            .collect::<Option<_>>()?;
+                        text.push('(');
+                        text.push_str(&items.join(", "));
+                        if last != Last::Value && trailing && items.len() == 1 {
+                            // A one-element tuple keeps its comma.
+                            text.push(',');
+                        }
+                        text.push(')');
+                    }
+                    Delimiter::Bracket => {
+                        if inner.iter().any(|t| is_punct(Some(t), ';')) {
+                            return None;
+                        }
+                        let items: Vec<String> = split_commas(&inner)
+                            .into_iter()
+                            .map(|part| inline(part, pattern))
+                            .collect::<Option<_>>()?;
+                        text.push('[');
+                        text.push_str(&items.join(", "));
+                        text.push(']');
+                    }
+                    Delimiter::Brace if last == Last::Value && !pattern => {
+                        // A struct expression: prettyplease breaks it past 34 columns.
+                        let start = path_start(&text);
+                        let fields: Vec<String> = split_commas(&inner)
+                            .into_iter()
+                            .map(field_value_text)
+                            .collect::<Option<_>>()?;
+                        if fields.is_empty() {
+                            text.push_str(" {}");
+                        } else {
+                            text.push_str(" { ");
+                            text.push_str(&fields.join(", "));
+                            text.push_str(" }");
+                        }
+                        // Measured without the closing brace.
+                        let width = text.len() - start - 1;
+                        if width > MAX_STRUCT_EXPR {
+                            return None;
+                        }
+                    }
+                    _ => return None,
+                }
+                last = Last::Value;
+            }
+        }
+        i += 1;
+    }
+    if matches!(last, Last::Dot | Last::PathSep) {
+        return None;
+    }
+    (!text.is_empty()).then_some(text)
+}
+
+/// Where the path that ends `text` starts (the struct expression's width counts from it).
+fn path_start(text: &str) -> usize {
+    text.rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+        .map_or(0, |i| i + 1)
+}
+
+/// The index of the `>` closing the `<` at `open`.
+fn angle_close(tokens: &[TokenTree], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, token) in tokens.iter().enumerate().skip(open) {
+        match token {
+            TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+            TokenTree::Punct(p) if p.as_char() == '>' && !is_joint(&tokens[i - 1], '-') => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            TokenTree::Group(_)
+            | TokenTree::Ident(_)
+            | TokenTree::Punct(_)
+            | TokenTree::Literal(_) => {}
+        }
+    }
+    None
+}
+
+/// A field of a struct expression: `name`, `name: value`, `..rest`.
+pub(super) fn field_value_text(tokens: &[TokenTree]) -> Option<String> {
+    if is_joint(tokens.first()?, '.') {
+        return Some(format!("..{}", expr_text(tokens.get(2..)?)?));
+    }
+    match top_level_colon(tokens) {
+        Some(1) => Some(format!(
+            "{}: {}",
+            ident_text(&tokens[0])?,
+            expr_text(&tokens[2..])?
+        )),
+        Some(_) => None,
+        None => match tokens {
+            [TokenTree::Ident(name)] => Some(name.to_string()),
+            _ => None,
+        },
+    }
+}
+
+/// An attribute's inside, as prettyplease prints it when it fits: `derive(Clone, Debug)`,
+/// `cfg(feature = "x")`, `inline`.
+pub(super) fn meta_text(tokens: &[TokenTree]) -> Option<String> {
+    let mut text = String::new();
+    let mut word = false;
+    for (i, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Ident(ident) => {
+                if word {
+                    text.push(' ');
+                }
+                text.push_str(&ident.to_string());
+                word = true;
+            }
+            TokenTree::Literal(literal) => {
+                if word {
+                    text.push(' ');
+                }
+                text.push_str(&literal.to_string());
+                word = true;
+            }
+            TokenTree::Punct(p) => match p.as_char() {
+                '=' => {
+                    text.push_str(" = ");
+                    word = false;
+                }
+                ',' => {
+                    if i + 1 < tokens.len() {
+                        text.push_str(", ");
+                    }
+                    word = false;
+                }
+                ':' => {
+                    text.push(':');
+                    word = false;
+                }
+                _ => return None,
+            },
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis => {
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                text.push('(');
+                text.push_str(&meta_text(&inner)?);
+                text.push(')');
+                word = false;
+            }
+            _ => return None,
+        }
+    }
+    Some(text)
+}
+
+/// The value of a string literal as written in tokens (`" text"`, `r" text"`); `None` for
+/// escapes this printer does not decode.
+pub(super) fn string_value(literal: &str) -> Option<String> {
+    if let Some(raw) = literal.strip_prefix('r') {
+        let hashes = raw.len() - raw.trim_start_matches('#').len();
+        let body = raw.get(hashes + 1..raw.len() - hashes - 1)?;
+        return Some(body.to_string());
+    }
+    let body = literal.strip_prefix('"')?.strip_suffix('"')?;
+    let mut value = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            value.push(c);
+            continue;
+        }
+        match chars.next()? {
+            'n' => value.push('\n'),
+            't' => value.push('\t'),
+            'r' => value.push('\r'),
+            '0' => value.push('\0'),
+            '\\' => value.push('\\'),
+            '"' => value.push('"'),
+            '\'' => value.push('\''),
+            'u' => {
+                let rest = chars.as_str();
+                let hex = rest.strip_prefix('{')?.split('}').next()?;
+                value.push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
+                chars = rest.get(hex.len() + 2..)?.chars();
+            }
+            _ => return None,
+        }
+    }
+    Some(value)
+}
