@@ -442,8 +442,16 @@ fn cold_against_openapi_to_rust() {
         );
         return;
     }
-    let scratch = repository().join("target/atlas-codegen-bench-cold");
-    let _ = std::fs::remove_dir_all(&scratch);
+    // A name of its own for each run of the bench, for the same reason as below: reusing the
+    // names a previous run just deleted makes this machine's file system slower.
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    // `ATLAS_CODEGEN_BENCH_DIR` puts it elsewhere: a directory that a build has just filled
+    // with and emptied of files can make creating files several times slower.
+    let parent = std::env::var_os("ATLAS_CODEGEN_BENCH_DIR")
+        .map_or_else(|| repository().join("target"), PathBuf::from);
+    let scratch = parent.join(format!("atlas-codegen-bench-cold-{stamp}"));
     std::fs::create_dir_all(&scratch).expect("scratch directory");
     println!("| spec | atlas-codegen ms | openapi-to-rust ms | ratio |");
     println!("|---|---|---|---|");
