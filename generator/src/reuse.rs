@@ -78,6 +78,8 @@ fn formatter_id() -> &'static str {
         bytes.extend_from_slice(include_str!("emit/rust.rs").as_bytes());
         bytes.extend_from_slice(include_str!("emit/print/mod.rs").as_bytes());
         bytes.extend_from_slice(include_str!("emit/print/line.rs").as_bytes());
+        bytes.extend_from_slice(include_str!("emit/print/block.rs").as_bytes());
+        bytes.extend_from_slice(include_str!("emit/print/tok.rs").as_bytes());
         bytes.extend_from_slice(sample.as_bytes());
         digest(&bytes)
     })

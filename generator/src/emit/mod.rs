@@ -440,6 +440,24 @@ mod tests {
 
     use super::{operations, print, rust, rust_jobs};
 
+    /// Tokens that are not Rust are an error naming the file, whichever printer meets them.
+    #[test]
+    fn invalid_tokens_are_an_error_naming_the_file() {
+        for tokens in [
+            quote::quote!(pub struct A { pub a: , }),
+            quote::quote!(fn f() { let = 1; }),
+            quote::quote!(fn f() { match x { => a, } }),
+            quote::quote!(pub enum E { A = , }),
+        ] {
+            match rust::format_file(tokens.clone(), "src/models/a.rs") {
+                Err(crate::Error::Codegen { file, .. }) => {
+                    assert_eq!(file, Path::new("src/models/a.rs"), "{tokens}");
+                }
+                other => panic!("{tokens}: {other:?}"),
+            }
+        }
+    }
+
     /// Every spec in the repository: ours, the official one and its subset, the fixtures.
     fn specs() -> Vec<PathBuf> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -499,9 +517,14 @@ mod tests {
                 }
                 if job.path.starts_with("src/models/") && !job.path.ends_with("mod.rs") {
                     let tokens: Vec<TokenTree> = tokens.into_iter().collect();
-                    let (_, items) = print::split_file(&tokens).expect("splits");
-                    model_items += items.len();
-                    printed_directly += items.iter().filter(|i| print::item(i).is_some()).count();
+                    let toks = print::tok::convert(&tokens);
+                    let parts = print::split_file(&toks).expect("splits");
+                    model_items += parts.items.len();
+                    printed_directly += parts
+                        .items
+                        .into_iter()
+                        .filter(|item| print::item(&toks[item.clone()]).is_some())
+                        .count();
                 }
             }
         }

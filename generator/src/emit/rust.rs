@@ -3,6 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
+use super::print;
 use crate::error::Error;
 use crate::ir::{IntKind, TypeRef};
 
@@ -77,21 +78,22 @@ pub fn uses_map(ty: &TypeRef) -> bool {
 /// knows directly, the others through syn and prettyplease.
 pub fn format_file(tokens: TokenStream, file: &str) -> Result<String, Error> {
     let tokens: Vec<TokenTree> = tokens.into_iter().collect();
-    let Some((inner, items)) = super::print::split_file(&tokens) else {
+    let toks = print::tok::convert(&tokens);
+    let Some(parts) = print::split_file(&toks) else {
         return format_file_with_prettyplease(tokens.into_iter().collect(), file);
     };
     let mut code = String::new();
-    for attr in inner {
-        match super::print::inner_attr(attr) {
+    for attr in parts.inner_attrs {
+        match print::inner_attr(&toks[attr]) {
             Some(line) => code.push_str(&line),
             None => return format_file_with_prettyplease(tokens.into_iter().collect(), file),
         }
     }
-    for item in items {
-        match super::print::item(item) {
+    for item in parts.items {
+        match print::item(&toks[item.clone()]) {
             Some(text) => code.push_str(&text),
             None => {
-                let item: syn::Item = syn::parse2(item.iter().cloned().collect())
+                let item: syn::Item = syn::parse2(tokens[item].iter().cloned().collect())
                     .map_err(|e| codegen_error(file, e))?;
                 code.push_str(&prettyplease::unparse(&syn::File {
                     shebang: None,

@@ -2,34 +2,36 @@
 //! attributes, `use` trees, and the token tests they are found by. Each returns `None` for
 //! what it does not know (or, for a struct expression, what prettyplease would break).
 
-use proc_macro2::{Delimiter, Spacing, TokenTree};
+use proc_macro2::{Delimiter, Spacing};
+
+use super::tok::Tok;
 
 use super::MAX_STRUCT_EXPR;
 
-pub(super) fn is_punct(token: Option<&TokenTree>, ch: char) -> bool {
-    matches!(token, Some(TokenTree::Punct(p)) if p.as_char() == ch)
+pub(super) fn is_punct(token: Option<&Tok>, ch: char) -> bool {
+    matches!(token, Some(Tok::Punct(p)) if p.as_char() == ch)
 }
 
-pub(super) fn is_joint(token: &TokenTree, ch: char) -> bool {
-    matches!(token, TokenTree::Punct(p) if p.as_char() == ch && p.spacing() == Spacing::Joint)
+pub(super) fn is_joint(token: &Tok, ch: char) -> bool {
+    matches!(token, Tok::Punct(p) if p.as_char() == ch && p.spacing() == Spacing::Joint)
 }
 
-pub(super) fn is_ident(token: Option<&TokenTree>, word: &str) -> bool {
-    matches!(token, Some(TokenTree::Ident(i)) if i == word)
+pub(super) fn is_ident(token: Option<&Tok>, word: &str) -> bool {
+    matches!(token, Some(Tok::Ident(i)) if i == word)
 }
 
-pub(super) fn is_group(token: Option<&TokenTree>, delimiter: Delimiter) -> bool {
-    matches!(token, Some(TokenTree::Group(g)) if g.delimiter() == delimiter)
+pub(super) fn is_group(token: Option<&Tok>, delimiter: Delimiter) -> bool {
+    matches!(token, Some(Tok::Group(g)) if g.delimiter() == delimiter)
 }
 
-pub(super) fn ident_text(token: &TokenTree) -> Option<String> {
+pub(super) fn ident_text(token: &Tok) -> Option<String> {
     match token {
-        TokenTree::Ident(ident) => Some(ident.to_string()),
+        Tok::Ident(ident) => Some(ident.to_string()),
         _ => None,
     }
 }
 
-pub(super) fn strip_semi(tokens: &[TokenTree]) -> Option<&[TokenTree]> {
+pub(super) fn strip_semi(tokens: &[Tok]) -> Option<&[Tok]> {
     match tokens.split_last()? {
         (last, rest) if is_punct(Some(last), ';') => Some(rest),
         _ => None,
@@ -37,15 +39,15 @@ pub(super) fn strip_semi(tokens: &[TokenTree]) -> Option<&[TokenTree]> {
 }
 
 /// `pub `, `pub(crate) `, or nothing, and the tokens after it.
-pub(super) fn visibility(tokens: &[TokenTree]) -> Option<(String, &[TokenTree])> {
+pub(super) fn visibility(tokens: &[Tok]) -> Option<(String, &[Tok])> {
     if !is_ident(tokens.first(), "pub") {
         return Some((String::new(), tokens));
     }
     match tokens.get(1) {
-        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
-            let inner: Vec<TokenTree> = g.stream().into_iter().collect();
-            match inner.as_slice() {
-                [TokenTree::Ident(scope)] if scope == "crate" || scope == "super" => {
+        Some(Tok::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
+            let inner: &[Tok] = g.tokens();
+            match inner {
+                [Tok::Ident(scope)] if scope == "crate" || scope == "super" => {
                     Some((format!("pub({scope}) "), &tokens[2..]))
                 }
                 _ => None,
@@ -56,21 +58,21 @@ pub(super) fn visibility(tokens: &[TokenTree]) -> Option<(String, &[TokenTree])>
 }
 
 /// Splits at top-level commas (outside `<..>` too), dropping a trailing one.
-pub(super) fn split_commas(tokens: &[TokenTree]) -> Vec<&[TokenTree]> {
+pub(super) fn split_commas(tokens: &[Tok]) -> Vec<&[Tok]> {
     let mut parts = Vec::new();
     let mut depth = 0usize;
     let mut start = 0;
     for (i, token) in tokens.iter().enumerate() {
         match token {
-            TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
-            TokenTree::Punct(p) if p.as_char() == '>' => {
+            Tok::Punct(p) if p.as_char() == '<' => depth += 1,
+            Tok::Punct(p) if p.as_char() == '>' => {
                 let arrow =
                     i > 0 && (is_joint(&tokens[i - 1], '-') || is_joint(&tokens[i - 1], '='));
                 if !arrow {
                     depth = depth.saturating_sub(1);
                 }
             }
-            TokenTree::Punct(p) if p.as_char() == ',' && depth == 0 => {
+            Tok::Punct(p) if p.as_char() == ',' && depth == 0 => {
                 parts.push(&tokens[start..i]);
                 start = i + 1;
             }
@@ -84,12 +86,12 @@ pub(super) fn split_commas(tokens: &[TokenTree]) -> Vec<&[TokenTree]> {
 }
 
 /// The first `=` that is neither part of `==`, `=>`, `<=`, `!=` nor inside `<..>`.
-pub(super) fn top_level_eq(tokens: &[TokenTree]) -> Option<usize> {
+pub(super) fn top_level_eq(tokens: &[Tok]) -> Option<usize> {
     let mut depth = 0usize;
     for (i, token) in tokens.iter().enumerate() {
-        let TokenTree::Punct(p) = token else { continue };
+        let Tok::Punct(p) = token else { continue };
         let previous_joint = i > 0
-            && matches!(&tokens[i - 1], TokenTree::Punct(q)
+            && matches!(&tokens[i - 1], Tok::Punct(q)
                 if q.spacing() == Spacing::Joint && "=<>!+-*/%&|^".contains(q.as_char()));
         let arrow = i > 0 && (is_joint(&tokens[i - 1], '-') || is_joint(&tokens[i - 1], '='));
         match p.as_char() {
@@ -105,7 +107,7 @@ pub(super) fn top_level_eq(tokens: &[TokenTree]) -> Option<usize> {
 }
 
 /// The first `:` that is not part of `::`.
-pub(super) fn top_level_colon(tokens: &[TokenTree]) -> Option<usize> {
+pub(super) fn top_level_colon(tokens: &[Tok]) -> Option<usize> {
     (0..tokens.len()).find(|&i| {
         is_punct(tokens.get(i), ':')
             && !is_joint(&tokens[i], ':')
@@ -114,12 +116,12 @@ pub(super) fn top_level_colon(tokens: &[TokenTree]) -> Option<usize> {
 }
 
 /// A path (`codec::impl_serde`, `Self`, `Ok`): identifiers and `::` only.
-pub(super) fn path_text(tokens: &[TokenTree]) -> Option<String> {
+pub(super) fn path_text(tokens: &[Tok]) -> Option<String> {
     let mut text = String::new();
     for token in tokens {
         match token {
-            TokenTree::Ident(ident) => text.push_str(&ident.to_string()),
-            TokenTree::Punct(p) if p.as_char() == ':' => text.push(':'),
+            Tok::Ident(ident) => text.push_str(ident.as_str()),
+            Tok::Punct(p) if p.as_char() == ':' => text.push(':'),
             _ => return None,
         }
     }
@@ -127,17 +129,17 @@ pub(super) fn path_text(tokens: &[TokenTree]) -> Option<String> {
 }
 
 /// A `use` tree: `super::codec`, `std::collections::BTreeMap`, `a::{b, c}`.
-pub(super) fn use_tree(tokens: &[TokenTree]) -> Option<String> {
+pub(super) fn use_tree(tokens: &[Tok]) -> Option<String> {
     let mut text = String::new();
     for token in tokens {
         match token {
-            TokenTree::Ident(ident) => text.push_str(&ident.to_string()),
-            TokenTree::Punct(p) if p.as_char() == ':' => text.push(':'),
-            TokenTree::Punct(p) if p.as_char() == '*' => text.push('*'),
-            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
-                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+            Tok::Ident(ident) => text.push_str(ident.as_str()),
+            Tok::Punct(p) if p.as_char() == ':' => text.push(':'),
+            Tok::Punct(p) if p.as_char() == '*' => text.push('*'),
+            Tok::Group(g) if g.delimiter() == Delimiter::Brace => {
+                let inner: &[Tok] = g.tokens();
                 let parts: Option<Vec<String>> =
-                    split_commas(&inner).into_iter().map(use_tree).collect();
+                    split_commas(inner).into_iter().map(use_tree).collect();
                 text.push('{');
                 text.push_str(&parts?.join(", "));
                 text.push('}');
@@ -149,10 +151,11 @@ pub(super) fn use_tree(tokens: &[TokenTree]) -> Option<String> {
 }
 
 /// A function parameter: `&self`, `&mut self`, `self`, `name: Type`.
-pub(super) fn param_text(tokens: &[TokenTree]) -> Option<String> {
+pub(super) fn param_text(tokens: &[Tok]) -> Option<String> {
     match tokens {
         [s] if is_ident(Some(s), "self") => Some("self".into()),
         [a, s] if is_punct(Some(a), '&') && is_ident(Some(s), "self") => Some("&self".into()),
+        [m, s] if is_ident(Some(m), "mut") && is_ident(Some(s), "self") => Some("mut self".into()),
         [a, m, s]
             if is_punct(Some(a), '&') && is_ident(Some(m), "mut") && is_ident(Some(s), "self") =>
         {
@@ -170,22 +173,22 @@ pub(super) fn param_text(tokens: &[TokenTree]) -> Option<String> {
 }
 
 /// A type: paths with generic arguments, references, `impl Trait`, tuples, slices.
-pub(super) fn ty_text(tokens: &[TokenTree]) -> Option<String> {
+pub(super) fn ty_text(tokens: &[Tok]) -> Option<String> {
     let mut text = String::new();
     let mut i = 0;
     while i < tokens.len() {
         match &tokens[i] {
-            TokenTree::Ident(ident) => {
-                let word = ident.to_string();
+            Tok::Ident(ident) => {
+                let word = ident.as_str();
                 if matches!(text.chars().last(), Some(c) if c.is_alphanumeric() || c == '_') {
                     return None;
                 }
-                text.push_str(&word);
-                if ["impl", "dyn", "mut"].contains(&word.as_str()) {
+                text.push_str(word);
+                if ["impl", "dyn", "mut"].contains(&word) {
                     text.push(' ');
                 }
             }
-            TokenTree::Punct(p) => match p.as_char() {
+            Tok::Punct(p) => match p.as_char() {
                 ':' => text.push(':'),
                 '<' | '>' | '&' => text.push(p.as_char()),
                 '\'' => {
@@ -199,18 +202,18 @@ pub(super) fn ty_text(tokens: &[TokenTree]) -> Option<String> {
                 ',' => text.push_str(", "),
                 _ => return None,
             },
-            TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis => {
-                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+            Tok::Group(g) if g.delimiter() == Delimiter::Parenthesis => {
+                let inner: &[Tok] = g.tokens();
                 let parts: Option<Vec<String>> =
-                    split_commas(&inner).into_iter().map(ty_text).collect();
+                    split_commas(inner).into_iter().map(ty_text).collect();
                 text.push('(');
                 text.push_str(&parts?.join(", "));
                 text.push(')');
             }
-            TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket => {
-                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+            Tok::Group(g) if g.delimiter() == Delimiter::Bracket => {
+                let inner: &[Tok] = g.tokens();
                 text.push('[');
-                text.push_str(&ty_text(&inner)?);
+                text.push_str(&ty_text(inner)?);
                 text.push(']');
             }
             _ => return None,
@@ -231,24 +234,24 @@ enum Last {
     PathSep,
 }
 
-pub(super) fn expr_text(tokens: &[TokenTree]) -> Option<String> {
+pub(super) fn expr_text(tokens: &[Tok]) -> Option<String> {
     inline(tokens, false)
 }
 
-pub(super) fn pat_text(tokens: &[TokenTree]) -> Option<String> {
+pub(super) fn pat_text(tokens: &[Tok]) -> Option<String> {
     inline(tokens, true)
 }
 
 /// An expression or pattern on one line, as prettyplease prints it when it fits; `None` for
 /// what this printer does not know, or for a struct expression prettyplease would break.
-fn inline(tokens: &[TokenTree], pattern: bool) -> Option<String> {
+fn inline(tokens: &[Tok], pattern: bool) -> Option<String> {
     let mut text = String::new();
     let mut last = Last::Start;
     let mut i = 0;
     while i < tokens.len() {
         let token = &tokens[i];
         match token {
-            TokenTree::Ident(ident) => {
+            Tok::Ident(ident) => {
                 if last == Last::Value {
                     if ident == "as" && !pattern {
                         let rest = &tokens[i + 1..];
@@ -258,36 +261,36 @@ fn inline(tokens: &[TokenTree], pattern: bool) -> Option<String> {
                     }
                     return None;
                 }
-                let word = ident.to_string();
-                match word.as_str() {
+                let word = ident.as_str();
+                match word {
                     "return" | "break" | "continue" => {
-                        text.push_str(&word);
+                        text.push_str(word);
                         if i + 1 < tokens.len() {
                             text.push(' ');
                         }
                         last = Last::Operator;
                     }
                     "mut" | "ref" | "move" => {
-                        text.push_str(&word);
+                        text.push_str(word);
                         text.push(' ');
                         last = Last::Operator;
                     }
                     "match" | "if" | "loop" | "while" | "for" | "let" | "else" | "async"
                     | "unsafe" | "in" | "as" | "impl" | "dyn" | "fn" | "where" => return None,
                     _ => {
-                        text.push_str(&word);
+                        text.push_str(word);
                         last = Last::Value;
                     }
                 }
             }
-            TokenTree::Literal(literal) => {
+            Tok::Literal(literal) => {
                 if last == Last::Value {
                     return None;
                 }
-                text.push_str(&literal.to_string());
+                text.push_str(literal.as_str());
                 last = Last::Value;
             }
-            TokenTree::Punct(p) => {
+            Tok::Punct(p) => {
                 let ch = p.as_char();
                 let joint = p.spacing() == Spacing::Joint;
                 let next = tokens.get(i + 1);
@@ -359,7 +362,7 @@ fn inline(tokens: &[TokenTree], pattern: bool) -> Option<String> {
                             })
                             .collect::<Option<_>>()?;
                         let body = &tokens[close + 1..];
-                        if matches!(body.first(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace)
+                        if matches!(body.first(), Some(Tok::Group(g)) if g.delimiter() == Delimiter::Brace)
                             || is_punct(body.first(), '-')
                         {
                             return None;
@@ -376,7 +379,7 @@ fn inline(tokens: &[TokenTree], pattern: bool) -> Option<String> {
                         // A binary operator, one or two characters.
                         let mut op = ch.to_string();
                         if joint
-                            && let Some(TokenTree::Punct(second)) = next
+                            && let Some(Tok::Punct(second)) = next
                             && "=&|<>".contains(second.as_char())
                         {
                             op.push(second.as_char());
@@ -393,11 +396,11 @@ fn inline(tokens: &[TokenTree], pattern: bool) -> Option<String> {
                     _ => return None,
                 }
             }
-            TokenTree::Group(group) => {
-                let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+            Tok::Group(group) => {
+                let inner: &[Tok] = group.tokens();
                 match group.delimiter() {
                     Delimiter::Parenthesis => {
-                        let parts = split_commas(&inner);
+                        let parts = split_commas(inner);
                         let trailing = is_punct(inner.last(), ',');
                         let items: Vec<String> = parts
                             .iter()
@@ -415,7 +418,7 @@ fn inline(tokens: &[TokenTree], pattern: bool) -> Option<String> {
                         if inner.iter().any(|t| is_punct(Some(t), ';')) {
                             return None;
                         }
-                        let items: Vec<String> = split_commas(&inner)
+                        let items: Vec<String> = split_commas(inner)
                             .into_iter()
                             .map(|part| inline(part, pattern))
                             .collect::<Option<_>>()?;
@@ -426,7 +429,7 @@ fn inline(tokens: &[TokenTree], pattern: bool) -> Option<String> {
                     Delimiter::Brace if last == Last::Value && !pattern => {
                         // A struct expression: prettyplease breaks it past 34 columns.
                         let start = path_start(&text);
-                        let fields: Vec<String> = split_commas(&inner)
+                        let fields: Vec<String> = split_commas(inner)
                             .into_iter()
                             .map(field_value_text)
                             .collect::<Option<_>>()?;
@@ -463,28 +466,25 @@ fn path_start(text: &str) -> usize {
 }
 
 /// The index of the `>` closing the `<` at `open`.
-fn angle_close(tokens: &[TokenTree], open: usize) -> Option<usize> {
+fn angle_close(tokens: &[Tok], open: usize) -> Option<usize> {
     let mut depth = 0usize;
     for (i, token) in tokens.iter().enumerate().skip(open) {
         match token {
-            TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
-            TokenTree::Punct(p) if p.as_char() == '>' && !is_joint(&tokens[i - 1], '-') => {
+            Tok::Punct(p) if p.as_char() == '<' => depth += 1,
+            Tok::Punct(p) if p.as_char() == '>' && !is_joint(&tokens[i - 1], '-') => {
                 depth -= 1;
                 if depth == 0 {
                     return Some(i);
                 }
             }
-            TokenTree::Group(_)
-            | TokenTree::Ident(_)
-            | TokenTree::Punct(_)
-            | TokenTree::Literal(_) => {}
+            Tok::Group(_) | Tok::Ident(_) | Tok::Punct(_) | Tok::Literal(_) => {}
         }
     }
     None
 }
 
 /// A field of a struct expression: `name`, `name: value`, `..rest`.
-pub(super) fn field_value_text(tokens: &[TokenTree]) -> Option<String> {
+pub(super) fn field_value_text(tokens: &[Tok]) -> Option<String> {
     if is_joint(tokens.first()?, '.') {
         return Some(format!("..{}", expr_text(tokens.get(2..)?)?));
     }
@@ -496,7 +496,7 @@ pub(super) fn field_value_text(tokens: &[TokenTree]) -> Option<String> {
         )),
         Some(_) => None,
         None => match tokens {
-            [TokenTree::Ident(name)] => Some(name.to_string()),
+            [Tok::Ident(name)] => Some(name.to_string()),
             _ => None,
         },
     }
@@ -504,26 +504,26 @@ pub(super) fn field_value_text(tokens: &[TokenTree]) -> Option<String> {
 
 /// An attribute's inside, as prettyplease prints it when it fits: `derive(Clone, Debug)`,
 /// `cfg(feature = "x")`, `inline`.
-pub(super) fn meta_text(tokens: &[TokenTree]) -> Option<String> {
+pub(super) fn meta_text(tokens: &[Tok]) -> Option<String> {
     let mut text = String::new();
     let mut word = false;
     for (i, token) in tokens.iter().enumerate() {
         match token {
-            TokenTree::Ident(ident) => {
+            Tok::Ident(ident) => {
                 if word {
                     text.push(' ');
                 }
-                text.push_str(&ident.to_string());
+                text.push_str(ident.as_str());
                 word = true;
             }
-            TokenTree::Literal(literal) => {
+            Tok::Literal(literal) => {
                 if word {
                     text.push(' ');
                 }
-                text.push_str(&literal.to_string());
+                text.push_str(literal.as_str());
                 word = true;
             }
-            TokenTree::Punct(p) => match p.as_char() {
+            Tok::Punct(p) => match p.as_char() {
                 '=' => {
                     text.push_str(" = ");
                     word = false;
@@ -540,10 +540,10 @@ pub(super) fn meta_text(tokens: &[TokenTree]) -> Option<String> {
                 }
                 _ => return None,
             },
-            TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis => {
-                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+            Tok::Group(g) if g.delimiter() == Delimiter::Parenthesis => {
+                let inner: &[Tok] = g.tokens();
                 text.push('(');
-                text.push_str(&meta_text(&inner)?);
+                text.push_str(&meta_text(inner)?);
                 text.push(')');
                 word = false;
             }

@@ -1,0 +1,414 @@
+//! The layout of function bodies: statements, `let`s, `if`s, `match`es and their arms, loops,
+//! and the expressions prettyplease breaks over lines (calls, struct expressions).
+
+use proc_macro2::Delimiter;
+
+use super::line::{
+    expr_text, field_value_text, is_group, is_ident, is_joint, is_punct, pat_text, path_text,
+    split_commas, top_level_colon, top_level_eq, ty_text,
+};
+use super::tok::Tok;
+use super::{MAX_STRUCT_EXPR, Printer};
+
+impl Printer {
+    /// The statements of a block.
+    pub(super) fn stmts(&mut self, tokens: &[Tok], indent: usize) -> Option<()> {
+        let mut at = 0;
+        while at < tokens.len() {
+            let end = stmt_end(tokens, at)?;
+            self.stmt(&tokens[at..end], indent)?;
+            at = end;
+        }
+        Some(())
+    }
+
+    fn stmt(&mut self, tokens: &[Tok], indent: usize) -> Option<()> {
+        if is_punct(tokens.first(), '#') {
+            return None;
+        }
+        let (body, semi) = match tokens.split_last()? {
+            (last, body) if is_punct(Some(last), ';') => (body, ";"),
+            _ => (tokens, ""),
+        };
+        if is_ident(body.first(), "let") {
+            return self.let_stmt(&body[1..], indent);
+        }
+        self.expr_lines(body, indent, "", semi)
+    }
+
+    /// `let pattern [: type] = value [else { .. }];`
+    fn let_stmt(&mut self, tokens: &[Tok], indent: usize) -> Option<()> {
+        let Some(eq) = top_level_eq(tokens) else {
+            let pattern = pat_text(tokens)?;
+            return self.line(indent, &format!("let {pattern};"));
+        };
+        let (pattern, ty) = match top_level_colon(&tokens[..eq]) {
+            Some(colon) => (
+                pat_text(&tokens[..colon])?,
+                format!(": {}", ty_text(&tokens[colon + 1..eq])?),
+            ),
+            None => (pat_text(&tokens[..eq])?, String::new()),
+        };
+        let value = &tokens[eq + 1..];
+        let lead = format!("let {pattern}{ty} = ");
+        match value {
+            [init @ .., else_kw, Tok::Group(block)]
+                if is_ident(Some(else_kw), "else") && block.delimiter() == Delimiter::Brace =>
+            {
+                let init = expr_text(init)?;
+                let stmts: &[Tok] = block.tokens();
+                // A diverging block always holds a statement, which prettyplease breaks.
+                if !stmts.iter().any(|t| is_punct(Some(t), ';')) {
+                    return None;
+                }
+                self.line(indent, &format!("{lead}{init} else {{"))?;
+                self.stmts(stmts, indent + 1)?;
+                self.line(indent, "};")
+            }
+            _ => self.expr_lines(value, indent, &lead, ";"),
+        }
+    }
+
+    /// An expression as a statement or a tail, after `lead` (`let x = `) and before `end`
+    /// (`;`, `,` or nothing).
+    fn expr_lines(&mut self, tokens: &[Tok], indent: usize, lead: &str, end: &str) -> Option<()> {
+        let first = tokens.first()?;
+        if is_ident(Some(first), "match") {
+            let (Tok::Group(arms), head) = tokens.split_last()? else {
+                return None;
+            };
+            if arms.delimiter() != Delimiter::Brace {
+                return None;
+            }
+            let head = expr_text(&head[1..])?;
+            let arms: &[Tok] = arms.tokens();
+            if arms.is_empty() {
+                return None;
+            }
+            self.line(indent, &format!("{lead}match {head} {{"))?;
+            self.arms(arms, indent + 1)?;
+            return self.line(indent, &format!("}}{end}"));
+        }
+        if is_ident(Some(first), "if") {
+            return if lead.is_empty() {
+                self.if_chain(tokens, indent, end)
+            } else {
+                None
+            };
+        }
+        if is_ident(Some(first), "loop") || is_ident(Some(first), "while") {
+            if !lead.is_empty() {
+                return None;
+            }
+            let (Tok::Group(body), head) = tokens.split_last()? else {
+                return None;
+            };
+            if body.delimiter() != Delimiter::Brace {
+                return None;
+            }
+            let head = match head {
+                [_] => "loop".to_string(),
+                [_, let_kw, rest @ ..] if is_ident(Some(let_kw), "let") => {
+                    let eq = top_level_eq(rest)?;
+                    format!(
+                        "while let {} = {}",
+                        pat_text(&rest[..eq])?,
+                        expr_text(&rest[eq + 1..])?
+                    )
+                }
+                [_, rest @ ..] => format!("while {}", expr_text(rest)?),
+                [] => return None,
+            };
+            let stmts: &[Tok] = body.tokens();
+            if stmts.is_empty() {
+                return self.line(indent, &format!("{head} {{}}{end}"));
+            }
+            self.line(indent, &format!("{head} {{"))?;
+            self.stmts(stmts, indent + 1)?;
+            return self.line(indent, &format!("}}{end}"));
+        }
+        if let Some(text) = expr_text(tokens) {
+            let text = format!("{lead}{text}{end}");
+            if Self::fits(indent, &text) {
+                return self.line(indent, &text);
+            }
+        }
+        self.broken_struct_expr(tokens, indent, lead, end)
+            .or_else(|| self.broken_call(tokens, indent, lead, end))
+    }
+
+    /// `if cond { .. } else if cond { .. } else { .. }`, every block broken. A branch of an
+    /// `if` with an `else` needs a statement ending in `;`: prettyplease may keep a lone
+    /// expression on the `if`'s line.
+    fn if_chain(&mut self, tokens: &[Tok], indent: usize, end: &str) -> Option<()> {
+        let mut rest = tokens;
+        let mut keyword = "if";
+        loop {
+            let block_at = rest
+                .iter()
+                .position(|t| is_group(Some(t), Delimiter::Brace))?;
+            let condition = &rest[1..block_at];
+            let condition = if is_ident(condition.first(), "let") {
+                let eq = top_level_eq(condition)?;
+                format!(
+                    "let {} = {}",
+                    pat_text(&condition[1..eq])?,
+                    expr_text(&condition[eq + 1..])?
+                )
+            } else {
+                expr_text(condition)?
+            };
+            let Tok::Group(block) = &rest[block_at] else {
+                return None;
+            };
+            let stmts: &[Tok] = block.tokens();
+            let has_else = is_ident(rest.get(block_at + 1), "else");
+            let chained = has_else || keyword != "if";
+            if chained && !stmts.iter().any(|t| is_punct(Some(t), ';')) {
+                return None;
+            }
+            if stmts.is_empty() {
+                return self.line(indent, &format!("{keyword} {condition} {{}}{end}"));
+            }
+            self.line(indent, &format!("{keyword} {condition} {{"))?;
+            self.stmts(stmts, indent + 1)?;
+            if !has_else {
+                return self.line(indent, &format!("}}{end}"));
+            }
+            match &rest[block_at + 2..] {
+                [next, ..] if is_ident(Some(next), "if") => {
+                    rest = &rest[block_at + 2..];
+                    keyword = "} else if";
+                }
+                [Tok::Group(last)] if last.delimiter() == Delimiter::Brace => {
+                    let stmts: &[Tok] = last.tokens();
+                    if !stmts.iter().any(|t| is_punct(Some(t), ';')) {
+                        return None;
+                    }
+                    self.line(indent, "} else {")?;
+                    self.stmts(stmts, indent + 1)?;
+                    return self.line(indent, &format!("}}{end}"));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A call of a path too wide for one line: its arguments one per line, each with a comma.
+    /// A lone argument that is a closure, a struct expression, an array or a tuple is laid out
+    /// otherwise by prettyplease, and left to it (but for `Ok(Self {`, see
+    /// [`Self::broken_struct_expr`]).
+    fn broken_call(&mut self, tokens: &[Tok], indent: usize, lead: &str, end: &str) -> Option<()> {
+        let (Tok::Group(arguments), callee) = tokens.split_last()? else {
+            return None;
+        };
+        if arguments.delimiter() != Delimiter::Parenthesis {
+            return None;
+        }
+        let callee = match callee {
+            // A method of a short name starting the line (`call.check_pattern(`) breaks like a
+            // function; any other receiver breaks before the `.` first.
+            [Tok::Ident(receiver), dot, Tok::Ident(method)]
+                if lead.is_empty() && is_punct(Some(dot), '.') && receiver.as_str().len() <= 4 =>
+            {
+                format!("{receiver}.{method}")
+            }
+            _ => path_text(callee)?,
+        };
+        let arguments: &[Tok] = arguments.tokens();
+        let arguments = split_commas(arguments);
+        if let [only] = arguments.as_slice() {
+            let blocklike = matches!(only.first(), Some(Tok::Group(_)))
+                || is_punct(only.first(), '|')
+                || is_ident(only.first(), "move")
+                || only.iter().any(|t| is_group(Some(t), Delimiter::Brace));
+            if blocklike {
+                return None;
+            }
+        }
+        if arguments.is_empty() {
+            return None;
+        }
+        self.line(indent, &format!("{lead}{callee}("))?;
+        for argument in arguments {
+            let text = expr_text(argument)?;
+            // A literal cannot break: it stays whole past the margin.
+            let counted = match argument {
+                [Tok::Literal(_)] => "",
+                _ => text.as_str(),
+            };
+            self.line_counting(indent + 1, &format!("{text},"), counted)?;
+        }
+        self.line(indent, &format!("){end}"))
+    }
+
+    /// A struct expression too wide for one line, alone (`Self {`) or as a call's only
+    /// argument (`Ok(Self {`): its fields one per line.
+    fn broken_struct_expr(
+        &mut self,
+        tokens: &[Tok],
+        indent: usize,
+        lead: &str,
+        end: &str,
+    ) -> Option<()> {
+        let (Tok::Group(last), callee) = tokens.split_last()? else {
+            return None;
+        };
+        let (path, fields, close) = match last.delimiter() {
+            Delimiter::Brace => (callee, last, "}"),
+            Delimiter::Parenthesis => {
+                let inner: &[Tok] = last.tokens();
+                let (Tok::Group(fields), path) = inner.split_last()? else {
+                    return None;
+                };
+                if fields.delimiter() != Delimiter::Brace {
+                    return None;
+                }
+                let callee = path_text(callee)?;
+                let path = path_text(path)?;
+                let fields: &[Tok] = fields.tokens();
+                let open = format!("{lead}{callee}({path} {{");
+                return self.struct_fields(&open, fields, indent, &format!("}}){end}"));
+            }
+            _ => return None,
+        };
+        let path = path_text(path)?;
+        let fields: &[Tok] = fields.tokens();
+        self.struct_fields(
+            &format!("{lead}{path} {{"),
+            fields,
+            indent,
+            &format!("{close}{end}"),
+        )
+    }
+
+    /// `open`, the fields one per line, `close`; only for a struct expression wider than
+    /// prettyplease keeps on one line (a narrow one on a long line breaks elsewhere).
+    fn struct_fields(
+        &mut self,
+        open: &str,
+        fields: &[Tok],
+        indent: usize,
+        close: &str,
+    ) -> Option<()> {
+        let values: Vec<String> = split_commas(fields)
+            .into_iter()
+            .map(field_value_text)
+            .collect::<Option<_>>()?;
+        // `Path { a, b }` without its closing brace, as prettyplease measures it.
+        let path = open.rsplit(['(', ' ']).nth(1)?;
+        if path.len() + 4 + values.join(", ").len() <= MAX_STRUCT_EXPR {
+            return None;
+        }
+        self.line(indent, open)?;
+        for text in values {
+            let comma = if text.starts_with("..") { "" } else { "," };
+            self.line(indent + 1, &format!("{text}{comma}"))?;
+        }
+        self.line(indent, close)
+    }
+
+    /// The arms of a `match`.
+    fn arms(&mut self, tokens: &[Tok], indent: usize) -> Option<()> {
+        let mut at = 0;
+        while at < tokens.len() {
+            let arrow = (at..tokens.len().saturating_sub(1))
+                .find(|&i| is_joint(&tokens[i], '=') && is_punct(tokens.get(i + 1), '>'))?;
+            let pattern = pat_text(&tokens[at..arrow])?;
+            let body_start = arrow + 2;
+            let body_end;
+            let next;
+            if is_group(tokens.get(body_start), Delimiter::Brace) {
+                // A block ends the arm, with or without a comma.
+                body_end = body_start + 1;
+                next = body_end + usize::from(is_punct(tokens.get(body_end), ','));
+            } else {
+                let comma = (body_start..tokens.len())
+                    .find(|&i| is_punct(tokens.get(i), ','))
+                    .unwrap_or(tokens.len());
+                body_end = comma;
+                next = comma + 1;
+            }
+            self.arm(&pattern, &tokens[body_start..body_end], indent)?;
+            at = next;
+        }
+        Some(())
+    }
+
+    fn arm(&mut self, pattern: &str, body: &[Tok], indent: usize) -> Option<()> {
+        // prettyplease prints `{ expr }` as `expr`.
+        let mut body_tokens: &[Tok] = body;
+        loop {
+            match body_tokens {
+                [Tok::Group(group)] if group.delimiter() == Delimiter::Brace => {
+                    let inner: &[Tok] = group.tokens();
+                    if inner.is_empty() {
+                        return self.line(indent, &format!("{pattern} => {{}}"));
+                    }
+                    let single_expr = stmt_end(inner, 0)? == inner.len()
+                        && !is_punct(inner.last(), ';')
+                        && !is_ident(inner.first(), "let");
+                    if single_expr {
+                        body_tokens = inner;
+                        continue;
+                    }
+                    self.line(indent, &format!("{pattern} => {{"))?;
+                    self.stmts(inner, indent + 1)?;
+                    return self.line(indent, "}");
+                }
+                _ => break,
+            }
+        }
+        let body = body_tokens;
+        if body
+            .iter()
+            .any(|t| is_ident(Some(t), "match") || is_punct(Some(t), '|'))
+        {
+            return None;
+        }
+        if is_ident(body.first(), "return") || is_ident(body.first(), "break") {
+            let text = format!("{pattern} => {}", expr_text(body)?);
+            return self.line_counting(indent, &format!("{text},"), &text);
+        }
+        let text = expr_text(body)?;
+        // The comma is printed only when the arm is not broken, and not counted.
+        let line = format!("{pattern} => {text}");
+        if Self::fits(indent, &line) {
+            return self.line_counting(indent, &format!("{line},"), &line);
+        }
+        // Too long: the body goes in a block of its own.
+        if !matches!(body.first(), Some(Tok::Ident(_) | Tok::Literal(_))) {
+            return None;
+        }
+        self.line(indent, &format!("{pattern} => {{"))?;
+        self.line(indent + 1, &text)?;
+        self.line(indent, "}")
+    }
+}
+
+/// Where the statement starting at `start` ends: after its `;`, after the block of a
+/// `match`, `loop` or `while` without one, or at the end of the block (a tail).
+fn stmt_end(tokens: &[Tok], start: usize) -> Option<usize> {
+    let block_like = ["match", "loop", "while", "if", "for", "unsafe"]
+        .iter()
+        .any(|k| is_ident(tokens.get(start), k));
+    let mut at = start;
+    while at < tokens.len() {
+        match &tokens[at] {
+            Tok::Punct(p) if p.as_char() == ';' => return Some(at + 1),
+            Tok::Group(g) if block_like && g.delimiter() == Delimiter::Brace => {
+                // `else` continues an `if`: `else if ..` to its block, `else { .. }` ends it.
+                if is_ident(tokens.get(at + 1), "else") {
+                    if !is_ident(tokens.get(start), "if") {
+                        return None;
+                    }
+                    at += 2;
+                    continue;
+                }
+                return Some(at + 1 + usize::from(is_punct(tokens.get(at + 1), ';')));
+            }
+            _ => at += 1,
+        }
+    }
+    Some(tokens.len())
+}

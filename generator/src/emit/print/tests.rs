@@ -1,0 +1,219 @@
+//! The printer against prettyplease, item by item, at each width where a layout changes.
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::{format_ident, quote};
+
+/// The item as prettyplease prints it alone in a file.
+fn prettyplease(tokens: &TokenStream) -> String {
+    prettyplease::unparse(&syn::parse2(tokens.clone()).expect("valid Rust"))
+}
+
+/// The fast printer prints the item (it does not leave it to prettyplease), as
+/// prettyplease does.
+fn assert_printed_alike(tokens: TokenStream) {
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let printed = super::item(&super::tok::convert(&trees))
+        .unwrap_or_else(|| panic!("not printed: {tokens}"));
+    assert_eq!(printed, prettyplease(&tokens));
+}
+
+fn name(width: usize) -> proc_macro2::Ident {
+    format_ident!("{}", "x".repeat(width))
+}
+
+#[test]
+fn a_match_arm_stays_whole_up_to_the_margin_without_its_comma() {
+    // `"k" => reader.read_optional(&mut value.x…x),` at 12 columns: 89 wide without the
+    // comma at 36 characters of name, broken into a block at 37.
+    for width in [30, 36, 37, 40] {
+        let field = name(width);
+        assert_printed_alike(quote! {
+            impl A {
+                fn f() {
+                    match k {
+                        "k" => reader.read_optional(&mut value.#field),
+                        _ => reader.skip_field(),
+                    }
+                }
+            }
+        });
+    }
+}
+
+#[test]
+fn a_struct_expression_breaks_past_34_columns_even_where_it_fits() {
+    for width in [10, 23, 24, 30] {
+        let field = name(width);
+        assert_printed_alike(quote! {
+            impl A {
+                fn f() -> Result<Self, E> {
+                    Ok(Self { #field, b })
+                }
+                fn g() -> Self {
+                    Self { #field: None, b }
+                }
+            }
+        });
+    }
+}
+
+#[test]
+fn a_signature_breaks_its_parameters_one_per_line_past_the_margin() {
+    for width in [40, 56, 57, 60] {
+        let parameter = name(width);
+        assert_printed_alike(quote! {
+            impl S {
+                pub fn new(#parameter: impl Into<String>, b: Vec<String>) -> Self {
+                    Self::default()
+                }
+            }
+        });
+    }
+}
+
+#[test]
+fn items_of_models_print_alike() {
+    assert_printed_alike(quote! {
+        /// A doc line with "quotes", a \ and `code`.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[cfg(any(feature = "a", feature = "b"))]
+        pub struct A {
+            #[deprecated]
+            pub a: Option<std::collections::BTreeMap<String, Vec<&'static str>>>,
+            pub r#type: (),
+        }
+    });
+    assert_printed_alike(quote! {
+        #[non_exhaustive]
+        pub enum E {
+            /// `A`
+            A,
+            Unknown(String),
+        }
+    });
+    assert_printed_alike(quote! {
+        impl std::str::FromStr for E {
+            type Err = std::convert::Infallible;
+            #[inline]
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                let Some(x) = x else {
+                    return Err(reader.missing("x"));
+                };
+                while let Some(key) = object.next_key(reader)? {
+                    reader.keep_field(key, &mut unknown);
+                }
+                let key = match &*value {
+                    "a" => Self::A,
+                    Ok(None) => break,
+                    Self::Unknown(value) => {
+                        return f.debug_tuple("Unknown").field(value).finish();
+                    }
+                    other => Self::Unknown(other.to_string()),
+                };
+                f.field("a", &self.a.as_ref().map(|_| codec::Redacted));
+                Ok(Self::from(value))
+            }
+        }
+    });
+    assert_printed_alike(quote!(codec::impl_serde!(A);));
+    assert_printed_alike(quote!(
+        use super::{codec, A};
+    ));
+    assert_printed_alike(quote!(
+        pub type A = Vec<B>;
+    ));
+}
+
+#[test]
+fn operations_print_alike() {
+    for width in [10, 30, 31, 40] {
+        let path = "x".repeat(width);
+        let field = name(width);
+        assert_printed_alike(quote! {
+            impl A {
+                #[inline]
+                pub fn group_id(mut self, value: impl Into<String>) -> Self {
+                    self.#field = Some(value.into());
+                    self
+                }
+                fn prepare(&self) -> Result<(Client, request::Request), Error> {
+                    let mut call = request::Draft::new(reqwest::Method::GET, #path, "id");
+                    call.check_pattern("groupId", &self.#field, &validation::GROUP_ID, #path);
+                    if let Some(value) = &self.#field {
+                        call.query("includeCount", value);
+                    } else if self.b {
+                        call.path("/a");
+                    } else {
+                        call.path("/b");
+                    }
+                    if self.c {}
+                    call.finish(&self.client)
+                }
+            }
+        });
+    }
+}
+
+#[test]
+fn long_attributes_and_imports_print_alike() {
+    for width in [5, 20, 27, 28, 40] {
+        let feature = "f".repeat(width);
+        assert_printed_alike(quote! {
+            #[cfg(any(feature = "clusters", feature = #feature, feature = "serverless-instances"))]
+            #[must_use = "a request does nothing until it is sent"]
+            pub use a_rather_long_module_name_for_a_model::ARatherLongNameForAModelThatIsLong;
+        });
+    }
+}
+
+#[test]
+fn what_it_does_not_know_is_left_to_prettyplease() {
+    for tokens in [
+        quote!(
+            fn f() {
+                if a { b } else { c }
+            }
+        ),
+        quote!(
+            fn f() {
+                let v = vec![1, 2];
+            }
+        ),
+        quote!(
+            fn f<T>(t: T) {}
+        ),
+        quote!(
+            trait T {}
+        ),
+        quote!(
+            fn f() {
+                a.bbbbbbbbbbbb()
+                    .cccccccccccccc()
+                    .ddddddddddddddd()
+                    .eeeeeeeeeeeeeeeeeeeee()
+                    .fffffffffffff()
+            }
+        ),
+    ] {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        assert_eq!(super::item(&super::tok::convert(&trees)), None);
+    }
+}
+
+#[test]
+fn string_values_are_unescaped_as_syn_does() {
+    for value in [
+        "plain",
+        "a \"quote\"",
+        "back\\slash",
+        "tab\there",
+        "zero\u{200b}width",
+    ] {
+        let literal = proc_macro2::Literal::string(value).to_string();
+        assert_eq!(super::line::string_value(&literal).as_deref(), Some(value));
+    }
+    assert_eq!(
+        super::line::string_value("r#\"raw \"x\"\"#").as_deref(),
+        Some("raw \"x\"")
+    );
+}
