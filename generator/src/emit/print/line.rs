@@ -117,35 +117,67 @@ pub(super) fn top_level_colon(tokens: &[Tok]) -> Option<usize> {
 
 /// A path (`codec::impl_serde`, `Self`, `Ok`): identifiers and `::` only.
 pub(super) fn path_text(tokens: &[Tok]) -> Option<String> {
-    let mut text = String::new();
-    for token in tokens {
-        match token {
-            Tok::Ident(ident) => text.push_str(ident.as_str()),
-            Tok::Punct(p) if p.as_char() == ':' => text.push(':'),
-            _ => return None,
-        }
-    }
-    (!text.is_empty()).then_some(text)
+    let (text, rest) = path_prefix(tokens)?;
+    rest.is_empty().then_some(text)
 }
 
-/// A `use` tree: `super::codec`, `std::collections::BTreeMap`, `a::{b, c}`.
-pub(super) fn use_tree(tokens: &[Tok]) -> Option<String> {
+/// The path at the start of `tokens` (identifiers joined by `::`, maybe a leading `::`), and
+/// what follows it; `None` unless it starts with one.
+fn path_prefix(tokens: &[Tok]) -> Option<(String, &[Tok])> {
     let mut text = String::new();
-    for token in tokens {
-        match token {
-            Tok::Ident(ident) => text.push_str(ident.as_str()),
-            Tok::Punct(p) if p.as_char() == ':' => text.push(':'),
-            Tok::Punct(p) if p.as_char() == '*' => text.push('*'),
-            Tok::Group(g) if g.delimiter() == Delimiter::Brace => {
-                let inner: &[Tok] = g.tokens();
-                let parts: Option<Vec<String>> =
-                    split_commas(inner).into_iter().map(use_tree).collect();
-                text.push('{');
-                text.push_str(&parts?.join(", "));
-                text.push('}');
-            }
-            _ => return None,
+    let mut at = 0;
+    if is_joint_pair(tokens, 0, ':') {
+        text.push_str("::");
+        at = 2;
+    }
+    let Some(Tok::Ident(first)) = tokens.get(at) else {
+        return None;
+    };
+    text.push_str(first.as_str());
+    at += 1;
+    while is_joint_pair(tokens, at, ':') {
+        let Some(Tok::Ident(segment)) = tokens.get(at + 2) else {
+            break;
+        };
+        text.push_str("::");
+        text.push_str(segment.as_str());
+        at += 3;
+    }
+    Some((text, &tokens[at..]))
+}
+
+/// Whether `tokens[at..]` starts with `ch` twice, joined (`::`, `..`).
+fn is_joint_pair(tokens: &[Tok], at: usize, ch: char) -> bool {
+    matches!(tokens.get(at), Some(t) if is_joint(t, ch)) && is_punct(tokens.get(at + 1), ch)
+}
+
+/// A `use` tree: `super::codec`, `std::collections::BTreeMap`, `a::{b, c}`, `a::*`.
+pub(super) fn use_tree(tokens: &[Tok]) -> Option<String> {
+    let (mut text, rest) = match tokens.first() {
+        Some(Tok::Ident(_)) => path_prefix(tokens)?,
+        _ => (String::new(), tokens),
+    };
+    let tail = match rest {
+        [] => return Some(text),
+        [colon, second, tail] if is_joint(colon, ':') && is_punct(Some(second), ':') => {
+            text.push_str("::");
+            tail
         }
+        [tail] if text.is_empty() => tail,
+        _ => return None,
+    };
+    match tail {
+        Tok::Punct(p) if p.as_char() == '*' => text.push('*'),
+        Tok::Group(g) if g.delimiter() == Delimiter::Brace => {
+            let parts: Vec<String> = split_commas(g.tokens())
+                .into_iter()
+                .map(use_tree)
+                .collect::<Option<_>>()?;
+            text.push('{');
+            text.push_str(&parts.join(", "));
+            text.push('}');
+        }
+        _ => return None,
     }
     Some(text)
 }
@@ -180,7 +212,9 @@ pub(super) fn ty_text(tokens: &[Tok]) -> Option<String> {
         match &tokens[i] {
             Tok::Ident(ident) => {
                 let word = ident.as_str();
-                if matches!(text.chars().last(), Some(c) if c.is_alphanumeric() || c == '_') {
+                if matches!(text.chars().last(), Some(c) if c.is_alphanumeric() || c == '_')
+                    || ["for", "fn", "unsafe", "extern", "const", "where", "as"].contains(&word)
+                {
                     return None;
                 }
                 text.push_str(word);

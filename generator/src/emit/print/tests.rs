@@ -217,3 +217,78 @@ fn string_values_are_unescaped_as_syn_does() {
         Some("raw \"x\"")
     );
 }
+
+/// Whatever the printer does not leave to prettyplease, it prints as prettyplease does.
+fn assert_alike_or_left(tokens: TokenStream) {
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    if let Some(printed) = super::item(&super::tok::convert(&trees)) {
+        assert_eq!(printed, prettyplease(&tokens), "{tokens}");
+    }
+}
+
+#[test]
+fn near_misses_are_printed_alike_or_left_to_prettyplease() {
+    let long = "x".repeat(60);
+    for tokens in [
+        quote!(
+            use a::{b as c, d::*};
+        ),
+        quote!(
+            use ::std::fmt;
+        ),
+        quote!(fn f() { return Err(Error::Invalid(#long, "a much longer message than fits")); }),
+        quote!(fn f() { let x = y.z(#long, "a much longer message than fits on the line"); }),
+        quote!(
+            fn f(g: &dyn for<'a> Fn(&'a str) -> bool) {}
+        ),
+        quote!(
+            fn f() -> fn(u8) -> u8 {
+                g
+            }
+        ),
+        quote!(
+            fn f() {
+                x = a < b;
+                y = c > d;
+                z = !e != f;
+            }
+        ),
+        quote!(
+            fn f() {
+                match a {
+                    Some(x) if x > 1 => x,
+                    _ => 0,
+                }
+            }
+        ),
+        quote!(
+            fn f() {
+                Self {
+                    a: 1,
+                    ..Default::default()
+                }
+            }
+        ),
+        quote!(
+            fn f() {
+                (a,)
+            }
+        ),
+        quote!(
+            fn f() {
+                if a { b } else { c }
+            }
+        ),
+        quote!(
+            struct A(u8);
+        ),
+        quote!(
+            pub(crate) struct A;
+        ),
+        quote!(
+            impl<T> A<T> {}
+        ),
+    ] {
+        assert_alike_or_left(tokens);
+    }
+}
