@@ -489,18 +489,18 @@ fn cold_against_openapi_to_rust() {
                     .arg("--spec")
                     .arg(&spec)
                     .arg("--out")
-                    .arg(scratch.join(format!("ours-{run}"))),
+                    .arg(scratch.join(format!("{label}-ours-{run}"))),
             ));
             peer.push(time(
                 std::process::Command::new("openapi-to-rust")
                     .arg("generate")
                     .arg(&peer_spec)
                     .arg("--output-dir")
-                    .arg(scratch.join(format!("peer-{run}"))),
+                    .arg(scratch.join(format!("{label}-peer-{run}"))),
             ));
         }
-        let _ = std::fs::remove_dir_all(&scratch);
-        std::fs::create_dir_all(&scratch).expect("scratch directory");
+        // Nothing is deleted until every run is done: the file system creates files more
+        // slowly for a while after many were deleted.
         let (ours, peer) = (median(ours), median(peer));
         println!(
             "| {label} | {:.1} | {:.1} | {:.2} |",
