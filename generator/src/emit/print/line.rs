@@ -85,6 +85,18 @@ pub(super) fn split_commas(tokens: &[Tok]) -> Vec<&[Tok]> {
     parts
 }
 
+/// The comma-separated parts of `tokens`, each printed by `print`, joined with `, `.
+pub(super) fn comma_list(
+    tokens: &[Tok],
+    print: impl Fn(&[Tok]) -> Option<String>,
+) -> Option<String> {
+    let parts: Vec<String> = split_commas(tokens)
+        .into_iter()
+        .map(print)
+        .collect::<Option<_>>()?;
+    Some(parts.join(", "))
+}
+
 /// The first `=` that is neither part of `==`, `=>`, `<=`, `!=` nor inside `<..>`.
 pub(super) fn top_level_eq(tokens: &[Tok]) -> Option<usize> {
     let mut depth = 0usize;
@@ -169,12 +181,8 @@ pub(super) fn use_tree(tokens: &[Tok]) -> Option<String> {
     match tail {
         Tok::Punct(p) if p.as_char() == '*' => text.push('*'),
         Tok::Group(g) if g.delimiter() == Delimiter::Brace => {
-            let parts: Vec<String> = split_commas(g.tokens())
-                .into_iter()
-                .map(use_tree)
-                .collect::<Option<_>>()?;
             text.push('{');
-            text.push_str(&parts.join(", "));
+            text.push_str(&comma_list(g.tokens(), use_tree)?);
             text.push('}');
         }
         _ => return None,
@@ -237,11 +245,8 @@ pub(super) fn ty_text(tokens: &[Tok]) -> Option<String> {
                 _ => return None,
             },
             Tok::Group(g) if g.delimiter() == Delimiter::Parenthesis => {
-                let inner: &[Tok] = g.tokens();
-                let parts: Option<Vec<String>> =
-                    split_commas(inner).into_iter().map(ty_text).collect();
                 text.push('(');
-                text.push_str(&parts?.join(", "));
+                text.push_str(&comma_list(g.tokens(), ty_text)?);
                 text.push(')');
             }
             Tok::Group(g) if g.delimiter() == Delimiter::Bracket => {
@@ -335,12 +340,8 @@ fn inline(tokens: &[Tok], pattern: bool) -> Option<String> {
                         last = Last::PathSep;
                         if is_punct(tokens.get(i + 1), '<') {
                             let close = angle_close(tokens, i + 1)?;
-                            let args: Vec<String> = split_commas(&tokens[i + 2..close])
-                                .into_iter()
-                                .map(ty_text)
-                                .collect::<Option<_>>()?;
                             text.push('<');
-                            text.push_str(&args.join(", "));
+                            text.push_str(&comma_list(&tokens[i + 2..close], ty_text)?);
                             text.push('>');
                             i = close;
                             last = Last::Value;
@@ -452,26 +453,19 @@ fn inline(tokens: &[Tok], pattern: bool) -> Option<String> {
                         if inner.iter().any(|t| is_punct(Some(t), ';')) {
                             return None;
                         }
-                        let items: Vec<String> = split_commas(inner)
-                            .into_iter()
-                            .map(|part| inline(part, pattern))
-                            .collect::<Option<_>>()?;
                         text.push('[');
-                        text.push_str(&items.join(", "));
+                        text.push_str(&comma_list(inner, |part| inline(part, pattern))?);
                         text.push(']');
                     }
                     Delimiter::Brace if last == Last::Value && !pattern => {
                         // A struct expression: prettyplease breaks it past 34 columns.
                         let start = path_start(&text);
-                        let fields: Vec<String> = split_commas(inner)
-                            .into_iter()
-                            .map(field_value_text)
-                            .collect::<Option<_>>()?;
+                        let fields = comma_list(inner, field_value_text)?;
                         if fields.is_empty() {
                             text.push_str(" {}");
                         } else {
                             text.push_str(" { ");
-                            text.push_str(&fields.join(", "));
+                            text.push_str(&fields);
                             text.push_str(" }");
                         }
                         // Measured without the closing brace.

@@ -29,8 +29,8 @@ use proc_macro2::Delimiter;
 use tok::Tok;
 
 use line::{
-    expr_text, ident_text, is_group, is_ident, is_punct, meta_text, param_text, path_text,
-    split_commas, string_value, strip_semi, top_level_eq, ty_text, use_tree, visibility,
+    comma_list, expr_text, ident_text, is_group, is_ident, is_punct, meta_text, param_text,
+    path_text, split_commas, string_value, strip_semi, top_level_eq, ty_text, use_tree, visibility,
 };
 
 /// prettyplease breaks a line past 89 columns, or past 60 after the indentation when that is
@@ -314,22 +314,17 @@ impl Printer {
                 self.line(indent, &format!("{vis}struct {name};"))
             }
             [Tok::Group(body)] if body.delimiter() == Delimiter::Brace => {
-                let fields: &[Tok] = body.tokens();
-                if fields.is_empty() {
-                    return self.line(indent, &format!("{vis}struct {name} {{}}"));
-                }
-                self.line(indent, &format!("{vis}struct {name} {{"))?;
-                for field in split_commas(fields) {
-                    let rest = self.attrs(field, indent + 1)?;
+                let head = format!("{vis}struct {name}");
+                self.members(&head, body.tokens(), indent, |printer, field, indent| {
+                    let rest = printer.attrs(field, indent)?;
                     let (field_vis, rest) = visibility(rest)?;
                     let field_name = ident_text(rest.first()?)?;
                     if !is_punct(rest.get(1), ':') || is_punct(rest.get(2), ':') {
                         return None;
                     }
                     let ty = ty_text(&rest[2..])?;
-                    self.line(indent + 1, &format!("{field_vis}{field_name}: {ty},"))?;
-                }
-                self.line(indent, "}")
+                    printer.line(indent, &format!("{field_vis}{field_name}: {ty},"))
+                })
             }
             _ => None,
         }
@@ -343,25 +338,36 @@ impl Printer {
         if body.delimiter() != Delimiter::Brace {
             return None;
         }
-        let variants: &[Tok] = body.tokens();
-        if variants.is_empty() {
-            return self.line(indent, &format!("{vis}enum {name} {{}}"));
-        }
-        self.line(indent, &format!("{vis}enum {name} {{"))?;
-        for variant in split_commas(variants) {
-            let rest = self.attrs(variant, indent + 1)?;
+        let head = format!("{vis}enum {name}");
+        self.members(&head, body.tokens(), indent, |printer, variant, indent| {
+            let rest = printer.attrs(variant, indent)?;
             let variant_name = ident_text(rest.first()?)?;
             let text = match &rest[1..] {
                 [] => format!("{variant_name},"),
                 [Tok::Group(types)] if types.delimiter() == Delimiter::Parenthesis => {
-                    let types: &[Tok] = types.tokens();
-                    let types: Option<Vec<String>> =
-                        split_commas(types).into_iter().map(ty_text).collect();
-                    format!("{variant_name}({}),", types?.join(", "))
+                    format!("{variant_name}({}),", comma_list(types.tokens(), ty_text)?)
                 }
                 _ => return None,
             };
-            self.line(indent + 1, &text)?;
+            printer.line(indent, &text)
+        })
+    }
+
+    /// `head {`, each comma-separated member printed by `member` one level in, `}`; or
+    /// `head {}`.
+    fn members(
+        &mut self,
+        head: &str,
+        members: &[Tok],
+        indent: usize,
+        member: impl Fn(&mut Self, &[Tok], usize) -> Option<()>,
+    ) -> Option<()> {
+        if members.is_empty() {
+            return self.line(indent, &format!("{head} {{}}"));
+        }
+        self.line(indent, &format!("{head} {{"))?;
+        for tokens in split_commas(members) {
+            member(self, tokens, indent + 1)?;
         }
         self.line(indent, "}")
     }
