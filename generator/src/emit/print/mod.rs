@@ -43,16 +43,16 @@ pub(super) const MAX_STRUCT_EXPR: usize = 34;
 
 /// The item's text, as prettyplease prints it, or `None` when this printer does not know it.
 pub(super) fn item(tokens: &[Tok]) -> Option<String> {
-    sure(|printer| printer.item(tokens, 0))
+    printed(|printer| printer.item(tokens, 0))
 }
 
 /// An inner attribute's line (`#![...]`, `//! ...`).
 pub(super) fn inner_attr(tokens: &[Tok]) -> Option<String> {
-    sure(|printer| printer.attr(tokens, 0))
+    printed(|printer| printer.attr(tokens, 0))
 }
 
 /// What `print` prints, unless it met something this printer does not know.
-fn sure(print: impl FnOnce(&mut Printer) -> Option<()>) -> Option<String> {
+fn printed(print: impl FnOnce(&mut Printer) -> Option<()>) -> Option<String> {
     let mut printer = Printer::default();
     print(&mut printer)?;
     Some(printer.out)
