@@ -7,8 +7,8 @@
 //! 2. [`resolve`]: follow `$ref`s ([`resolve::SchemaResolver`]);
 //! 3. [`lower`]: build the intermediate model ([`ir`]), where every naming and typing
 //!    decision is taken;
-//! 4. [`emit`]: print the model as Rust (quote + prettyplease) and the crate's other files
-//!    (askama templates);
+//! 4. [`emit`]: print the model as Rust (quote, laid out as prettyplease does) and the
+//!    crate's other files (askama templates);
 //! 5. [`mod@write`]: put the files on disk, or compare them with what is there.
 //!
 //! Between 4 and 5, [`reuse`] lets a regeneration take the Rust files whose inputs did not

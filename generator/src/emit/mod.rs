@@ -1,7 +1,8 @@
 //! Stage 4: the intermediate model to files.
 //!
-//! Rust is built with `quote` and printed with prettyplease, one file per model so that a
-//! change to one schema changes one file; the crate's other files come from askama templates.
+//! Rust is built with `quote` and printed as prettyplease prints it (by `emit::print` where it
+//! knows the layout, by syn and prettyplease elsewhere), one file per model so that a change
+//! to one schema changes one file; the crate's other files come from askama templates.
 //! Emitters read only [`crate::ir`].
 
 mod codec;
