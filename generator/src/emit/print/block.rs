@@ -58,12 +58,10 @@ impl Printer {
                 let init = expr_text(init)?;
                 let stmts: &[Tok] = block.tokens();
                 // A diverging block always holds a statement, which prettyplease breaks.
-                if !stmts.iter().any(|t| is_punct(Some(t), ';')) {
+                if !has_statement(stmts) {
                     return None;
                 }
-                self.line(indent, &format!("{lead}{init} else {{"))?;
-                self.stmts(stmts, indent + 1)?;
-                self.line(indent, "};")
+                self.block(indent, &format!("{lead}{init} else"), stmts, ";")
             }
             _ => self.expr_lines(value, indent, &lead, ";"),
         }
@@ -108,24 +106,10 @@ impl Printer {
             }
             let head = match head {
                 [_] => "loop".to_string(),
-                [_, let_kw, rest @ ..] if is_ident(Some(let_kw), "let") => {
-                    let eq = top_level_eq(rest)?;
-                    format!(
-                        "while let {} = {}",
-                        pat_text(&rest[..eq])?,
-                        expr_text(&rest[eq + 1..])?
-                    )
-                }
-                [_, rest @ ..] => format!("while {}", expr_text(rest)?),
+                [_, condition @ ..] => format!("while {}", condition_text(condition)?),
                 [] => return None,
             };
-            let stmts: &[Tok] = body.tokens();
-            if stmts.is_empty() {
-                return self.line(indent, &format!("{head} {{}}{end}"));
-            }
-            self.line(indent, &format!("{head} {{"))?;
-            self.stmts(stmts, indent + 1)?;
-            return self.line(indent, &format!("}}{end}"));
+            return self.block(indent, &head, body.tokens(), end);
         }
         if let Some(text) = expr_text(tokens) {
             let text = format!("{lead}{text}{end}");
@@ -147,30 +131,20 @@ impl Printer {
             let block_at = rest
                 .iter()
                 .position(|t| is_group(Some(t), Delimiter::Brace))?;
-            let condition = &rest[1..block_at];
-            let condition = if is_ident(condition.first(), "let") {
-                let eq = top_level_eq(condition)?;
-                format!(
-                    "let {} = {}",
-                    pat_text(&condition[1..eq])?,
-                    expr_text(&condition[eq + 1..])?
-                )
-            } else {
-                expr_text(condition)?
-            };
+            let condition = condition_text(&rest[1..block_at])?;
             let Tok::Group(block) = &rest[block_at] else {
                 return None;
             };
             let stmts: &[Tok] = block.tokens();
+            let head = format!("{keyword} {condition}");
             let has_else = is_ident(rest.get(block_at + 1), "else");
-            let chained = has_else || keyword != "if";
-            if chained && !stmts.iter().any(|t| is_punct(Some(t), ';')) {
+            if !has_else && keyword == "if" {
+                return self.block(indent, &head, stmts, end);
+            }
+            if !has_statement(stmts) {
                 return None;
             }
-            if stmts.is_empty() {
-                return self.line(indent, &format!("{keyword} {condition} {{}}{end}"));
-            }
-            self.line(indent, &format!("{keyword} {condition} {{"))?;
+            self.line(indent, &format!("{head} {{"))?;
             self.stmts(stmts, indent + 1)?;
             if !has_else {
                 return self.line(indent, &format!("}}{end}"));
@@ -182,7 +156,7 @@ impl Printer {
                 }
                 [Tok::Group(last)] if last.delimiter() == Delimiter::Brace => {
                     let stmts: &[Tok] = last.tokens();
-                    if !stmts.iter().any(|t| is_punct(Some(t), ';')) {
+                    if !has_statement(stmts) {
                         return None;
                     }
                     self.line(indent, "} else {")?;
@@ -266,27 +240,33 @@ impl Printer {
                 }
                 let callee = path_text(callee)?;
                 let path = path_text(path)?;
-                let fields: &[Tok] = fields.tokens();
-                let open = format!("{lead}{callee}({path} {{");
-                return self.struct_fields(&open, fields, indent, &format!("}}){end}"));
+                let lead = format!("{lead}{callee}(");
+                return self.struct_fields(
+                    &lead,
+                    &path,
+                    fields.tokens(),
+                    indent,
+                    &format!("}}){end}"),
+                );
             }
             _ => return None,
         };
         let path = path_text(path)?;
-        let fields: &[Tok] = fields.tokens();
         self.struct_fields(
-            &format!("{lead}{path} {{"),
-            fields,
+            lead,
+            &path,
+            fields.tokens(),
             indent,
             &format!("{close}{end}"),
         )
     }
 
-    /// `open`, the fields one per line, `close`; only for a struct expression wider than
-    /// prettyplease keeps on one line (a narrow one on a long line breaks elsewhere).
+    /// `lead path {`, the fields one per line, `close`; only for a struct expression wider
+    /// than prettyplease keeps on one line (a narrow one on a long line breaks elsewhere).
     fn struct_fields(
         &mut self,
-        open: &str,
+        lead: &str,
+        path: &str,
         fields: &[Tok],
         indent: usize,
         close: &str,
@@ -296,16 +276,25 @@ impl Printer {
             .map(field_value_text)
             .collect::<Option<_>>()?;
         // `Path { a, b }` without its closing brace, as prettyplease measures it.
-        let path = open.rsplit(['(', ' ']).nth(1)?;
         if path.len() + 4 + values.join(", ").len() <= MAX_STRUCT_EXPR {
             return None;
         }
-        self.line(indent, open)?;
+        self.line(indent, &format!("{lead}{path} {{"))?;
         for text in values {
             let comma = if text.starts_with("..") { "" } else { "," };
             self.line(indent + 1, &format!("{text}{comma}"))?;
         }
         self.line(indent, close)
+    }
+
+    /// `head {`, the statements one level in, `}end`; or `head {}end`.
+    fn block(&mut self, indent: usize, head: &str, stmts: &[Tok], end: &str) -> Option<()> {
+        if stmts.is_empty() {
+            return self.line(indent, &format!("{head} {{}}{end}"));
+        }
+        self.line(indent, &format!("{head} {{"))?;
+        self.stmts(stmts, indent + 1)?;
+        self.line(indent, &format!("}}{end}"))
     }
 
     /// The arms of a `match`.
@@ -352,9 +341,7 @@ impl Printer {
                         body_tokens = inner;
                         continue;
                     }
-                    self.line(indent, &format!("{pattern} => {{"))?;
-                    self.stmts(inner, indent + 1)?;
-                    return self.line(indent, "}");
+                    return self.block(indent, &format!("{pattern} =>"), inner, "");
                 }
                 _ => break,
             }
@@ -366,18 +353,16 @@ impl Printer {
         {
             return None;
         }
-        if is_ident(body.first(), "return") || is_ident(body.first(), "break") {
-            let text = format!("{pattern} => {}", expr_text(body)?);
-            return self.line_counting(indent, &format!("{text},"), &text);
-        }
         let text = expr_text(body)?;
         // The comma is printed only when the arm is not broken, and not counted.
         let line = format!("{pattern} => {text}");
         if Self::fits(indent, &line) {
             return self.line_counting(indent, &format!("{line},"), &line);
         }
-        // Too long: the body goes in a block of its own.
-        if !matches!(body.first(), Some(Tok::Ident(_) | Tok::Literal(_))) {
+        // Too long: the body goes in a block of its own (where prettyplease would end a
+        // `return` or `break` with a `;`, left to it).
+        let diverges = is_ident(body.first(), "return") || is_ident(body.first(), "break");
+        if diverges || !matches!(body.first(), Some(Tok::Ident(_) | Tok::Literal(_))) {
             return None;
         }
         self.line(indent, &format!("{pattern} => {{"))?;
@@ -386,8 +371,26 @@ impl Printer {
     }
 }
 
-/// Where the statement starting at `start` ends: after its `;`, after the block of a
-/// `match`, `loop` or `while` without one, or at the end of the block (a tail).
+/// The condition of an `if` or `while`: an expression, or `let pattern = value`.
+fn condition_text(tokens: &[Tok]) -> Option<String> {
+    if !is_ident(tokens.first(), "let") {
+        return expr_text(tokens);
+    }
+    let eq = top_level_eq(tokens)?;
+    Some(format!(
+        "let {} = {}",
+        pat_text(&tokens[1..eq])?,
+        expr_text(&tokens[eq + 1..])?
+    ))
+}
+
+/// Whether a block holds a statement ending in `;`, which prettyplease always breaks.
+fn has_statement(stmts: &[Tok]) -> bool {
+    stmts.iter().any(|t| is_punct(Some(t), ';'))
+}
+
+/// Where the statement starting at `start` ends: after its `;`, after the (last) block of a
+/// `match`, `loop`, `while` or `if` chain without one, or at the end of the block (a tail).
 fn stmt_end(tokens: &[Tok], start: usize) -> Option<usize> {
     let block_like = ["match", "loop", "while", "if", "for", "unsafe"]
         .iter()

@@ -65,12 +65,8 @@ pub(super) fn split_commas(tokens: &[Tok]) -> Vec<&[Tok]> {
     for (i, token) in tokens.iter().enumerate() {
         match token {
             Tok::Punct(p) if p.as_char() == '<' => depth += 1,
-            Tok::Punct(p) if p.as_char() == '>' => {
-                let arrow =
-                    i > 0 && (is_joint(&tokens[i - 1], '-') || is_joint(&tokens[i - 1], '='));
-                if !arrow {
-                    depth = depth.saturating_sub(1);
-                }
+            Tok::Punct(p) if p.as_char() == '>' && !is_arrow_head(tokens, i) => {
+                depth = depth.saturating_sub(1);
             }
             Tok::Punct(p) if p.as_char() == ',' && depth == 0 => {
                 parts.push(&tokens[start..i]);
@@ -83,6 +79,11 @@ pub(super) fn split_commas(tokens: &[Tok]) -> Vec<&[Tok]> {
         parts.push(&tokens[start..]);
     }
     parts
+}
+
+/// Whether the `>` at `i` ends `->` or `=>` rather than closing a `<`.
+fn is_arrow_head(tokens: &[Tok], i: usize) -> bool {
+    i > 0 && (is_joint(&tokens[i - 1], '-') || is_joint(&tokens[i - 1], '='))
 }
 
 /// The comma-separated parts of `tokens`, each printed by `print`, joined with `, `.
@@ -105,10 +106,9 @@ pub(super) fn top_level_eq(tokens: &[Tok]) -> Option<usize> {
         let previous_joint = i > 0
             && matches!(&tokens[i - 1], Tok::Punct(q)
                 if q.spacing() == Spacing::Joint && "=<>!+-*/%&|^".contains(q.as_char()));
-        let arrow = i > 0 && (is_joint(&tokens[i - 1], '-') || is_joint(&tokens[i - 1], '='));
         match p.as_char() {
             '<' => depth += 1,
-            '>' if !arrow => depth = depth.saturating_sub(1),
+            '>' if !is_arrow_head(tokens, i) => depth = depth.saturating_sub(1),
             '=' if depth == 0 && p.spacing() == Spacing::Alone && !previous_joint => {
                 return Some(i);
             }
@@ -202,13 +202,21 @@ pub(super) fn param_text(tokens: &[Tok]) -> Option<String> {
             Some("&mut self".into())
         }
         _ => {
-            let colon = top_level_colon(tokens)?;
-            Some(format!(
-                "{}: {}",
-                pat_text(&tokens[..colon])?,
-                ty_text(&tokens[colon + 1..])?
-            ))
+            top_level_colon(tokens)?;
+            typed_pattern(tokens)
         }
+    }
+}
+
+/// `pattern: Type`, or a pattern alone (a closure's parameter may have no type).
+fn typed_pattern(tokens: &[Tok]) -> Option<String> {
+    match top_level_colon(tokens) {
+        Some(colon) => Some(format!(
+            "{}: {}",
+            pat_text(&tokens[..colon])?,
+            ty_text(&tokens[colon + 1..])?
+        )),
+        None => pat_text(tokens),
     }
 }
 
@@ -385,17 +393,7 @@ fn inline(tokens: &[Tok], pattern: bool) -> Option<String> {
                         } else {
                             (i + 1..tokens.len()).find(|&j| is_punct(tokens.get(j), '|'))?
                         };
-                        let params: Vec<String> = split_commas(&tokens[i + 1..close])
-                            .into_iter()
-                            .map(|p| match top_level_colon(p) {
-                                Some(colon) => Some(format!(
-                                    "{}: {}",
-                                    pat_text(&p[..colon])?,
-                                    ty_text(&p[colon + 1..])?
-                                )),
-                                None => pat_text(p),
-                            })
-                            .collect::<Option<_>>()?;
+                        let params = comma_list(&tokens[i + 1..close], typed_pattern)?;
                         let body = &tokens[close + 1..];
                         if matches!(body.first(), Some(Tok::Group(g)) if g.delimiter() == Delimiter::Brace)
                             || is_punct(body.first(), '-')
@@ -403,7 +401,7 @@ fn inline(tokens: &[Tok], pattern: bool) -> Option<String> {
                             return None;
                         }
                         text.push('|');
-                        text.push_str(&params.join(", "));
+                        text.push_str(&params);
                         text.push_str("| ");
                         text.push_str(&inline(body, false)?);
                         return Some(text);

@@ -16,7 +16,7 @@
 //! expression's fields one per line (alone or as `Ok(Self {`), a match arm's body in a block,
 //! an attribute's list one item per line. `fast_printer_matches_prettyplease` holds the two
 //! printers to the same text on every file of every spec in the repository, and the unit
-//! tests below pin each width boundary.
+//! tests in `tests.rs` pin each width boundary.
 
 mod block;
 mod line;
@@ -81,13 +81,20 @@ pub(super) fn split_file(tokens: &[Tok]) -> Option<FileParts> {
         inner_attrs.push(at..at + 3);
         at += 3;
     }
+    let items = item_ranges(tokens, at)?;
+    Some(FileParts { inner_attrs, items })
+}
+
+/// Where the items from `start` on are, each with its outer attributes.
+fn item_ranges(tokens: &[Tok], start: usize) -> Option<Vec<Range<usize>>> {
     let mut items = Vec::new();
+    let mut at = start;
     while at < tokens.len() {
         let end = item_end(tokens, at)?;
         items.push(at..end);
         at = end;
     }
-    Some(FileParts { inner_attrs, items })
+    Some(items)
 }
 
 /// Where the item starting at `start` ends: after its `;`, or after the brace group of an item
@@ -240,9 +247,8 @@ impl Printer {
     fn item(&mut self, tokens: &[Tok], indent: usize) -> Option<()> {
         let rest = self.attrs(tokens, indent)?;
         let (vis, rest) = visibility(rest)?;
-        let keyword = match rest.first()? {
-            Tok::Ident(ident) => ident.to_string(),
-            _ => return None,
+        let Tok::Ident(keyword) = rest.first()? else {
+            return None;
         };
         match keyword.as_str() {
             "use" => {
@@ -258,9 +264,10 @@ impl Printer {
             }
             "mod" => {
                 let name = ident_text(rest.get(1)?)?;
-                (rest.len() == 3 && is_punct(rest.get(2), ';'))
-                    .then_some(())
-                    .and_then(|()| self.line(indent, &format!("{vis}mod {name};")))
+                if rest.len() != 3 || !is_punct(rest.get(2), ';') {
+                    return None;
+                }
+                self.line(indent, &format!("{vis}mod {name};"))
             }
             "type" => {
                 let name = ident_text(rest.get(1)?)?;
@@ -392,11 +399,8 @@ impl Printer {
             return self.line(indent, &format!("impl {header} {{}}"));
         }
         self.line(indent, &format!("impl {header} {{"))?;
-        let mut at = 0;
-        while at < items.len() {
-            let end = item_end(items, at)?;
-            self.item(&items[at..end], indent + 1)?;
-            at = end;
+        for item in item_ranges(items, 0)? {
+            self.item(&items[item], indent + 1)?;
         }
         self.line(indent, "}")
     }

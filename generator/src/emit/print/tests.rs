@@ -8,12 +8,16 @@ fn prettyplease(tokens: &TokenStream) -> String {
     prettyplease::unparse(&syn::parse2(tokens.clone()).expect("valid Rust"))
 }
 
+/// The item as the fast printer prints it, or `None` where it leaves it to prettyplease.
+fn printed(tokens: &TokenStream) -> Option<String> {
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    super::item(&super::tok::convert(&trees))
+}
+
 /// The fast printer prints the item (it does not leave it to prettyplease), as
 /// prettyplease does.
 fn assert_printed_alike(tokens: TokenStream) {
-    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
-    let printed = super::item(&super::tok::convert(&trees))
-        .unwrap_or_else(|| panic!("not printed: {tokens}"));
+    let printed = printed(&tokens).unwrap_or_else(|| panic!("not printed: {tokens}"));
     assert_eq!(printed, prettyplease(&tokens));
 }
 
@@ -195,8 +199,7 @@ fn what_it_does_not_know_is_left_to_prettyplease() {
             }
         ),
     ] {
-        let trees: Vec<TokenTree> = tokens.into_iter().collect();
-        assert_eq!(super::item(&super::tok::convert(&trees)), None);
+        assert_eq!(printed(&tokens), None, "{tokens}");
     }
 }
 
@@ -220,8 +223,7 @@ fn string_values_are_unescaped_as_syn_does() {
 
 /// Whatever the printer does not leave to prettyplease, it prints as prettyplease does.
 fn assert_alike_or_left(tokens: TokenStream) {
-    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
-    if let Some(printed) = super::item(&super::tok::convert(&trees)) {
+    if let Some(printed) = printed(&tokens) {
         assert_eq!(printed, prettyplease(&tokens), "{tokens}");
     }
 }
