@@ -407,6 +407,105 @@ mod generated_crate {
         std::fs::remove_dir_all(&base).unwrap();
     }
 
+    /// A crate generated into a new directory is written while it is generated
+    /// (`atlas_codegen::generate_into`): the same files as generating then writing, a leftover
+    /// of an interrupted run cleared, no staging directory left; over an existing directory it
+    /// regenerates in place; and a spec that fails leaves nothing behind.
+    #[test]
+    fn generating_into_a_new_directory_writes_the_crate_as_it_is_generated() {
+        let base = std::env::temp_dir().join(format!("atlas-codegen-into-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(base.join("crate.atlas-codegen-tmp/src")).unwrap();
+        std::fs::write(base.join("crate.atlas-codegen-tmp/src/left_over.rs"), "").unwrap();
+        let dir = base.join("crate");
+        let spec = fixture_path("enums.yaml");
+        let config = atlas_codegen::Config::default();
+
+        let (generated, written) = atlas_codegen::generate_into(&spec, &config, &dir).unwrap();
+        let expected = atlas_codegen::generate(&spec, &config).unwrap();
+        assert_eq!(generated.files(), expected.files());
+        assert_eq!(written.written, expected.files().len());
+        assert!(expected.check(&dir).unwrap().is_empty());
+        assert!(!base.join("crate.atlas-codegen-tmp").exists());
+        assert!(!dir.join("src/left_over.rs").exists());
+
+        // Over the crate just written: a regeneration, which writes nothing.
+        let (_, again) = atlas_codegen::generate_into(&spec, &config, &dir).unwrap();
+        assert_eq!(
+            (again.written, again.unchanged),
+            (0, expected.files().len())
+        );
+
+        let broken = base.join("broken.yaml");
+        std::fs::write(
+            &broken,
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        )
+        .unwrap();
+        let failed = base.join("failed");
+        let error = atlas_codegen::generate_into(&broken, &config, &failed).unwrap_err();
+        assert!(error.to_string().contains("3.1.0"), "{error}");
+        assert!(!failed.exists());
+        assert!(!base.join("failed.atlas-codegen-tmp").exists());
+
+        // A parent that does not exist yet is made only once generation succeeded.
+        let nested = base.join("not/yet/crate");
+        atlas_codegen::generate_into(&broken, &config, &nested).unwrap_err();
+        assert!(!base.join("not").exists());
+        atlas_codegen::generate_into(&spec, &config, &nested).unwrap();
+        assert!(expected.check(&nested).unwrap().is_empty());
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    /// `NewCrate::finish` makes the staging directory hold exactly the generated crate: files
+    /// never handed over are written, files handed over that are not part of it are removed;
+    /// and a file it cannot create is an error that leaves no crate and no staging behind.
+    #[test]
+    fn a_crate_written_while_generated_is_exactly_the_generated_one() {
+        let base =
+            std::env::temp_dir().join(format!("atlas-codegen-staged-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(&base).unwrap();
+        let generated = generate_fixture("enums.yaml");
+
+        let dir = base.join("crate");
+        let new = atlas_codegen::write::NewCrate::start(&dir).unwrap();
+        let sink = new.sink();
+        sink(
+            Path::new("src/not_generated.rs"),
+            "// not part of the crate\n",
+        );
+        let (first, text) = &generated.files()[0];
+        sink(first, text);
+        drop(sink);
+        let written = new.finish(&generated).unwrap();
+        assert_eq!(written.written, generated.files().len());
+        assert!(generated.check(&dir).unwrap().is_empty());
+        assert!(!dir.join("src/not_generated.rs").exists());
+        assert!(
+            atlas_codegen::write::NewCrate::start(&dir).is_none(),
+            "an existing directory is regenerated, not staged"
+        );
+
+        // A file named `src` where the crate needs a directory.
+        let blocked = base.join("blocked");
+        let new = atlas_codegen::write::NewCrate::start(&blocked).unwrap();
+        new.sink()(Path::new("src"), "");
+        let error = new.finish(&generated).unwrap_err().to_string();
+        assert!(error.contains("blocked.atlas-codegen-tmp"), "{error}");
+        assert!(!blocked.exists());
+        assert!(!base.join("blocked.atlas-codegen-tmp").exists());
+
+        // Dropped unfinished (generation failed): the staging directory goes.
+        let abandoned = base.join("abandoned");
+        let new = atlas_codegen::write::NewCrate::start(&abandoned).unwrap();
+        new.sink()(first, text);
+        drop(new);
+        assert!(!base.join("abandoned.atlas-codegen-tmp").exists());
+        assert!(!abandoned.exists());
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
     /// Regenerating over an earlier output takes the Rust files whose inputs did not change
     /// from it, unformatted, and the result is byte for byte what formatting everything gives:
     /// after a hand edit and after a spec change too.

@@ -53,7 +53,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use error::{Error, Problem};
-pub use write::{FileStatus, GeneratedCrate};
+pub use write::{FileStatus, GeneratedCrate, WriteSummary};
 
 /// What to call the generated crate.
 #[derive(Clone, Debug)]
@@ -134,12 +134,44 @@ pub fn generate(path: &Path, config: &Config) -> Result<GeneratedCrate, Error> {
     generate_from_str(path, &text, config)
 }
 
+/// Generates the crate for the spec at `path` and writes it into `dir`: [`generate`] followed
+/// by [`GeneratedCrate::write_to`], except that a crate whose directory does not exist yet is
+/// written while it is generated ([`write::NewCrate`]). Either way the crate appears whole
+/// or, when generation or writing fails, not at all.
+pub fn generate_into(
+    path: &Path,
+    config: &Config,
+    dir: &Path,
+) -> Result<(GeneratedCrate, WriteSummary), Error> {
+    // Started first, so that its staging directory is made while the spec is read.
+    let Some(new) = write::NewCrate::start(dir) else {
+        let generated = generate(path, config)?;
+        let written = generated.write_to(dir)?;
+        return Ok((generated, written));
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read spec", e))?;
+    let generated = generate_to(path, &text, config, &new.sink())?;
+    let written = new.finish(&generated)?;
+    Ok((generated, written))
+}
+
 /// Generates the crate for spec text; `path` picks the format (by extension) and names the
 /// source in errors.
 pub fn generate_from_str(
     path: &Path,
     text: &str,
     config: &Config,
+) -> Result<GeneratedCrate, Error> {
+    generate_to(path, text, config, &|_, _| {})
+}
+
+/// [`generate_from_str`], handing each file to `on_file` as soon as it is emitted
+/// ([`emit::emit_crate_to`]).
+fn generate_to(
+    path: &Path,
+    text: &str,
+    config: &Config,
+    on_file: &(dyn Fn(&Path, &str) + Sync),
 ) -> Result<GeneratedCrate, Error> {
     let start = Instant::now();
     let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
@@ -172,7 +204,7 @@ pub fn generate_from_str(
         .reuse_from
         .as_deref()
         .map_or_else(reuse::PreviousOutput::none, reuse::PreviousOutput::load);
-    let emitted = emit::emit_crate(&lowered.api, config, &spec_file, &previous)?;
+    let emitted = emit::emit_crate_to(&lowered.api, config, &spec_file, &previous, on_file)?;
     let emitted_at = Instant::now();
     let timings = Timings {
         parse: parsed - start,

@@ -155,7 +155,16 @@ fn generate(args: &Generate, color: bool) -> Result<ExitCode, Failure> {
         eprint!("{}", report.to_text(&config.crate_version));
         config.crate_version = next;
     }
-    let generated = atlas_codegen::generate(&args.spec, &config).map_err(failing(&args.spec))?;
+    // Checking compares without writing; otherwise the crate is written as it is generated.
+    let (generated, written) = if args.check {
+        let generated =
+            atlas_codegen::generate(&args.spec, &config).map_err(failing(&args.spec))?;
+        (generated, None)
+    } else {
+        let (generated, written) = atlas_codegen::generate_into(&args.spec, &config, &args.out)
+            .map_err(failing(&args.spec))?;
+        (generated, Some(written))
+    };
     if !generated.approximations().is_empty() {
         let text = std::fs::read_to_string(&args.spec).unwrap_or_default();
         let notes = diagnostics::render(
@@ -184,7 +193,8 @@ fn generate(args: &Generate, color: bool) -> Result<ExitCode, Failure> {
             )
         })?;
     }
-    if args.check {
+    // No summary of a write: this was a check.
+    let Some(written) = written else {
         let differences = generated.check(&args.out).map_err(|e| (e, None))?;
         if differences.is_empty() {
             println!(
@@ -205,8 +215,7 @@ fn generate(args: &Generate, color: bool) -> Result<ExitCode, Failure> {
             args.spec.display()
         );
         return Ok(ExitCode::FAILURE);
-    }
-    let written = generated.write_to(&args.out).map_err(|e| (e, None))?;
+    };
     println!(
         "generated {} from {}: {}; {} written, {} unchanged, {} removed ({:.1?} in all)",
         args.out.display(),

@@ -2,7 +2,8 @@
 //!
 //! [`GeneratedCrate`] holds the whole crate in memory; nothing is written until generation has
 //! succeeded, so a failing spec never leaves a half-written crate. A new crate is written whole
-//! beside its directory and renamed into place. Over an existing one, writing replaces each
+//! beside its directory and renamed into place; [`NewCrate`] does that while the crate is still
+//! being generated, so that creating its files overlaps with emitting them. Over an existing one, writing replaces each
 //! file through a temporary file and a rename, leaves unchanged files untouched (their
 //! timestamps too, so cargo does not rebuild them), and removes files the generator no longer
 //! produces.
@@ -11,6 +12,8 @@
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
 
 use crate::Timings;
 use crate::error::{Error, Problem};
@@ -284,4 +287,132 @@ impl GeneratedCrate {
         }
         Ok(summary)
     }
+}
+
+/// A crate being written into a directory that does not exist yet while it is generated.
+///
+/// Each file handed to [`NewCrate::sink`] is created at once in the staging directory beside
+/// the crate's, on a thread of its own: creating a file mostly waits on the file system, and
+/// that wait now overlaps with emitting the next files instead of following all of them.
+/// [`NewCrate::finish`] makes the staging directory hold exactly the generated crate and
+/// renames it into place, so the crate still appears complete or not at all. Dropped without
+/// `finish` (generation failed), it removes the staging directory.
+pub struct NewCrate {
+    dir: PathBuf,
+    staging: PathBuf,
+    sender: Option<mpsc::Sender<(PathBuf, String)>>,
+    /// Which files it created, or the first error (after which it creates nothing more).
+    writer: Option<JoinHandle<Result<BTreeSet<PathBuf>, Error>>>,
+}
+
+impl NewCrate {
+    /// Starts writing a new crate into `dir`; `None` when `dir` exists (a regeneration) or its
+    /// parent does not: [`GeneratedCrate::write_to`] writes those once generation has
+    /// succeeded, so that a failing spec leaves no new parent directory behind either.
+    pub fn start(dir: &Path) -> Option<Self> {
+        let parent = dir.parent()?;
+        if std::fs::symlink_metadata(dir).is_ok()
+            || !(parent.as_os_str().is_empty() || parent.is_dir())
+        {
+            return None;
+        }
+        let staging = beside(dir);
+        let (sender, receiver) = mpsc::channel::<(PathBuf, String)>();
+        let root = staging.clone();
+        let writer = std::thread::spawn(move || {
+            // Left over by an interrupted run; never anything of the user's.
+            let _ = std::fs::remove_dir_all(&root);
+            std::fs::create_dir(&root).map_err(|e| Error::io(&root, "create directory", e))?;
+            let mut directories = BTreeSet::new();
+            let mut created = BTreeSet::new();
+            for (relative, text) in receiver {
+                create_in(&root, &relative, &text, &mut directories)?;
+                created.insert(relative);
+            }
+            Ok(created)
+        });
+        Some(Self {
+            dir: dir.to_path_buf(),
+            staging,
+            sender: Some(sender),
+            writer: Some(writer),
+        })
+    }
+
+    /// Hands over one file of the crate (path relative to its root) to be created now.
+    pub fn sink(&self) -> impl Fn(&Path, &str) + Sync + '_ {
+        move |relative: &Path, text: &str| {
+            if let Some(sender) = &self.sender {
+                // A writer that stopped has its error waiting for `finish`.
+                let _ = sender.send((relative.to_path_buf(), text.to_string()));
+            }
+        }
+    }
+
+    /// Completes the crate: waits for the files handed over, creates any the generation did
+    /// not hand over, removes any it handed over that are not part of `generated`, and renames
+    /// the staging directory to the crate's. On an error nothing is left behind.
+    pub fn finish(mut self, generated: &GeneratedCrate) -> Result<WriteSummary, Error> {
+        let created = self.wait()?;
+        let wanted: BTreeSet<&Path> = generated.files.iter().map(|(p, _)| p.as_path()).collect();
+        let mut directories = BTreeSet::new();
+        for (relative, text) in &generated.files {
+            if !created.contains(relative) {
+                create_in(&self.staging, relative, text, &mut directories)?;
+            }
+        }
+        for relative in created.iter().filter(|p| !wanted.contains(p.as_path())) {
+            let path = self.staging.join(relative);
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, "remove", e))?;
+        }
+        std::fs::rename(&self.staging, &self.dir).map_err(|e| Error::io(&self.dir, "create", e))?;
+        Ok(WriteSummary {
+            written: generated.files.len(),
+            unchanged: 0,
+            removed: 0,
+        })
+    }
+
+    /// Closes the hand-over and waits for the writer: the files it created.
+    fn wait(&mut self) -> Result<BTreeSet<PathBuf>, Error> {
+        self.sender = None;
+        match self.writer.take().map(JoinHandle::join) {
+            Some(Ok(created)) => created,
+            Some(Err(_)) => Err(Error::io(
+                &self.staging,
+                "write",
+                std::io::Error::other("the writing thread panicked"),
+            )),
+            None => Ok(BTreeSet::new()),
+        }
+    }
+}
+
+impl Drop for NewCrate {
+    /// Unfinished, or finished with an error: the staging directory goes (after a successful
+    /// `finish` it has been renamed, and this finds nothing to remove).
+    fn drop(&mut self) {
+        let _ = self.wait();
+        let _ = std::fs::remove_dir_all(&self.staging);
+    }
+}
+
+/// Creates `relative` under `root`, making its directory first unless `directories` says it
+/// was made already.
+fn create_in(
+    root: &Path,
+    relative: &Path,
+    text: &str,
+    directories: &mut BTreeSet<PathBuf>,
+) -> Result<(), Error> {
+    let path = root.join(relative);
+    if let Some(parent) = relative.parent().filter(|p| !p.as_os_str().is_empty())
+        && !directories.contains(parent)
+    {
+        let absolute = root.join(parent);
+        std::fs::create_dir_all(&absolute)
+            .map_err(|e| Error::io(&absolute, "create directory", e))?;
+        directories.insert(parent.to_path_buf());
+    }
+    create_file(&path, text).map(|_| ())
 }

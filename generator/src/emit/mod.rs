@@ -20,7 +20,7 @@ pub use models::emit_model;
 pub use rust::GENERATED_HEADER;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
@@ -91,6 +91,19 @@ pub fn emit_crate(
     spec_file: &str,
     previous: &PreviousOutput,
 ) -> Result<EmittedCrate, Error> {
+    emit_crate_to(api, config, spec_file, previous, &|_, _| {})
+}
+
+/// [`emit_crate`], handing each file to `on_file` as soon as it is made (from any thread, in
+/// no particular order), so that a caller can write it while the others are still emitted.
+/// Every file of the result is handed over once; on an error some may have been.
+pub fn emit_crate_to(
+    api: &Api,
+    config: &Config,
+    spec_file: &str,
+    previous: &PreviousOutput,
+    on_file: &(dyn Fn(&Path, &str) + Sync),
+) -> Result<EmittedCrate, Error> {
     let mut files = vec![
         (
             PathBuf::from("Cargo.toml"),
@@ -136,12 +149,14 @@ pub fn emit_crate(
                 .map(|(p, json)| (PathBuf::from(p), json)),
         );
     }
+    for (path, text) in &files {
+        on_file(path, text);
+    }
     let jobs = rust_jobs(api, &modules, crate_ident);
-    let mut rust = run_jobs(&jobs, previous)?;
-    files.push((
-        PathBuf::from(reuse::MANIFEST),
-        reuse::manifest(&mut rust.records),
-    ));
+    let mut rust = run_jobs(&jobs, previous, on_file)?;
+    let manifest = reuse::manifest(&mut rust.records);
+    on_file(Path::new(reuse::MANIFEST), &manifest);
+    files.push((PathBuf::from(reuse::MANIFEST), manifest));
     files.extend(rust.files);
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(EmittedCrate {
@@ -217,8 +232,13 @@ struct RustFiles {
     reused: usize,
 }
 
-/// Emits and formats the jobs on all cores, keeping their order.
-fn run_jobs(jobs: &[RustJob<'_>], previous: &PreviousOutput) -> Result<RustFiles, Error> {
+/// Emits and formats the jobs on all cores, keeping their order; each file goes to `on_file`
+/// as soon as it is done.
+fn run_jobs(
+    jobs: &[RustJob<'_>],
+    previous: &PreviousOutput,
+    on_file: &(dyn Fn(&Path, &str) + Sync),
+) -> Result<RustFiles, Error> {
     // A file, its record, and how long formatting it took (`None`: reused, not formatted).
     let emitted = crate::cores::map(jobs, |job| {
         let path = job.path.as_str();
@@ -233,6 +253,7 @@ fn run_jobs(jobs: &[RustJob<'_>], previous: &PreviousOutput) -> Result<RustFiles
             }
         };
         if let Some((text, record)) = previous.reuse(path, &digest) {
+            on_file(Path::new(path), &text);
             return Ok((PathBuf::from(path), text, record, None));
         }
         let tokens = tokens.unwrap_or_else(|| (job.tokens)());
@@ -240,6 +261,7 @@ fn run_jobs(jobs: &[RustJob<'_>], previous: &PreviousOutput) -> Result<RustFiles
         let text = rust::format_file(tokens, path)?;
         let format_time = start.elapsed();
         let record = Record::new(path, digest, &text);
+        on_file(Path::new(path), &text);
         Ok::<_, Error>((PathBuf::from(path), text, record, Some(format_time)))
     })?;
     let mut rust = RustFiles {
