@@ -459,9 +459,50 @@ fn emit_lib(api: &Api) -> TokenStream {
 mod tests {
     use std::path::{Path, PathBuf};
 
-    use proc_macro2::TokenTree;
-
     use super::{operations, print, rust, rust_jobs};
+
+    /// A top-level `impl` block with a member the fast printer does not know is still printed
+    /// by it, with that member alone left to prettyplease, and the file is what prettyplease
+    /// prints; when the member cannot be printed either, the block is left whole.
+    #[test]
+    fn an_unknown_impl_member_alone_is_left_to_prettyplease() {
+        let tokens = quote::quote! {
+            impl A {
+                pub fn known(&self) -> u8 { 1 }
+                pub fn unknown(&self) -> Vec<u8> {
+                    self.items.iter().map(|item| { let x = item.value; x + 1 }).collect()
+                }
+                pub fn also_known(&self) -> u8 { 2 }
+            }
+        };
+        assert_eq!(
+            rust::format_file(tokens.clone(), "a.rs").unwrap(),
+            rust::format_file_with_prettyplease(tokens.clone(), "a.rs").unwrap()
+        );
+        let toks = print::tok::convert(tokens);
+        assert!(
+            print::item(&toks).is_none(),
+            "a member the printer does not know"
+        );
+        let marked =
+            print::item_with_members(&toks, &|_| Some("    // prettyplease\n".to_string()))
+                .unwrap();
+        assert_eq!(
+            marked.matches("    // prettyplease\n").count(),
+            1,
+            "{marked}"
+        );
+        assert!(
+            marked.contains("    pub fn known(&self) -> u8 {\n"),
+            "{marked}"
+        );
+        assert!(
+            marked.contains("    pub fn also_known(&self) -> u8 {\n"),
+            "{marked}"
+        );
+        assert!(!marked.contains("unknown"), "{marked}");
+        assert!(print::item_with_members(&toks, &|_| None).is_none());
+    }
 
     /// Tokens that are not Rust are an error naming the file, whichever printer meets them.
     #[test]
@@ -539,8 +580,7 @@ mod tests {
                     );
                 }
                 if job.path.starts_with("src/models/") && !job.path.ends_with("mod.rs") {
-                    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
-                    let toks = print::tok::convert(&tokens);
+                    let toks = print::tok::convert(tokens);
                     let parts = print::split_file(&toks).expect("splits");
                     model_items += parts.items.len();
                     printed_directly += parts

@@ -1,6 +1,6 @@
 //! Shared pieces of Rust emission: identifiers, type expressions, doc attributes, formatting.
 
-use proc_macro2::{Ident, Span, TokenStream, TokenTree};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::print;
@@ -77,23 +77,24 @@ pub fn uses_map(ty: &TypeRef) -> bool {
 /// Prints generated tokens as a file, as prettyplease prints them: the items [`super::print`]
 /// knows directly, the others through syn and prettyplease.
 pub fn format_file(tokens: TokenStream, file: &str) -> Result<String, Error> {
-    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
-    let toks = print::tok::convert(&tokens);
+    let toks = print::tok::convert(tokens);
+    let whole =
+        |toks: &[print::tok::Tok]| format_file_with_prettyplease(print::tok::to_stream(toks), file);
     let Some(parts) = print::split_file(&toks) else {
-        return format_file_with_prettyplease(tokens.into_iter().collect(), file);
+        return whole(&toks);
     };
     let mut code = String::new();
     for attr in parts.inner_attrs {
         match print::inner_attr(&toks[attr]) {
             Some(line) => code.push_str(&line),
-            None => return format_file_with_prettyplease(tokens.into_iter().collect(), file),
+            None => return whole(&toks),
         }
     }
     for item in parts.items {
-        match print::item(&toks[item.clone()]) {
+        match print::item_with_members(&toks[item.clone()], &impl_member_with_prettyplease) {
             Some(text) => code.push_str(&text),
             None => {
-                let item: syn::Item = syn::parse2(tokens[item].iter().cloned().collect())
+                let item: syn::Item = syn::parse2(print::tok::to_stream(&toks[item]))
                     .map_err(|e| codegen_error(file, e))?;
                 code.push_str(&prettyplease::unparse(&syn::File {
                     shebang: None,
@@ -107,6 +108,16 @@ pub fn format_file(tokens: TokenStream, file: &str) -> Result<String, Error> {
     let mut text = String::from(GENERATED_HEADER);
     text.push_str(&separate_items(&code));
     Ok(text)
+}
+
+/// A member of a top-level `impl` block as prettyplease prints it there: the lines between
+/// the first and the last of such a block holding it alone.
+fn impl_member_with_prettyplease(member: &[print::tok::Tok]) -> Option<String> {
+    let member = print::tok::to_stream(member);
+    let block: syn::File = syn::parse2(quote::quote!(impl X { #member })).ok()?;
+    let text = prettyplease::unparse(&block);
+    let lines = text.strip_prefix("impl X {\n")?.strip_suffix("}\n")?;
+    Some(lines.to_string())
 }
 
 /// Parses generated tokens as a file and prints them with prettyplease: what [`format_file`]
@@ -131,39 +142,46 @@ fn separate_items(code: &str) -> String {
         "#[", "///", "pub ", "pub(", "fn ", "impl", "mod ", "struct ", "enum ", "type ", "const ",
         "static ", "use ", "trait ",
     ];
+    let is_use = |line: &str| line.starts_with("use ") || line.starts_with("pub use ");
+    let is_module = |line: &str| line.starts_with("mod ") || line.starts_with("pub mod ");
     let mut out = String::with_capacity(code.len() + code.len() / 16);
-    let mut previous: Option<&str> = None;
+    // The previous line without its indentation, and that indentation.
+    let mut previous: Option<(&str, usize)> = None;
     for line in code.lines() {
-        if let Some(prev) = previous {
-            let indent = |l: &str| l.len() - l.trim_start().len();
-            let (p, l) = (prev.trim_start(), line.trim_start());
-            let same_level = indent(prev) == indent(line);
-            let is_use = |line: &str| line.starts_with("use ") || line.starts_with("pub use ");
+        let l = line.trim_start();
+        let indent = line.len() - l.len();
+        if let Some((p, previous_indent)) = previous {
+            let same_level = previous_indent == indent;
             let after_item = !p.starts_with("//")
                 && (p == "}" || p == "};" || (p.ends_with(';') && !is_use(p)))
                 && same_level;
             let after_uses = is_use(p) && !is_use(l) && same_level;
             let after_inner = (p.starts_with("//!") && !l.starts_with("//!"))
                 || (p.starts_with("#![") && !l.starts_with("#!["));
-            // `mod x;` and its `pub use x::X;` stay together.
-            let module_export = ["mod ", "pub mod "]
-                .iter()
-                .find_map(|prefix| p.strip_prefix(prefix))
-                .and_then(|module| module.strip_suffix(';'))
-                .is_some_and(|module| l.starts_with(&format!("pub use {module}::")));
-            // Module declarations stay together, attributes and all.
-            let is_module = |line: &str| line.starts_with("mod ") || line.starts_with("pub mod ");
-            let module_list =
-                is_module(p) && p.ends_with(';') && (is_module(l) || l.starts_with("#["));
-            let starts_item =
-                ITEM_STARTS.iter().any(|s| l.starts_with(s)) && !module_export && !module_list;
-            if ((after_item || after_uses) && starts_item) || (after_inner && !l.is_empty()) {
-                out.push('\n');
+            if after_item || after_uses || after_inner {
+                // `mod x;` and its `pub use x::X;` stay together.
+                let module_export = ["mod ", "pub mod "]
+                    .iter()
+                    .find_map(|prefix| p.strip_prefix(prefix))
+                    .and_then(|module| module.strip_suffix(';'))
+                    .is_some_and(|module| {
+                        l.strip_prefix("pub use ")
+                            .and_then(|rest| rest.strip_prefix(module))
+                            .is_some_and(|rest| rest.starts_with("::"))
+                    });
+                // Module declarations stay together, attributes and all.
+                let module_list =
+                    is_module(p) && p.ends_with(';') && (is_module(l) || l.starts_with("#["));
+                let starts_item =
+                    ITEM_STARTS.iter().any(|s| l.starts_with(s)) && !module_export && !module_list;
+                if ((after_item || after_uses) && starts_item) || (after_inner && !l.is_empty()) {
+                    out.push('\n');
+                }
             }
         }
         out.push_str(line);
         out.push('\n');
-        previous = Some(line);
+        previous = Some((l, indent));
     }
     out
 }

@@ -10,7 +10,7 @@ use super::line::{
 use super::tok::Tok;
 use super::{MAX_STRUCT_EXPR, Printer};
 
-impl Printer {
+impl Printer<'_> {
     /// The statements of a block.
     pub(super) fn stmts(&mut self, tokens: &[Tok], indent: usize) -> Option<()> {
         let mut at = 0;

@@ -42,18 +42,36 @@ const MIN_SPACE: usize = 60;
 pub(super) const MAX_STRUCT_EXPR: usize = 34;
 
 /// The item's text, as prettyplease prints it, or `None` when this printer does not know it.
+#[cfg(test)]
 pub(super) fn item(tokens: &[Tok]) -> Option<String> {
-    printed(|printer| printer.item(tokens, 0))
+    printed(None, |printer| printer.item(tokens, 0))
+}
+
+/// Prints a member of a top-level `impl` block (its tokens, attributes included) that this
+/// printer does not know, as prettyplease prints it there; `None` when it cannot.
+pub(super) type MemberFallback<'f> = &'f dyn Fn(&[Tok]) -> Option<String>;
+
+/// [`item`], except that a top-level `impl` block is printed here even when this printer does
+/// not know some of its members: those are printed by `fallback`. prettyplease lays out each
+/// member on its own (a hard break before and after), so the block comes out the same.
+pub(super) fn item_with_members(tokens: &[Tok], fallback: MemberFallback<'_>) -> Option<String> {
+    printed(Some(fallback), |printer| printer.item(tokens, 0))
 }
 
 /// An inner attribute's line (`#![...]`, `//! ...`).
 pub(super) fn inner_attr(tokens: &[Tok]) -> Option<String> {
-    printed(|printer| printer.attr(tokens, 0))
+    printed(None, |printer| printer.attr(tokens, 0))
 }
 
 /// What `print` prints, unless it met something this printer does not know.
-fn printed(print: impl FnOnce(&mut Printer) -> Option<()>) -> Option<String> {
-    let mut printer = Printer::default();
+fn printed<'f>(
+    fallback: Option<MemberFallback<'f>>,
+    print: impl FnOnce(&mut Printer<'f>) -> Option<()>,
+) -> Option<String> {
+    let mut printer = Printer {
+        out: String::new(),
+        fallback,
+    };
     print(&mut printer)?;
     Some(printer.out)
 }
@@ -138,12 +156,13 @@ fn item_end(tokens: &[Tok], start: usize) -> Option<usize> {
     None
 }
 
-#[derive(Default)]
-struct Printer {
+struct Printer<'f> {
     out: String,
+    /// For the members of a top-level `impl` block this printer does not know.
+    fallback: Option<MemberFallback<'f>>,
 }
 
-impl Printer {
+impl Printer<'_> {
     /// Writes a line at an indentation level; `None` when it is too long to be sure
     /// prettyplease keeps it whole (comments are never broken).
     fn line(&mut self, indent: usize, text: &str) -> Option<()> {
@@ -400,7 +419,13 @@ impl Printer {
         }
         self.line(indent, &format!("impl {header} {{"))?;
         for item in item_ranges(items, 0)? {
-            self.item(&items[item], indent + 1)?;
+            let start = self.out.len();
+            if self.item(&items[item.clone()], indent + 1).is_none() {
+                let fallback = self.fallback.filter(|_| indent == 0)?;
+                // What the attempt printed goes.
+                self.out.truncate(start);
+                self.out.push_str(&fallback(&items[item])?);
+            }
         }
         self.line(indent, "}")
     }

@@ -1,6 +1,6 @@
 //! The printer against prettyplease, item by item, at each width where a layout changes.
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The item as prettyplease prints it alone in a file.
@@ -10,8 +10,7 @@ fn prettyplease(tokens: &TokenStream) -> String {
 
 /// The item as the fast printer prints it, or `None` where it leaves it to prettyplease.
 fn printed(tokens: &TokenStream) -> Option<String> {
-    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
-    super::item(&super::tok::convert(&trees))
+    super::item(&super::tok::convert(tokens.clone()))
 }
 
 /// The fast printer prints the item (it does not leave it to prettyplease), as

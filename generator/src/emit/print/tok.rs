@@ -5,7 +5,7 @@
 //! than once. So a file's tokens are copied once into this tree, which the printer then reads
 //! by reference.
 
-use proc_macro2::{Delimiter, Spacing, TokenTree};
+use proc_macro2::{Delimiter, Ident, Literal, Spacing, Span, TokenStream, TokenTree};
 
 /// A token tree: the same four kinds as [`TokenTree`], owned and readable in place.
 #[derive(Clone, Debug)]
@@ -32,12 +32,14 @@ pub(in crate::emit) struct Group {
     tokens: Vec<Tok>,
 }
 
-/// The tokens, copied into [`Tok`]s.
-pub(in crate::emit) fn convert(tokens: &[TokenTree]) -> Vec<Tok> {
-    tokens.iter().map(tok).collect()
+/// The tokens, moved into [`Tok`]s. Taken by value: a group's stream is then read after the
+/// group is gone, when nothing else shares it, so `proc_macro2` hands over its tokens without
+/// copying them.
+pub(in crate::emit) fn convert(tokens: TokenStream) -> Vec<Tok> {
+    tokens.into_iter().map(tok).collect()
 }
 
-fn tok(tree: &TokenTree) -> Tok {
+fn tok(tree: TokenTree) -> Tok {
     match tree {
         TokenTree::Ident(ident) => Tok::Ident(Word(ident.to_string())),
         TokenTree::Punct(punct) => Tok::Punct(Punct {
@@ -45,10 +47,40 @@ fn tok(tree: &TokenTree) -> Tok {
             spacing: punct.spacing(),
         }),
         TokenTree::Literal(literal) => Tok::Literal(Word(literal.to_string())),
-        TokenTree::Group(group) => Tok::Group(Group {
-            delimiter: group.delimiter(),
-            tokens: group.stream().into_iter().map(|t| tok(&t)).collect(),
+        TokenTree::Group(group) => {
+            let delimiter = group.delimiter();
+            let stream = group.stream();
+            drop(group);
+            Tok::Group(Group {
+                delimiter,
+                tokens: convert(stream),
+            })
+        }
+    }
+}
+
+/// The tokens again as a `proc_macro2` stream, for what is left to syn and prettyplease
+/// (which print them alike: spans and the like do not show in the text).
+pub(in crate::emit) fn to_stream(toks: &[Tok]) -> TokenStream {
+    toks.iter().map(to_tree).collect()
+}
+
+fn to_tree(tok: &Tok) -> TokenTree {
+    match tok {
+        Tok::Ident(Word(text)) => TokenTree::Ident(match text.strip_prefix("r#") {
+            Some(raw) => Ident::new_raw(raw, Span::call_site()),
+            None => Ident::new(text, Span::call_site()),
         }),
+        Tok::Punct(punct) => TokenTree::Punct(proc_macro2::Punct::new(punct.ch, punct.spacing)),
+        Tok::Literal(Word(text)) => TokenTree::Literal(
+            // It was printed from a literal, so it reads back as one.
+            text.parse::<Literal>()
+                .unwrap_or_else(|_| Literal::string(text)),
+        ),
+        Tok::Group(group) => TokenTree::Group(proc_macro2::Group::new(
+            group.delimiter,
+            to_stream(&group.tokens),
+        )),
     }
 }
 
