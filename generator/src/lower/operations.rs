@@ -42,6 +42,9 @@ pub struct OperationLowering<'a, 'l> {
     operations: Vec<Operation>,
     patterns: Vec<Pattern>,
     pattern_names: NameAllocator,
+    /// What each pattern met so far turned out to be: compiling one takes longer than lowering
+    /// an operation, and a spec repeats a few patterns on many parameters.
+    pattern_kinds: HashMap<String, PatternKind>,
     /// Example names, unique: each is a file name.
     example_names: NameAllocator,
     /// How often each model is the body of an error response.
@@ -74,6 +77,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             examples: Vec::new(),
             operations: Vec::new(),
             patterns: Vec::new(),
+            pattern_kinds: HashMap::new(),
             pattern_names: NameAllocator::default(),
             example_names: NameAllocator::default(),
             error_models: BTreeMap::new(),
@@ -401,24 +405,22 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
         if let Some(existing) = self.patterns.iter().find(same) {
             return PatternCheck::Regex(existing.name.clone());
         }
-        if let Err(error) = regex::Regex::new(pattern) {
-            if describes_ip_address(pattern) {
-                return PatternCheck::IpAddress;
+        let kind = self
+            .pattern_kinds
+            .entry(pattern.to_string())
+            .or_insert_with(|| PatternKind::of(pattern));
+        match kind {
+            PatternKind::Compiles => {}
+            PatternKind::IpAddress => return PatternCheck::IpAddress,
+            PatternKind::Fails(reason) => {
+                self.approximations.push(Problem::new(
+                    format!("{at}/pattern"),
+                    format!(
+                        "pattern of parameter {parameter:?} is not checked by the client: the regex crate cannot compile it ({reason}); the server checks it"
+                    ),
+                ));
+                return PatternCheck::Unchecked;
             }
-            let reason = error.to_string();
-            let reason = reason
-                .lines()
-                .last()
-                .unwrap_or_default()
-                .trim()
-                .trim_start_matches("error: ");
-            self.approximations.push(Problem::new(
-                format!("{at}/pattern"),
-                format!(
-                    "pattern of parameter {parameter:?} is not checked by the client: the regex crate cannot compile it ({reason}); the server checks it"
-                ),
-            ));
-            return PatternCheck::Unchecked;
         }
         let name = self.pattern_names.claim_snake(&wanted);
         self.patterns.push(Pattern {
@@ -802,6 +804,35 @@ mod deprecation_tests {
         );
         let note = deprecation_note(&operation("Updates the roles of one user.", None));
         assert_eq!(note, "deprecated by the API");
+    }
+}
+
+/// What a parameter's pattern is to the client.
+enum PatternKind {
+    /// The `regex` crate compiles it.
+    Compiles,
+    /// It does not compile, but accepts just IP addresses ([`describes_ip_address`]).
+    IpAddress,
+    /// It does not compile, for this reason.
+    Fails(String),
+}
+
+impl PatternKind {
+    fn of(pattern: &str) -> Self {
+        let Err(error) = regex::Regex::new(pattern) else {
+            return Self::Compiles;
+        };
+        if describes_ip_address(pattern) {
+            return Self::IpAddress;
+        }
+        let reason = error.to_string();
+        let reason = reason
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .trim_start_matches("error: ");
+        Self::Fails(reason.to_string())
     }
 }
 
