@@ -1,6 +1,14 @@
 //! Independent work spread over the machine's cores.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// How many cores this process may use, looked up once: on Linux each look-up reads the
+/// cgroup's CPU quota from three files, and a generation asks several times.
+pub(crate) fn available() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
 
 /// Runs `work` on every item, on as many threads as there are cores (at most 8), and returns
 /// the results in item order. Each thread takes the next item nobody has taken yet, so a
@@ -16,10 +24,7 @@ where
     R: Send,
     E: Send,
 {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8)
-        .min(items.len().max(1));
+    let threads = available().clamp(1, 8).min(items.len().max(1));
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let share = || -> Vec<(usize, Result<R, E>)> {

@@ -174,7 +174,7 @@ fn generate_to(
     on_file: &(dyn Fn(&Path, &str) + Sync),
 ) -> Result<GeneratedCrate, Error> {
     let start = Instant::now();
-    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let parallel = cores::available() > 1;
     let (parsed, lowered) = std::thread::scope(|scope| {
         // Nearly every real spec has approximations to show at their lines. Block YAML's
         // outline finds them in microseconds; other text needs a second parse, which a

@@ -33,7 +33,7 @@ pub(crate) fn parse_split(text: &str) -> Option<OpenAPI> {
         return None;
     }
     // Cut the same way on any machine, so that whether a text parses never depends on it.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = crate::cores::available();
     Cut::new(text, (text.len() / (4 * threads)).max(MIN_PIECE_BYTES))?.parse()
 }
 
