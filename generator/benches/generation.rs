@@ -9,8 +9,9 @@
 //! 4. cold generation against openapi-to-rust 0.23 (the fastest peer; `cargo install --locked
 //!    openapi-to-rust --version 0.23.0`, skipped with a note when it is not installed): both
 //!    commands into a directory that does not exist, on the official 8-operation subset and on
-//!    the full official spec, alternating runs, medians and the ratio (`-- --cold-only` for this
-//!    alone);
+//!    the full official spec, alternating runs, medians and the ratio, beside `cp -r` of the
+//!    output into a new directory (creating the same files, as a floor) (`-- --cold-only` for
+//!    this alone);
 //! 5. with `-- --compile` (or `-- --compile-only`, without the rest): `cargo check` and
 //!    `cargo build` of the crate generated from the official spec, with all features and with
 //!    one tag's feature (the crate alone: its dependencies are built first and not counted),
@@ -453,8 +454,10 @@ fn cold_against_openapi_to_rust() {
         .map_or_else(|| repository().join("target"), PathBuf::from);
     let scratch = parent.join(format!("atlas-codegen-bench-cold-{stamp}"));
     std::fs::create_dir_all(&scratch).expect("scratch directory");
-    println!("| spec | atlas-codegen ms | openapi-to-rust ms | ratio |");
-    println!("|---|---|---|---|");
+    // `cp -r` of our first output into a new directory, in the same alternation: a process
+    // that only creates the same files, for how much of a cold run the file system takes.
+    println!("| spec | atlas-codegen ms | openapi-to-rust ms | ratio | cp -r of the output ms |");
+    println!("|---|---|---|---|---|");
     let specs = [
         (
             "official 8-operation subset",
@@ -482,7 +485,7 @@ fn cold_against_openapi_to_rust() {
             assert!(status.success(), "{command:?} failed");
             elapsed
         };
-        let (mut ours, mut peer) = (Vec::new(), Vec::new());
+        let (mut ours, mut peer, mut copy) = (Vec::new(), Vec::new(), Vec::new());
         for run in 0..runs {
             ours.push(time(
                 std::process::Command::new(env!("CARGO_BIN_EXE_atlas-codegen"))
@@ -498,15 +501,22 @@ fn cold_against_openapi_to_rust() {
                     .arg("--output-dir")
                     .arg(scratch.join(format!("{label}-peer-{run}"))),
             ));
+            copy.push(time(
+                std::process::Command::new("cp")
+                    .arg("-r")
+                    .arg(scratch.join(format!("{label}-ours-0")))
+                    .arg(scratch.join(format!("{label}-copy-{run}"))),
+            ));
         }
         // Nothing is deleted until every run is done: the file system creates files more
         // slowly for a while after many were deleted.
-        let (ours, peer) = (median(ours), median(peer));
+        let (ours, peer, copy) = (median(ours), median(peer), median(copy));
         println!(
-            "| {label} | {:.1} | {:.1} | {:.2} |",
+            "| {label} | {:.1} | {:.1} | {:.2} | {:.1} |",
             ms(ours),
             ms(peer),
-            ours.as_secs_f64() / peer.as_secs_f64()
+            ours.as_secs_f64() / peer.as_secs_f64(),
+            ms(copy)
         );
     }
     let _ = std::fs::remove_dir_all(&scratch);

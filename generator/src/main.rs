@@ -11,7 +11,8 @@ use atlas_codegen::{Config, Error};
 use clap::{Parser, Subcommand, ValueEnum};
 
 // The generator allocates many small token trees; mimalloc is markedly faster at that than
-// the system allocator.
+// the system allocator. Its v2 line (the `v2` feature) touches less fresh memory than v3 in a
+// short run across a few threads: 6 to 10% faster on cold and full runs alike (README).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
