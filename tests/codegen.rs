@@ -458,7 +458,8 @@ mod generated_crate {
     }
 
     /// `NewCrate::finish` makes the staging directory hold exactly the generated crate: files
-    /// never handed over are written, files handed over that are not part of it are removed;
+    /// never handed over, or handed over with other text, are written, files handed over that
+    /// are not part of it are removed;
     /// and a file it cannot create is an error that leaves no crate and no staging behind.
     #[test]
     fn a_crate_written_while_generated_is_exactly_the_generated_one() {
@@ -477,6 +478,8 @@ mod generated_crate {
         );
         let (first, text) = &generated.files()[0];
         sink(first, text);
+        let (second, _) = &generated.files()[1];
+        sink(second, "// other text than the crate's\n");
         drop(sink);
         let written = new.finish(&generated).unwrap();
         assert_eq!(written.written, generated.files().len());

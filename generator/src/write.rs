@@ -9,7 +9,7 @@
 //! produces.
 //! [`GeneratedCrate::check`] compares instead of writing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -301,8 +301,9 @@ pub struct NewCrate {
     dir: PathBuf,
     staging: PathBuf,
     sender: Option<mpsc::Sender<(PathBuf, String)>>,
-    /// Which files it created, or the first error (after which it creates nothing more).
-    writer: Option<JoinHandle<Result<BTreeSet<PathBuf>, Error>>>,
+    /// The files it created, with what it wrote, or the first error (after which it creates
+    /// nothing more).
+    writer: Option<JoinHandle<Result<BTreeMap<PathBuf, String>, Error>>>,
 }
 
 impl NewCrate {
@@ -324,10 +325,10 @@ impl NewCrate {
             let _ = std::fs::remove_dir_all(&root);
             std::fs::create_dir(&root).map_err(|e| Error::io(&root, "create directory", e))?;
             let mut directories = BTreeSet::new();
-            let mut created = BTreeSet::new();
+            let mut created = BTreeMap::new();
             for (relative, text) in receiver {
                 create_in(&root, &relative, &text, &mut directories)?;
-                created.insert(relative);
+                created.insert(relative, text);
             }
             Ok(created)
         });
@@ -349,19 +350,20 @@ impl NewCrate {
         }
     }
 
-    /// Completes the crate: waits for the files handed over, creates any the generation did
-    /// not hand over, removes any it handed over that are not part of `generated`, and renames
-    /// the staging directory to the crate's. On an error nothing is left behind.
+    /// Completes the crate: waits for the files handed over, writes any the generation did
+    /// not hand over (or handed over with other text), removes any it handed over that are not
+    /// part of `generated`, and renames the staging directory to the crate's. On an error
+    /// nothing is left behind.
     pub fn finish(mut self, generated: &GeneratedCrate) -> Result<WriteSummary, Error> {
         let created = self.wait()?;
         let wanted: BTreeSet<&Path> = generated.files.iter().map(|(p, _)| p.as_path()).collect();
         let mut directories = BTreeSet::new();
         for (relative, text) in &generated.files {
-            if !created.contains(relative) {
+            if created.get(relative) != Some(text) {
                 create_in(&self.staging, relative, text, &mut directories)?;
             }
         }
-        for relative in created.iter().filter(|p| !wanted.contains(p.as_path())) {
+        for relative in created.keys().filter(|p| !wanted.contains(p.as_path())) {
             let path = self.staging.join(relative);
             std::fs::remove_file(&path).map_err(|e| Error::io(&path, "remove", e))?;
         }
@@ -374,7 +376,7 @@ impl NewCrate {
     }
 
     /// Closes the hand-over and waits for the writer: the files it created.
-    fn wait(&mut self) -> Result<BTreeSet<PathBuf>, Error> {
+    fn wait(&mut self) -> Result<BTreeMap<PathBuf, String>, Error> {
         self.sender = None;
         match self.writer.take().map(JoinHandle::join) {
             Some(Ok(created)) => created,
@@ -383,7 +385,7 @@ impl NewCrate {
                 "write",
                 std::io::Error::other("the writing thread panicked"),
             )),
-            None => Ok(BTreeSet::new()),
+            None => Ok(BTreeMap::new()),
         }
     }
 }
