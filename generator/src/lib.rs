@@ -115,7 +115,7 @@ pub fn generate_module(path: &Path) -> Result<String, Error> {
 
 /// Reads the spec at `path` and builds its intermediate model (what [`diff`] compares).
 pub fn load_api(path: &Path) -> Result<ir::Api, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read spec", e))?;
+    let text = load::read_spec(path)?;
     api_from_str(path, &text)
 }
 
@@ -130,7 +130,7 @@ pub fn api_from_str(path: &Path, text: &str) -> Result<ir::Api, Error> {
 
 /// Generates the crate for the spec at `path`, in memory.
 pub fn generate(path: &Path, config: &Config) -> Result<GeneratedCrate, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read spec", e))?;
+    let text = load::read_spec(path)?;
     generate_from_str(path, &text, config)
 }
 
@@ -149,7 +149,7 @@ pub fn generate_into(
         let written = generated.write_to(dir)?;
         return Ok((generated, written));
     };
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read spec", e))?;
+    let text = load::read_spec(path)?;
     let generated = generate_to(path, &text, config, &new.sink())?;
     let written = new.finish(&generated)?;
     Ok((generated, written))

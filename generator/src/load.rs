@@ -35,10 +35,14 @@ pub struct LoadedSpec {
     pub document: OpenAPI,
 }
 
+/// Reads the text of the spec at `path`.
+pub fn read_spec(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|e| Error::io(path, "read spec", e))
+}
+
 /// Reads and parses the spec at `path`.
 pub fn load_spec(path: &Path) -> Result<LoadedSpec, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read spec", e))?;
-    parse_spec(path, &text)
+    parse_spec(path, &read_spec(path)?)
 }
 
 /// Parses spec text; `path` is only used to pick the format and to name the source in errors.

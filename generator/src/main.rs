@@ -231,16 +231,7 @@ fn generate(args: &Generate, color: bool) -> Result<ExitCode, Failure> {
 }
 
 fn validate(spec: &Path, color: bool) -> Result<ExitCode, Failure> {
-    let text = std::fs::read_to_string(spec).map_err(|e| {
-        (
-            Error::Io {
-                path: spec.to_path_buf(),
-                action: "read spec",
-                source: e,
-            },
-            None,
-        )
-    })?;
+    let text = atlas_codegen::load::read_spec(spec).map_err(|e| (e, None))?;
     let loaded = atlas_codegen::load::parse_spec(spec, &text).map_err(failing(spec))?;
     let validation = atlas_codegen::validate::validate(&loaded, &text);
     eprint!(
