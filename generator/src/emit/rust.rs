@@ -78,8 +78,14 @@ pub fn uses_map(ty: &TypeRef) -> bool {
 /// knows directly, the others through syn and prettyplease.
 pub fn format_file(tokens: TokenStream, file: &str) -> Result<String, Error> {
     let toks = print::tok::convert(tokens);
-    let whole =
-        |toks: &[print::tok::Tok]| format_file_with_prettyplease(print::tok::to_stream(toks), file);
+    // What goes to syn is rebuilt from the printer's tokens.
+    let stream = |toks: &[print::tok::Tok]| {
+        print::tok::to_stream(toks).ok_or_else(|| Error::Codegen {
+            file: file.into(),
+            message: "a literal of the generated tokens does not read back as one".into(),
+        })
+    };
+    let whole = |toks: &[print::tok::Tok]| format_file_with_prettyplease(stream(toks)?, file);
     let Some(parts) = print::split_file(&toks) else {
         return whole(&toks);
     };
@@ -94,8 +100,8 @@ pub fn format_file(tokens: TokenStream, file: &str) -> Result<String, Error> {
         match print::item_with_members(&toks[item.clone()], &impl_member_with_prettyplease) {
             Some(text) => code.push_str(&text),
             None => {
-                let item: syn::Item = syn::parse2(print::tok::to_stream(&toks[item]))
-                    .map_err(|e| codegen_error(file, e))?;
+                let item: syn::Item =
+                    syn::parse2(stream(&toks[item])?).map_err(|e| codegen_error(file, e))?;
                 code.push_str(&prettyplease::unparse(&syn::File {
                     shebang: None,
                     frontmatter: None,
@@ -113,7 +119,7 @@ pub fn format_file(tokens: TokenStream, file: &str) -> Result<String, Error> {
 /// A member of a top-level `impl` block as prettyplease prints it there: the lines between
 /// the first and the last of such a block holding it alone.
 fn impl_member_with_prettyplease(member: &[print::tok::Tok]) -> Option<String> {
-    let member = print::tok::to_stream(member);
+    let member = print::tok::to_stream(member)?;
     let block: syn::File = syn::parse2(quote::quote!(impl X { #member })).ok()?;
     let text = prettyplease::unparse(&block);
     let lines = text.strip_prefix("impl X {\n")?.strip_suffix("}\n")?;

@@ -293,3 +293,20 @@ fn near_misses_are_printed_alike_or_left_to_prettyplease() {
         assert_alike_or_left(tokens);
     }
 }
+
+/// What goes to syn is rebuilt from the printer's tokens: every kind of literal, raw
+/// identifiers, joint punctuation and nested groups come back as they were.
+#[test]
+fn tokens_rebuilt_for_syn_are_the_tokens_given() {
+    let raw = proc_macro2::Ident::new_raw("type", proc_macro2::Span::call_site());
+    let negative = proc_macro2::Literal::i64_suffixed(-7);
+    let tokens = quote! {
+        fn f<'a>(#raw: &'a str) -> Result<(), E> {
+            let _ = (#negative, 1.5e3f64, b"b\x00", 'c', r#"raw "str""#, "esc\n\"q\"", 0x1F_u8);
+            match x { a::B => {} _ => [1; 2] }
+        }
+    };
+    let rebuilt = super::tok::to_stream(&super::tok::convert(tokens.clone()))
+        .expect("every literal reads back");
+    assert_eq!(rebuilt.to_string(), tokens.to_string());
+}

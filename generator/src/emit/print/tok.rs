@@ -1,9 +1,9 @@
 //! The emitters' tokens as the printer reads them.
 //!
 //! `proc_macro2` hands out a group's tokens only as a new stream, which copies every token
-//! (each identifier's string too) each time it is read; the printer looks at most groups more
-//! than once. So a file's tokens are copied once into this tree, which the printer then reads
-//! by reference.
+//! (each identifier's string too) whenever the group is shared; the printer looks at most
+//! groups more than once. So a file's tokens are moved once into this tree, which the printer
+//! then reads by reference.
 
 use proc_macro2::{Delimiter, Ident, Literal, Spacing, Span, TokenStream, TokenTree};
 
@@ -60,28 +60,25 @@ fn tok(tree: TokenTree) -> Tok {
 }
 
 /// The tokens again as a `proc_macro2` stream, for what is left to syn and prettyplease
-/// (which print them alike: spans and the like do not show in the text).
-pub(in crate::emit) fn to_stream(toks: &[Tok]) -> TokenStream {
+/// (which print them alike: spans and the like do not show in the text); `None` if a literal
+/// does not read back as one, which a literal `proc_macro2` printed always does.
+pub(in crate::emit) fn to_stream(toks: &[Tok]) -> Option<TokenStream> {
     toks.iter().map(to_tree).collect()
 }
 
-fn to_tree(tok: &Tok) -> TokenTree {
-    match tok {
+fn to_tree(tok: &Tok) -> Option<TokenTree> {
+    Some(match tok {
         Tok::Ident(Word(text)) => TokenTree::Ident(match text.strip_prefix("r#") {
             Some(raw) => Ident::new_raw(raw, Span::call_site()),
             None => Ident::new(text, Span::call_site()),
         }),
         Tok::Punct(punct) => TokenTree::Punct(proc_macro2::Punct::new(punct.ch, punct.spacing)),
-        Tok::Literal(Word(text)) => TokenTree::Literal(
-            // It was printed from a literal, so it reads back as one.
-            text.parse::<Literal>()
-                .unwrap_or_else(|_| Literal::string(text)),
-        ),
+        Tok::Literal(Word(text)) => TokenTree::Literal(text.parse::<Literal>().ok()?),
         Tok::Group(group) => TokenTree::Group(proc_macro2::Group::new(
             group.delimiter,
-            to_stream(&group.tokens),
+            to_stream(&group.tokens)?,
         )),
-    }
+    })
 }
 
 impl Word {
