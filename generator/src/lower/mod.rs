@@ -6,6 +6,7 @@
 
 mod naming;
 mod operations;
+mod patterns;
 mod schemas;
 pub(crate) mod shape;
 
@@ -31,10 +32,13 @@ pub struct Lowered {
 pub fn lower(spec: &LoadedSpec) -> Result<Lowered, Error> {
     let document = &spec.document;
     let resolver = SchemaResolver::new(document);
+    // Worked out on a spare core while the schemas are lowered.
+    let pattern_kinds = patterns::PatternKinds::prefetch(resolver);
     let mut types = schemas::TypeLowering::new(resolver);
     types.lower_components();
     let lowered_operations = {
-        let mut operations = operations::OperationLowering::new(resolver, &mut types);
+        let mut operations =
+            operations::OperationLowering::new(resolver, &mut types, pattern_kinds);
         operations.lower_paths();
         operations.finish()
     };

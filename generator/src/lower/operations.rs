@@ -10,6 +10,7 @@ use openapiv3::{
 };
 
 use super::naming::{self, NameAllocator};
+use super::patterns::{PatternKind, PatternKinds};
 use super::schemas::TypeLowering;
 use super::shape::Shape;
 use crate::error::Problem;
@@ -42,9 +43,8 @@ pub struct OperationLowering<'a, 'l> {
     operations: Vec<Operation>,
     patterns: Vec<Pattern>,
     pattern_names: NameAllocator,
-    /// What each pattern met so far turned out to be: compiling one takes longer than lowering
-    /// an operation, and a spec repeats a few patterns on many parameters.
-    pattern_kinds: HashMap<String, PatternKind>,
+    /// What each pattern turned out to be, worked out once.
+    pattern_kinds: PatternKinds,
     /// Example names, unique: each is a file name.
     example_names: NameAllocator,
     /// How often each model is the body of an error response.
@@ -70,14 +70,18 @@ fn is_json(media_type: &str) -> bool {
 }
 
 impl<'a, 'l> OperationLowering<'a, 'l> {
-    pub fn new(resolver: SchemaResolver<'a>, types: &'l mut TypeLowering<'a>) -> Self {
+    pub fn new(
+        resolver: SchemaResolver<'a>,
+        types: &'l mut TypeLowering<'a>,
+        pattern_kinds: PatternKinds,
+    ) -> Self {
         Self {
             resolver,
             types,
             examples: Vec::new(),
             operations: Vec::new(),
             patterns: Vec::new(),
-            pattern_kinds: HashMap::new(),
+            pattern_kinds,
             pattern_names: NameAllocator::default(),
             example_names: NameAllocator::default(),
             error_models: BTreeMap::new(),
@@ -405,11 +409,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
         if let Some(existing) = self.patterns.iter().find(same) {
             return PatternCheck::Regex(existing.name.clone());
         }
-        let kind = self
-            .pattern_kinds
-            .entry(pattern.to_string())
-            .or_insert_with(|| PatternKind::of(pattern));
-        match kind {
+        match self.pattern_kinds.get(pattern) {
             PatternKind::Compiles => {}
             PatternKind::IpAddress => return PatternCheck::IpAddress,
             PatternKind::Fails(reason) => {
@@ -807,35 +807,6 @@ mod deprecation_tests {
     }
 }
 
-/// What a parameter's pattern is to the client.
-enum PatternKind {
-    /// The `regex` crate compiles it.
-    Compiles,
-    /// It does not compile, but accepts just IP addresses ([`describes_ip_address`]).
-    IpAddress,
-    /// It does not compile, for this reason.
-    Fails(String),
-}
-
-impl PatternKind {
-    fn of(pattern: &str) -> Self {
-        let Err(error) = regex::Regex::new(pattern) else {
-            return Self::Compiles;
-        };
-        if describes_ip_address(pattern) {
-            return Self::IpAddress;
-        }
-        let reason = error.to_string();
-        let reason = reason
-            .lines()
-            .last()
-            .unwrap_or_default()
-            .trim()
-            .trim_start_matches("error: ");
-        Self::Fails(reason.to_string())
-    }
-}
-
 /// How the client checks a parameter's pattern (see `OperationLowering::pattern`).
 #[derive(Debug, PartialEq)]
 enum PatternCheck {
@@ -845,35 +816,4 @@ enum PatternCheck {
     IpAddress,
     /// Not: the server checks it.
     Unchecked,
-}
-
-/// Whether a pattern accepts exactly what an IP address check would, on samples: IPv4 and full
-/// IPv6 addresses in, malformed ones out (compiled as ECMA-262, with look-around).
-fn describes_ip_address(pattern: &str) -> bool {
-    let Ok(regex) = fancy_regex::Regex::new(pattern) else {
-        return false;
-    };
-    let matches = |text: &str| regex.is_match(text).unwrap_or(false);
-    let addresses = [
-        "192.0.2.10",
-        "10.0.0.1",
-        "255.255.255.255",
-        "2001:db8:0:0:0:0:0:1",
-    ];
-    let not_addresses = ["256.1.1.1", "1.2.3", "1.2.3.4.", "abc", "", "192.0.2.10/24"];
-    addresses.iter().all(|a| matches(a)) && !not_addresses.iter().any(|n| matches(n))
-}
-
-#[cfg(test)]
-mod ip_address_tests {
-    use super::describes_ip_address;
-
-    #[test]
-    fn the_atlas_ip_address_pattern_is_recognised_and_others_are_not() {
-        let atlas =
-            r"^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$";
-        assert!(describes_ip_address(atlas));
-        assert!(!describes_ip_address(r"^(?=.*a)[a-z]+$"));
-        assert!(!describes_ip_address(r"^([a-f0-9]{24})$"));
-    }
 }
