@@ -182,7 +182,7 @@ fn generate_to(
         let outline = outline::Outline::new(text);
         let source_map =
             (parallel && outline.is_none()).then(|| scope.spawn(|| locate::SourceMap::new(text)));
-        let spec = load::parse_spec(path, text)?;
+        let spec = load::parse_outlined(path, text, outline.as_ref())?;
         let parsed = Instant::now();
         let mut lowered = lower::lower(&spec).map_err(|e| e.locate(text))?;
         locate::place(

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use openapiv3::OpenAPI;
 
 use crate::error::Error;
+use crate::outline::Outline;
 
 mod split;
 
@@ -47,6 +48,16 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec, Error> {
 
 /// Parses spec text; `path` is only used to pick the format and to name the source in errors.
 pub fn parse_spec(path: &Path, text: &str) -> Result<LoadedSpec, Error> {
+    parse_outlined(path, text, None)
+}
+
+/// [`parse_spec`], given the text's outline when the caller has already made it (a large
+/// YAML text is cut into pieces by its outline; making it twice costs a scan of the text).
+pub(crate) fn parse_outlined<'t>(
+    path: &Path,
+    text: &'t str,
+    outline: Option<&Outline<'t>>,
+) -> Result<LoadedSpec, Error> {
     let syntax = |line, column, message: String| Error::Syntax {
         path: path.to_path_buf(),
         line,
@@ -64,7 +75,7 @@ pub fn parse_spec(path: &Path, text: &str) -> Result<LoadedSpec, Error> {
             syntax(Some(e.line() as u64), Some(e.column() as u64), message)
         })?,
         // Large documents are parsed in pieces on all cores when their layout allows.
-        SpecFormat::Yaml => match split::parse_split(text) {
+        SpecFormat::Yaml => match split::parse_split(text, outline) {
             Some(document) => document,
             None => parse_yaml(path, text)?,
         },

@@ -27,14 +27,28 @@ const MIN_SPLIT_BYTES: usize = 64 * 1024;
 const MIN_PIECE_BYTES: usize = 8 * 1024;
 
 /// Parses YAML `text` as the whole document in pieces on all cores; `None` when the text is
-/// small, its layout does not allow the cut, or a piece fails: then parse it whole.
-pub(crate) fn parse_split(text: &str) -> Option<OpenAPI> {
+/// small, its layout does not allow the cut, or a piece fails: then parse it whole. `outline`
+/// is the text's, when the caller has made it.
+pub(crate) fn parse_split<'t>(text: &'t str, outline: Option<&Outline<'t>>) -> Option<OpenAPI> {
     if text.len() < MIN_SPLIT_BYTES {
         return None;
     }
+    let made;
+    let outline = match outline {
+        Some(outline) => outline,
+        None => {
+            made = Outline::new(text)?;
+            &made
+        }
+    };
     // Cut the same way on any machine, so that whether a text parses never depends on it.
     let threads = crate::cores::available();
-    Cut::new(text, (text.len() / (4 * threads)).max(MIN_PIECE_BYTES))?.parse()
+    Cut::new(
+        text,
+        outline,
+        (text.len() / (4 * threads)).max(MIN_PIECE_BYTES),
+    )?
+    .parse()
 }
 
 /// A piece of the document, parsed on its own.
@@ -79,12 +93,11 @@ struct Cut<'t> {
 impl<'t> Cut<'t> {
     /// Cuts `text` into pieces of entries of about `piece_bytes`, or `None` when its layout
     /// leaves any doubt about where an entry starts.
-    fn new(text: &'t str, piece_bytes: usize) -> Option<Self> {
-        let outline = Outline::new(text)?;
+    fn new(text: &'t str, outline: &Outline<'t>, piece_bytes: usize) -> Option<Self> {
         let top = outline.entries(&outline.root()?)?;
-        let paths = Self::block(&outline, &top, "paths")?;
-        let components = Self::block(&outline, &top, "components")?;
-        let schemas = Self::block(&outline, &components.entries, "schemas")?;
+        let paths = Self::block(outline, &top, "paths")?;
+        let components = Self::block(outline, &top, "components")?;
+        let schemas = Self::block(outline, &components.entries, "schemas")?;
 
         let mut pieces = Vec::new();
         for (block, is_paths) in [(&paths, true), (&schemas, false)] {
@@ -195,6 +208,11 @@ mod tests {
     use super::*;
     use crate::error::Error;
 
+    /// The cut of `text`, through its own outline.
+    fn cut(text: &str, piece_bytes: usize) -> Option<Cut<'_>> {
+        Cut::new(text, &Outline::new(text)?, piece_bytes)
+    }
+
     fn spec(path: &str) -> String {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         std::fs::read_to_string(root.join(path)).unwrap()
@@ -234,7 +252,7 @@ mod tests {
             "spec/reference/atlas-admin-api-v2-2025-06-30.yaml",
         ] {
             let text = spec(path);
-            let cut = Cut::new(&text, text.len() / 16).expect("the layout allows the cut");
+            let cut = cut(&text, text.len() / 16).expect("the layout allows the cut");
             assert!(
                 cut.pieces.len() >= 10,
                 "{path}: {} pieces",
@@ -249,7 +267,7 @@ mod tests {
     #[test]
     fn a_comment_after_the_key_and_small_pieces_keep_the_document() {
         let text = synthetic(40, object);
-        let document = Cut::new(&text, 1).unwrap().parse().unwrap();
+        let document = cut(&text, 1).unwrap().parse().unwrap();
         assert!(document == whole(&text));
         assert_eq!(document.components.unwrap().schemas.len(), 40);
     }
@@ -266,10 +284,10 @@ mod tests {
         ] {
             let changed = text.replacen(from, to, 1);
             assert_ne!(changed, text);
-            assert!(Cut::new(&changed, 1).is_none(), "{to:?}");
+            assert!(cut(&changed, 1).is_none(), "{to:?}");
         }
         let flow = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas: {}\n";
-        assert!(Cut::new(flow, 1).is_none());
+        assert!(cut(flow, 1).is_none());
     }
 
     #[test]
@@ -283,7 +301,7 @@ mod tests {
         }
         });
         assert!(text.len() > MIN_SPLIT_BYTES);
-        assert!(Cut::new(&text, 8 * 1024).unwrap().parse().is_none());
+        assert!(cut(&text, 8 * 1024).unwrap().parse().is_none());
         let document = crate::load::parse_spec(Path::new("spec.yaml"), &text)
             .unwrap()
             .document;
@@ -295,7 +313,7 @@ mod tests {
     #[test]
     fn a_key_repeated_across_pieces_is_the_whole_parse_error() {
         let text = synthetic(600, object).replace("    Thing599:\n", "    Thing0:\n");
-        assert!(Cut::new(&text, 8 * 1024).unwrap().parse().is_none());
+        assert!(cut(&text, 8 * 1024).unwrap().parse().is_none());
         let error = crate::load::parse_spec(Path::new("spec.yaml"), &text).unwrap_err();
         assert!(
             error.to_string().contains("duplicate mapping key: Thing0"),
