@@ -428,6 +428,23 @@ mod generated_crate {
         assert!(expected.check(&dir).unwrap().is_empty());
         assert!(!base.join("crate.atlas-codegen-tmp").exists());
         assert!(!dir.join("src/left_over.rs").exists());
+        // The runtime is handed over before the spec is read; this spec has no operations,
+        // so the crate has no runtime (`check` above also finds no extra file).
+        assert!(!dir.join("src/client.rs").exists());
+        assert!(!dir.join("src/testing").exists());
+
+        // A spec with operations: the runtime handed over early is the runtime generated.
+        let endpoints = fixture_path("endpoints.yaml");
+        let with_runtime = base.join("with-runtime");
+        atlas_codegen::generate_into(&endpoints, &config, &with_runtime).unwrap();
+        let expected_with_runtime = atlas_codegen::generate(&endpoints, &config).unwrap();
+        assert!(
+            expected_with_runtime
+                .check(&with_runtime)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(with_runtime.join("src/client.rs").is_file());
 
         // Over the crate just written: a regeneration, which writes nothing.
         let (_, again) = atlas_codegen::generate_into(&spec, &config, &dir).unwrap();

@@ -149,8 +149,15 @@ pub fn generate_into(
         let written = generated.write_to(dir)?;
         return Ok((generated, written));
     };
-    let text = load::read_spec(path)?;
-    let generated = generate_to(path, &text, config, &new.sink())?;
+    let generated = {
+        let sink = new.sink();
+        // The runtime does not depend on the spec: it is written while the spec is parsed.
+        for (relative, text) in emit::runtime_files() {
+            sink(&relative, &text);
+        }
+        let text = load::read_spec(path)?;
+        generate_to(path, &text, config, &sink)?
+    };
     let written = new.finish(&generated)?;
     Ok((generated, written))
 }

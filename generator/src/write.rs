@@ -327,6 +327,10 @@ impl NewCrate {
             let mut directories = BTreeSet::new();
             let mut created = BTreeMap::new();
             for (relative, text) in receiver {
+                // Handed over before it was generated, and now generated the same.
+                if created.get(&relative) == Some(&text) {
+                    continue;
+                }
                 create_in(&root, &relative, &text, &mut directories)?;
                 created.insert(relative, text);
             }
@@ -340,7 +344,10 @@ impl NewCrate {
         })
     }
 
-    /// Hands over one file of the crate (path relative to its root) to be created now.
+    /// Hands over one file of the crate (path relative to its root) to be created now. A file
+    /// may be handed over before it is generated, when it is known what it will be: handed
+    /// over again with the same text, it is not created twice; with other text, it is
+    /// created again; not part of the crate at all, `finish` removes it.
     pub fn sink(&self) -> impl Fn(&Path, &str) + Sync + '_ {
         move |relative: &Path, text: &str| {
             if let Some(sender) = &self.sender {
@@ -363,9 +370,27 @@ impl NewCrate {
                 create_in(&self.staging, relative, text, &mut directories)?;
             }
         }
+        // Directories that only held removed files go too, deepest first.
+        let mut emptied = BTreeSet::new();
         for relative in created.keys().filter(|p| !wanted.contains(p.as_path())) {
             let path = self.staging.join(relative);
             std::fs::remove_file(&path).map_err(|e| Error::io(&path, "remove", e))?;
+            emptied.extend(
+                relative
+                    .ancestors()
+                    .skip(1)
+                    .filter(|a| !a.as_os_str().is_empty()),
+            );
+        }
+        for relative in emptied.iter().rev() {
+            let path = self.staging.join(relative);
+            let is_empty = std::fs::read_dir(&path)
+                .map_err(|e| Error::io(&path, "read directory", e))?
+                .next()
+                .is_none();
+            if is_empty {
+                std::fs::remove_dir(&path).map_err(|e| Error::io(&path, "remove", e))?;
+            }
         }
         std::fs::rename(&self.staging, &self.dir).map_err(|e| Error::io(&self.dir, "create", e))?;
         Ok(WriteSummary {

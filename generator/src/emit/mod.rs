@@ -131,16 +131,7 @@ pub fn emit_crate_to(
         ));
     }
     if !api.operations.is_empty() {
-        for (module, source) in runtime::RUNTIME {
-            files.push((
-                PathBuf::from(format!("src/{module}.rs")),
-                format!("{GENERATED_HEADER}{source}"),
-            ));
-        }
-        files.push((
-            PathBuf::from("src/testing/mock.rs"),
-            format!("{GENERATED_HEADER}{}", testing::MOCK_SOURCE),
-        ));
+        files.extend(runtime_files());
     }
     if !api.examples.is_empty() {
         files.extend(
@@ -164,6 +155,25 @@ pub fn emit_crate_to(
         format_cpu: rust.format_cpu,
         reused: rust.reused,
     })
+}
+
+/// The files copied into every crate that has operations, whatever its spec: the client
+/// runtime and the mock server of `testing`.
+pub fn runtime_files() -> Vec<(PathBuf, String)> {
+    let mut files: Vec<(PathBuf, String)> = runtime::RUNTIME
+        .iter()
+        .map(|(module, source)| {
+            (
+                PathBuf::from(format!("src/{module}.rs")),
+                format!("{GENERATED_HEADER}{source}"),
+            )
+        })
+        .collect();
+    files.push((
+        PathBuf::from("src/testing/mock.rs"),
+        format!("{GENERATED_HEADER}{}", testing::MOCK_SOURCE),
+    ));
+    files
 }
 
 /// The crate's Rust files that are emitted as tokens and formatted (the runtime's are copied).
