@@ -10,6 +10,8 @@ use atlas_codegen::diagnostics::{self, Severity};
 use atlas_codegen::{Config, Error};
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod huge_pages;
+
 // The generator allocates many small token trees; mimalloc is markedly faster at that than
 // the system allocator. Its v2 line (the `v2` feature) touches less fresh memory than v3 in a
 // short run across a few threads: 6 to 10% faster on cold and full runs alike (README).
@@ -131,6 +133,7 @@ fn crate_version(dir: &Path) -> Option<String> {
 
 fn generate(args: &Generate, color: bool) -> Result<ExitCode, Failure> {
     let start = Instant::now();
+    huge_pages::fit_to_spec(&args.spec);
     let mut config = Config {
         reuse_from: (!args.reformat).then(|| args.out.clone()),
         ..Config::default()
