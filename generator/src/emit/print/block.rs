@@ -118,7 +118,64 @@ impl Printer<'_> {
             }
         }
         self.broken_struct_expr(tokens, indent, lead, end)
+            .or_else(|| self.broken_method_call(tokens, indent, lead, end))
             .or_else(|| self.broken_call(tokens, indent, lead, end))
+    }
+
+    /// `receiver.method(arguments)` too wide for its line, starting it, where the receiver is
+    /// an identifier of more than four characters or a call of a path (`Regex::new(..)`):
+    /// prettyplease breaks before the `.`, and keeps the call whole on the next line when it
+    /// fits there, or breaks its arguments one per line. A longer chain is left to it.
+    fn broken_method_call(
+        &mut self,
+        tokens: &[Tok],
+        indent: usize,
+        lead: &str,
+        end: &str,
+    ) -> Option<()> {
+        let [
+            receiver @ ..,
+            dot,
+            Tok::Ident(method),
+            Tok::Group(arguments),
+        ] = tokens
+        else {
+            return None;
+        };
+        if !lead.is_empty()
+            || !is_punct(Some(dot), '.')
+            || receiver.iter().any(|t| is_punct(Some(t), '.'))
+            || arguments.delimiter() != Delimiter::Parenthesis
+        {
+            return None;
+        }
+        let receiver = match receiver {
+            [Tok::Ident(name)] if name.as_str().len() > 4 => name.to_string(),
+            [path @ .., Tok::Group(call)] if call.delimiter() == Delimiter::Parenthesis => {
+                path_text(path)?;
+                expr_text(receiver)?
+            }
+            _ => return None,
+        };
+        let whole = expr_text(tokens)?;
+        let call = format!("{}{end}", whole.strip_prefix(receiver.as_str())?);
+        let open = format!(".{method}(");
+        if !call.starts_with(&open) {
+            return None;
+        }
+        // The other layouts are tried after this one: what it printed goes if it fails.
+        let start = self.out.len();
+        let printed = self.line(indent, &receiver).and_then(|()| {
+            if Self::fits(indent + 1, &call) {
+                self.line(indent + 1, &call)
+            } else {
+                self.arguments_broken(indent + 1, &open, arguments.tokens(), end)
+            }
+        });
+        if printed.is_none() {
+            self.out.truncate(start);
+        }
+        printed
     }
 
     /// `if cond { .. } else if cond { .. } else { .. }`, every block broken. A branch of an
@@ -168,10 +225,8 @@ impl Printer<'_> {
         }
     }
 
-    /// A call of a path too wide for one line: its arguments one per line, each with a comma.
-    /// A lone argument that is a closure, a struct expression, an array or a tuple is laid out
-    /// otherwise by prettyplease, and left to it (but for `Ok(Self {`, see
-    /// [`Self::broken_struct_expr`]).
+    /// A call of a path too wide for one line: its arguments one per line, each with a comma
+    /// ([`Self::arguments_broken`]; for `Ok(Self {`, see [`Self::broken_struct_expr`]).
     fn broken_call(&mut self, tokens: &[Tok], indent: usize, lead: &str, end: &str) -> Option<()> {
         let (Tok::Group(arguments), callee) = tokens.split_last()? else {
             return None;
@@ -189,7 +244,20 @@ impl Printer<'_> {
             }
             _ => path_text(callee)?,
         };
-        let arguments: &[Tok] = arguments.tokens();
+        self.arguments_broken(indent, &format!("{lead}{callee}("), arguments.tokens(), end)
+    }
+
+    /// `open` (`call(`), a call's arguments one per line with a comma each, then `)` and
+    /// `end`: how prettyplease breaks a call that does not fit. A lone argument that is a
+    /// closure, a block, a struct expression, an array or a tuple is laid out otherwise, and
+    /// left to it.
+    pub(super) fn arguments_broken(
+        &mut self,
+        indent: usize,
+        open: &str,
+        arguments: &[Tok],
+        end: &str,
+    ) -> Option<()> {
         let arguments = split_commas(arguments);
         if let [only] = arguments.as_slice() {
             let blocklike = matches!(only.first(), Some(Tok::Group(_)))
@@ -203,7 +271,7 @@ impl Printer<'_> {
         if arguments.is_empty() {
             return None;
         }
-        self.line(indent, &format!("{lead}{callee}("))?;
+        self.line(indent, open)?;
         for argument in arguments {
             let text = expr_text(argument)?;
             // A literal cannot break: it stays whole past the margin.

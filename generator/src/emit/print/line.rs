@@ -220,8 +220,12 @@ fn typed_pattern(tokens: &[Tok]) -> Option<String> {
     }
 }
 
-/// A type: paths with generic arguments, references, `impl Trait`, tuples, slices.
+/// A type: paths with generic arguments, references, `impl Trait`, tuples, slices, function
+/// pointers.
 pub(super) fn ty_text(tokens: &[Tok]) -> Option<String> {
+    if is_ident(tokens.first(), "fn") {
+        return fn_pointer_text(&tokens[1..]);
+    }
     let mut text = String::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -268,6 +272,31 @@ pub(super) fn ty_text(tokens: &[Tok]) -> Option<String> {
         i += 1;
     }
     (!text.is_empty()).then_some(text)
+}
+
+/// `fn(A, B) -> R` after its `fn`, with unnamed parameters.
+fn fn_pointer_text(tokens: &[Tok]) -> Option<String> {
+    let (Tok::Group(params), output) = tokens.split_first()? else {
+        return None;
+    };
+    if params.delimiter() != Delimiter::Parenthesis {
+        return None;
+    }
+    let params = split_commas(params.tokens());
+    if params.iter().any(|param| top_level_colon(param).is_some()) {
+        return None;
+    }
+    let params: Vec<String> = params.into_iter().map(ty_text).collect::<Option<_>>()?;
+    let mut text = format!("fn({})", params.join(", "));
+    match output {
+        [] => {}
+        [dash, gt, ty @ ..] if is_joint(dash, '-') && is_punct(Some(gt), '>') => {
+            text.push_str(" -> ");
+            text.push_str(&ty_text(ty)?);
+        }
+        _ => return None,
+    }
+    Some(text)
 }
 
 /// What came last in an expression being printed, to tell a prefix `&` from a binary one and

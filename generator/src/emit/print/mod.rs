@@ -29,8 +29,9 @@ use proc_macro2::Delimiter;
 use tok::Tok;
 
 use line::{
-    comma_list, expr_text, ident_text, is_group, is_ident, is_punct, meta_text, param_text,
-    path_text, split_commas, string_value, strip_semi, top_level_eq, ty_text, use_tree, visibility,
+    comma_list, expr_text, ident_text, is_group, is_ident, is_joint, is_punct, meta_text,
+    param_text, path_text, split_commas, string_value, strip_semi, top_level_eq, ty_text, use_tree,
+    visibility,
 };
 
 /// prettyplease breaks a line past 89 columns, or past 60 after the indentation when that is
@@ -304,8 +305,22 @@ impl Printer<'_> {
                 }
                 let eq = top_level_eq(body)?;
                 let ty = ty_text(&body[1..eq])?;
-                let value = expr_text(&body[eq + 1..])?;
-                self.line(indent, &format!("{vis}{keyword} {name}: {ty} = {value};"))
+                let lead = format!("{vis}{keyword} {name}: {ty} = ");
+                let value = &body[eq + 1..];
+                if let Some(text) = expr_text(value) {
+                    let text = format!("{lead}{text};");
+                    if Self::fits(indent, &text) {
+                        return self.line(indent, &text);
+                    }
+                }
+                match value {
+                    [amp, Tok::Group(array)]
+                        if is_punct(Some(amp), '&') && array.delimiter() == Delimiter::Bracket =>
+                    {
+                        self.array_value(indent, &format!("{lead}&["), array.tokens())
+                    }
+                    _ => self.lazy_value(indent, &lead, value),
+                }
             }
             "struct" => self.struct_item(&vis, &rest[1..], indent),
             "enum" => self.enum_item(&vis, &rest[1..], indent),
@@ -314,6 +329,66 @@ impl Printer<'_> {
             _ if vis.is_empty() => self.macro_item(rest, indent),
             _ => None,
         }
+    }
+
+    /// `path(|| { .. })` as a `static`'s or `const`'s value (`LazyLock::new(|| {`), its block
+    /// broken as prettyplease breaks one that does not fit on the line.
+    fn lazy_value(&mut self, indent: usize, lead: &str, value: &[Tok]) -> Option<()> {
+        let (Tok::Group(call), path) = value.split_last()? else {
+            return None;
+        };
+        let [bar, bar_too, Tok::Group(block)] = call.tokens() else {
+            return None;
+        };
+        if call.delimiter() != Delimiter::Parenthesis
+            || !is_joint(bar, '|')
+            || !is_punct(Some(bar_too), '|')
+            || block.delimiter() != Delimiter::Brace
+        {
+            return None;
+        }
+        let path = path_text(path)?;
+        let stmts: &[Tok] = block.tokens();
+        // A block that could stay on the line is left to prettyplease.
+        let inline = expr_text(stmts)?;
+        if Self::fits(indent, &format!("{lead}{path}(|| {{ {inline} }});")) {
+            return None;
+        }
+        self.line(indent, &format!("{lead}{path}(|| {{"))?;
+        self.stmts(stmts, indent + 1)?;
+        self.line(indent, "});")
+    }
+
+    /// An array too wide for the line (a table of tuples), after `open` (`const X: T = &[`):
+    /// an element per line, each whole where it fits and else broken as a call's arguments
+    /// are (a tuple's fields one per line).
+    fn array_value(&mut self, indent: usize, open: &str, elements: &[Tok]) -> Option<()> {
+        // prettyplease writes its own trailing comma.
+        let elements = match elements.split_last() {
+            Some((last, init)) if is_punct(Some(last), ',') => init,
+            _ => elements,
+        };
+        if elements.is_empty() {
+            return None;
+        }
+        self.line(indent, open)?;
+        for element in split_commas(elements) {
+            if let Some(text) = expr_text(element) {
+                let text = format!("{text},");
+                if Self::fits(indent + 1, &text) {
+                    self.line(indent + 1, &text)?;
+                    continue;
+                }
+            }
+            let [Tok::Group(tuple)] = element else {
+                return None;
+            };
+            if tuple.delimiter() != Delimiter::Parenthesis {
+                return None;
+            }
+            self.arguments_broken(indent + 1, "(", tuple.tokens(), ",")?;
+        }
+        self.line(indent, "];")
     }
 
     /// `path!(Name);`: a macro call whose input is one identifier.
@@ -348,12 +423,38 @@ impl Printer<'_> {
                     if !is_punct(rest.get(1), ':') || is_punct(rest.get(2), ':') {
                         return None;
                     }
+                    let lead = format!("{field_vis}{field_name}: ");
                     let ty = ty_text(&rest[2..])?;
-                    printer.line(indent, &format!("{field_vis}{field_name}: {ty},"))
+                    let text = format!("{lead}{ty},");
+                    if Self::fits(indent, &text) {
+                        return printer.line(indent, &text);
+                    }
+                    printer.broken_generic_type(indent, &lead, &rest[2..], ",")
                 })
             }
             _ => None,
         }
+    }
+
+    /// A type too wide for its line after `lead` (a field's `name: `), `Path<A, B>`: its
+    /// generic arguments one per line, as prettyplease breaks them.
+    fn broken_generic_type(
+        &mut self,
+        indent: usize,
+        lead: &str,
+        ty: &[Tok],
+        end: &str,
+    ) -> Option<()> {
+        let open = ty.iter().position(|t| is_punct(Some(t), '<'))?;
+        if generics_end(ty, open)? != ty.len() - 1 {
+            return None;
+        }
+        let path = path_text(&ty[..open])?;
+        self.line(indent, &format!("{lead}{path}<"))?;
+        for argument in split_commas(&ty[open + 1..ty.len() - 1]) {
+            self.line(indent + 1, &format!("{},", ty_text(argument)?))?;
+        }
+        self.line(indent, &format!(">{end}"))
     }
 
     fn enum_item(&mut self, vis: &str, tokens: &[Tok], indent: usize) -> Option<()> {
@@ -444,7 +545,14 @@ impl Printer<'_> {
             qualifiers.push(' ');
         }
         let name = ident_text(tokens.get(fn_at + 1)?)?;
-        let Tok::Group(params) = tokens.get(fn_at + 2)? else {
+        let (generics, params_at) = match generics_end(tokens, fn_at + 2) {
+            Some(end) => (
+                format!("<{}>", generics_text(&tokens[fn_at + 3..end])?),
+                end + 1,
+            ),
+            None => (String::new(), fn_at + 2),
+        };
+        let Tok::Group(params) = tokens.get(params_at)? else {
             return None;
         };
         if params.delimiter() != Delimiter::Parenthesis {
@@ -456,7 +564,7 @@ impl Printer<'_> {
         if body.delimiter() != Delimiter::Brace {
             return None;
         }
-        let output = match &signature_end[fn_at + 3..] {
+        let output = match &signature_end[params_at + 1..] {
             [] => String::new(),
             [dash, gt, ty @ ..] if is_punct(Some(dash), '-') && is_punct(Some(gt), '>') => {
                 if ty.iter().any(|t| is_ident(Some(t), "where")) {
@@ -473,7 +581,7 @@ impl Printer<'_> {
             .collect::<Option<_>>()?;
         let stmts: &[Tok] = body.tokens();
         let open = if stmts.is_empty() { "{}" } else { "{" };
-        let head = format!("{vis}{qualifiers}fn {name}(");
+        let head = format!("{vis}{qualifiers}fn {name}{generics}(");
         let one_line = format!("{head}{}){output} {open}", params.join(", "));
         if Self::fits(indent, &one_line) {
             self.line(indent, &one_line)?;
@@ -490,6 +598,56 @@ impl Printer<'_> {
         self.stmts(stmts, indent + 1)?;
         self.line(indent, "}")
     }
+}
+
+/// Where the generic parameters opened by a `<` at `open` close (the `>`), or `None` when
+/// there is no `<` there.
+fn generics_end(tokens: &[Tok], open: usize) -> Option<usize> {
+    if !is_punct(tokens.get(open), '<') {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (at, token) in tokens.iter().enumerate().skip(open) {
+        if is_punct(Some(token), '<') {
+            depth += 1;
+        } else if is_punct(Some(token), '>') {
+            depth -= 1;
+            if depth == 0 {
+                return Some(at);
+            }
+        }
+    }
+    None
+}
+
+/// Generic type parameters, with their bounds (`T: codec::Encode + ?Sized`); `None` for
+/// lifetimes, defaults and anything else.
+fn generics_text(tokens: &[Tok]) -> Option<String> {
+    comma_list(tokens, |param| {
+        let (Tok::Ident(name), rest) = param.split_first()? else {
+            return None;
+        };
+        let Some((colon, bounds)) = rest.split_first() else {
+            return Some(name.to_string());
+        };
+        if !is_punct(Some(colon), ':') {
+            return None;
+        }
+        let mut text = format!("{name}: ");
+        for (i, bound) in bounds.split(|t| is_punct(Some(t), '+')).enumerate() {
+            if i > 0 {
+                text.push_str(" + ");
+            }
+            match bound {
+                [question, sized] if is_punct(Some(question), '?') => {
+                    text.push('?');
+                    text.push_str(&ident_text(sized)?);
+                }
+                _ => text.push_str(&path_text(bound)?),
+            }
+        }
+        Some(text)
+    })
 }
 
 #[cfg(test)]

@@ -170,6 +170,124 @@ fn long_attributes_and_imports_print_alike() {
 }
 
 #[test]
+fn a_method_call_too_wide_breaks_before_its_dot_then_its_arguments() {
+    // `object.optional("someKey", &self.x…x);` at 8 columns: whole up to 46 characters of
+    // name; broken before the `.` with the call whole on the next line (12 columns) up to 48;
+    // past that its arguments one per line. `obj`, of four characters or fewer, stays whole
+    // up to 49 and then breaks its arguments at once.
+    for width in [40, 46, 47, 48, 49, 50, 66] {
+        let field = name(width);
+        assert_printed_alike(quote! {
+            impl A {
+                fn encode(&self, writer: &mut W) {
+                    object.optional("someKey", &self.#field);
+                    obj.optional("someKey", &self.#field);
+                }
+            }
+        });
+    }
+}
+
+#[test]
+fn a_lazily_compiled_pattern_breaks_its_closure_and_chain() {
+    // `Regex::new("…").expect("…")` in `LazyLock::new(|| { .. })`: the closure's block is
+    // broken, the chain breaks before `.expect` (a call's receiver, however short), whose
+    // argument breaks in turn once `.expect(..)` does not fit at 8 columns; a long name
+    // leaves the head line to prettyplease.
+    let message = "atlas-codegen compiled this pattern when it generated the crate";
+    for (name, pattern) in [
+        ("ID", "^a$"),
+        ("GROUP_ID", "^([a-f0-9]{24})$"),
+        ("FEDERATION_SETTINGS_ID", "^([a-f0-9]{24})$"),
+        ("A", "x".repeat(60).as_str()),
+    ] {
+        let name = format_ident!("{}", name);
+        assert_printed_alike(quote! {
+            pub(crate) static #name: LazyLock<Regex> = LazyLock::new(|| {
+                Regex::new(#pattern).expect(#message)
+            });
+        });
+        let long_message = "m".repeat(80);
+        assert_printed_alike(quote! {
+            static #name: LazyLock<Regex> = LazyLock::new(|| {
+                Regex::new(#pattern).expect(#long_message)
+            });
+        });
+    }
+    // Short enough for one line, or a receiver that does not fit its own: prettyplease's
+    // layouts, so left to it.
+    let short = quote!(
+        static A: L<R> = L::new(|| R::new("a").expect("b"));
+    );
+    assert_eq!(printed(&short), None);
+    let pattern = "x".repeat(75);
+    let wide = quote!(static A: L<R> = L::new(|| { Regex::new(#pattern).expect(#message) }););
+    assert_eq!(printed(&wide), None);
+}
+
+#[test]
+fn generic_parameters_print_in_the_signature() {
+    // One line up to 26 characters of parameter name, then a parameter per line.
+    for width in [10, 26, 27, 40] {
+        let param = name(width);
+        assert_printed_alike(quote! {
+            pub fn f<T: codec::Encode + ?Sized, U>(#param: &T, u: U) -> Vec<u8> {
+                codec::to_vec_with(#param, u)
+            }
+        });
+    }
+    assert_printed_alike(quote! {
+        fn from_slice<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+            codec::from_slice(bytes)
+        }
+    });
+}
+
+#[test]
+fn a_table_breaks_into_an_element_per_line_and_a_wide_tuple_into_its_fields() {
+    // At 4 columns, `("…", "GET"),` fits up to 73 characters of its first string.
+    for width in [10, 73, 74, 120] {
+        let id = "i".repeat(width);
+        assert_printed_alike(quote! {
+            const OPERATIONS: &[(&str, &str)] = &[(#id, "GET"), ("b", "POST"), ("c", "PUT"),];
+        });
+        assert_printed_alike(quote! {
+            const EXAMPLES: &[(&str, Check)] = &[(#id, round_trip::<ApiError>)];
+        });
+    }
+}
+
+#[test]
+fn a_field_type_too_wide_breaks_its_generic_arguments() {
+    // Whole up to 21 characters of field name, then broken.
+    for width in [10, 21, 22, 50] {
+        let field = name(width);
+        assert_printed_alike(quote! {
+            pub struct A {
+                pub #field: Option<Vec<BTreeMap<String, SynonymMappingStatusDetail>>>,
+                pub b: BTreeMap<String, Vec<SynonymMappingStatusDetail>>,
+            }
+        });
+    }
+}
+
+#[test]
+fn function_pointer_types_print_alike() {
+    assert_printed_alike(quote!(
+        type Check = fn(&str) -> Result<(), String>;
+    ));
+    assert_printed_alike(quote!(
+        type Callback = fn();
+    ));
+    assert_eq!(
+        printed(&quote!(
+            type Named = fn(x: u8);
+        )),
+        None
+    );
+}
+
+#[test]
 fn what_it_does_not_know_is_left_to_prettyplease() {
     for tokens in [
         quote!(
@@ -183,7 +301,13 @@ fn what_it_does_not_know_is_left_to_prettyplease() {
             }
         ),
         quote!(
-            fn f<T>(t: T) {}
+            fn f<'a>(t: &'a str) {}
+        ),
+        quote!(
+            fn f<T: Fn() -> u8>(t: T) {}
+        ),
+        quote!(
+            fn f<T = u8>(t: T) {}
         ),
         quote!(
             trait T {}
