@@ -216,9 +216,9 @@ fn a_lazily_compiled_pattern_breaks_its_closure_and_chain() {
     }
     // Short enough for one line, or a receiver that does not fit its own: prettyplease's
     // layouts, so left to it.
-    let short = quote!(
-        static A: L<R> = L::new(|| R::new("a").expect("b"));
-    );
+    let short = quote! {
+        static A: L<R> = L::new(|| { R::new("a").expect("b") });
+    };
     assert_eq!(printed(&short), None);
     let pattern = "x".repeat(75);
     let wide = quote!(static A: L<R> = L::new(|| { Regex::new(#pattern).expect(#message) }););
