@@ -14,7 +14,9 @@
 //! 34 columns breaks even where it fits. The breaks it makes itself: a signature's parameters
 //! one per line, a path call's (or `call.method(`'s) arguments one per line, a struct
 //! expression's fields one per line (alone or as `Ok(Self {`), a match arm's body in a block,
-//! an attribute's list one item per line. `fast_printer_matches_prettyplease` holds the two
+//! an attribute's list one item per line, a method call before its `.`, a lazily evaluated
+//! `static`'s closure block, a table's elements (and a wide tuple's fields) one per line, a
+//! field type's generic arguments one per line. `fast_printer_matches_prettyplease` holds the two
 //! printers to the same text on every file of every spec in the repository, and the unit
 //! tests in `tests.rs` pin each width boundary.
 
