@@ -4,8 +4,8 @@
 use proc_macro2::Delimiter;
 
 use super::line::{
-    expr_text, field_value_text, is_group, is_ident, is_joint, is_punct, pat_text, path_text,
-    split_commas, top_level_colon, top_level_eq, ty_text,
+    closure_parts, comma_list, expr_text, field_value_text, is_group, is_ident, is_joint, is_punct,
+    pat_text, path_text, split_commas, top_level_colon, top_level_eq, ty_text,
 };
 use super::tok::Tok;
 use super::{MAX_STRUCT_EXPR, Printer};
@@ -122,10 +122,13 @@ impl Printer<'_> {
             .or_else(|| self.broken_call(tokens, indent, lead, end))
     }
 
-    /// `receiver.method(arguments)` too wide for its line, starting it, where the receiver is
-    /// an identifier of more than four characters or a call of a path (`Regex::new(..)`):
-    /// prettyplease breaks before the `.`, and keeps the call whole on the next line when it
-    /// fits there, or breaks its arguments one per line. A longer chain is left to it.
+    /// A chain of method calls too wide for its line, `receiver.a(..).b(..)`, where the
+    /// receiver is an identifier or a call of a path (`Regex::new(..)`): prettyplease puts
+    /// each call on a line of its own, one level in, except that a receiver of four characters
+    /// or fewer starting the line keeps its first call (`f.debug_struct("X")`) and a path
+    /// call is not broken before. A lone call that does not fit breaks its arguments one per
+    /// line (with a short receiver, as a function's, [`Self::broken_call`]); a call of a
+    /// longer chain that does not fit is left to prettyplease.
     fn broken_method_call(
         &mut self,
         tokens: &[Tok],
@@ -133,44 +136,63 @@ impl Printer<'_> {
         lead: &str,
         end: &str,
     ) -> Option<()> {
-        let [
-            receiver @ ..,
-            dot,
-            Tok::Ident(method),
-            Tok::Group(arguments),
-        ] = tokens
-        else {
-            return None;
-        };
-        if !lead.is_empty()
-            || !is_punct(Some(dot), '.')
-            || receiver.iter().any(|t| is_punct(Some(t), '.'))
-            || arguments.delimiter() != Delimiter::Parenthesis
-        {
-            return None;
-        }
-        let receiver = match receiver {
-            [Tok::Ident(name)] if name.as_str().len() > 4 => name.to_string(),
-            [path @ .., Tok::Group(call)] if call.delimiter() == Delimiter::Parenthesis => {
+        let mut segments = tokens.split(|t| is_punct(Some(t), '.'));
+        let receiver = segments.next()?;
+        let calls: Vec<(&str, &[Tok])> = segments
+            .map(|segment| match segment {
+                [Tok::Ident(method), Tok::Group(arguments)]
+                    if arguments.delimiter() == Delimiter::Parenthesis =>
+                {
+                    Some((method.as_str(), arguments.tokens()))
+                }
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        let (first, rest) = match receiver {
+            [Tok::Ident(name)] if name.as_str().len() <= 4 && lead.is_empty() => {
+                // `f.debug_struct(..)` stays whole; a lone call is `broken_call`'s.
+                let ((method, arguments), rest) = calls.split_first()?;
+                if rest.is_empty() {
+                    return None;
+                }
+                let arguments = comma_list(arguments, expr_text)?;
+                (format!("{name}.{method}({arguments})"), rest)
+            }
+            [Tok::Ident(name)] => (format!("{lead}{name}"), calls.as_slice()),
+            [path @ .., Tok::Group(call)]
+                if lead.is_empty() && call.delimiter() == Delimiter::Parenthesis =>
+            {
                 path_text(path)?;
-                expr_text(receiver)?
+                (expr_text(receiver)?, calls.as_slice())
             }
             _ => return None,
         };
-        let whole = expr_text(tokens)?;
-        let call = format!("{}{end}", whole.strip_prefix(receiver.as_str())?);
-        let open = format!(".{method}(");
-        if !call.starts_with(&open) {
-            return None;
-        }
+        let last = rest.len().checked_sub(1)?;
+        let lines: Vec<(String, String)> = rest
+            .iter()
+            .enumerate()
+            .map(|(i, (method, arguments))| {
+                let open = format!(".{method}(");
+                let close = if i == last { end } else { "" };
+                Some((
+                    open.clone(),
+                    format!("{open}{}){close}", comma_list(arguments, expr_text)?),
+                ))
+            })
+            .collect::<Option<_>>()?;
         // The other layouts are tried after this one: what it printed goes if it fails.
         let start = self.out.len();
-        let printed = self.line(indent, &receiver).and_then(|()| {
-            if Self::fits(indent + 1, &call) {
-                self.line(indent + 1, &call)
-            } else {
-                self.arguments_broken(indent + 1, &open, arguments.tokens(), end)
+        let printed = self.line(indent, &first).and_then(|()| {
+            for (i, (open, call)) in lines.iter().enumerate() {
+                if Self::fits(indent + 1, call) {
+                    self.line(indent + 1, call)?;
+                } else if lines.len() == 1 {
+                    self.arguments_broken(indent + 1, open, rest[i].1, end)?;
+                } else {
+                    return None;
+                }
             }
+            Some(())
         });
         if printed.is_none() {
             self.out.truncate(start);
@@ -273,7 +295,10 @@ impl Printer<'_> {
         }
         self.line(indent, open)?;
         for argument in arguments {
-            let text = expr_text(argument)?;
+            let Some(text) = expr_text(argument) else {
+                self.closure_building_struct(argument, indent + 1)?;
+                continue;
+            };
             // A literal cannot break: it stays whole past the margin.
             let counted = match argument {
                 [Tok::Literal(_)] => "",
@@ -282,6 +307,25 @@ impl Printer<'_> {
             self.line_counting(indent + 1, &format!("{text},"), counted)?;
         }
         self.line(indent, &format!("){end}"))
+    }
+
+    /// A closure whose body is a struct expression too wide for one line, as a call's
+    /// argument (`|body: X| Page {`): the fields one per line.
+    fn closure_building_struct(&mut self, tokens: &[Tok], indent: usize) -> Option<()> {
+        let (keyword, closure) = match tokens.split_first()? {
+            (first, rest) if is_ident(Some(first), "move") => ("move ", rest),
+            _ => ("", tokens),
+        };
+        let (params, body) = closure_parts(closure)?;
+        let (Tok::Group(fields), path) = body.split_last()? else {
+            return None;
+        };
+        if fields.delimiter() != Delimiter::Brace {
+            return None;
+        }
+        let path = path_text(path)?;
+        let lead = format!("{keyword}|{params}| ");
+        self.struct_fields(&lead, &path, fields.tokens(), indent, "},")
     }
 
     /// A struct expression too wide for one line, alone (`Self {`) or as a call's only

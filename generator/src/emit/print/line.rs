@@ -274,6 +274,21 @@ pub(super) fn ty_text(tokens: &[Tok]) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+/// A closure's parameters (`a, b: T`, or nothing for `||`) and its body, from its first `|`.
+pub(super) fn closure_parts(tokens: &[Tok]) -> Option<(String, &[Tok])> {
+    let open = tokens.first()?;
+    if !is_punct(Some(open), '|') {
+        return None;
+    }
+    let close = if is_joint(open, '|') && is_punct(tokens.get(1), '|') {
+        1
+    } else {
+        (1..tokens.len()).find(|&j| is_punct(tokens.get(j), '|'))?
+    };
+    let params = comma_list(&tokens[1..close], typed_pattern)?;
+    Some((params, &tokens[close + 1..]))
+}
+
 /// `fn(A, B) -> R` after its `fn`, with unnamed parameters.
 fn fn_pointer_text(tokens: &[Tok]) -> Option<String> {
     let (Tok::Group(params), output) = tokens.split_first()? else {
@@ -416,14 +431,7 @@ fn inline(tokens: &[Tok], pattern: bool) -> Option<String> {
                         last = Last::Operator;
                     }
                     '|' if !pattern && last != Last::Value => {
-                        // A closure: `|a, b| body`, `|| body`.
-                        let close = if joint && is_punct(next, '|') {
-                            i + 1
-                        } else {
-                            (i + 1..tokens.len()).find(|&j| is_punct(tokens.get(j), '|'))?
-                        };
-                        let params = comma_list(&tokens[i + 1..close], typed_pattern)?;
-                        let body = &tokens[close + 1..];
+                        let (params, body) = closure_parts(&tokens[i..])?;
                         if matches!(body.first(), Some(Tok::Group(g)) if g.delimiter() == Delimiter::Brace)
                             || is_punct(body.first(), '-')
                         {

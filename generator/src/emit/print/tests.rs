@@ -288,7 +288,48 @@ fn function_pointer_types_print_alike() {
 }
 
 #[test]
+fn a_method_chain_too_wide_puts_a_call_a_line() {
+    let long = "x".repeat(40);
+    for tokens in [
+        // A short receiver keeps its first call; a longer one, or one after `let x = `, goes
+        // on a line of its own; a path call is not broken before.
+        quote! { impl A { fn fmt(&self) -> R { f.debug_struct("CloudDatabaseUser").field("aws_iam_type", &self.aws_iam_type).field("password", &self.password.as_ref().map(|_| codec::Redacted)).finish() } } },
+        quote! { impl A { fn fmt(&self) -> R { object.debug_struct("CloudDatabaseUser").field("aws_iam_type", &self.aws_iam_type).field("password", &self.password.as_ref().map(|_| codec::Redacted)).finish() } } },
+        quote! { impl A { fn fmt(&self) -> R { Regex::new("CloudDatabaseUser").field("aws_iam_type", &self.aws_iam_type).field("password", &self.password).finish() } } },
+        quote! { impl A { fn fmt(&self) -> R { f.debug_struct("C").field(#long, &self.a).field(#long, &self.a).finish() } } },
+        quote! { impl A { fn fmt(&self) { let x = f.debug_struct("C").field(#long, &self.a).field(#long, &self.a).finish(); } } },
+        quote! { fn f() { a.bbbbbbbbbbbb().cccccccccccccc().ddddddddddddddd().eeeeeeeeeeeeeeeeeeeee().fffffffffffff() } },
+        // Whole where it fits.
+        quote! { impl A { fn fmt(&self) -> R { f.debug_struct("C").field("a", &self.a).finish() } } },
+    ] {
+        assert_printed_alike(tokens);
+    }
+}
+
+#[test]
+fn a_closure_building_a_wide_struct_breaks_its_fields_as_an_argument() {
+    // The paging stream's call: closures as arguments, the last one building a struct
+    // expression, whole up to 34 columns (a field name of 2) and broken past them.
+    for width in [1, 2, 3, 30] {
+        let field = name(width);
+        assert_printed_alike(quote! {
+            impl A {
+                pub fn stream(self) -> Pages<models::TeamRole> {
+                    Pages::new(
+                        first_page,
+                        page_size,
+                        move |page| Ok(self.clone().page_num(page_number(page, "pageNum")?).send()),
+                        |body: models::PaginatedTeamRoleView| Page { #field: body.results, total: t },
+                    )
+                }
+            }
+        });
+    }
+}
+
+#[test]
 fn what_it_does_not_know_is_left_to_prettyplease() {
+    let long = "x".repeat(80);
     for tokens in [
         quote!(
             fn f() {
@@ -312,13 +353,10 @@ fn what_it_does_not_know_is_left_to_prettyplease() {
         quote!(
             trait T {}
         ),
+        // A chain with a call too wide for its own line.
         quote!(
             fn f() {
-                a.bbbbbbbbbbbb()
-                    .cccccccccccccc()
-                    .ddddddddddddddd()
-                    .eeeeeeeeeeeeeeeeeeeee()
-                    .fffffffffffff()
+                f.debug_struct("C").field(#long, &self.a).field("b", &self.b).finish()
             }
         ),
     ] {
