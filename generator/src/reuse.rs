@@ -27,22 +27,48 @@ fn digest(bytes: &[u8]) -> String {
 /// The digest of what a file is made from (its tokens, or a model's inputs) as it prints, as
 /// the manifest records it. The text is hashed as it is printed, never held whole.
 pub fn inputs_digest(inputs: &(impl std::fmt::Display + ?Sized)) -> String {
-    struct Hashing(Sha256);
+    /// Printing writes a few bytes at a time; the hasher takes them a buffer at a time.
+    struct Hashing {
+        hasher: Sha256,
+        buffer: [u8; 4096],
+        len: usize,
+    }
     impl std::fmt::Write for Hashing {
         fn write_str(&mut self, text: &str) -> std::fmt::Result {
-            self.0.update(text.as_bytes());
+            let bytes = text.as_bytes();
+            if self.len + bytes.len() > self.buffer.len() {
+                self.hasher.update(&self.buffer[..self.len]);
+                self.len = 0;
+            }
+            if bytes.len() > self.buffer.len() {
+                self.hasher.update(bytes);
+            } else {
+                self.buffer[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+                self.len += bytes.len();
+            }
             Ok(())
         }
     }
-    let mut hashing = Hashing(Sha256::new());
+    let mut hashing = Hashing {
+        hasher: Sha256::new(),
+        buffer: [0; 4096],
+        len: 0,
+    };
     // Writing into a hasher cannot fail.
     let _ = std::fmt::Write::write_fmt(&mut hashing, format_args!("{inputs}"));
-    hex(&hashing.0.finalize())
+    hashing.hasher.update(&hashing.buffer[..hashing.len]);
+    hex(&hashing.hasher.finalize())
 }
 
 /// 128 bits of a SHA-256 hash, in hex.
 fn hex(hash: &[u8]) -> String {
-    hash[..16].iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(32);
+    for byte in &hash[..16] {
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+    }
+    text
 }
 
 /// What a Rust file was formatted from, and what came out.
@@ -169,6 +195,25 @@ impl PreviousOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_prints_in_pieces_is_hashed_as_the_whole_text() {
+        // Pieces smaller than the buffer, one that fills it exactly, and one larger than it.
+        struct Pieces(Vec<String>);
+        impl std::fmt::Display for Pieces {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.iter().try_for_each(|piece| f.write_str(piece))
+            }
+        }
+        let mut pieces: Vec<String> = (0..3000).map(|i| format!("{i},")).collect();
+        pieces.push("b".repeat(4096 - pieces.concat().len() % 4096));
+        pieces.push("c".repeat(10_000));
+        pieces.push("end".into());
+        let whole = pieces.concat();
+        assert_eq!(inputs_digest(&Pieces(pieces)), digest(whole.as_bytes()));
+        assert_eq!(inputs_digest(""), digest(b""));
+        assert_eq!(digest(b""), "e3b0c44298fc1c149afbf4c8996fb924");
+    }
 
     #[test]
     fn tokens_are_hashed_as_they_print() {
