@@ -61,8 +61,11 @@ impl PatternKinds {
     /// pattern it has not finished when asked for is worked out by the asker.
     pub(super) fn prefetch(resolver: SchemaResolver<'_>) -> Self {
         let kinds = Self::default();
+        if crate::cores::available() < 2 {
+            return kinds;
+        }
         let patterns = parameter_patterns(resolver);
-        if patterns.is_empty() || crate::cores::available() < 2 {
+        if patterns.is_empty() {
             return kinds;
         }
         let known = Arc::clone(&kinds.known);

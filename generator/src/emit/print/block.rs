@@ -118,7 +118,7 @@ impl Printer<'_> {
             }
         }
         self.broken_struct_expr(tokens, indent, lead, end)
-            .or_else(|| self.broken_method_call(tokens, indent, lead, end))
+            .or_else(|| self.broken_method_chain(tokens, indent, lead, end))
             .or_else(|| self.broken_call(tokens, indent, lead, end))
     }
 
@@ -129,7 +129,7 @@ impl Printer<'_> {
     /// call is not broken before. A lone call that does not fit breaks its arguments one per
     /// line (with a short receiver, as a function's, [`Self::broken_call`]); a call of a
     /// longer chain that does not fit is left to prettyplease.
-    fn broken_method_call(
+    fn broken_method_chain(
         &mut self,
         tokens: &[Tok],
         indent: usize,
