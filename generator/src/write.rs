@@ -3,10 +3,10 @@
 //! [`GeneratedCrate`] holds the whole crate in memory; nothing is written until generation has
 //! succeeded, so a failing spec never leaves a half-written crate. A new crate is written whole
 //! beside its directory and renamed into place; [`NewCrate`] does that while the crate is still
-//! being generated, so that creating its files overlaps with emitting them. Over an existing one, writing replaces each
-//! file through a temporary file and a rename, leaves unchanged files untouched (their
-//! timestamps too, so cargo does not rebuild them), and removes files the generator no longer
-//! produces.
+//! being generated, so that creating its files overlaps with emitting them. Over an existing
+//! one, writing replaces each file through a temporary file and a rename, leaves unchanged
+//! files untouched (their timestamps too, so cargo does not rebuild them), and removes files
+//! the generator no longer produces.
 //! [`GeneratedCrate::check`] compares instead of writing.
 
 use std::collections::{BTreeMap, BTreeSet};

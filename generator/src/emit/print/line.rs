@@ -297,12 +297,12 @@ fn fn_pointer_text(tokens: &[Tok]) -> Option<String> {
     if params.delimiter() != Delimiter::Parenthesis {
         return None;
     }
-    let params = split_commas(params.tokens());
-    if params.iter().any(|param| top_level_colon(param).is_some()) {
-        return None;
-    }
-    let params: Vec<String> = params.into_iter().map(ty_text).collect::<Option<_>>()?;
-    let mut text = format!("fn({})", params.join(", "));
+    // Named parameters (`fn(x: u8)`) are left to prettyplease.
+    let params = comma_list(params.tokens(), |param| match top_level_colon(param) {
+        Some(_) => None,
+        None => ty_text(param),
+    })?;
+    let mut text = format!("fn({params})");
     match output {
         [] => {}
         [dash, gt, ty @ ..] if is_joint(dash, '-') && is_punct(Some(gt), '>') => {

@@ -31,7 +31,7 @@ use proc_macro2::Delimiter;
 use tok::Tok;
 
 use line::{
-    comma_list, expr_text, ident_text, is_group, is_ident, is_joint, is_punct, meta_text,
+    closure_parts, comma_list, expr_text, ident_text, is_group, is_ident, is_punct, meta_text,
     param_text, path_text, split_commas, string_value, strip_semi, top_level_eq, ty_text, use_tree,
     visibility,
 };
@@ -339,12 +339,11 @@ impl Printer<'_> {
         let (Tok::Group(call), path) = value.split_last()? else {
             return None;
         };
-        let [bar, bar_too, Tok::Group(block)] = call.tokens() else {
+        let (params, [Tok::Group(block)]) = closure_parts(call.tokens())? else {
             return None;
         };
         if call.delimiter() != Delimiter::Parenthesis
-            || !is_joint(bar, '|')
-            || !is_punct(Some(bar_too), '|')
+            || !params.is_empty()
             || block.delimiter() != Delimiter::Brace
         {
             return None;
