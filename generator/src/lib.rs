@@ -191,6 +191,11 @@ fn generate_to(
             (parallel && outline.is_none()).then(|| scope.spawn(|| locate::SourceMap::new(text)));
         let spec = load::parse_outlined(path, text, outline.as_ref())?;
         let parsed = Instant::now();
+        // Lowering keeps one core busy; the other works out the formatter's id, which the
+        // manifest written at the end (and the previous output's, read next) is checked by.
+        if parallel {
+            scope.spawn(reuse::formatter_id);
+        }
         let mut lowered = lower::lower(&spec).map_err(|e| e.locate(text))?;
         locate::place(
             &mut lowered.approximations,

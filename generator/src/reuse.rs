@@ -94,8 +94,10 @@ impl Record {
 
 /// Identifies how tokens become text: the generator's version, its formatting code (`rust.rs`
 /// and the printer in `print/`), and what that code makes of a sample (which changes when
-/// prettyplease or syn print differently).
-fn formatter_id() -> &'static str {
+/// prettyplease or syn print differently). Worked out once per process; the sample is the
+/// only thing every generation hands to syn and prettyplease, so the first call takes a
+/// while (a few hundred microseconds, their code's first run).
+pub(crate) fn formatter_id() -> &'static str {
     static ID: OnceLock<String> = OnceLock::new();
     ID.get_or_init(|| {
         let sample = crate::emit::format_sample();
