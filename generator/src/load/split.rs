@@ -26,6 +26,9 @@ const MIN_SPLIT_BYTES: usize = 64 * 1024;
 /// Entries are grouped into pieces of about this many bytes at least.
 const MIN_PIECE_BYTES: usize = 8 * 1024;
 
+/// How many pieces a large text is cut into, whatever the machine.
+const PIECES: usize = 16;
+
 /// Parses YAML `text` as the whole document in pieces on all cores; `None` when the text is
 /// small, its layout does not allow the cut, or a piece fails: then parse it whole. `outline`
 /// is the text's, when the caller has made it.
@@ -41,14 +44,10 @@ pub(crate) fn parse_split<'t>(text: &'t str, outline: Option<&Outline<'t>>) -> O
             &made
         }
     };
-    // Cut the same way on any machine, so that whether a text parses never depends on it.
-    let threads = crate::cores::available();
-    Cut::new(
-        text,
-        outline,
-        (text.len() / (4 * threads)).max(MIN_PIECE_BYTES),
-    )?
-    .parse()
+    // Cut the same way on any machine: each piece has a whole budget of its own, so with
+    // pieces sized by the core count, a text near the budget could parse on one machine and
+    // be refused on another. Sixteen pieces keep eight cores busy to the end.
+    Cut::new(text, outline, (text.len() / PIECES).max(MIN_PIECE_BYTES))?.parse()
 }
 
 /// A piece of the document, parsed on its own.
