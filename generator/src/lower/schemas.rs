@@ -13,20 +13,21 @@
 //!   later members overriding earlier ones (a child narrows a parent's field);
 //! - inline schemas are named after the place they are defined (`Parent` + `Property`), so a
 //!   schema reached along several paths is one type with one stable name.
+//!
+//! The unions, tagged and untagged, are built in the `unions` submodule.
 
 use std::collections::{HashMap, HashSet};
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
-use serde_json::Value;
 
 use super::naming::{self, NameAllocator};
 use super::shape::Shape;
 use crate::error::Problem;
-use crate::ir::{
-    EnumVariant, Field, IntKind, StringEnum, Struct, TaggedUnion, TaggedVariant, TypeDef, TypeKind,
-    TypeRef, UntaggedUnion, UntaggedVariant,
-};
+use crate::ir::{EnumVariant, Field, IntKind, StringEnum, Struct, TypeDef, TypeKind, TypeRef};
 use crate::resolve::{ResolvedSchema, SchemaRef, SchemaResolver, pointer_join};
+use unions::Membership;
+
+mod unions;
 
 /// The field of every struct that keeps the keys it does not know.
 const UNKNOWN_FIELDS: &str = "unknown_fields";
@@ -34,14 +35,6 @@ const UNKNOWN_FIELDS: &str = "unknown_fields";
 /// How many schemas an `allOf` chain may nest through before lowering refuses it; far beyond
 /// any real spec, and low enough that the recursion cannot exhaust the stack.
 const MAX_ALL_OF_DEPTH: usize = 64;
-
-/// The tagged union a component schema is a variant of.
-#[derive(Clone, Debug)]
-struct Membership<'a> {
-    /// The union component; `None` for an inline variant, which has no properties to inherit.
-    parent: Option<&'a str>,
-    tag: &'a str,
-}
 
 /// Builds model types from schemas; see the module documentation.
 pub struct TypeLowering<'a> {
@@ -87,21 +80,6 @@ impl FieldSet {
     fn contains(&self, json_name: &str) -> bool {
         self.index.contains_key(json_name)
     }
-}
-
-/// A variant of a discriminated union before it has a Rust name.
-struct VariantSource<'a> {
-    value: String,
-    target: VariantTarget<'a>,
-    at: String,
-}
-
-enum VariantTarget<'a> {
-    /// A component schema, by name.
-    Component(&'a str),
-    Inline(&'a Schema),
-    /// A reference to a schema that does not exist.
-    Dangling(String),
 }
 
 impl<'a> TypeLowering<'a> {
@@ -452,377 +430,6 @@ impl<'a> TypeLowering<'a> {
         self.push_type(name, resolved.pointer.clone(), doc, deprecated, kind);
     }
 
-    /// Records, for each variant of a discriminated component, which union it belongs to.
-    fn record_memberships(&mut self, name: &'a str, schema: &'a ReferenceOr<Schema>) {
-        let ReferenceOr::Item(schema) = schema else {
-            return;
-        };
-        let shape = Shape::of(schema);
-        let Some(discriminator) = &shape.data.discriminator else {
-            return;
-        };
-        let at = pointer_join("/components/schemas", name);
-        for variant in self.variant_sources(&shape, &at) {
-            let VariantTarget::Component(child) = variant.target else {
-                continue;
-            };
-            match self.memberships.get(child) {
-                // A child of two unions with the same tag (and so the same struct) is fine.
-                Some(existing)
-                    if existing.parent != Some(name)
-                        && existing.tag != discriminator.property_name =>
-                {
-                    let first = existing.parent.unwrap_or_default();
-                    let problem = Problem::new(
-                        pointer_join("/components/schemas", child),
-                        format!(
-                            "schema is a variant of two discriminated unions with different tags ({first} and {name}); its struct is generated for {first}"
-                        ),
-                    );
-                    if !self.approximations.contains(&problem) {
-                        self.approximations.push(problem);
-                    }
-                }
-                Some(_) => {}
-                None => {
-                    self.memberships.insert(
-                        child,
-                        Membership {
-                            parent: Some(name),
-                            tag: &discriminator.property_name,
-                        },
-                    );
-                }
-            }
-        }
-    }
-
-    /// The variants of a discriminated schema: `oneOf` members in order (with their mapping
-    /// values, or the schema name when the mapping has none), then mapping entries that name
-    /// schemas not in `oneOf`.
-    fn variant_sources(&self, shape: &Shape<'a>, at: &str) -> Vec<VariantSource<'a>> {
-        let Some(discriminator) = &shape.data.discriminator else {
-            return Vec::new();
-        };
-        // Mapping targets are `$ref`s or bare schema names; both name a component.
-        let target_name = |target: &str| -> String {
-            match target.strip_prefix("#/components/schemas/") {
-                Some(name) => name.replace("~1", "/").replace("~0", "~"),
-                None => target.to_string(),
-            }
-        };
-        let component = |target: &str| -> VariantTarget<'a> {
-            let name = target_name(target);
-            match self.components.get_key_value(name.as_str()) {
-                Some((key, _)) => VariantTarget::Component(key),
-                None => VariantTarget::Dangling(target.to_string()),
-            }
-        };
-        let (members, keyword) = if shape.one_of.is_empty() {
-            (shape.any_of, "anyOf")
-        } else {
-            (shape.one_of, "oneOf")
-        };
-        let mut sources = Vec::new();
-        let mut covered = HashSet::new();
-        for (i, member) in members.iter().enumerate() {
-            let member_at = format!("{at}/{keyword}/{i}");
-            match member {
-                ReferenceOr::Reference { reference } => {
-                    let name = target_name(reference);
-                    let values: Vec<&String> = discriminator
-                        .mapping
-                        .iter()
-                        .filter(|(_, target)| target_name(target) == name)
-                        .map(|(value, _)| value)
-                        .collect();
-                    let implicit = [name.clone()];
-                    let values: Vec<&String> = if values.is_empty() {
-                        implicit.iter().collect()
-                    } else {
-                        values
-                    };
-                    for value in values {
-                        sources.push(VariantSource {
-                            value: value.clone(),
-                            target: component(reference),
-                            at: member_at.clone(),
-                        });
-                    }
-                    covered.insert(name);
-                }
-                ReferenceOr::Item(schema) => sources.push(VariantSource {
-                    value: inline_tag_value(schema, &discriminator.property_name)
-                        .unwrap_or_default(),
-                    target: VariantTarget::Inline(schema),
-                    at: member_at,
-                }),
-            }
-        }
-        for (value, target) in &discriminator.mapping {
-            if !covered.contains(&target_name(target)) {
-                sources.push(VariantSource {
-                    value: value.clone(),
-                    target: component(target),
-                    at: pointer_join(&format!("{at}/discriminator/mapping"), value),
-                });
-            }
-        }
-        sources
-    }
-
-    fn tagged_union(
-        &mut self,
-        name: &str,
-        resolved: &ResolvedSchema<'a>,
-        shape: &Shape<'a>,
-    ) -> TypeKind {
-        let discriminator = shape
-            .data
-            .discriminator
-            .as_ref()
-            .expect("checked by caller");
-        let at = resolved.pointer.as_str();
-        let mut variant_names = NameAllocator::with_reserved(["unknown"]);
-        let mut variants = Vec::new();
-        for source in self.variant_sources(shape, at) {
-            if source.value.is_empty() {
-                self.problems.push(Problem::new(
-                    source.at,
-                    format!(
-                        "inline variant of a discriminated union has no single `{}` enum value to select it",
-                        discriminator.property_name
-                    ),
-                ));
-                continue;
-            }
-            let variant_name =
-                variant_names.claim(&unknown_safe(naming::variant_name(&source.value)));
-            let ty = match source.target {
-                VariantTarget::Component(component) => {
-                    let is_object = self.resolver.component_schema(component).is_some_and(|c| {
-                        let shape = Shape::of(c.schema);
-                        shape.is_object() || !shape.all_of.is_empty()
-                    });
-                    if !is_object {
-                        self.problems.push(Problem::new(
-                            source.at,
-                            format!("variant schema {component:?} of a discriminated union is not an object schema"),
-                        ));
-                        continue;
-                    }
-                    self.components[component].clone()
-                }
-                VariantTarget::Dangling(target) => {
-                    self.problems.push(Problem::new(
-                        source.at,
-                        format!("discriminator names schema {target:?}, which does not exist"),
-                    ));
-                    continue;
-                }
-                VariantTarget::Inline(schema) => {
-                    // An inline variant is a struct of its own, named after the union and value.
-                    if let Some(existing) = self.inline.get(&source.at) {
-                        existing.clone()
-                    } else {
-                        let variant_type = self.type_names.claim(&format!("{name}{variant_name}"));
-                        self.inline.insert(source.at.clone(), variant_type.clone());
-                        let resolved_variant = ResolvedSchema {
-                            schema,
-                            pointer: source.at.clone(),
-                            component: None,
-                        };
-                        let inline_membership = Membership {
-                            parent: None,
-                            tag: &discriminator.property_name,
-                        };
-                        let object = self.object_without(
-                            &variant_type,
-                            &resolved_variant,
-                            Some(inline_membership),
-                        );
-                        self.push_type(
-                            variant_type.clone(),
-                            source.at.clone(),
-                            describe(schema),
-                            schema.schema_data.deprecated,
-                            TypeKind::Struct(object),
-                        );
-                        variant_type
-                    }
-                }
-            };
-            variants.push(TaggedVariant {
-                name: variant_name,
-                value: source.value,
-                ty,
-                boxed: false,
-            });
-        }
-        let default = shape.tag_default(&discriminator.property_name, |value| {
-            variants.iter().any(|v| v.value == value)
-        });
-        TypeKind::Tagged(TaggedUnion {
-            tag: discriminator.property_name.clone(),
-            default,
-            variants,
-        })
-    }
-
-    fn union_members(shape: &Shape<'a>) -> (&'a [ReferenceOr<Schema>], &'static str) {
-        if shape.one_of.is_empty() {
-            (shape.any_of, "anyOf")
-        } else {
-            (shape.one_of, "oneOf")
-        }
-    }
-
-    fn untagged_union(
-        &mut self,
-        name: &str,
-        resolved: &ResolvedSchema<'a>,
-        shape: &Shape<'a>,
-    ) -> TypeKind {
-        let at = resolved.pointer.as_str();
-        if !shape.one_of.is_empty() && !shape.any_of.is_empty() {
-            self.approximations.push(Problem::new(
-                at,
-                "schema has both oneOf and anyOf; only oneOf is generated",
-            ));
-        }
-        let (members, keyword) = Self::union_members(shape);
-        self.untagged_variants(name, members, &format!("{at}/{keyword}"))
-    }
-
-    /// An untagged union of `members` (at `at`, the pointer of the member list).
-    fn untagged_variants(
-        &mut self,
-        name: &str,
-        members: &'a [ReferenceOr<Schema>],
-        at: &str,
-    ) -> TypeKind {
-        let mut variant_names = NameAllocator::with_reserved(["unknown"]);
-        let mut variants = Vec::new();
-        for (i, member) in members.iter().enumerate() {
-            let member_at = format!("{at}/{i}");
-            // A component keeps its type name; an inline member is named by its title or kind.
-            let ty = match member {
-                ReferenceOr::Reference { .. } => self.type_ref(member.into(), name, &member_at),
-                ReferenceOr::Item(schema) => {
-                    let kind = match &schema.schema_data.title {
-                        Some(title) => naming::variant_name(title),
-                        None if Shape::of(schema).is_object() => "Object".to_string(),
-                        None => format!("Variant{}", i + 1),
-                    };
-                    self.type_ref(member.into(), &format!("{name}{kind}"), &member_at)
-                }
-            };
-            let wanted = match (&ty, member) {
-                (TypeRef::Named(n), ReferenceOr::Reference { .. }) => n.clone(),
-                (TypeRef::Named(n), ReferenceOr::Item(_)) => n
-                    .strip_prefix(name)
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or(n)
-                    .to_string(),
-                (other, _) => primitive_variant_name(other).to_string(),
-            };
-            variants.push(UntaggedVariant {
-                name: variant_names.claim(&unknown_safe(wanted)),
-                ty,
-                boxed: false,
-            });
-        }
-        TypeKind::Untagged(UntaggedUnion { variants })
-    }
-
-    /// Properties beside a `oneOf`/`anyOf` without a discriminator: the value has the
-    /// properties and is one of the members. Members that already have every property (the
-    /// usual way Atlas writes it) make a plain untagged union; otherwise the properties some
-    /// member lacks are a struct of their own, with the union flattened into it.
-    fn union_with_properties(
-        &mut self,
-        name: &str,
-        resolved: &ResolvedSchema<'a>,
-        shape: &Shape<'a>,
-    ) -> TypeKind {
-        let at = resolved.pointer.as_str();
-        let (members, keyword) = Self::union_members(shape);
-        let member_properties: Vec<HashSet<String>> = members
-            .iter()
-            .enumerate()
-            .map(|(i, m)| self.property_names(m.into(), &format!("{at}/{keyword}/{i}")))
-            .collect();
-        let parent: Vec<&String> = shape
-            .properties
-            .map(|p| p.keys().collect())
-            .unwrap_or_default();
-        let lacking: HashSet<&str> = parent
-            .iter()
-            .filter(|p| member_properties.iter().any(|m| !m.contains(p.as_str())))
-            .map(|p| p.as_str())
-            .collect();
-        if lacking.is_empty() {
-            return self.untagged_variants(name, members, &format!("{at}/{keyword}"));
-        }
-        let union_name = self.type_names.claim(&format!("{name}Variant"));
-        let union_at = format!("{at}/{keyword}");
-        let union = self.untagged_variants(&union_name, members, &union_at);
-        self.push_type(
-            union_name.clone(),
-            union_at,
-            Some(format!(
-                "The part of `{name}` that is one of several shapes."
-            )),
-            false,
-            union,
-        );
-        let mut object = self.object(name, resolved);
-        object
-            .fields
-            .retain(|f| lacking.contains(f.json_name.as_str()));
-        // The flattened union's structs keep what neither knows.
-        object.unknown_fields = None;
-        object.fields.push(Field {
-            name: "variant".to_string(),
-            json_name: String::new(),
-            ty: TypeRef::Named(union_name),
-            required: true,
-            nullable: false,
-            boxed: false,
-            flatten: true,
-            doc: Some("The fields of the shape this value has.".to_string()),
-            deprecated: false,
-            read_only: false,
-            write_only: false,
-            sensitive: false,
-            default: None,
-        });
-        TypeKind::Struct(object)
-    }
-
-    /// The property names of an object schema and its `allOf` members.
-    fn property_names(&self, schema: SchemaRef<'a>, at: &str) -> HashSet<String> {
-        let mut names = HashSet::new();
-        let mut stack = vec![(schema, at.to_string())];
-        let mut seen = HashSet::new();
-        while let Some((schema, at)) = stack.pop() {
-            let Ok(resolved) = self.resolver.schema(schema, &at) else {
-                continue;
-            };
-            if !seen.insert(resolved.pointer.clone()) {
-                continue;
-            }
-            let shape = Shape::of(resolved.schema);
-            if let Some(properties) = shape.properties {
-                names.extend(properties.keys().cloned());
-            }
-            for (i, member) in shape.all_of.iter().enumerate() {
-                stack.push((member.into(), format!("{}/allOf/{i}", resolved.pointer)));
-            }
-        }
-        names
-    }
-
     /// A struct from an object schema, its `allOf` members and, for a union variant, the
     /// union's own properties.
     fn object(&mut self, name: &str, resolved: &ResolvedSchema<'a>) -> Struct {
@@ -1049,34 +656,4 @@ fn string_enum(values: &[String]) -> StringEnum {
         })
         .collect();
     StringEnum { variants }
-}
-
-/// The discriminator value an inline variant declares: its tag property's single enum value.
-fn inline_tag_value(schema: &Schema, tag: &str) -> Option<String> {
-    let shape = Shape::of(schema);
-    let property = shape.properties?.get(tag)?;
-    let ReferenceOr::Item(property) = property else {
-        return None;
-    };
-    match Shape::of(property).enumeration.as_slice() {
-        [Value::String(value)] => Some(value.clone()),
-        _ => None,
-    }
-}
-
-fn primitive_variant_name(ty: &TypeRef) -> &'static str {
-    match ty {
-        TypeRef::Named(_) => "Named",
-        TypeRef::String => "String",
-        TypeRef::Bool => "Bool",
-        TypeRef::Int(_) => "Integer",
-        TypeRef::Float => "Number",
-        TypeRef::DateTime => "DateTime",
-        TypeRef::Date => "Date",
-        TypeRef::Json => "Value",
-        TypeRef::JsonObject => "Object",
-        TypeRef::List(_) => "List",
-        TypeRef::Map(_) => "Map",
-        TypeRef::Nullable(inner) => primitive_variant_name(inner),
-    }
 }
