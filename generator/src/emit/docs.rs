@@ -10,7 +10,13 @@
 pub fn doc_lines(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut in_fence = false;
-    for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
+    // Most descriptions have no carriage return to normalise.
+    let text: std::borrow::Cow<'_, str> = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        text.into()
+    };
+    for raw in text.lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
         if let Some(info) = trimmed.strip_prefix("```") {
@@ -64,7 +70,12 @@ pub fn generated_doc_lines(text: &str) -> Vec<String> {
 /// Appends `line` to `out`, wrapped at spaces to `WIDTH`. Tables and headings are kept
 /// whole; continuation lines of a list item are indented under its text.
 fn wrap(line: &str, out: &mut Vec<String>) {
-    if line.chars().count() <= WIDTH || line.starts_with('|') || line.starts_with('#') {
+    // A line of at most `WIDTH` bytes has at most as many characters.
+    if line.len() <= WIDTH
+        || line.chars().count() <= WIDTH
+        || line.starts_with('|')
+        || line.starts_with('#')
+    {
         out.push(line.to_string());
         return;
     }
@@ -76,24 +87,49 @@ fn wrap(line: &str, out: &mut Vec<String>) {
     });
     let hang = marker.map_or(0, |m| m.len() + 1);
     let mut current = String::new();
+    // `current`'s width in characters, and whether it holds more than whitespace.
+    let (mut width, mut has_text) = (0, false);
     for word in line.split(' ').filter(|w| !w.is_empty()) {
-        let width = current.chars().count();
-        if width > 0 && width + 1 + word.chars().count() > WIDTH {
+        let word_width = word.chars().count();
+        if width > 0 && width + 1 + word_width > WIDTH {
             out.push(std::mem::take(&mut current));
             current.push_str(&" ".repeat(hang));
+            (width, has_text) = (hang, false);
         }
-        if !current.trim().is_empty() {
+        if has_text {
             current.push(' ');
+            width += 1;
         }
         current.push_str(word);
+        width += word_width;
+        has_text |= !word.trim().is_empty();
     }
-    if !current.trim().is_empty() {
+    if has_text {
         out.push(current);
     }
 }
 
 /// Escapes one line of Markdown outside code spans.
 fn escape_inline(line: &str) -> String {
+    if is_plain(line) {
+        line.to_string()
+    } else {
+        escape_marked(line)
+    }
+}
+
+/// Whether a line has nothing [`escape_marked`] would change: no character it escapes, no code
+/// span or link to keep, no bare URL to mark. Most description lines are so.
+fn is_plain(line: &str) -> bool {
+    !line
+        .bytes()
+        .any(|b| matches!(b, b'`' | b'\\' | b'[' | b']' | b'<' | b'>'))
+        && !line.contains("http://")
+        && !line.contains("https://")
+}
+
+/// [`escape_inline`] of a line that is not plain.
+fn escape_marked(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let chars: Vec<char> = line.chars().collect();
     let mut i = 0;
@@ -307,5 +343,99 @@ mod tests {
             ]
         );
         assert_eq!(doc_lines("```json\n{}"), ["```text", "{}", "```"]);
+    }
+
+    /// Lines of every kind Atlas writes: each line of the official spec, trimmed.
+    fn official_lines() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let text =
+            std::fs::read_to_string(root.join("spec/reference/atlas-admin-api-v2-2025-06-30.yaml"))
+                .unwrap();
+        text.lines().map(|l| l.trim().to_string()).collect()
+    }
+
+    #[test]
+    fn a_plain_line_is_one_the_escaper_leaves_alone() {
+        let mut lines = official_lines();
+        lines.extend(
+            [
+                "a \\ b",
+                "x]",
+                "<",
+                "see https://x.y.",
+                "`a`",
+                "[a](b)",
+                "hhttp",
+                "é <é>",
+            ]
+            .map(String::from),
+        );
+        let (mut plain, mut marked) = (0, 0);
+        for line in &lines {
+            if is_plain(line) {
+                assert_eq!(escape_marked(line), *line);
+                plain += 1;
+            } else {
+                marked += 1;
+            }
+        }
+        assert!(
+            plain > 10_000 && marked > 1_000,
+            "{plain} plain, {marked} marked"
+        );
+    }
+
+    /// `wrap` as first written, recounting the line's width for every word: `wrap` must
+    /// wrap every line the same.
+    fn reference_wrap(line: &str, out: &mut Vec<String>) {
+        if line.chars().count() <= WIDTH || line.starts_with('|') || line.starts_with('#') {
+            out.push(line.to_string());
+            return;
+        }
+        let marker = line.split_once(' ').map(|(first, _)| first).filter(|m| {
+            matches!(*m, "-" | "*" | "+")
+                || (m.ends_with('.')
+                    && m[..m.len() - 1].chars().all(|c| c.is_ascii_digit())
+                    && m.len() > 1)
+        });
+        let hang = marker.map_or(0, |m| m.len() + 1);
+        let mut current = String::new();
+        for word in line.split(' ').filter(|w| !w.is_empty()) {
+            let width = current.chars().count();
+            if width > 0 && width + 1 + word.chars().count() > WIDTH {
+                out.push(std::mem::take(&mut current));
+                current.push_str(&" ".repeat(hang));
+            }
+            if !current.trim().is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        if !current.trim().is_empty() {
+            out.push(current);
+        }
+    }
+
+    #[test]
+    fn wrapping_counts_widths_as_it_goes_and_wraps_as_before() {
+        let long = "word ".repeat(30);
+        let mut lines = official_lines();
+        lines.extend([
+            format!("- {long}"),
+            format!("12. {long}"),
+            format!("\t \t {long}"),
+            format!("- \t {}", "é".repeat(95)),
+            format!("{} {long}", "ü".repeat(40)),
+            "x".repeat(200),
+        ]);
+        let mut wrapped = 0;
+        for line in &lines {
+            let (mut ours, mut reference) = (Vec::new(), Vec::new());
+            wrap(line, &mut ours);
+            reference_wrap(line, &mut reference);
+            assert_eq!(ours, reference, "{line:?}");
+            wrapped += usize::from(ours.len() > 1);
+        }
+        assert!(wrapped > 1_000, "{wrapped} lines wrapped");
     }
 }
