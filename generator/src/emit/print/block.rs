@@ -40,7 +40,7 @@ impl Printer<'_> {
     fn let_stmt(&mut self, tokens: &[Tok], indent: usize) -> Option<()> {
         let Some(eq) = top_level_eq(tokens) else {
             let pattern = pat_text(tokens)?;
-            return self.line(indent, &format!("let {pattern};"));
+            return self.line_of(indent, &["let ", &pattern, ";"]);
         };
         let (pattern, ty) = match top_level_colon(&tokens[..eq]) {
             Some(colon) => (
@@ -83,9 +83,9 @@ impl Printer<'_> {
             if arms.is_empty() {
                 return None;
             }
-            self.line(indent, &format!("{lead}match {head} {{"))?;
+            self.line_of(indent, &[lead, "match ", &head, " {"])?;
             self.arms(arms, indent + 1)?;
-            return self.line(indent, &format!("}}{end}"));
+            return self.line_of(indent, &["}", end]);
         }
         if is_ident(Some(first), "if") {
             return if lead.is_empty() {
@@ -111,11 +111,11 @@ impl Printer<'_> {
             };
             return self.block(indent, &head, body.tokens(), end);
         }
-        if let Some(text) = expr_text(tokens) {
-            let text = format!("{lead}{text}{end}");
-            if Self::fits(indent, &text) {
-                return self.line(indent, &text);
-            }
+        if let Some(text) = expr_text(tokens)
+            && Self::fits_len(indent, lead.len() + text.len() + end.len())
+        {
+            self.push_line(indent, &[lead, &text, end]);
+            return Some(());
         }
         self.broken_struct_expr(tokens, indent, lead, end)
             .or_else(|| self.broken_method_chain(tokens, indent, lead, end))
@@ -444,7 +444,7 @@ impl Printer<'_> {
                 [Tok::Group(group)] if group.delimiter() == Delimiter::Brace => {
                     let inner: &[Tok] = group.tokens();
                     if inner.is_empty() {
-                        return self.line(indent, &format!("{pattern} => {{}}"));
+                        return self.line_of(indent, &[pattern, " => {}"]);
                     }
                     let single_expr = stmt_end(inner, 0)? == inner.len()
                         && !is_punct(inner.last(), ';')
@@ -467,9 +467,9 @@ impl Printer<'_> {
         }
         let text = expr_text(body)?;
         // The comma is printed only when the arm is not broken, and not counted.
-        let line = format!("{pattern} => {text}");
-        if Self::fits(indent, &line) {
-            return self.line_counting(indent, &format!("{line},"), &line);
+        if Self::fits_len(indent, pattern.len() + " => ".len() + text.len()) {
+            self.push_line(indent, &[pattern, " => ", &text, ","]);
+            return Some(());
         }
         // Too long: the body goes in a block of its own (where prettyplease would end a
         // `return` or `break` with a `;`, left to it).

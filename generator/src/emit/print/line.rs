@@ -24,9 +24,9 @@ pub(super) fn is_group(token: Option<&Tok>, delimiter: Delimiter) -> bool {
     matches!(token, Some(Tok::Group(g)) if g.delimiter() == delimiter)
 }
 
-pub(super) fn ident_text(token: &Tok) -> Option<String> {
+pub(super) fn ident_text(token: &Tok) -> Option<&str> {
     match token {
-        Tok::Ident(ident) => Some(ident.to_string()),
+        Tok::Ident(ident) => Some(ident.as_str()),
         _ => None,
     }
 }
@@ -39,21 +39,20 @@ pub(super) fn strip_semi(tokens: &[Tok]) -> Option<&[Tok]> {
 }
 
 /// `pub `, `pub(crate) `, or nothing, and the tokens after it.
-pub(super) fn visibility(tokens: &[Tok]) -> Option<(String, &[Tok])> {
+pub(super) fn visibility(tokens: &[Tok]) -> Option<(&'static str, &[Tok])> {
     if !is_ident(tokens.first(), "pub") {
-        return Some((String::new(), tokens));
+        return Some(("", tokens));
     }
     match tokens.get(1) {
         Some(Tok::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
             let inner: &[Tok] = g.tokens();
             match inner {
-                [Tok::Ident(scope)] if scope == "crate" || scope == "super" => {
-                    Some((format!("pub({scope}) "), &tokens[2..]))
-                }
+                [Tok::Ident(scope)] if scope == "crate" => Some(("pub(crate) ", &tokens[2..])),
+                [Tok::Ident(scope)] if scope == "super" => Some(("pub(super) ", &tokens[2..])),
                 _ => None,
             }
         }
-        _ => Some(("pub ".to_string(), &tokens[1..])),
+        _ => Some(("pub ", &tokens[1..])),
     }
 }
 
@@ -248,7 +247,7 @@ pub(super) fn ty_text(tokens: &[Tok]) -> Option<String> {
                 '\'' => {
                     text.push('\'');
                     i += 1;
-                    text.push_str(&ident_text(tokens.get(i)?)?);
+                    text.push_str(ident_text(tokens.get(i)?)?);
                     if !is_punct(tokens.get(i + 1), '>') && !is_punct(tokens.get(i + 1), ',') {
                         text.push(' ');
                     }

@@ -172,6 +172,30 @@ impl Printer<'_> {
         self.line_counting(indent, text, text)
     }
 
+    /// [`Self::line`] of `parts` one after another, written straight into the output: the
+    /// most frequent lines (doc comments, fields) are not built first.
+    fn line_of(&mut self, indent: usize, parts: &[&str]) -> Option<()> {
+        let mut head = parts.iter().flat_map(|part| part.bytes()).take(2);
+        let comment = head.next() == Some(b'/') && head.next() == Some(b'/');
+        let len = parts.iter().map(|part| part.len()).sum();
+        if !Self::fits_len(indent, len) && !comment {
+            return None;
+        }
+        self.push_line(indent, parts);
+        Some(())
+    }
+
+    /// Writes a line of `parts`, however long.
+    fn push_line(&mut self, indent: usize, parts: &[&str]) {
+        for _ in 0..indent {
+            self.out.push_str("    ");
+        }
+        for part in parts {
+            self.out.push_str(part);
+        }
+        self.out.push('\n');
+    }
+
     /// [`Self::line`], where only `counted` of `text` counts towards the width.
     fn line_counting(&mut self, indent: usize, text: &str, counted: &str) -> Option<()> {
         if indent * 4 + counted.len() > width_limit(indent) && !text.starts_with("//") {
@@ -187,7 +211,12 @@ impl Printer<'_> {
 
     /// Whether prettyplease keeps a line whole.
     fn fits(indent: usize, text: &str) -> bool {
-        indent * 4 + text.len() <= width_limit(indent)
+        Self::fits_len(indent, text.len())
+    }
+
+    /// [`Self::fits`] of a text `len` bytes long.
+    fn fits_len(indent: usize, len: usize) -> bool {
+        indent * 4 + len <= width_limit(indent)
     }
 
     /// An attribute, `#` through its brackets.
@@ -204,7 +233,7 @@ impl Printer<'_> {
                     return None;
                 }
                 let marker = if inner { "//!" } else { "///" };
-                return self.line(indent, &format!("{marker}{}", doc.trim_end_matches(' ')));
+                return self.line_of(indent, &[marker, doc.trim_end_matches(' ')]);
             }
             return None;
         }
@@ -324,10 +353,10 @@ impl Printer<'_> {
                     _ => self.lazy_value(indent, &lead, value),
                 }
             }
-            "struct" => self.struct_item(&vis, &rest[1..], indent),
-            "enum" => self.enum_item(&vis, &rest[1..], indent),
+            "struct" => self.struct_item(vis, &rest[1..], indent),
+            "enum" => self.enum_item(vis, &rest[1..], indent),
             "impl" if vis.is_empty() => self.impl_item(&rest[1..], indent),
-            "fn" | "async" | "const" | "unsafe" => self.fn_item(&vis, rest, indent),
+            "fn" | "async" | "const" | "unsafe" => self.fn_item(vis, rest, indent),
             _ if vis.is_empty() => self.macro_item(rest, indent),
             _ => None,
         }
@@ -424,12 +453,12 @@ impl Printer<'_> {
                     if !is_punct(rest.get(1), ':') || is_punct(rest.get(2), ':') {
                         return None;
                     }
-                    let lead = format!("{field_vis}{field_name}: ");
                     let ty = ty_text(&rest[2..])?;
-                    let text = format!("{lead}{ty},");
-                    if Self::fits(indent, &text) {
-                        return printer.line(indent, &text);
+                    let line = [field_vis, field_name, ": ", &ty, ","];
+                    if printer.line_of(indent, &line).is_some() {
+                        return Some(());
                     }
+                    let lead = format!("{field_vis}{field_name}: ");
                     printer.broken_generic_type(indent, &lead, &rest[2..], ",")
                 })
             }
@@ -539,10 +568,10 @@ impl Printer<'_> {
         let mut qualifiers = String::new();
         for qualifier in &tokens[..fn_at] {
             let word = ident_text(qualifier)?;
-            if !["async", "const", "unsafe"].contains(&word.as_str()) {
+            if !["async", "const", "unsafe"].contains(&word) {
                 return None;
             }
-            qualifiers.push_str(&word);
+            qualifiers.push_str(word);
             qualifiers.push(' ');
         }
         let name = ident_text(tokens.get(fn_at + 1)?)?;
@@ -642,7 +671,7 @@ fn generics_text(tokens: &[Tok]) -> Option<String> {
             match bound {
                 [question, sized] if is_punct(Some(question), '?') => {
                     text.push('?');
-                    text.push_str(&ident_text(sized)?);
+                    text.push_str(ident_text(sized)?);
                 }
                 _ => text.push_str(&path_text(bound)?),
             }
