@@ -1,7 +1,7 @@
 //! Shared pieces of Rust emission: identifiers, type expressions, doc attributes, formatting.
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::print;
 use crate::error::Error;
@@ -12,7 +12,11 @@ pub fn ident(name: &str) -> Ident {
     if crate::lower::is_keyword(name) {
         Ident::new_raw(name, Span::call_site())
     } else {
-        format_ident!("{}", name)
+        // What `format_ident!` makes of it, without formatting first.
+        match name.strip_prefix("r#") {
+            Some(raw) => Ident::new_raw(raw, Span::call_site()),
+            None => Ident::new(name, Span::call_site()),
+        }
     }
 }
 
