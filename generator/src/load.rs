@@ -99,11 +99,22 @@ pub(crate) fn parse_outlined<'t>(
     })
 }
 
+/// How spec YAML is read: as YAML 1.2, the version OpenAPI 3.0 is written in, where only
+/// `true` and `false` (capitalised or not) are booleans. serde-saphyr's default also takes YAML
+/// 1.1's `y`, `n`, `yes`, `no`, `on` and `off` for booleans, and `openapiv3` reads most of a
+/// document through values of unknown type: a property named `y` failed the whole spec, and
+/// `enum: [on, off]` would have become booleans. Its default budget stays: it bounds alias
+/// expansion, nesting depth and document size, so a hostile file (an alias bomb) fails fast
+/// instead of exhausting memory.
+pub(crate) fn yaml_options() -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    options
+}
+
 /// Parses YAML spec text whole.
 fn parse_yaml(path: &Path, text: &str) -> Result<OpenAPI, Error> {
-    // The default budget of serde-saphyr bounds alias expansion, nesting depth and document
-    // size, so a hostile file (an alias bomb) fails fast instead of exhausting memory.
-    serde_saphyr::from_str(text).map_err(|e| {
+    serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| {
         let location = e.location();
         Error::Syntax {
             path: path.to_path_buf(),
@@ -180,4 +191,63 @@ fn budget_message(error: &serde_saphyr::Error) -> Option<String> {
         ),
         other => format!("the YAML is larger than the reader allows ({other:?})"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// A spec whose property names and enum values are YAML 1.1's booleans, unquoted.
+    const BOOLEAN_LOOKING: &str = "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Point:
+      type: object
+      required: [y]
+      properties:
+        y: {type: number}
+        n: {type: integer}
+        on: {type: boolean, default: true}
+        mode:
+          type: string
+          enum: [on, off, yes, no, Y, N]
+";
+
+    #[test]
+    fn yaml_is_read_as_yaml_1_2_where_only_true_and_false_are_booleans() {
+        let api = crate::api_from_str(Path::new("spec.yaml"), BOOLEAN_LOOKING).unwrap();
+        let point = api.type_def("Point").unwrap();
+        let crate::ir::TypeKind::Struct(point) = &point.kind else {
+            panic!("Point is a struct: {point:?}");
+        };
+        let fields: Vec<&str> = point.fields.iter().map(|f| f.json_name.as_str()).collect();
+        assert_eq!(fields, ["y", "n", "on", "mode"]);
+        assert!(point.fields[0].required);
+        let mode = api.type_def("PointMode").unwrap();
+        let crate::ir::TypeKind::Enum(mode) = &mode.kind else {
+            panic!("PointMode is an enum: {mode:?}");
+        };
+        let values: Vec<&str> = mode.variants.iter().map(|v| v.value.as_str()).collect();
+        assert_eq!(values, ["on", "off", "yes", "no", "Y", "N"]);
+    }
+
+    #[test]
+    fn a_yaml_1_1_boolean_where_a_boolean_goes_is_an_error_that_says_so() {
+        let spec = BOOLEAN_LOOKING.replace(
+            "on: {type: boolean, default: true}",
+            "on: {type: boolean}\n        z: {type: string, nullable: yes}",
+        );
+        let error = crate::api_from_str(Path::new("spec.yaml"), &spec).unwrap_err();
+        let crate::Error::Syntax { line, message, .. } = &error else {
+            panic!("a syntax error: {error:?}");
+        };
+        // The schema that holds it: openapiv3 reads a schema before knowing what it is.
+        assert_eq!(*line, Some(7), "{message}");
+        assert!(
+            message.contains("\"yes\"") && message.contains("expected a boolean"),
+            "{message}"
+        );
+    }
 }

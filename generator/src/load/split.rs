@@ -161,9 +161,9 @@ impl<'t> Cut<'t> {
         let mut parsed = crate::cores::map(&order, |&i| {
             let piece = &self.pieces[i];
             let parsed = match piece {
-                Piece::Rest(text) => Parsed::Rest(Box::new(serde_saphyr::from_str(text)?)),
-                Piece::Paths(text) => Parsed::Paths(serde_saphyr::from_str(text)?),
-                Piece::Schemas(text) => Parsed::Schemas(serde_saphyr::from_str(text)?),
+                Piece::Rest(text) => Parsed::Rest(Box::new(parse(text)?)),
+                Piece::Paths(text) => Parsed::Paths(parse(text)?),
+                Piece::Schemas(text) => Parsed::Schemas(parse(text)?),
             };
             Ok::<_, serde_saphyr::Error>((i, parsed))
         })
@@ -193,6 +193,11 @@ impl<'t> Cut<'t> {
     }
 }
 
+/// Reads a piece as the whole text is read.
+fn parse<'t, T: serde::Deserialize<'t>>(text: &'t str) -> Result<T, serde_saphyr::Error> {
+    serde_saphyr::from_str_with_options(text, super::yaml_options())
+}
+
 /// Adds `entries` to `map` in order; `false` if a key was already there.
 fn insert_all<V>(map: &mut IndexMap<String, V>, entries: IndexMap<String, V>) -> bool {
     entries
@@ -218,7 +223,7 @@ mod tests {
     }
 
     fn whole(text: &str) -> OpenAPI {
-        serde_saphyr::from_str(text).unwrap()
+        serde_saphyr::from_str_with_options(text, crate::load::yaml_options()).unwrap()
     }
 
     /// A spec of `n` paths and `n` schemas, above the size the split starts at for n = 600;
@@ -339,7 +344,9 @@ mod tests {
         else {
             panic!("{error}");
         };
-        let expected = serde_saphyr::from_str::<OpenAPI>(&text).unwrap_err();
+        let expected =
+            serde_saphyr::from_str_with_options::<OpenAPI>(&text, crate::load::yaml_options())
+                .unwrap_err();
         let location = expected.location().unwrap();
         assert_eq!(
             (*line, *column),
