@@ -4,6 +4,7 @@
 //! and their examples (`operations`); then the model is settled: sorted, given module names,
 //! recursive fields boxed, `Default` derived where every field has one.
 
+mod case;
 mod naming;
 mod operations;
 mod patterns;

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use super::case;
 
 /// Words that cannot be identifiers, even as raw identifiers (`r#self` is not allowed).
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
@@ -92,7 +92,7 @@ pub fn type_name(raw: &str) -> String {
     let name = if is_camel {
         raw.to_string()
     } else {
-        leading_letter(words(raw).to_upper_camel_case(), "Type")
+        leading_letter(case::upper_camel(&words(raw)), "Type")
     };
     if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
         format!("{name}Model")
@@ -105,13 +105,13 @@ pub fn type_name(raw: &str) -> String {
 
 /// Appends `suffix` (a spec name) to a type name, for names derived from a parent.
 pub fn derived_type_name(parent: &str, suffix: &str) -> String {
-    format!("{parent}{}", words(suffix).to_upper_camel_case())
+    format!("{parent}{}", case::upper_camel(&words(suffix)))
 }
 
 /// The field name for a JSON property name: snake_case, never empty, never a reserved word
 /// that cannot be raw. Keywords are returned as is; emitters write them as raw identifiers.
 pub fn field_name(raw: &str) -> String {
-    let snake = leading_letter(words(raw).to_snake_case(), "field_");
+    let snake = leading_letter(case::snake(&words(raw)), "field_");
     if NOT_RAW.contains(&snake.as_str()) || snake.is_empty() {
         format!("{snake}_")
     } else {
@@ -122,7 +122,7 @@ pub fn field_name(raw: &str) -> String {
 /// The enum variant name for a value: UpperCamelCase of its words (`lucene.standard` ->
 /// `LuceneStandard`, `$external` -> `External`, `GROUP_OWNER` -> `GroupOwner`).
 pub fn variant_name(raw: &str) -> String {
-    let name = words(raw).to_upper_camel_case();
+    let name = case::upper_camel(&words(raw));
     match name.as_str() {
         "" => "Empty".to_string(),
         "Self" => "SelfValue".to_string(),
@@ -132,7 +132,7 @@ pub fn variant_name(raw: &str) -> String {
 
 /// The module (file) name for a type name.
 pub fn module_name(type_name: &str) -> String {
-    let name = type_name.to_snake_case();
+    let name = case::snake(type_name);
     if is_keyword(&name) || NOT_RAW.contains(&name.as_str()) {
         format!("{name}_")
     } else {

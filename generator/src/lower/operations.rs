@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use super::case;
 use openapiv3::{
     MediaType, OpenAPI, Operation as SpecOperation, Parameter as SpecParameter, ParameterData,
     ParameterSchemaOrContent, ReferenceOr,
@@ -140,8 +140,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                     continue;
                 }
                 let method_name = method_names.claim_snake(&naming::field_name(id));
-                let builder_name =
-                    builder_names.claim(&naming::type_name(&id.to_upper_camel_case()));
+                let builder_name = builder_names.claim(&naming::type_name(&case::upper_camel(id)));
                 let lowered = self.operation(
                     path,
                     method,
@@ -325,7 +324,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
         rust_name: String,
     ) -> Parameter {
         let schema_at = format!("{at}/schema");
-        let hint = format!("{builder_name}{}", data.name.to_upper_camel_case());
+        let hint = format!("{builder_name}{}", case::upper_camel(&data.name));
         let mut ip_address = false;
         let (ty, pattern, minimum, maximum, default, deprecated_schema) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
@@ -399,7 +398,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
     /// for any other pattern it cannot compile, not at all (with a note): the server checks it.
     fn pattern(&mut self, parameter: &str, pattern: &str, at: &str) -> PatternCheck {
         // One constant per parameter name and pattern, named after the parameter.
-        let wanted = parameter.to_shouty_snake_case();
+        let wanted = case::shouty_snake(parameter);
         let same = |p: &&Pattern| {
             p.regex == pattern
                 && p.name
@@ -444,7 +443,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                 return None;
             }
         };
-        let context = format!("{}_request", id.to_snake_case());
+        let context = format!("{}_request", case::snake(id));
         // The newest versioned JSON media type is the body's.
         let mut chosen: Option<RequestBody> = None;
         for (media, content) in &body.content {
@@ -511,12 +510,12 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             // A shared response is named after its component, once.
             let (hint, context) = match resolved_at.strip_prefix("/components/responses/") {
                 Some(name) => (
-                    format!("{}Body", name.to_upper_camel_case()),
-                    name.to_snake_case(),
+                    format!("{}Body", case::upper_camel(name)),
+                    case::snake(name),
                 ),
                 None => (
                     format!("{builder_name}Response"),
-                    format!("{}_{status}", id.to_snake_case()),
+                    format!("{}_{status}", case::snake(id)),
                 ),
             };
             let code = status.parse::<u16>().ok();
@@ -654,7 +653,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             if let Some((example, pointer)) = resolved
                 && let Some(value) = &example.value
             {
-                let example = name.to_snake_case();
+                let example = case::snake(name);
                 let test_name = if context.ends_with(&example) {
                     context.to_string()
                 } else {
@@ -679,7 +678,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                 let Some(ty) = self.types.component_type(name) else {
                     continue;
                 };
-                let test_name = format!("{}_schema_example", name.to_snake_case());
+                let test_name = format!("{}_schema_example", case::snake(name));
                 self.push_example(test_name, format!("{at}/example"), &ty, value.clone());
             }
         }
