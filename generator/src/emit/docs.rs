@@ -79,13 +79,7 @@ fn wrap(line: &str, out: &mut Vec<String>) {
         out.push(line.to_string());
         return;
     }
-    let marker = line.split_once(' ').map(|(first, _)| first).filter(|m| {
-        matches!(*m, "-" | "*" | "+")
-            || (m.ends_with('.')
-                && m[..m.len() - 1].chars().all(|c| c.is_ascii_digit())
-                && m.len() > 1)
-    });
-    let hang = marker.map_or(0, |m| m.len() + 1);
+    let hang = hang(line);
     let mut current = String::new();
     // `current`'s width in characters, and whether it holds more than whitespace.
     let (mut width, mut has_text) = (0, false);
@@ -107,6 +101,18 @@ fn wrap(line: &str, out: &mut Vec<String>) {
     if has_text {
         out.push(current);
     }
+}
+
+/// How far a list item's continuation lines are indented: under the text after its marker
+/// (`- `, `* `, `+ `, `12. `); not at all for other lines.
+fn hang(line: &str) -> usize {
+    let marker = line.split_once(' ').map(|(first, _)| first).filter(|m| {
+        matches!(*m, "-" | "*" | "+")
+            || (m.ends_with('.')
+                && m[..m.len() - 1].chars().all(|c| c.is_ascii_digit())
+                && m.len() > 1)
+    });
+    marker.map_or(0, |m| m.len() + 1)
 }
 
 /// Escapes one line of Markdown outside code spans.
@@ -392,13 +398,7 @@ mod tests {
             out.push(line.to_string());
             return;
         }
-        let marker = line.split_once(' ').map(|(first, _)| first).filter(|m| {
-            matches!(*m, "-" | "*" | "+")
-                || (m.ends_with('.')
-                    && m[..m.len() - 1].chars().all(|c| c.is_ascii_digit())
-                    && m.len() > 1)
-        });
-        let hang = marker.map_or(0, |m| m.len() + 1);
+        let hang = hang(line);
         let mut current = String::new();
         for word in line.split(' ').filter(|w| !w.is_empty()) {
             let width = current.chars().count();
