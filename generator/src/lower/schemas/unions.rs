@@ -307,9 +307,12 @@ impl<'a> TypeLowering<'a> {
             };
             let wanted = match (&ty, member) {
                 (TypeRef::Named(n), ReferenceOr::Reference { .. }) => n.clone(),
+                // An inline member named `{name}{kind}` is the variant `{kind}`. What follows
+                // the union's name must start a word: a member that is another type (`AB2`,
+                // behind an `allOf` of `AB`'s namesake) keeps its whole name, not `2`.
                 (TypeRef::Named(n), ReferenceOr::Item(_)) => n
                     .strip_prefix(name)
-                    .filter(|s| !s.is_empty())
+                    .filter(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
                     .unwrap_or(n)
                     .to_string(),
                 (other, _) => primitive_variant_name(other).to_string(),
@@ -439,5 +442,51 @@ fn primitive_variant_name(ty: &TypeRef) -> &'static str {
         TypeRef::List(_) => "List",
         TypeRef::Map(_) => "Map",
         TypeRef::Nullable(inner) => primitive_variant_name(inner),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::ir::TypeKind;
+
+    #[test]
+    fn an_inline_member_that_is_a_namesakes_type_keeps_its_whole_name() {
+        // `a-b` and `A_B` are both `AB` in Rust, so `A_B` becomes `AB2`; the union's inline
+        // `allOf` member is that type, and `2` is no variant name.
+        let spec = "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    a-b:
+      anyOf:
+        - allOf:
+            - $ref: '#/components/schemas/A_B'
+        - type: object
+          properties:
+            x: {type: string}
+    A_B:
+      type: string
+";
+        let api = crate::api_from_str(Path::new("spec.yaml"), spec).unwrap();
+        let union = api
+            .types
+            .iter()
+            .find_map(|t| match &t.kind {
+                TypeKind::Untagged(u) => Some((t.name.as_str(), u)),
+                _ => None,
+            })
+            .expect("an untagged union");
+        let names: Vec<&str> = union.1.variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(union.0, "AB");
+        assert_eq!(names, ["AB2", "Object"]);
+        let generated = crate::generate_from_str(
+            Path::new("spec.yaml"),
+            spec,
+            &crate::Config::default(),
+        );
+        assert!(generated.is_ok(), "{:?}", generated.err());
     }
 }
