@@ -482,11 +482,8 @@ components:
         let names: Vec<&str> = union.1.variants.iter().map(|v| v.name.as_str()).collect();
         assert_eq!(union.0, "AB");
         assert_eq!(names, ["AB2", "Object"]);
-        let generated = crate::generate_from_str(
-            Path::new("spec.yaml"),
-            spec,
-            &crate::Config::default(),
-        );
+        let generated =
+            crate::generate_from_str(Path::new("spec.yaml"), spec, &crate::Config::default());
         assert!(generated.is_ok(), "{:?}", generated.err());
     }
 }
