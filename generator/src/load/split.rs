@@ -161,9 +161,9 @@ impl<'t> Cut<'t> {
         let mut parsed = crate::cores::map(&order, |&i| {
             let piece = &self.pieces[i];
             let parsed = match piece {
-                Piece::Rest(text) => Parsed::Rest(Box::new(parse(text)?)),
-                Piece::Paths(text) => Parsed::Paths(parse(text)?),
-                Piece::Schemas(text) => Parsed::Schemas(parse(text)?),
+                Piece::Rest(text) => Parsed::Rest(Box::new(parse_piece(text)?)),
+                Piece::Paths(text) => Parsed::Paths(parse_piece(text)?),
+                Piece::Schemas(text) => Parsed::Schemas(parse_piece(text)?),
             };
             Ok::<_, serde_saphyr::Error>((i, parsed))
         })
@@ -194,7 +194,7 @@ impl<'t> Cut<'t> {
 }
 
 /// Reads a piece as the whole text is read.
-fn parse<'t, T: serde::Deserialize<'t>>(text: &'t str) -> Result<T, serde_saphyr::Error> {
+fn parse_piece<'t, T: serde::Deserialize<'t>>(text: &'t str) -> Result<T, serde_saphyr::Error> {
     serde_saphyr::from_str_with_options(text, super::yaml_options())
 }
 
