@@ -12,7 +12,10 @@
 //!    the full official spec, alternating runs, medians and the ratio, beside `cp -r` of the
 //!    output into a new directory (creating the same files, as a floor) (`-- --cold-only` for
 //!    this alone);
-//! 5. with `-- --compile` (or `-- --compile-only`, without the rest): `cargo check` and
+//! 5. reading YAML: `load::parse_spec` (the block reader, in pieces on all cores for the
+//!    full spec) against serde-saphyr reading the whole text, alternating, on the subset, the
+//!    hand-written spec and the full official spec (`-- --parse-only` for this alone);
+//! 6. with `-- --compile` (or `-- --compile-only`, without the rest): `cargo check` and
 //!    `cargo build` of the crate generated from the official spec, with all features and with
 //!    one tag's feature (the crate alone: its dependencies are built first and not counted),
 //!    and of a crate calling two of its operations.
@@ -632,6 +635,56 @@ async fn main() -> Result<(), atlas_admin::Error> {
     std::fs::copy(repository().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lockfile");
 }
 
+/// Reading each spec with `load::parse_spec` and with serde-saphyr alone, as YAML 1.2 (as
+/// `load` configures it), alternating; both must give the same document.
+fn reading_yaml() {
+    println!(
+        "\nreading YAML into an `openapiv3::OpenAPI`, medians, alternating runs in one process"
+    );
+    println!("| spec | load::parse_spec ms | serde-saphyr, whole ms | ratio |");
+    println!("|---|---|---|---|");
+    let subset = repository().join("spec/reference/atlas-admin-api-v2-2025-06-30-subset.yaml");
+    let hand_written = repository().join("spec/atlas-admin-v2.yaml");
+    for (label, path, runs) in [
+        ("official 8-operation subset", subset, 41),
+        ("hand-written", hand_written, 41),
+        ("full official spec", official_spec(), 9),
+    ] {
+        let text = std::fs::read_to_string(&path).expect("spec");
+        let saphyr = || {
+            let mut options = serde_saphyr::Options::default();
+            options.strict_booleans = true;
+            serde_saphyr::from_str_with_options::<openapiv3::OpenAPI>(&text, options)
+                .expect("serde-saphyr reads the spec")
+        };
+        let ours = || load::parse_spec(&path, &text).expect("parses").document;
+        assert!(ours() == saphyr(), "{label}: the documents differ");
+        let (mut fast, mut whole) = (Vec::new(), Vec::new());
+        for run in 0..runs {
+            let time = |f: &dyn Fn() -> openapiv3::OpenAPI, into: &mut Vec<Duration>| {
+                let start = Instant::now();
+                let document = f();
+                into.push(start.elapsed());
+                drop(document);
+            };
+            if run % 2 == 0 {
+                time(&ours, &mut fast);
+                time(&saphyr, &mut whole);
+            } else {
+                time(&saphyr, &mut whole);
+                time(&ours, &mut fast);
+            }
+        }
+        let (fast, whole) = (median(fast), median(whole));
+        println!(
+            "| {label} | {:.2} | {:.2} | {:.2} |",
+            ms(fast),
+            ms(whole),
+            fast.as_secs_f64() / whole.as_secs_f64()
+        );
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `-- --compile` adds the compile-time measurement.
     let compile_too = std::env::args().any(|a| a == "--compile");
@@ -643,6 +696,10 @@ fn main() {
     }
     if std::env::args().any(|a| a == "--cold-only") {
         cold_against_openapi_to_rust();
+        return;
+    }
+    if std::env::args().any(|a| a == "--parse-only") {
+        reading_yaml();
         return;
     }
     let hand_written = repository().join("spec/atlas-admin-v2.yaml");
@@ -707,6 +764,7 @@ fn main() {
 
     scaling(&official_text);
     decoding();
+    reading_yaml();
     cold_against_openapi_to_rust();
     if compile_too {
         compile(&official_text);

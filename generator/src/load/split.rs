@@ -195,7 +195,10 @@ impl<'t> Cut<'t> {
 
 /// Reads a piece as the whole text is read.
 fn parse_piece<'t, T: serde::Deserialize<'t>>(text: &'t str) -> Result<T, serde_saphyr::Error> {
-    serde_saphyr::from_str_with_options(text, super::yaml_options())
+    match super::block_yaml::parse_as(text) {
+        Some(piece) => Ok(piece),
+        None => serde_saphyr::from_str_with_options(text, super::yaml_options()),
+    }
 }
 
 /// Adds `entries` to `map` in order; `false` if a key was already there.
