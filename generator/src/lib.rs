@@ -183,6 +183,11 @@ fn generate_to(
     let start = Instant::now();
     let parallel = cores::available() > 1;
     let (parsed, lowered) = std::thread::scope(|scope| {
+        // A spare core works out the formatter's id, which the manifest written at the end
+        // (and the previous output's, read next) is checked by, while the spec is read.
+        if parallel {
+            scope.spawn(reuse::formatter_id);
+        }
         // Nearly every real spec has approximations to show at their lines. Block YAML's
         // outline finds them in microseconds; other text needs a second parse, which a
         // spare core runs beside the first.
@@ -191,11 +196,6 @@ fn generate_to(
             (parallel && outline.is_none()).then(|| scope.spawn(|| locate::SourceMap::new(text)));
         let spec = load::parse_outlined(path, text, outline.as_ref())?;
         let parsed = Instant::now();
-        // Lowering keeps one core busy; the other works out the formatter's id, which the
-        // manifest written at the end (and the previous output's, read next) is checked by.
-        if parallel {
-            scope.spawn(reuse::formatter_id);
-        }
         let mut lowered = lower::lower(&spec).map_err(|e| e.locate(text))?;
         locate::place(
             &mut lowered.approximations,
