@@ -183,10 +183,14 @@ fn generate_to(
     let start = Instant::now();
     let parallel = cores::available() > 1;
     let (parsed, lowered) = std::thread::scope(|scope| {
-        // A spare core works out the formatter's id, which the manifest written at the end
-        // (and the previous output's, read next) is checked by, while the spec is read.
+        // While the spec is read, a spare core works out the formatter's id, which the
+        // manifest written at the end (and the previous output's, read next) is checked by,
+        // and the digest of the emitters' code, which the first model's inputs need.
         if parallel {
-            scope.spawn(reuse::formatter_id);
+            scope.spawn(|| {
+                reuse::formatter_id();
+                emit::emitter_digest();
+            });
         }
         // Nearly every real spec has approximations to show at their lines. Block YAML's
         // outline finds them in microseconds; other text needs a second parse, which a
