@@ -2,15 +2,17 @@
 //! IP address, or left to the server.
 //!
 //! Compiling a pattern takes longer than lowering an operation (one the `regex` crate refuses
-//! is compiled a second time, as ECMA-262), and a spec repeats a few patterns on many
-//! parameters. So each pattern is worked out once, and [`PatternKinds::prefetch`] works out
-//! the spec's parameter patterns on a spare core while the schemas are lowered: lowering the
-//! operations then finds them done, or works out one itself when the spare core has not got
-//! to it. Either way a pattern's kind is the same, so the output never depends on which.
+//! is compiled a second time, as ECMA-262, and tried on samples of IP addresses), and a spec
+//! repeats a few patterns on many parameters. So each pattern is worked out once, and
+//! [`PatternKinds::prefetch`] works out the spec's parameter patterns on a spare core while
+//! the schemas are lowered, the slowest kind first: lowering the operations then finds them
+//! done, waits for the one the spare core is working on, or works out one itself that the
+//! spare core has not got to. Either way a pattern's kind is the same, so the output never
+//! depends on which.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use openapiv3::ParameterSchemaOrContent;
 
@@ -47,27 +49,70 @@ impl PatternKind {
     }
 }
 
+/// A pattern's entry: being worked out (by either thread), or its kind.
+enum Slot {
+    Working,
+    Done(PatternKind),
+}
+
+/// The patterns met so far, and the signal that one of them is done.
+#[derive(Default)]
+struct Known {
+    slots: Mutex<HashMap<String, Slot>>,
+    done: Condvar,
+}
+
+impl Known {
+    /// The map, even if a thread panicked holding it: its entries are each whole.
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Slot>> {
+        self.slots.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Works out `pattern`'s kind, which the caller has marked [`Slot::Working`], and records
+    /// it. Should working it out panic, the mark goes, so that nobody waits for it.
+    fn work_out(&self, pattern: &str) -> PatternKind {
+        struct Unmark<'k>(&'k Known, &'k str, bool);
+        impl Drop for Unmark<'_> {
+            fn drop(&mut self) {
+                if !self.2 {
+                    self.0.lock().remove(self.1);
+                    self.0.done.notify_all();
+                }
+            }
+        }
+        let mut unmark = Unmark(self, pattern, false);
+        let kind = PatternKind::of(pattern);
+        self.lock()
+            .insert(pattern.to_string(), Slot::Done(kind.clone()));
+        unmark.2 = true;
+        self.done.notify_all();
+        kind
+    }
+}
+
 /// The kinds of the patterns met so far, shared with the thread that works them out ahead.
 #[derive(Default)]
 pub(super) struct PatternKinds {
-    known: Arc<Mutex<HashMap<String, PatternKind>>>,
+    known: Arc<Known>,
     /// Tells the thread working ahead that nobody will ask any more.
     done: Arc<AtomicBool>,
 }
 
 impl PatternKinds {
     /// Starts working out the patterns of the parameters of the spec `resolver` reads, on a
-    /// thread of its own when the machine has a spare core. Nothing waits for that thread: a
-    /// pattern it has not finished when asked for is worked out by the asker.
+    /// thread of its own when the machine has a spare core, those with look-around (the
+    /// slowest to work out) first. A pattern that thread has not started when asked for is
+    /// worked out by the asker.
     pub(super) fn prefetch(resolver: SchemaResolver<'_>) -> Self {
         let kinds = Self::default();
         if crate::cores::available() < 2 {
             return kinds;
         }
-        let patterns = parameter_patterns(resolver);
+        let mut patterns = parameter_patterns(resolver);
         if patterns.is_empty() {
             return kinds;
         }
+        patterns.sort_by_key(|pattern| !has_look_around(pattern));
         let known = Arc::clone(&kinds.known);
         let done = Arc::clone(&kinds.done);
         // Should the thread not start, every pattern is worked out when asked for.
@@ -78,24 +123,40 @@ impl PatternKinds {
                     if done.load(Ordering::Relaxed) {
                         break;
                     }
-                    if lock(&known).contains_key(&pattern) {
-                        continue;
+                    {
+                        let mut slots = known.lock();
+                        if slots.contains_key(&pattern) {
+                            continue;
+                        }
+                        slots.insert(pattern.clone(), Slot::Working);
                     }
-                    let kind = PatternKind::of(&pattern);
-                    lock(&known).entry(pattern).or_insert(kind);
+                    known.work_out(&pattern);
                 }
             });
         kinds
     }
 
-    /// The kind of `pattern`, worked out now unless it already is.
+    /// The kind of `pattern`: known already, worked out by the other thread (waiting for it),
+    /// or worked out now.
     pub(super) fn get(&self, pattern: &str) -> PatternKind {
-        if let Some(kind) = lock(&self.known).get(pattern) {
-            return kind.clone();
+        let mut slots = self.known.lock();
+        loop {
+            match slots.get(pattern) {
+                Some(Slot::Done(kind)) => return kind.clone(),
+                Some(Slot::Working) => {
+                    slots = self
+                        .known
+                        .done
+                        .wait(slots)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+                None => {
+                    slots.insert(pattern.to_string(), Slot::Working);
+                    drop(slots);
+                    return self.known.work_out(pattern);
+                }
+            }
         }
-        let kind = PatternKind::of(pattern);
-        lock(&self.known).insert(pattern.to_string(), kind.clone());
-        kind
     }
 }
 
@@ -105,11 +166,11 @@ impl Drop for PatternKinds {
     }
 }
 
-/// The map, even if a thread panicked holding it: its entries are each whole.
-fn lock(
-    known: &Mutex<HashMap<String, PatternKind>>,
-) -> MutexGuard<'_, HashMap<String, PatternKind>> {
-    known.lock().unwrap_or_else(PoisonError::into_inner)
+/// Whether a pattern uses look-ahead or look-behind, which the `regex` crate refuses.
+fn has_look_around(pattern: &str) -> bool {
+    ["(?=", "(?!", "(?<=", "(?<!"]
+        .iter()
+        .any(|syntax| pattern.contains(syntax))
 }
 
 /// The distinct patterns of the schemas of the spec's parameters (path items', operations' and
@@ -214,6 +275,47 @@ mod tests {
     }
 
     #[test]
+    fn a_pattern_the_other_thread_works_on_is_waited_for_and_worked_out_once() {
+        let kinds = PatternKinds::default();
+        let pattern = r"^[a-z]+$";
+        kinds
+            .known
+            .lock()
+            .insert(pattern.to_string(), Slot::Working);
+        let known = Arc::clone(&kinds.known);
+        let other = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            // What the other thread records, told apart from what the asker would work out.
+            known.lock().insert(
+                pattern.to_string(),
+                Slot::Done(PatternKind::Fails("from the other thread".into())),
+            );
+            known.done.notify_all();
+        });
+        assert_eq!(
+            kinds.get(pattern),
+            PatternKind::Fails("from the other thread".into())
+        );
+        other.join().unwrap();
+
+        // A mark taken back (what a panic while working one out does) leaves it to the asker.
+        let pattern = r"^[0-9]+$";
+        kinds
+            .known
+            .lock()
+            .insert(pattern.to_string(), Slot::Working);
+        let known = Arc::clone(&kinds.known);
+        let other = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            known.lock().remove(pattern);
+            known.done.notify_all();
+        });
+        assert_eq!(kinds.get(pattern), PatternKind::Compiles);
+        other.join().unwrap();
+        assert!(has_look_around(ATLAS_IP_ADDRESS) && !has_look_around(pattern));
+    }
+
+    #[test]
     fn a_pattern_has_one_kind_whoever_works_it_out() {
         let kinds = PatternKinds::default();
         assert_eq!(kinds.get(r"^[a-z]+$"), PatternKind::Compiles);
@@ -233,14 +335,17 @@ mod tests {
         );
         let ahead = PatternKinds::prefetch(SchemaResolver::new(&document));
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while lock(&ahead.known).is_empty() && std::time::Instant::now() < deadline {
+        let done = |kinds: &PatternKinds| {
+            matches!(
+                kinds.known.lock().get(ATLAS_IP_ADDRESS),
+                Some(Slot::Done(_))
+            )
+        };
+        while !done(&ahead) && std::time::Instant::now() < deadline {
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
         if crate::cores::available() > 1 {
-            assert_eq!(
-                lock(&ahead.known).get(ATLAS_IP_ADDRESS),
-                Some(&PatternKind::IpAddress)
-            );
+            assert!(done(&ahead), "worked out ahead");
         }
         assert_eq!(ahead.get(ATLAS_IP_ADDRESS), PatternKind::IpAddress);
     }
