@@ -274,23 +274,32 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_pattern_the_other_thread_works_on_is_waited_for_and_worked_out_once() {
-        let kinds = PatternKinds::default();
-        let pattern = r"^[a-z]+$";
+    /// Marks `pattern` as being worked out, and has another thread do `then` to it in 50 ms.
+    fn working_elsewhere(
+        kinds: &PatternKinds,
+        pattern: &'static str,
+        then: impl FnOnce(&mut HashMap<String, Slot>) + Send + 'static,
+    ) -> std::thread::JoinHandle<()> {
         kinds
             .known
             .lock()
             .insert(pattern.to_string(), Slot::Working);
         let known = Arc::clone(&kinds.known);
-        let other = std::thread::spawn(move || {
+        std::thread::spawn(move || {
             std::thread::sleep(std::time::Duration::from_millis(50));
-            // What the other thread records, told apart from what the asker would work out.
-            known.lock().insert(
-                pattern.to_string(),
-                Slot::Done(PatternKind::Fails("from the other thread".into())),
-            );
+            then(&mut known.lock());
             known.done.notify_all();
+        })
+    }
+
+    #[test]
+    fn a_pattern_the_other_thread_works_on_is_waited_for_and_worked_out_once() {
+        let kinds = PatternKinds::default();
+        // What the other thread records, told apart from what the asker would work out.
+        let pattern = r"^[a-z]+$";
+        let other = working_elsewhere(&kinds, pattern, |slots| {
+            let kind = PatternKind::Fails("from the other thread".into());
+            slots.insert(pattern.to_string(), Slot::Done(kind));
         });
         assert_eq!(
             kinds.get(pattern),
@@ -300,15 +309,8 @@ mod tests {
 
         // A mark taken back (what a panic while working one out does) leaves it to the asker.
         let pattern = r"^[0-9]+$";
-        kinds
-            .known
-            .lock()
-            .insert(pattern.to_string(), Slot::Working);
-        let known = Arc::clone(&kinds.known);
-        let other = std::thread::spawn(move || {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            known.lock().remove(pattern);
-            known.done.notify_all();
+        let other = working_elsewhere(&kinds, pattern, |slots| {
+            slots.remove(pattern);
         });
         assert_eq!(kinds.get(pattern), PatternKind::Compiles);
         other.join().unwrap();
