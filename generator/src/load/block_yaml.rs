@@ -395,9 +395,13 @@ impl<'t> Reader<'t> {
         }))
     }
 
-    /// Whether `line` starts a sequence item (`-` then a space or the line's end).
+    /// Whether `line` starts a sequence item.
     fn is_item(&self, line: &Line) -> bool {
-        let at = line.content();
+        self.item_at(line.content())
+    }
+
+    /// Whether byte `at` starts a sequence item: `-` then a space or the line's end.
+    fn item_at(&self, at: usize) -> bool {
         self.bytes[at] == b'-' && matches!(self.bytes.get(at + 1), None | Some(b' ' | b'\n'))
     }
 
@@ -418,9 +422,7 @@ impl<'t> Reader<'t> {
             let item = if at == line.end || self.bytes[at] == b'#' {
                 self.finish_line(&line);
                 self.block_value(indent, false)?
-            } else if self.bytes[at] == b'-'
-                && matches!(self.bytes.get(at + 1), None | Some(b' ' | b'\n'))
-            {
+            } else if self.item_at(at) {
                 // `- - item`
                 return Err(Decline);
             } else if self.key_line(&line, at) {
@@ -442,7 +444,7 @@ impl<'t> Reader<'t> {
     }
 
     /// Whether the `-` at byte `at` starts a plain scalar (`-1`, `-x`) rather than an item.
-    fn is_negative(&self, at: usize) -> bool {
+    fn plain_dash(&self, at: usize) -> bool {
         self.bytes[at] == b'-'
             && self.bytes.get(at + 1).is_some_and(|b| {
                 !matches!(b, b' ' | b'\t' | b'\n' | b',' | b'[' | b']' | b'{' | b'}')
@@ -482,7 +484,7 @@ impl<'t> Reader<'t> {
                 self.finish_line(line);
                 return Ok(node);
             }
-            b if starts_indicator(b) && !self.is_negative(at) => return Err(Decline),
+            b if starts_indicator(b) && !self.plain_dash(at) => return Err(Decline),
             _ => {
                 let text = self.plain_on_line(at, line.end)?;
                 Node::Scalar(Scalar {
@@ -931,7 +933,7 @@ impl<'t> Flow<'_, 't> {
             let (text, after) = reader.quoted_on_line(&line, at, b)?;
             return Ok((Scalar { text, plain: false }, after));
         }
-        if starts_indicator(b) && !reader.is_negative(at) {
+        if starts_indicator(b) && !reader.plain_dash(at) {
             return Err(Decline);
         }
         let mut i = at;
