@@ -471,7 +471,7 @@ impl<'t> Reader<'t> {
         let value = match self.bytes[at] {
             b'|' | b'>' => return self.block_scalar(line, at, parent, in_map),
             quote @ (b'"' | b'\'') => {
-                let (text, _) = self.quoted(line, at, quote, parent)?;
+                let text = self.quoted(line, at, quote, parent)?;
                 Node::Scalar(Scalar { text, plain: false })
             }
             b'[' | b'{' => {
@@ -527,103 +527,84 @@ impl<'t> Reader<'t> {
         }
     }
 
-    /// A quoted scalar that closes on its own line (a key, or inside a flow collection):
-    /// its text and the byte after the closing quote.
-    fn quoted_on_line(&self, line: &Line, at: usize, quote: u8) -> Read<(Cow<'t, str>, usize)> {
-        let mut text = String::new();
-        let mut borrowed = true;
-        let mut i = at + 1;
-        let mut run = i;
+    /// Reads a quoted scalar's text on `line` from byte `from` into `text`: escapes and
+    /// doubled single quotes undone, the spaces before a folding break dropped.
+    fn quoted_line(&self, line: &Line, from: usize, quote: u8, text: &mut String) -> Read<LineEnd> {
+        let mut i = from;
+        let mut run = from;
         while i < line.end {
-            let b = self.bytes[i];
-            if b == quote {
-                if quote == b'\'' && self.bytes.get(i + 1) == Some(&b'\'') {
-                    text.push_str(&self.text[run..=i]);
-                    borrowed = false;
-                    i += 2;
-                    run = i;
-                    continue;
-                }
-                if borrowed {
-                    return Ok((Cow::Borrowed(&self.text[at + 1..i]), i + 1));
-                }
-                text.push_str(&self.text[run..i]);
-                return Ok((Cow::Owned(text), i + 1));
-            }
-            if b == b'\\' && quote == b'"' {
-                text.push_str(&self.text[run..i]);
-                borrowed = false;
-                i = escape(self.text, i, line.end, &mut text)?;
-                run = i;
-                continue;
-            }
-            i += 1;
-        }
-        Err(Decline)
-    }
-
-    /// A quoted scalar value starting at byte `at` of `line`, which may go on over the lines
-    /// below (each deeper than `parent`): its text, with the reader moved past its last line.
-    fn quoted(
-        &mut self,
-        line: &Line,
-        at: usize,
-        quote: u8,
-        parent: usize,
-    ) -> Read<(Cow<'t, str>, usize)> {
-        if let Ok((text, close)) = self.quoted_on_line(line, at, quote) {
-            self.finish_rest(line.end, close)?;
-            self.finish_line(line);
-            return Ok((text, close));
-        }
-        // Over several lines: line breaks fold to a space, empty lines to line feeds, and the
-        // spaces around a break go; a `\` before a break (double quotes) joins the lines.
-        let mut text = String::new();
-        let mut line = *line;
-        let mut i = at + 1;
-        loop {
-            if self.bytes[line.start..line.end].contains(&b'\t') {
-                // Tabs around a folded break are white space to drop; left to serde-saphyr.
-                return Err(Decline);
-            }
-            let mut run = i;
-            let mut closed = None;
-            let mut escaped_break = false;
-            while i < line.end {
-                let b = self.bytes[i];
-                if b == quote {
+            match self.bytes[i] {
+                b if b == quote => {
                     if quote == b'\'' && self.bytes.get(i + 1) == Some(&b'\'') {
                         text.push_str(&self.text[run..=i]);
                         i += 2;
                         run = i;
                         continue;
                     }
-                    closed = Some(i);
-                    break;
+                    text.push_str(&self.text[run..i]);
+                    return Ok(LineEnd::Closed(i));
                 }
-                if b == b'\\' && quote == b'"' {
+                b'\\' if quote == b'"' => {
                     text.push_str(&self.text[run..i]);
                     if i + 1 == line.end {
-                        escaped_break = true;
-                        i += 1;
-                        run = i;
-                        break;
+                        return Ok(LineEnd::EscapedBreak);
                     }
-                    i = escape(self.text, i, line.end, &mut text)?;
+                    i = escape(self.text, i, line.end, text)?;
                     run = i;
-                    continue;
                 }
-                i += 1;
+                _ => i += 1,
             }
-            if let Some(close) = closed {
-                text.push_str(&self.text[run..close]);
-                self.finish_rest(line.end, close + 1)?;
-                self.finish_line(&line);
-                return Ok((Cow::Owned(text), close + 1));
+        }
+        text.push_str(self.text[run..line.end].trim_end_matches(' '));
+        Ok(LineEnd::Break)
+    }
+
+    /// A quoted scalar that closes on its own line (a key, or inside a flow collection):
+    /// its text and the byte after the closing quote.
+    fn quoted_on_line(&self, line: &Line, at: usize, quote: u8) -> Read<(Cow<'t, str>, usize)> {
+        // Most quoted text has nothing to undo, and is borrowed.
+        let body = &self.bytes[at + 1..line.end];
+        let special = |&b: &u8| b == quote || (b == b'\\' && quote == b'"');
+        if let Some(close) = body.iter().position(special).map(|i| at + 1 + i) {
+            let doubled = quote == b'\'' && self.bytes.get(close + 1) == Some(&b'\'');
+            if self.bytes[close] == quote && !doubled {
+                return Ok((Cow::Borrowed(&self.text[at + 1..close]), close + 1));
             }
-            if !escaped_break {
-                text.push_str(self.text[run..line.end].trim_end_matches(' '));
+        }
+        let mut text = String::new();
+        match self.quoted_line(line, at + 1, quote, &mut text)? {
+            LineEnd::Closed(close) => Ok((Cow::Owned(text), close + 1)),
+            LineEnd::Break | LineEnd::EscapedBreak => Err(Decline),
+        }
+    }
+
+    /// A quoted scalar value starting at byte `at` of `line`, which may go on over the lines
+    /// below (each deeper than `parent`): its text, with the reader moved past its last line.
+    fn quoted(&mut self, line: &Line, at: usize, quote: u8, parent: usize) -> Read<Cow<'t, str>> {
+        if let Ok((text, close)) = self.quoted_on_line(line, at, quote) {
+            self.finish_rest(line.end, close)?;
+            self.finish_line(line);
+            return Ok(text);
+        }
+        // Over several lines: line breaks fold to a space, empty lines to line feeds, and the
+        // spaces around a break go; a `\` before a break (double quotes) joins the lines.
+        let mut text = String::new();
+        let mut line = *line;
+        let mut from = at + 1;
+        loop {
+            if self.bytes[line.start..line.end].contains(&b'\t') {
+                // Tabs around a folded break are white space to drop; left to serde-saphyr.
+                return Err(Decline);
             }
+            let escaped_break = match self.quoted_line(&line, from, quote, &mut text)? {
+                LineEnd::Closed(close) => {
+                    self.finish_rest(line.end, close + 1)?;
+                    self.finish_line(&line);
+                    return Ok(Cow::Owned(text));
+                }
+                LineEnd::Break => false,
+                LineEnd::EscapedBreak => true,
+            };
             // The lines after the break: empty ones are line feeds, then the next line's text
             // without its indentation.
             let mut empty = 0;
@@ -646,7 +627,7 @@ impl<'t> Reader<'t> {
             } else if !escaped_break {
                 text.push(' ');
             }
-            i = line.content();
+            from = line.content();
         }
     }
 
@@ -753,6 +734,16 @@ impl<'t> Reader<'t> {
             plain: false,
         }))
     }
+}
+
+/// How a quoted scalar's text on one line ends.
+enum LineEnd {
+    /// At its closing quote, at this byte.
+    Closed(usize),
+    /// At the line break, which folds.
+    Break,
+    /// At a `\` just before the line break (double quotes), which joins the lines.
+    EscapedBreak,
 }
 
 /// What a block scalar keeps of its final line breaks.
