@@ -214,6 +214,13 @@ fn budget_message(error: &serde_saphyr::Error) -> Option<String> {
     })
 }
 
+/// The text of a file of the repository (`path` from its root), for tests.
+#[cfg(test)]
+pub(crate) fn repository_file(path: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    std::fs::read_to_string(root.join(path)).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;

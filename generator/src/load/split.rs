@@ -220,11 +220,6 @@ mod tests {
         Cut::new(text, &Outline::new(text)?, piece_bytes)
     }
 
-    fn spec(path: &str) -> String {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        std::fs::read_to_string(root.join(path)).unwrap()
-    }
-
     fn whole(text: &str) -> OpenAPI {
         serde_saphyr::from_str_with_options(text, crate::load::yaml_options()).unwrap()
     }
@@ -258,7 +253,7 @@ mod tests {
             "spec/atlas-admin-v2.yaml",
             "spec/reference/atlas-admin-api-v2-2025-06-30.yaml",
         ] {
-            let text = spec(path);
+            let text = crate::load::repository_file(path);
             let cut = cut(&text, text.len() / 16).expect("the layout allows the cut");
             assert!(
                 cut.pieces.len() >= 10,

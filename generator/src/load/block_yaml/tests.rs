@@ -7,6 +7,7 @@ use openapiv3::OpenAPI;
 use serde_json::Value;
 
 use super::{Plain, parse, parse_as};
+use crate::load::repository_file;
 
 fn saphyr<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_saphyr::Error> {
     serde_saphyr::from_str_with_options(text, crate::load::yaml_options())
@@ -35,11 +36,6 @@ fn agree_value(text: &str) -> Option<Value> {
         (None, _) => {}
     }
     fast
-}
-
-fn repository_file(path: &str) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    std::fs::read_to_string(root.join(path)).unwrap()
 }
 
 #[test]
