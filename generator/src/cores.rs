@@ -1,7 +1,6 @@
 //! Independent work spread over the machine's cores.
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 
 /// How many cores this process may use, looked up once: on Linux each look-up reads the
 /// cgroup's CPU quota from three files, and a generation asks several times.
@@ -25,31 +24,103 @@ where
     E: Send,
 {
     let threads = available().clamp(1, 8).min(items.len().max(1));
-    let next = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    let share = || -> Vec<(usize, Result<R, E>)> {
-        let mut done = Vec::new();
-        while !stop.load(Ordering::Relaxed) {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(index) else { break };
-            let result = work(item);
-            if result.is_err() {
-                stop.store(true, Ordering::Relaxed);
+    Shared::new(items.iter().collect(), |item: &&T| work(item)).finish(threads - 1)
+}
+
+/// Items that threads already running can work through together with the one that made
+/// them: any thread may [`help`](Self::help), taking the next item nobody has taken yet,
+/// and [`finish`](Self::finish) helps, then waits for the items other threads took, and
+/// returns the results in item order.
+///
+/// A thread that is already awake helps at once, where a thread started for the work may
+/// start milliseconds late on a virtual machine's idle core.
+pub(crate) struct Shared<T, R, E, F> {
+    items: Vec<T>,
+    work: F,
+    state: Mutex<State<R, E>>,
+    finished: Condvar,
+}
+
+struct State<R, E> {
+    /// The next item to take.
+    next: usize,
+    /// Items taken and not finished yet.
+    running: usize,
+    /// An item failed: take no more.
+    failed: bool,
+    done: Vec<(usize, Result<R, E>)>,
+}
+
+impl<T, R, E, F> Shared<T, R, E, F>
+where
+    T: Sync,
+    R: Send,
+    E: Send,
+    F: Fn(&T) -> Result<R, E> + Sync,
+{
+    pub(crate) fn new(items: Vec<T>, work: F) -> Self {
+        Self {
+            state: Mutex::new(State {
+                next: 0,
+                running: 0,
+                failed: false,
+                done: Vec::with_capacity(items.len()),
+            }),
+            items,
+            work,
+            finished: Condvar::new(),
+        }
+    }
+
+    /// Works on items until none is left to take (or one has failed).
+    pub(crate) fn help(&self) {
+        let mut state = self.lock();
+        loop {
+            let index = state.next;
+            if state.failed || index >= self.items.len() {
+                return;
             }
-            done.push((index, result));
+            state.next += 1;
+            state.running += 1;
+            drop(state);
+            let result = (self.work)(&self.items[index]);
+            state = self.lock();
+            state.failed |= result.is_err();
+            state.running -= 1;
+            state.done.push((index, result));
+            if state.running == 0 {
+                self.finished.notify_all();
+            }
         }
-        done
-    };
-    let mut done: Vec<(usize, Result<R, E>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(share)).collect();
-        let mut done = share();
-        for handle in handles {
-            done.extend(handle.join().expect("a worker thread panicked"));
+    }
+
+    /// Helps, with `threads` more threads started for the work, until every item is done, and
+    /// returns the results in item order, or the first error in item order. Items a helper
+    /// comes for afterwards are none.
+    pub(crate) fn finish(&self, threads: usize) -> Result<Vec<R>, E> {
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| self.help());
+            }
+            self.help();
+        });
+        let mut state = self.lock();
+        while state.running > 0 {
+            state = self
+                .finished
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
         }
-        done
-    });
-    done.sort_by_key(|(index, _)| *index);
-    done.into_iter().map(|(_, result)| result).collect()
+        let mut done = std::mem::take(&mut state.done);
+        drop(state);
+        done.sort_by_key(|(index, _)| *index);
+        done.into_iter().map(|(_, result)| result).collect()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<R, E>> {
+        // A thread panicking in `work` panics the whole generation; the state stays whole.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 #[cfg(test)]
@@ -76,5 +147,38 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn finish_waits_for_the_items_a_helper_took_and_keeps_item_order() {
+        use std::sync::mpsc;
+        use std::time::Duration;
+        let (started, item_zero_started) = mpsc::channel();
+        let (release, item_zero_released) = mpsc::channel::<()>();
+        let item_zero_released = std::sync::Mutex::new(item_zero_released);
+        let items: Vec<u32> = (0..20).collect();
+        let shared = super::Shared::new(items.clone(), |&n: &u32| {
+            match n {
+                0 => {
+                    started.send(()).unwrap();
+                    // Held until the other thread has done every other item.
+                    let released = item_zero_released.lock().unwrap();
+                    released.recv_timeout(Duration::from_secs(10)).unwrap();
+                }
+                19 => release.send(()).unwrap(),
+                _ => {}
+            }
+            Ok::<_, ()>(n * 3)
+        });
+        let results = std::thread::scope(|scope| {
+            scope.spawn(|| shared.help());
+            item_zero_started
+                .recv_timeout(Duration::from_secs(10))
+                .unwrap();
+            shared.finish(0)
+        });
+        assert_eq!(results, Ok(items.iter().map(|n| n * 3).collect::<Vec<_>>()));
+        // A helper coming afterwards finds nothing to take.
+        shared.help();
     }
 }

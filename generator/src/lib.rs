@@ -50,6 +50,8 @@ pub mod validate;
 pub mod write;
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::mpsc::TryRecvError;
 use std::time::{Duration, Instant};
 
 pub use error::{Error, Problem};
@@ -182,14 +184,32 @@ fn generate_to(
 ) -> Result<GeneratedCrate, Error> {
     let start = Instant::now();
     let parallel = cores::available() > 1;
+    // Made once the text's outline is; a spare core helps with it as soon as it is there.
+    let share: OnceLock<load::ParseShare<'_>> = OnceLock::new();
     let (parsed, lowered) = std::thread::scope(|scope| {
-        // While the spec is read, a spare core works out the formatter's id, which the
-        // manifest written at the end (and the previous output's, read next) is checked by,
-        // and the digest of the emitters' code, which the first model's inputs need.
+        // A spare core helps parse the spec, then works out the digest of the emitters' code,
+        // which the first model's inputs need, and the formatter's id, which the manifest
+        // written at the end (and the previous output's, read next) is checked by.
+        let (made, share_made) = std::sync::mpsc::channel::<()>();
         if parallel {
-            scope.spawn(|| {
-                reuse::formatter_id();
+            let share = &share;
+            scope.spawn(move || {
+                // The outline takes a fraction of a millisecond for most specs: spin through it
+                // rather than sleep, since this machine's idle core is slow to wake again.
+                // The sender is dropped once the share is made, or if making it panics.
+                let spin_until = Instant::now() + Duration::from_millis(2);
+                while let Err(TryRecvError::Empty) = share_made.try_recv() {
+                    if Instant::now() > spin_until {
+                        let _ = share_made.recv();
+                        break;
+                    }
+                    std::hint::spin_loop();
+                }
+                if let Some(share) = share.get() {
+                    share.help();
+                }
                 emit::emitter_digest();
+                reuse::formatter_id();
             });
         }
         // Nearly every real spec has approximations to show at their lines. Block YAML's
@@ -198,7 +218,15 @@ fn generate_to(
         let outline = outline::Outline::new(text);
         let source_map =
             (parallel && outline.is_none()).then(|| scope.spawn(|| locate::SourceMap::new(text)));
-        let spec = load::parse_outlined(path, text, outline.as_ref())?;
+        let share = share.get_or_init(|| {
+            if parallel {
+                load::ParseShare::new(path, text, outline.as_ref())
+            } else {
+                load::ParseShare::none()
+            }
+        });
+        drop(made);
+        let spec = load::parse_shared(path, text, outline.as_ref(), share)?;
         let parsed = Instant::now();
         let mut lowered = lower::lower(&spec).map_err(|e| e.locate(text))?;
         locate::place(

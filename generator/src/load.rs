@@ -63,6 +63,47 @@ pub(crate) fn parse_outlined<'t>(
     text: &'t str,
     outline: Option<&Outline<'t>>,
 ) -> Result<LoadedSpec, Error> {
+    parse_shared(path, text, outline, &ParseShare::none())
+}
+
+/// The part of a spec's parse that threads already running can take on: the pieces of a
+/// YAML text cut by its outline ([`split`]), when the text is large enough for the cut to pay
+/// and its layout allows it.
+///
+/// Made by the thread that parses, and handed to threads that are awake anyway (a thread
+/// started for the parse may start milliseconds late on a virtual machine's idle core), which
+/// [`help`](Self::help) until no piece is left; [`parse_shared`] parses the rest and joins.
+pub(crate) struct ParseShare<'t>(Option<split::SharedCut<'t>>);
+
+impl<'t> ParseShare<'t> {
+    pub(crate) fn new(path: &Path, text: &'t str, outline: Option<&Outline<'t>>) -> Self {
+        let cut = match (SpecFormat::detect(path, text), outline) {
+            (SpecFormat::Yaml, Some(outline)) => split::SharedCut::new(text, outline),
+            _ => None,
+        };
+        Self(cut)
+    }
+
+    /// Nothing to share: the parse is one thread's (or the large text's own threads').
+    pub(crate) fn none() -> Self {
+        Self(None)
+    }
+
+    /// Parses pieces until none is left to take.
+    pub(crate) fn help(&self) {
+        if let Some(cut) = &self.0 {
+            cut.help();
+        }
+    }
+}
+
+/// [`parse_outlined`], sharing the parse with the threads that help with `share`.
+pub(crate) fn parse_shared<'t>(
+    path: &Path,
+    text: &'t str,
+    outline: Option<&Outline<'t>>,
+    share: &ParseShare<'t>,
+) -> Result<LoadedSpec, Error> {
     let syntax = |line, column, message: String| Error::Syntax {
         path: path.to_path_buf(),
         line,
@@ -79,7 +120,7 @@ pub(crate) fn parse_outlined<'t>(
             }
             syntax(Some(e.line() as u64), Some(e.column() as u64), message)
         })?,
-        SpecFormat::Yaml => read_yaml(path, text, outline)?,
+        SpecFormat::Yaml => read_yaml(path, text, outline, share.0.as_ref())?,
     };
     if !document.openapi.starts_with("3.0") {
         let error = Error::Spec {
@@ -115,17 +156,28 @@ pub(crate) fn yaml_options() -> serde_saphyr::Options {
 
 /// Reads YAML spec text. Block-style YAML is read by the block reader: on one thread when the
 /// text is small, in pieces on all cores when it is large and its layout allows the cut (each
-/// piece by the block reader, or by serde-saphyr when that declines). Any other text, and every
-/// error, is serde-saphyr's.
+/// piece by the block reader, or by serde-saphyr when that declines), and in the pieces of
+/// `cut` when threads help with them. Any other text, and every error, is serde-saphyr's.
 fn read_yaml<'t>(
     path: &Path,
     text: &'t str,
     outline: Option<&Outline<'t>>,
+    cut: Option<&split::SharedCut<'t>>,
 ) -> Result<OpenAPI, Error> {
-    let document = if text.len() < ONE_THREAD_BYTES {
-        block_yaml::parse(text).or_else(|| split::parse_split(text, outline))
-    } else {
-        split::parse_split(text, outline).or_else(|| block_yaml::parse(text))
+    let document = match cut {
+        Some(cut) => {
+            // The helpers are there already; a large text has all the cores.
+            let threads = if text.len() < ONE_THREAD_BYTES {
+                0
+            } else {
+                crate::cores::available().clamp(1, 8).saturating_sub(2)
+            };
+            cut.join(threads).or_else(|| block_yaml::parse(text))
+        }
+        None if text.len() < ONE_THREAD_BYTES => {
+            block_yaml::parse(text).or_else(|| split::parse_split(text, outline))
+        }
+        None => split::parse_split(text, outline).or_else(|| block_yaml::parse(text)),
     };
     match document {
         Some(document) => Ok(document),

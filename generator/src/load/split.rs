@@ -44,10 +44,15 @@ pub(crate) fn parse_split<'t>(text: &'t str, outline: Option<&Outline<'t>>) -> O
             &made
         }
     };
-    // Cut the same way on any machine: each piece has a whole budget of its own, so with
-    // pieces sized by the core count, a text near the budget could parse on one machine and
-    // be refused on another. Sixteen pieces keep eight cores busy to the end.
-    Cut::new(text, outline, (text.len() / PIECES).max(MIN_PIECE_BYTES))?.parse()
+    Cut::new(text, outline, piece_bytes(text))?.parse()
+}
+
+/// How large a piece of `text` is at least. The same on any machine: each piece has a whole
+/// budget of its own, so with pieces sized by the core count, a text near the budget could
+/// parse on one machine and be refused on another. Sixteen pieces keep eight cores busy to
+/// the end.
+fn piece_bytes(text: &str) -> usize {
+    (text.len() / PIECES).max(MIN_PIECE_BYTES)
 }
 
 /// A piece of the document, parsed on its own.
@@ -155,19 +160,52 @@ impl<'t> Cut<'t> {
 
     /// Parses the pieces on all cores and joins them; `None` if any fails or repeats a key.
     fn parse(self) -> Option<OpenAPI> {
-        // Largest first, so that the threads finish together; then back in text order.
-        let mut order: Vec<usize> = (0..self.pieces.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(self.pieces[i].len()));
-        let mut parsed = crate::cores::map(&order, |&i| {
-            let piece = &self.pieces[i];
-            let parsed = match piece {
-                Piece::Rest(text) => Parsed::Rest(Box::new(parse_piece(text)?)),
-                Piece::Paths(text) => Parsed::Paths(parse_piece(text)?),
-                Piece::Schemas(text) => Parsed::Schemas(parse_piece(text)?),
-            };
-            Ok::<_, serde_saphyr::Error>((i, parsed))
-        })
-        .ok()?;
+        let threads = crate::cores::available().clamp(1, 8).min(self.pieces.len());
+        self.share().join(threads - 1)
+    }
+
+    /// The pieces, for threads to parse together.
+    fn share(self) -> SharedCut<'t> {
+        // Largest first, so that the threads finish together; back in text order at the join.
+        let mut pieces: Vec<(usize, Piece<'t>)> = self.pieces.into_iter().enumerate().collect();
+        pieces.sort_by_key(|(_, piece)| std::cmp::Reverse(piece.len()));
+        SharedCut {
+            pieces: crate::cores::Shared::new(pieces, parse_indexed),
+        }
+    }
+}
+
+/// A cut document whose pieces the threads at hand parse together: any thread may
+/// [`help`](Self::help), and [`join`](Self::join) puts the pieces back together.
+pub(crate) struct SharedCut<'t> {
+    #[allow(clippy::type_complexity)]
+    pieces: crate::cores::Shared<
+        (usize, Piece<'t>),
+        (usize, Parsed),
+        serde_saphyr::Error,
+        fn(&(usize, Piece<'t>)) -> Result<(usize, Parsed), serde_saphyr::Error>,
+    >,
+}
+
+impl<'t> SharedCut<'t> {
+    /// The cut of YAML `text` by its outline, or `None` when the text is small enough that one
+    /// thread reads it whole faster, or its layout leaves any doubt about where an entry starts.
+    pub(crate) fn new(text: &'t str, outline: &Outline<'t>) -> Option<Self> {
+        if text.len() < MIN_SPLIT_BYTES {
+            return None;
+        }
+        Some(Cut::new(text, outline, piece_bytes(text))?.share())
+    }
+
+    /// Parses pieces until none is left to take.
+    pub(crate) fn help(&self) {
+        self.pieces.help();
+    }
+
+    /// Parses the pieces left, with `threads` more threads, waits for those other threads
+    /// took, and joins them; `None` if any fails or repeats a key.
+    pub(crate) fn join(&self, threads: usize) -> Option<OpenAPI> {
+        let mut parsed = self.pieces.finish(threads).ok()?;
         parsed.sort_by_key(|(i, _)| *i);
         let mut parsed = parsed.into_iter().map(|(_, p)| p);
         let Some(Parsed::Rest(document)) = parsed.next() else {
@@ -191,6 +229,16 @@ impl<'t> Cut<'t> {
         }
         Some(document)
     }
+}
+
+/// Parses a piece, keeping its place in the text.
+fn parse_indexed((i, piece): &(usize, Piece<'_>)) -> Result<(usize, Parsed), serde_saphyr::Error> {
+    let parsed = match piece {
+        Piece::Rest(text) => Parsed::Rest(Box::new(parse_piece(text)?)),
+        Piece::Paths(text) => Parsed::Paths(parse_piece(text)?),
+        Piece::Schemas(text) => Parsed::Schemas(parse_piece(text)?),
+    };
+    Ok((*i, parsed))
 }
 
 /// Reads a piece as the whole text is read.
@@ -263,6 +311,58 @@ mod tests {
             let document = cut.parse().expect("every piece parses");
             assert!(document == whole(&text), "{path}");
             assert!(!document.paths.paths.is_empty());
+        }
+    }
+
+    /// Parses `text` through a share that another thread helps with, as generation does.
+    fn parse_helped(text: &str) -> Result<OpenAPI, Error> {
+        let path = Path::new("spec.yaml");
+        let outline = Outline::new(text);
+        let share = crate::load::ParseShare::new(path, text, outline.as_ref());
+        assert!(share.0.is_some(), "the text is cut");
+        std::thread::scope(|scope| {
+            scope.spawn(|| share.help());
+            crate::load::parse_shared(path, text, outline.as_ref(), &share)
+        })
+        .map(|spec| spec.document)
+    }
+
+    #[test]
+    fn a_share_helped_by_another_thread_parses_into_the_whole_parse_document() {
+        for path in [
+            "spec/atlas-admin-v2.yaml",
+            "spec/reference/atlas-admin-api-v2-2025-06-30-subset.yaml",
+            "spec/reference/atlas-admin-api-v2-2025-06-30.yaml",
+        ] {
+            let text = crate::load::repository_file(path);
+            assert!(parse_helped(&text).unwrap() == whole(&text), "{path}");
+        }
+        // Pieces that depend on each other fall back to the whole parse, and a piece's error
+        // is the whole parse's.
+        let aliased = synthetic(600, |i| {
+            match i {
+            0 => "      type: object\n      properties: &shared\n        a:\n          type: string\n".to_string(),
+            599 => "      type: object\n      properties: *shared\n".to_string(),
+            _ => object(i),
+        }
+        });
+        assert!(parse_helped(&aliased).unwrap() == whole(&aliased));
+        let broken = synthetic(600, |i| match i {
+            500 => "      type: object\n      required: [a\n".to_string(),
+            _ => object(i),
+        });
+        let expected = crate::load::parse_spec(Path::new("spec.yaml"), &broken).unwrap_err();
+        assert_eq!(
+            parse_helped(&broken).unwrap_err().to_string(),
+            expected.to_string()
+        );
+        // Nothing to share in a small text, or in JSON.
+        let small = synthetic(3, object);
+        let json = serde_json::to_string(&whole(&aliased)).unwrap();
+        for (path, text) in [("spec.yaml", &small), ("spec.json", &json)] {
+            let outline = Outline::new(text);
+            let share = crate::load::ParseShare::new(Path::new(path), text, outline.as_ref());
+            assert!(share.0.is_none(), "{path}");
         }
     }
 
