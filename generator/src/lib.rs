@@ -186,13 +186,16 @@ fn generate_to(
     let parallel = cores::available() > 1;
     // Made once the text's outline is; a spare core helps with it as soon as it is there.
     let share: OnceLock<load::ParseShare<'_>> = OnceLock::new();
-    let (parsed, lowered) = std::thread::scope(|scope| {
+    // The spare core's thread stays for the work of the later stages (`cores::Standby`).
+    let standby = cores::Standby::new();
+    let (parsed, lowered, lowered_at, emitted) = std::thread::scope(|scope| {
         // A spare core helps parse the spec, then works out the digest of the emitters' code,
         // which the first model's inputs need, and the formatter's id, which the manifest
-        // written at the end (and the previous output's, read next) is checked by.
+        // written at the end (and the previous output's, read next) is checked by, and then
+        // stands by.
         let (made, share_made) = std::sync::mpsc::channel::<()>();
         if parallel {
-            let share = &share;
+            let (share, standby) = (&share, &standby);
             scope.spawn(move || {
                 // The outline takes a fraction of a millisecond for most specs: spin through it
                 // rather than sleep, since this machine's idle core is slow to wake again.
@@ -210,45 +213,54 @@ fn generate_to(
                 }
                 emit::emitter_digest();
                 reuse::formatter_id();
+                standby.serve();
             });
         }
-        // Nearly every real spec has approximations to show at their lines. Block YAML's
-        // outline finds them in microseconds; other text needs a second parse, which a
-        // spare core runs beside the first.
-        let outline = outline::Outline::new(text);
-        let source_map =
-            (parallel && outline.is_none()).then(|| scope.spawn(|| locate::SourceMap::new(text)));
-        let share = share.get_or_init(|| {
-            if parallel {
-                load::ParseShare::new(path, text, outline.as_ref())
-            } else {
-                load::ParseShare::none()
-            }
-        });
-        drop(made);
-        let spec = load::parse_shared(path, text, outline.as_ref(), share)?;
-        let parsed = Instant::now();
-        let mut lowered = lower::lower(&spec).map_err(|e| e.locate(text))?;
-        locate::place(
-            &mut lowered.approximations,
-            outline.as_ref(),
-            || match source_map.map(|thread| thread.join()) {
-                Some(Ok(map)) => map,
-                _ => locate::SourceMap::new(text),
-            },
-        );
-        Ok::<_, Error>((parsed, lowered))
+        let stages = || {
+            // Nearly every real spec has approximations to show at their lines. Block YAML's
+            // outline finds them in microseconds; other text needs a second parse, which a
+            // spare core runs beside the first.
+            let outline = outline::Outline::new(text);
+            let source_map = (parallel && outline.is_none())
+                .then(|| scope.spawn(|| locate::SourceMap::new(text)));
+            let share = share.get_or_init(|| {
+                if parallel {
+                    load::ParseShare::new(path, text, outline.as_ref())
+                } else {
+                    load::ParseShare::none()
+                }
+            });
+            drop(made);
+            let spec = load::parse_shared(path, text, outline.as_ref(), share)?;
+            let parsed = Instant::now();
+            let mut lowered = lower::lower(&spec).map_err(|e| e.locate(text))?;
+            locate::place(
+                &mut lowered.approximations,
+                outline.as_ref(),
+                || match source_map.map(|thread| thread.join()) {
+                    Some(Ok(map)) => map,
+                    _ => locate::SourceMap::new(text),
+                },
+            );
+            let lowered_at = Instant::now();
+            let spec_file = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |f| f.to_string_lossy().into_owned(),
+            );
+            let previous = config
+                .reuse_from
+                .as_deref()
+                .map_or_else(reuse::PreviousOutput::none, reuse::PreviousOutput::load);
+            let emitted =
+                emit::emit_crate_to(&lowered.api, config, &spec_file, &previous, on_file)?;
+            Ok::<_, Error>((parsed, lowered, lowered_at, emitted))
+        };
+        if parallel {
+            cores::Standby::stand_by(&standby, stages)
+        } else {
+            stages()
+        }
     })?;
-    let lowered_at = Instant::now();
-    let spec_file = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |f| f.to_string_lossy().into_owned(),
-    );
-    let previous = config
-        .reuse_from
-        .as_deref()
-        .map_or_else(reuse::PreviousOutput::none, reuse::PreviousOutput::load);
-    let emitted = emit::emit_crate_to(&lowered.api, config, &spec_file, &previous, on_file)?;
     let emitted_at = Instant::now();
     let timings = Timings {
         parse: parsed - start,

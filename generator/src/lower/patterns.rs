@@ -99,9 +99,9 @@ pub(super) struct PatternKinds {
 }
 
 impl PatternKinds {
-    /// Starts working out the patterns of the parameters of the spec `resolver` reads, on a
-    /// thread of its own when the machine has a spare core, those with look-around (the
-    /// slowest to work out) first. A pattern that thread has not started when asked for is
+    /// Starts working out the patterns of the parameters of the spec `resolver` reads beside
+    /// the lowering ([`crate::cores::beside`]) when the machine has a spare core, those with
+    /// look-around (the slowest to work out) first. A pattern that thread has not started when asked for is
     /// worked out by the asker.
     pub(super) fn prefetch(resolver: SchemaResolver<'_>) -> Self {
         let kinds = Self::default();
@@ -115,24 +115,22 @@ impl PatternKinds {
         patterns.sort_by_key(|pattern| !has_look_around(pattern));
         let known = Arc::clone(&kinds.known);
         let done = Arc::clone(&kinds.done);
-        // Should the thread not start, every pattern is worked out when asked for.
-        let _ = std::thread::Builder::new()
-            .name("atlas-codegen-patterns".into())
-            .spawn(move || {
-                for pattern in patterns {
-                    if done.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    {
-                        let mut slots = known.lock();
-                        if slots.contains_key(&pattern) {
-                            continue;
-                        }
-                        slots.insert(pattern.clone(), Slot::Working);
-                    }
-                    known.work_out(&pattern);
+        // Should no thread take them, every pattern is worked out when asked for.
+        crate::cores::beside("atlas-codegen-patterns", move || {
+            for pattern in patterns {
+                if done.load(Ordering::Relaxed) {
+                    break;
                 }
-            });
+                {
+                    let mut slots = known.lock();
+                    if slots.contains_key(&pattern) {
+                        continue;
+                    }
+                    slots.insert(pattern.clone(), Slot::Working);
+                }
+                known.work_out(&pattern);
+            }
+        });
         kinds
     }
 
