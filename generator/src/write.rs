@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::thread::JoinHandle;
 
 use crate::Timings;
@@ -300,10 +300,13 @@ impl GeneratedCrate {
 pub struct NewCrate {
     dir: PathBuf,
     staging: PathBuf,
-    sender: Option<mpsc::Sender<(PathBuf, String)>>,
-    /// The files it created, with what it wrote, or the first error (after which it creates
-    /// nothing more).
-    writer: Option<JoinHandle<Result<BTreeMap<PathBuf, String>, Error>>>,
+    sender: Option<mpsc::Sender<(PathBuf, Arc<str>)>>,
+    /// The files handed over, with their text as last handed over: a file handed over again
+    /// with the same text is not sent to the writer again (the runtime is handed over before
+    /// the spec is read, and again by the emitters).
+    handed: Mutex<BTreeMap<PathBuf, Arc<str>>>,
+    /// The first error, after which it creates nothing more.
+    writer: Option<JoinHandle<Result<(), Error>>>,
 }
 
 impl NewCrate {
@@ -318,28 +321,23 @@ impl NewCrate {
             return None;
         }
         let staging = beside(dir);
-        let (sender, receiver) = mpsc::channel::<(PathBuf, String)>();
+        let (sender, receiver) = mpsc::channel::<(PathBuf, Arc<str>)>();
         let root = staging.clone();
         let writer = std::thread::spawn(move || {
             // Left over by an interrupted run; never anything of the user's.
             let _ = std::fs::remove_dir_all(&root);
             std::fs::create_dir(&root).map_err(|e| Error::io(&root, "create directory", e))?;
             let mut directories = BTreeSet::new();
-            let mut created = BTreeMap::new();
             for (relative, text) in receiver {
-                // Handed over before it was generated, and now generated the same.
-                if created.get(&relative) == Some(&text) {
-                    continue;
-                }
                 create_in(&root, &relative, &text, &mut directories)?;
-                created.insert(relative, text);
             }
-            Ok(created)
+            Ok(())
         });
         Some(Self {
             dir: dir.to_path_buf(),
             staging,
             sender: Some(sender),
+            handed: Mutex::default(),
             writer: Some(writer),
         })
     }
@@ -350,10 +348,17 @@ impl NewCrate {
     /// created again; not part of the crate at all, `finish` removes it.
     pub fn sink(&self) -> impl Fn(&Path, &str) + Sync + '_ {
         move |relative: &Path, text: &str| {
-            if let Some(sender) = &self.sender {
-                // A writer that stopped has its error waiting for `finish`.
-                let _ = sender.send((relative.to_path_buf(), text.to_string()));
+            let Some(sender) = &self.sender else { return };
+            let mut handed = self.handed.lock().unwrap_or_else(PoisonError::into_inner);
+            // Handed over before it was generated, and now generated the same.
+            if handed.get(relative).is_some_and(|before| **before == *text) {
+                return;
             }
+            let text: Arc<str> = Arc::from(text);
+            handed.insert(relative.to_path_buf(), Arc::clone(&text));
+            drop(handed);
+            // A writer that stopped has its error waiting for `finish`.
+            let _ = sender.send((relative.to_path_buf(), text));
         }
     }
 
@@ -366,7 +371,7 @@ impl NewCrate {
         let wanted: BTreeSet<&Path> = generated.files.iter().map(|(p, _)| p.as_path()).collect();
         let mut directories = BTreeSet::new();
         for (relative, text) in &generated.files {
-            if created.get(relative) != Some(text) {
+            if created.get(relative).map(|t| &**t) != Some(text.as_str()) {
                 create_in(&self.staging, relative, text, &mut directories)?;
             }
         }
@@ -400,11 +405,16 @@ impl NewCrate {
         })
     }
 
-    /// Closes the hand-over and waits for the writer: the files it created.
-    fn wait(&mut self) -> Result<BTreeMap<PathBuf, String>, Error> {
+    /// Closes the hand-over and waits for the writer: the files it created, with their text.
+    fn wait(&mut self) -> Result<BTreeMap<PathBuf, Arc<str>>, Error> {
         self.sender = None;
+        let handed = std::mem::take(
+            self.handed
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
         match self.writer.take().map(JoinHandle::join) {
-            Some(Ok(created)) => created,
+            Some(Ok(written)) => written.map(|()| handed),
             Some(Err(_)) => Err(Error::io(
                 &self.staging,
                 "write",
@@ -442,4 +452,54 @@ fn create_in(
         directories.insert(parent.to_path_buf());
     }
     create_file(&path, text).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sink sends a file to the writer only when its text is new: handed over again the
+    /// same, nothing is created again (the writer's copy, changed behind its back, stays);
+    /// handed over with other text, it is created again; `wait` returns the last text of each.
+    #[test]
+    fn a_file_handed_over_again_unchanged_is_not_written_twice() {
+        let base = std::env::temp_dir().join(format!("atlas-codegen-sink-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(&base).unwrap();
+        let mut new = NewCrate::start(&base.join("crate")).unwrap();
+        let staged = new.staging.join("src/a.rs");
+        {
+            let sink = new.sink();
+            sink(Path::new("src/a.rs"), "one");
+            // Bounded wait for the writer to create it.
+            for _ in 0..500 {
+                if std::fs::read_to_string(&staged).is_ok_and(|t| t == "one") {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            std::fs::write(&staged, "changed behind the writer's back").unwrap();
+            sink(Path::new("src/a.rs"), "one");
+            sink(Path::new("b.rs"), "x");
+            sink(Path::new("b.rs"), "y");
+        }
+
+        let handed = new.wait().unwrap();
+        let texts: Vec<(&Path, &str)> = handed.iter().map(|(p, t)| (p.as_path(), &**t)).collect();
+        assert_eq!(
+            texts,
+            [(Path::new("b.rs"), "y"), (Path::new("src/a.rs"), "one")]
+        );
+        assert_eq!(
+            std::fs::read_to_string(&staged).unwrap(),
+            "changed behind the writer's back"
+        );
+        assert_eq!(
+            std::fs::read_to_string(new.staging.join("b.rs")).unwrap(),
+            "y"
+        );
+        drop(new);
+        assert!(!base.join("crate.atlas-codegen-tmp").exists());
+        std::fs::remove_dir_all(&base).unwrap();
+    }
 }
