@@ -145,18 +145,15 @@ pub fn generate_into(
     config: &Config,
     dir: &Path,
 ) -> Result<(GeneratedCrate, WriteSummary), Error> {
-    // Started first, so that its staging directory is made while the spec is read.
-    let Some(new) = write::NewCrate::start(dir) else {
+    // Started first, so that its staging directory is made while the spec is read, and the
+    // runtime, which does not depend on the spec, is written while it is parsed.
+    let Some(new) = write::NewCrate::start_with(dir, emit::runtime_files) else {
         let generated = generate(path, config)?;
         let written = generated.write_to(dir)?;
         return Ok((generated, written));
     };
     let generated = {
         let sink = new.sink();
-        // The runtime does not depend on the spec: it is written while the spec is parsed.
-        for (relative, text) in emit::runtime_files() {
-            sink(&relative, &text);
-        }
         let text = load::read_spec(path)?;
         generate_to(path, &text, config, &sink)?
     };

@@ -9,7 +9,9 @@
 //! the generator no longer produces.
 //! [`GeneratedCrate::check`] compares instead of writing.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
@@ -297,14 +299,18 @@ impl GeneratedCrate {
 /// [`NewCrate::finish`] makes the staging directory hold exactly the generated crate and
 /// renames it into place, so the crate still appears complete or not at all. Dropped without
 /// `finish` (generation failed), it removes the staging directory.
+/// Files by their path's bytes (comparing paths component by component cost more than the
+/// rest of a hand-over), with their text.
+type Handed = BTreeMap<OsString, Arc<str>>;
+
 pub struct NewCrate {
     dir: PathBuf,
     staging: PathBuf,
     sender: Option<mpsc::Sender<(PathBuf, Arc<str>)>>,
     /// The files handed over, with their text as last handed over: a file handed over again
-    /// with the same text is not sent to the writer again (the runtime is handed over before
-    /// the spec is read, and again by the emitters).
-    handed: Mutex<BTreeMap<PathBuf, Arc<str>>>,
+    /// with the same text is not sent to the writer again (the runtime is known before the
+    /// spec is read, and handed over again by the emitters).
+    handed: Arc<Mutex<Handed>>,
     /// The first error, after which it creates nothing more.
     writer: Option<JoinHandle<Result<(), Error>>>,
 }
@@ -314,6 +320,16 @@ impl NewCrate {
     /// parent does not: [`GeneratedCrate::write_to`] writes those once generation has
     /// succeeded, so that a failing spec leaves no new parent directory behind either.
     pub fn start(dir: &Path) -> Option<Self> {
+        Self::start_with(dir, Vec::new)
+    }
+
+    /// [`NewCrate::start`], with files known before generation (the runtime, which no spec
+    /// changes): the writer makes and creates them first, on its own thread, as if they had
+    /// been handed over; one handed over before the writer got to it is created as handed.
+    pub fn start_with<K>(dir: &Path, known: K) -> Option<Self>
+    where
+        K: FnOnce() -> Vec<(PathBuf, String)> + Send + 'static,
+    {
         let parent = dir.parent()?;
         if std::fs::symlink_metadata(dir).is_ok()
             || !(parent.as_os_str().is_empty() || parent.is_dir())
@@ -322,13 +338,23 @@ impl NewCrate {
         }
         let staging = beside(dir);
         let (sender, receiver) = mpsc::channel::<(PathBuf, Arc<str>)>();
-        let root = staging.clone();
+        let handed = Arc::new(Mutex::new(Handed::new()));
+        let (root, in_writer) = (staging.clone(), Arc::clone(&handed));
         let writer = std::thread::spawn(move || {
+            let mut first = Vec::new();
+            {
+                let mut handed = in_writer.lock().unwrap_or_else(PoisonError::into_inner);
+                for (relative, text) in known() {
+                    if let Entry::Vacant(entry) = handed.entry(relative.clone().into_os_string()) {
+                        first.push((relative, Arc::clone(entry.insert(Arc::from(text)))));
+                    }
+                }
+            }
             // Left over by an interrupted run; never anything of the user's.
             let _ = std::fs::remove_dir_all(&root);
             std::fs::create_dir(&root).map_err(|e| Error::io(&root, "create directory", e))?;
             let mut directories = BTreeSet::new();
-            for (relative, text) in receiver {
+            for (relative, text) in first.into_iter().chain(receiver) {
                 create_in(&root, &relative, &text, &mut directories)?;
             }
             Ok(())
@@ -337,7 +363,7 @@ impl NewCrate {
             dir: dir.to_path_buf(),
             staging,
             sender: Some(sender),
-            handed: Mutex::default(),
+            handed,
             writer: Some(writer),
         })
     }
@@ -351,11 +377,14 @@ impl NewCrate {
             let Some(sender) = &self.sender else { return };
             let mut handed = self.handed.lock().unwrap_or_else(PoisonError::into_inner);
             // Handed over before it was generated, and now generated the same.
-            if handed.get(relative).is_some_and(|before| **before == *text) {
+            if handed
+                .get(relative.as_os_str())
+                .is_some_and(|before| **before == *text)
+            {
                 return;
             }
             let text: Arc<str> = Arc::from(text);
-            handed.insert(relative.to_path_buf(), Arc::clone(&text));
+            handed.insert(relative.as_os_str().to_owned(), Arc::clone(&text));
             drop(handed);
             // A writer that stopped has its error waiting for `finish`.
             let _ = sender.send((relative.to_path_buf(), text));
@@ -371,13 +400,17 @@ impl NewCrate {
         let wanted: BTreeSet<&Path> = generated.files.iter().map(|(p, _)| p.as_path()).collect();
         let mut directories = BTreeSet::new();
         for (relative, text) in &generated.files {
-            if created.get(relative).map(|t| &**t) != Some(text.as_str()) {
+            if created.get(relative.as_os_str()).map(|t| &**t) != Some(text.as_str()) {
                 create_in(&self.staging, relative, text, &mut directories)?;
             }
         }
         // Directories that only held removed files go too, deepest first.
         let mut emptied = BTreeSet::new();
-        for relative in created.keys().filter(|p| !wanted.contains(p.as_path())) {
+        for relative in created
+            .keys()
+            .map(Path::new)
+            .filter(|p| !wanted.contains(p))
+        {
             let path = self.staging.join(relative);
             std::fs::remove_file(&path).map_err(|e| Error::io(&path, "remove", e))?;
             emptied.extend(
@@ -406,14 +439,13 @@ impl NewCrate {
     }
 
     /// Closes the hand-over and waits for the writer: the files it created, with their text.
-    fn wait(&mut self) -> Result<BTreeMap<PathBuf, Arc<str>>, Error> {
+    fn wait(&mut self) -> Result<Handed, Error> {
         self.sender = None;
-        let handed = std::mem::take(
-            self.handed
-                .get_mut()
-                .unwrap_or_else(PoisonError::into_inner),
-        );
-        match self.writer.take().map(JoinHandle::join) {
+        let joined = self.writer.take().map(JoinHandle::join);
+        // Taken once the writer is done: it adds the known files.
+        let handed =
+            std::mem::take(&mut *self.handed.lock().unwrap_or_else(PoisonError::into_inner));
+        match joined {
             Some(Ok(written)) => written.map(|()| handed),
             Some(Err(_)) => Err(Error::io(
                 &self.staging,
@@ -458,14 +490,25 @@ fn create_in(
 mod tests {
     use super::*;
 
+    fn scratch(name: &str) -> PathBuf {
+        let base =
+            std::env::temp_dir().join(format!("atlas-codegen-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(&base).unwrap();
+        base
+    }
+
+    /// The last text handed over of each file, as `(path, text)`.
+    fn texts(handed: &Handed) -> Vec<(&Path, &str)> {
+        handed.iter().map(|(p, t)| (Path::new(p), &**t)).collect()
+    }
+
     /// The sink sends a file to the writer only when its text is new: handed over again the
     /// same, nothing is created again (the writer's copy, changed behind its back, stays);
     /// handed over with other text, it is created again; `wait` returns the last text of each.
     #[test]
     fn a_file_handed_over_again_unchanged_is_not_written_twice() {
-        let base = std::env::temp_dir().join(format!("atlas-codegen-sink-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&base);
-        std::fs::create_dir_all(&base).unwrap();
+        let base = scratch("sink");
         let mut new = NewCrate::start(&base.join("crate")).unwrap();
         let staged = new.staging.join("src/a.rs");
         {
@@ -485,9 +528,8 @@ mod tests {
         }
 
         let handed = new.wait().unwrap();
-        let texts: Vec<(&Path, &str)> = handed.iter().map(|(p, t)| (p.as_path(), &**t)).collect();
         assert_eq!(
-            texts,
+            texts(&handed),
             [(Path::new("b.rs"), "y"), (Path::new("src/a.rs"), "one")]
         );
         assert_eq!(
@@ -500,6 +542,51 @@ mod tests {
         );
         drop(new);
         assert!(!base.join("crate.atlas-codegen-tmp").exists());
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    /// Known files are created by the writer as if handed over first: handing one over again
+    /// unchanged creates nothing more, and one handed over before the writer made the known
+    /// files keeps the text it was handed over with.
+    #[test]
+    fn known_files_count_as_handed_over_unless_handed_over_first() {
+        let base = scratch("known");
+        let (go, ready) = mpsc::channel::<()>();
+        let mut new = NewCrate::start_with(&base.join("crate"), move || {
+            // Bounded: the test hands over `b.rs` first, then lets the writer go on.
+            let _ = ready.recv_timeout(std::time::Duration::from_secs(10));
+            vec![
+                (PathBuf::from("src/a.rs"), "known a".to_string()),
+                (PathBuf::from("b.rs"), "known b".to_string()),
+            ]
+        })
+        .unwrap();
+        {
+            let sink = new.sink();
+            sink(Path::new("b.rs"), "handed b");
+            go.send(()).unwrap();
+            let staged = new.staging.join("src/a.rs");
+            for _ in 0..500 {
+                if std::fs::read_to_string(&staged).is_ok_and(|t| t == "known a") {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            std::fs::write(&staged, "changed behind the writer's back").unwrap();
+            sink(Path::new("src/a.rs"), "known a");
+        }
+        let handed = new.wait().unwrap();
+        assert_eq!(
+            texts(&handed),
+            [
+                (Path::new("b.rs"), "handed b"),
+                (Path::new("src/a.rs"), "known a")
+            ]
+        );
+        let read = |p: &str| std::fs::read_to_string(new.staging.join(p)).unwrap();
+        assert_eq!(read("b.rs"), "handed b");
+        assert_eq!(read("src/a.rs"), "changed behind the writer's back");
+        drop(new);
         std::fs::remove_dir_all(&base).unwrap();
     }
 }

@@ -160,18 +160,19 @@ pub fn emit_crate_to(
 /// The files copied into every crate that has operations, whatever its spec: the client
 /// runtime and the mock server of `testing`.
 pub fn runtime_files() -> Vec<(PathBuf, String)> {
+    let with_header = |source: &str| [GENERATED_HEADER, source].concat();
     let mut files: Vec<(PathBuf, String)> = runtime::RUNTIME
         .iter()
         .map(|(module, source)| {
             (
                 PathBuf::from(format!("src/{module}.rs")),
-                format!("{GENERATED_HEADER}{source}"),
+                with_header(source),
             )
         })
         .collect();
     files.push((
         PathBuf::from("src/testing/mock.rs"),
-        format!("{GENERATED_HEADER}{}", testing::MOCK_SOURCE),
+        with_header(testing::MOCK_SOURCE),
     ));
     files
 }
