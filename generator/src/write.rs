@@ -15,7 +15,6 @@ use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
-use std::thread::JoinHandle;
 
 use crate::Timings;
 use crate::error::{Error, Problem};
@@ -311,8 +310,10 @@ pub struct NewCrate {
     /// with the same text is not sent to the writer again (the runtime is known before the
     /// spec is read, and handed over again by the emitters).
     handed: Arc<Mutex<Handed>>,
-    /// The first error, after which it creates nothing more.
-    writer: Option<JoinHandle<Result<(), Error>>>,
+    /// The writer's outcome once it is done: the first error, after which it creates nothing
+    /// more; nothing if it panicked.
+    /// (In a mutex only for the sink's sake: a receiver cannot be shared between threads.)
+    done: Option<Mutex<mpsc::Receiver<Result<(), Error>>>>,
 }
 
 impl NewCrate {
@@ -340,31 +341,39 @@ impl NewCrate {
         let (sender, receiver) = mpsc::channel::<(PathBuf, Arc<str>)>();
         let handed = Arc::new(Mutex::new(Handed::new()));
         let (root, in_writer) = (staging.clone(), Arc::clone(&handed));
-        let writer = std::thread::spawn(move || {
-            let mut first = Vec::new();
-            {
-                let mut handed = in_writer.lock().unwrap_or_else(PoisonError::into_inner);
-                for (relative, text) in known() {
-                    if let Entry::Vacant(entry) = handed.entry(relative.clone().into_os_string()) {
-                        first.push((relative, Arc::clone(entry.insert(Arc::from(text)))));
+        // The writer's outcome comes back as soon as its last file is created: joining the
+        // thread would also wait for it to wind down (its allocator heap, its stack).
+        let (report, done) = mpsc::sync_channel::<Result<(), Error>>(1);
+        std::thread::spawn(move || {
+            let written = (move || {
+                let mut first = Vec::new();
+                {
+                    let mut handed = in_writer.lock().unwrap_or_else(PoisonError::into_inner);
+                    for (relative, text) in known() {
+                        let key = relative.clone().into_os_string();
+                        if let Entry::Vacant(entry) = handed.entry(key) {
+                            first.push((relative, Arc::clone(entry.insert(Arc::from(text)))));
+                        }
                     }
                 }
-            }
-            // Left over by an interrupted run; never anything of the user's.
-            let _ = std::fs::remove_dir_all(&root);
-            std::fs::create_dir(&root).map_err(|e| Error::io(&root, "create directory", e))?;
-            let mut directories = BTreeSet::new();
-            for (relative, text) in first.into_iter().chain(receiver) {
-                create_in(&root, &relative, &text, &mut directories)?;
-            }
-            Ok(())
+                // Left over by an interrupted run; never anything of the user's.
+                let _ = std::fs::remove_dir_all(&root);
+                std::fs::create_dir(&root).map_err(|e| Error::io(&root, "create directory", e))?;
+                let mut directories = BTreeSet::new();
+                for (relative, text) in first.into_iter().chain(receiver) {
+                    create_in(&root, &relative, &text, &mut directories)?;
+                }
+                Ok(())
+            })();
+            // Nobody waiting any more is no one to tell.
+            let _ = report.send(written);
         });
         Some(Self {
             dir: dir.to_path_buf(),
             staging,
             sender: Some(sender),
             handed,
-            writer: Some(writer),
+            done: Some(Mutex::new(done)),
         })
     }
 
@@ -441,11 +450,15 @@ impl NewCrate {
     /// Closes the hand-over and waits for the writer: the files it created, with their text.
     fn wait(&mut self) -> Result<Handed, Error> {
         self.sender = None;
-        let joined = self.writer.take().map(JoinHandle::join);
+        let outcome = self.done.take().map(|done| {
+            done.into_inner()
+                .unwrap_or_else(PoisonError::into_inner)
+                .recv()
+        });
         // Taken once the writer is done: it adds the known files.
         let handed =
             std::mem::take(&mut *self.handed.lock().unwrap_or_else(PoisonError::into_inner));
-        match joined {
+        match outcome {
             Some(Ok(written)) => written.map(|()| handed),
             Some(Err(_)) => Err(Error::io(
                 &self.staging,
