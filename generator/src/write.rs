@@ -10,7 +10,7 @@
 //! [`GeneratedCrate::check`] compares instead of writing.
 
 use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -406,7 +406,9 @@ impl NewCrate {
     /// nothing is left behind.
     pub fn finish(mut self, generated: &GeneratedCrate) -> Result<WriteSummary, Error> {
         let created = self.wait()?;
-        let wanted: BTreeSet<&Path> = generated.files.iter().map(|(p, _)| p.as_path()).collect();
+        // Hashed: ordering paths compares them component by component, which took longer
+        // than the rest of this function.
+        let wanted: HashSet<&Path> = generated.files.iter().map(|(p, _)| p.as_path()).collect();
         let mut directories = BTreeSet::new();
         for (relative, text) in &generated.files {
             if created.get(relative.as_os_str()).map(|t| &**t) != Some(text.as_str()) {
