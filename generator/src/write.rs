@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, mpsc};
 
 use crate::Timings;
 use crate::error::{Error, Problem};
@@ -290,6 +290,10 @@ impl GeneratedCrate {
     }
 }
 
+/// Files by their path's bytes (comparing paths component by component cost more than the
+/// rest of a hand-over), with their text.
+type Handed = BTreeMap<OsString, Arc<str>>;
+
 /// A crate being written into a directory that does not exist yet while it is generated.
 ///
 /// Each file handed to [`NewCrate::sink`] is created at once in the staging directory beside
@@ -298,18 +302,62 @@ impl GeneratedCrate {
 /// [`NewCrate::finish`] makes the staging directory hold exactly the generated crate and
 /// renames it into place, so the crate still appears complete or not at all. Dropped without
 /// `finish` (generation failed), it removes the staging directory.
-/// Files by their path's bytes (comparing paths component by component cost more than the
-/// rest of a hand-over), with their text.
-type Handed = BTreeMap<OsString, Arc<str>>;
+/// Files handed over, between the sink and the writer.
+struct HandOver {
+    queue: Mutex<Queue>,
+    /// Signalled when a batch is ready for a waiting writer, and at the end.
+    ready: Condvar,
+}
+
+struct Queue {
+    /// The files handed over, with their text as last handed over: a file handed over again
+    /// with the same text is not queued again (the runtime is known before the spec is
+    /// read, and handed over again by the emitters).
+    handed: Handed,
+    /// Handed over and not yet taken by the writer.
+    pending: Vec<(PathBuf, Arc<str>)>,
+    /// No more files come.
+    closed: bool,
+    /// The writer waits for a batch.
+    waiting: bool,
+}
+
+/// How many files a waiting writer is woken for. Waking it for each file cost the emitting
+/// threads a system call and the core a switch per file, about a hundred for a small crate.
+const BATCH: usize = 8;
+
+impl HandOver {
+    fn queue(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The next files to create, once there are `BATCH` of them or no more come; empty at the
+    /// end.
+    fn next_batch(&self) -> Vec<(PathBuf, Arc<str>)> {
+        let mut queue = self.queue();
+        while queue.pending.len() < BATCH && !queue.closed {
+            queue.waiting = true;
+            queue = self
+                .ready
+                .wait(queue)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        queue.waiting = false;
+        std::mem::take(&mut queue.pending)
+    }
+
+    /// No more files come: the writer takes what is left.
+    fn close(&self) {
+        self.queue().closed = true;
+        self.ready.notify_one();
+    }
+}
 
 pub struct NewCrate {
     dir: PathBuf,
     staging: PathBuf,
-    sender: Option<mpsc::Sender<(PathBuf, Arc<str>)>>,
-    /// The files handed over, with their text as last handed over: a file handed over again
-    /// with the same text is not sent to the writer again (the runtime is known before the
-    /// spec is read, and handed over again by the emitters).
-    handed: Arc<Mutex<Handed>>,
+    /// What the sink and the writer share.
+    hand_over: Arc<HandOver>,
     /// The writer's outcome once it is done: the first error, after which it creates nothing
     /// more; nothing if it panicked.
     /// (In a mutex only for the sink's sake: a receiver cannot be shared between threads.)
@@ -338,9 +386,16 @@ impl NewCrate {
             return None;
         }
         let staging = beside(dir);
-        let (sender, receiver) = mpsc::channel::<(PathBuf, Arc<str>)>();
-        let handed = Arc::new(Mutex::new(Handed::new()));
-        let (root, in_writer) = (staging.clone(), Arc::clone(&handed));
+        let hand_over = Arc::new(HandOver {
+            queue: Mutex::new(Queue {
+                handed: Handed::new(),
+                pending: Vec::new(),
+                closed: false,
+                waiting: false,
+            }),
+            ready: Condvar::new(),
+        });
+        let (root, in_writer) = (staging.clone(), Arc::clone(&hand_over));
         // The writer's outcome comes back as soon as its last file is created: joining the
         // thread would also wait for it to wind down (its allocator heap, its stack).
         let (report, done) = mpsc::sync_channel::<Result<(), Error>>(1);
@@ -348,10 +403,10 @@ impl NewCrate {
             let written = (move || {
                 let mut first = Vec::new();
                 {
-                    let mut handed = in_writer.lock().unwrap_or_else(PoisonError::into_inner);
+                    let mut queue = in_writer.queue();
                     for (relative, text) in known() {
                         let key = relative.clone().into_os_string();
-                        if let Entry::Vacant(entry) = handed.entry(key) {
+                        if let Entry::Vacant(entry) = queue.handed.entry(key) {
                             first.push((relative, Arc::clone(entry.insert(Arc::from(text)))));
                         }
                     }
@@ -360,8 +415,15 @@ impl NewCrate {
                 let _ = std::fs::remove_dir_all(&root);
                 std::fs::create_dir(&root).map_err(|e| Error::io(&root, "create directory", e))?;
                 let mut directories = BTreeSet::new();
-                for (relative, text) in first.into_iter().chain(receiver) {
-                    create_in(&root, &relative, &text, &mut directories)?;
+                let mut batch = first;
+                loop {
+                    for (relative, text) in batch {
+                        create_in(&root, &relative, &text, &mut directories)?;
+                    }
+                    batch = in_writer.next_batch();
+                    if batch.is_empty() {
+                        break;
+                    }
                 }
                 Ok(())
             })();
@@ -371,8 +433,7 @@ impl NewCrate {
         Some(Self {
             dir: dir.to_path_buf(),
             staging,
-            sender: Some(sender),
-            handed,
+            hand_over,
             done: Some(Mutex::new(done)),
         })
     }
@@ -383,20 +444,27 @@ impl NewCrate {
     /// created again; not part of the crate at all, `finish` removes it.
     pub fn sink(&self) -> impl Fn(&Path, &str) + Sync + '_ {
         move |relative: &Path, text: &str| {
-            let Some(sender) = &self.sender else { return };
-            let mut handed = self.handed.lock().unwrap_or_else(PoisonError::into_inner);
-            // Handed over before it was generated, and now generated the same.
-            if handed
-                .get(relative.as_os_str())
-                .is_some_and(|before| **before == *text)
+            let mut queue = self.hand_over.queue();
+            // Handed over before it was generated, and now generated the same; or too late.
+            if queue.closed
+                || queue
+                    .handed
+                    .get(relative.as_os_str())
+                    .is_some_and(|before| **before == *text)
             {
                 return;
             }
             let text: Arc<str> = Arc::from(text);
-            handed.insert(relative.as_os_str().to_owned(), Arc::clone(&text));
-            drop(handed);
-            // A writer that stopped has its error waiting for `finish`.
-            let _ = sender.send((relative.to_path_buf(), text));
+            let key = relative.as_os_str().to_owned();
+            queue.handed.insert(key, Arc::clone(&text));
+            // A writer that stopped has its error waiting for `finish`; what it leaves here
+            // goes with the staging directory.
+            queue.pending.push((relative.to_path_buf(), text));
+            let wake = queue.waiting && queue.pending.len() >= BATCH;
+            drop(queue);
+            if wake {
+                self.hand_over.ready.notify_one();
+            }
         }
     }
 
@@ -451,15 +519,14 @@ impl NewCrate {
 
     /// Closes the hand-over and waits for the writer: the files it created, with their text.
     fn wait(&mut self) -> Result<Handed, Error> {
-        self.sender = None;
+        self.hand_over.close();
         let outcome = self.done.take().map(|done| {
             done.into_inner()
                 .unwrap_or_else(PoisonError::into_inner)
                 .recv()
         });
         // Taken once the writer is done: it adds the known files.
-        let handed =
-            std::mem::take(&mut *self.handed.lock().unwrap_or_else(PoisonError::into_inner));
+        let handed = std::mem::take(&mut self.hand_over.queue().handed);
         match outcome {
             Some(Ok(written)) => written.map(|()| handed),
             Some(Err(_)) => Err(Error::io(
@@ -529,6 +596,10 @@ mod tests {
         {
             let sink = new.sink();
             sink(Path::new("src/a.rs"), "one");
+            // A batch's worth, for the writer to be woken.
+            for i in 1..BATCH {
+                sink(&PathBuf::from(format!("fill/{i}.rs")), "");
+            }
             // Bounded wait for the writer to create it.
             for _ in 0..500 {
                 if std::fs::read_to_string(&staged).is_ok_and(|t| t == "one") {
@@ -543,8 +614,10 @@ mod tests {
         }
 
         let handed = new.wait().unwrap();
+        let mut texts = texts(&handed);
+        texts.retain(|(path, _)| !path.starts_with("fill"));
         assert_eq!(
-            texts(&handed),
+            texts,
             [(Path::new("b.rs"), "y"), (Path::new("src/a.rs"), "one")]
         );
         assert_eq!(
