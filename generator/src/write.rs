@@ -294,14 +294,6 @@ impl GeneratedCrate {
 /// rest of a hand-over), with their text.
 type Handed = BTreeMap<OsString, Arc<str>>;
 
-/// A crate being written into a directory that does not exist yet while it is generated.
-///
-/// Each file handed to [`NewCrate::sink`] is created at once in the staging directory beside
-/// the crate's, on a thread of its own: creating a file mostly waits on the file system, and
-/// that wait now overlaps with emitting the next files instead of following all of them.
-/// [`NewCrate::finish`] makes the staging directory hold exactly the generated crate and
-/// renames it into place, so the crate still appears complete or not at all. Dropped without
-/// `finish` (generation failed), it removes the staging directory.
 /// Files handed over, between the sink and the writer.
 struct HandOver {
     queue: Mutex<Queue>,
@@ -353,6 +345,14 @@ impl HandOver {
     }
 }
 
+/// A crate being written into a directory that does not exist yet while it is generated.
+///
+/// Each file handed to [`NewCrate::sink`] is created soon after, a few files at a time, in the
+/// staging directory beside the crate's, on a thread of its own: creating a file mostly waits
+/// on the file system, and that wait now overlaps with emitting the next files instead of
+/// following all of them. [`NewCrate::finish`] makes the staging directory hold exactly the
+/// generated crate and renames it into place, so the crate still appears complete or not at
+/// all. Dropped without `finish` (generation failed), it removes the staging directory.
 pub struct NewCrate {
     dir: PathBuf,
     staging: PathBuf,
@@ -438,7 +438,7 @@ impl NewCrate {
         })
     }
 
-    /// Hands over one file of the crate (path relative to its root) to be created now. A file
+    /// Hands over one file of the crate (path relative to its root) to be created. A file
     /// may be handed over before it is generated, when it is known what it will be: handed
     /// over again with the same text, it is not created twice; with other text, it is
     /// created again; not part of the crate at all, `finish` removes it.
