@@ -580,6 +580,18 @@ mod tests {
         base
     }
 
+    /// Waits (boundedly: 5 s) for the writer to create `path` with `text`, then changes it
+    /// behind the writer's back.
+    fn change_once_written(path: &Path, text: &str) {
+        for _ in 0..500 {
+            if std::fs::read_to_string(path).is_ok_and(|t| t == text) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        std::fs::write(path, "changed behind the writer's back").unwrap();
+    }
+
     /// The last text handed over of each file, as `(path, text)`.
     fn texts(handed: &Handed) -> Vec<(&Path, &str)> {
         handed.iter().map(|(p, t)| (Path::new(p), &**t)).collect()
@@ -600,14 +612,7 @@ mod tests {
             for i in 1..BATCH {
                 sink(&PathBuf::from(format!("fill/{i}.rs")), "");
             }
-            // Bounded wait for the writer to create it.
-            for _ in 0..500 {
-                if std::fs::read_to_string(&staged).is_ok_and(|t| t == "one") {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
-            std::fs::write(&staged, "changed behind the writer's back").unwrap();
+            change_once_written(&staged, "one");
             sink(Path::new("src/a.rs"), "one");
             sink(Path::new("b.rs"), "x");
             sink(Path::new("b.rs"), "y");
@@ -654,13 +659,7 @@ mod tests {
             sink(Path::new("b.rs"), "handed b");
             go.send(()).unwrap();
             let staged = new.staging.join("src/a.rs");
-            for _ in 0..500 {
-                if std::fs::read_to_string(&staged).is_ok_and(|t| t == "known a") {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
-            std::fs::write(&staged, "changed behind the writer's back").unwrap();
+            change_once_written(&staged, "known a");
             sink(Path::new("src/a.rs"), "known a");
         }
         let handed = new.wait().unwrap();
