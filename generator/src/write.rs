@@ -400,33 +400,7 @@ impl NewCrate {
         // thread would also wait for it to wind down (its allocator heap, its stack).
         let (report, done) = mpsc::sync_channel::<Result<(), Error>>(1);
         std::thread::spawn(move || {
-            let written = (move || {
-                let mut first = Vec::new();
-                {
-                    let mut queue = in_writer.queue();
-                    for (relative, text) in known() {
-                        let key = relative.clone().into_os_string();
-                        if let Entry::Vacant(entry) = queue.handed.entry(key) {
-                            first.push((relative, Arc::clone(entry.insert(Arc::from(text)))));
-                        }
-                    }
-                }
-                // Left over by an interrupted run; never anything of the user's.
-                let _ = std::fs::remove_dir_all(&root);
-                std::fs::create_dir(&root).map_err(|e| Error::io(&root, "create directory", e))?;
-                let mut directories = BTreeSet::new();
-                let mut batch = first;
-                loop {
-                    for (relative, text) in batch {
-                        create_in(&root, &relative, &text, &mut directories)?;
-                    }
-                    batch = in_writer.next_batch();
-                    if batch.is_empty() {
-                        break;
-                    }
-                }
-                Ok(())
-            })();
+            let written = create_handed_over(&root, &in_writer, known);
             // Nobody waiting any more is no one to tell.
             let _ = report.send(written);
         });
@@ -460,7 +434,9 @@ impl NewCrate {
             // A writer that stopped has its error waiting for `finish`; what it leaves here
             // goes with the staging directory.
             queue.pending.push((relative.to_path_buf(), text));
-            let wake = queue.waiting && queue.pending.len() >= BATCH;
+            // Once: a waiting writer waits for fewer, and files added before it wakes go
+            // with the batch.
+            let wake = queue.waiting && queue.pending.len() == BATCH;
             drop(queue);
             if wake {
                 self.hand_over.ready.notify_one();
@@ -545,6 +521,37 @@ impl Drop for NewCrate {
     fn drop(&mut self) {
         let _ = self.wait();
         let _ = std::fs::remove_dir_all(&self.staging);
+    }
+}
+
+/// The writer: makes the staging directory `root`, creates the `known` files not handed over
+/// already, then each batch handed over, until the hand-over closes or a file fails.
+fn create_handed_over<K>(root: &Path, hand_over: &HandOver, known: K) -> Result<(), Error>
+where
+    K: FnOnce() -> Vec<(PathBuf, String)>,
+{
+    let mut batch = Vec::new();
+    {
+        let mut queue = hand_over.queue();
+        for (relative, text) in known() {
+            let key = relative.clone().into_os_string();
+            if let Entry::Vacant(entry) = queue.handed.entry(key) {
+                batch.push((relative, Arc::clone(entry.insert(Arc::from(text)))));
+            }
+        }
+    }
+    // Left over by an interrupted run; never anything of the user's.
+    let _ = std::fs::remove_dir_all(root);
+    std::fs::create_dir(root).map_err(|e| Error::io(root, "create directory", e))?;
+    let mut directories = BTreeSet::new();
+    loop {
+        for (relative, text) in batch {
+            create_in(root, &relative, &text, &mut directories)?;
+        }
+        batch = hand_over.next_batch();
+        if batch.is_empty() {
+            return Ok(());
+        }
     }
 }
 

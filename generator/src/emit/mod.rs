@@ -160,19 +160,14 @@ pub fn emit_crate_to(
 /// The files copied into every crate that has operations, whatever its spec: the client
 /// runtime and the mock server of `testing`.
 pub fn runtime_files() -> Vec<(PathBuf, String)> {
-    let with_header = |source: &str| [GENERATED_HEADER, source].concat();
+    let headed = |source: &str| [GENERATED_HEADER, source].concat();
     let mut files: Vec<(PathBuf, String)> = runtime::RUNTIME
         .iter()
-        .map(|(module, source)| {
-            (
-                PathBuf::from(format!("src/{module}.rs")),
-                with_header(source),
-            )
-        })
+        .map(|(module, source)| (PathBuf::from(format!("src/{module}.rs")), headed(source)))
         .collect();
     files.push((
         PathBuf::from("src/testing/mock.rs"),
-        with_header(testing::MOCK_SOURCE),
+        headed(testing::MOCK_SOURCE),
     ));
     files
 }

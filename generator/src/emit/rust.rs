@@ -156,7 +156,8 @@ fn codegen_error(file: &str, error: syn::Error) -> Error {
     }
 }
 
-/// Puts a blank line between items, as people write them; prettyplease prints none.
+/// Puts a blank line between items, as people write them; prettyplease prints none. Appends
+/// to `out`, which [`with_header`] sizes for the result.
 fn separate_items(code: &str, out: &mut String) {
     const ITEM_STARTS: &[&str] = &[
         "#[", "///", "pub ", "pub(", "fn ", "impl", "mod ", "struct ", "enum ", "type ", "const ",
@@ -164,7 +165,6 @@ fn separate_items(code: &str, out: &mut String) {
     ];
     let is_use = |line: &str| line.starts_with("use ") || line.starts_with("pub use ");
     let is_module = |line: &str| line.starts_with("mod ") || line.starts_with("pub mod ");
-    out.reserve(code.len() + code.len() / 16);
     // The previous line without its indentation, and that indentation.
     let mut previous: Option<(&str, usize)> = None;
     for line in code.lines() {
