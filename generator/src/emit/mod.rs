@@ -28,7 +28,7 @@ use quote::quote;
 
 use crate::Config;
 use crate::error::Error;
-use crate::ir::{Api, Operation};
+use crate::ir::{Api, Operation, TypeDef, TypeKind};
 use crate::reuse::{self, PreviousOutput, Record};
 
 /// A Rust file to emit, on a worker thread (token streams cannot cross threads, so each job
@@ -172,38 +172,44 @@ pub fn runtime_files() -> Vec<(PathBuf, String)> {
     files
 }
 
-/// The crate's Rust files that are emitted as tokens and formatted (the runtime's are copied).
+/// The crate's Rust files that are emitted as tokens and formatted (the runtime's are copied),
+/// biggest first: the threads take them in this order, and a big file taken last keeps one
+/// core busy while the other has nothing left (a third of a millisecond of the official
+/// subset's emission). Files that gather the whole API come first, then the operation
+/// modules by their number of operations, then the models by their number of members.
 fn rust_jobs<'a>(
     api: &'a Api,
     modules: &'a BTreeMap<&'a str, Vec<&'a Operation>>,
     crate_ident: &'a str,
 ) -> Vec<RustJob<'a>> {
-    let mut jobs = vec![RustJob::new("src/lib.rs", || emit_lib(api))];
+    let mut jobs = Vec::new();
+    if !api.examples.is_empty() {
+        jobs.push(RustJob::new("tests/spec_examples.rs", move || {
+            examples::emit_example_tests(api, crate_ident).unwrap_or_default()
+        }));
+    }
+    if !api.operations.is_empty() {
+        jobs.push(RustJob::new("src/testing/mod.rs", move || {
+            testing::emit_testing(api, crate_ident)
+        }));
+    }
+    jobs.push(RustJob::new("src/lib.rs", || emit_lib(api)));
     jobs.push(RustJob::new("src/models/mod.rs", || {
         models::emit_models_mod(&api.types, false)
     }));
-    for def in &api.types {
-        let path = format!("src/models/{}.rs", def.module);
-        let inputs = models::ModelInputs {
-            def,
-            types: &api.types,
-        };
-        jobs.push(RustJob::new(path, move || emit_model(def, &api.types)).with_inputs(inputs));
-    }
     if !api.operations.is_empty() {
+        jobs.push(RustJob::new("src/operations/mod.rs", || {
+            operations::emit_operations_mod(api, None)
+        }));
         // `emit_validation` has nothing to say without patterns.
         if !api.patterns.is_empty() {
             jobs.push(RustJob::new("src/validation.rs", || {
                 runtime::emit_validation(api).unwrap_or_default()
             }));
         }
-        jobs.push(RustJob::new("src/operations/mod.rs", || {
-            operations::emit_operations_mod(api, None)
-        }));
-        jobs.push(RustJob::new("src/testing/mod.rs", move || {
-            testing::emit_testing(api, crate_ident)
-        }));
-        for (&module, module_operations) in modules {
+        let mut by_size: Vec<_> = modules.iter().collect();
+        by_size.sort_by_key(|(_, operations)| std::cmp::Reverse(operations.len()));
+        for (&module, module_operations) in by_size {
             let path = format!("src/operations/{module}.rs");
             let inputs = operations::ModuleInputs {
                 module,
@@ -222,15 +228,31 @@ fn rust_jobs<'a>(
             jobs.push(RustJob::new(path, tokens).with_inputs(inputs));
         }
     }
-    if !api.examples.is_empty() {
-        jobs.push(RustJob::new("tests/spec_examples.rs", move || {
-            examples::emit_example_tests(api, crate_ident).unwrap_or_default()
-        }));
+    let mut by_size: Vec<&TypeDef> = api.types.iter().collect();
+    by_size.sort_by_key(|def| std::cmp::Reverse(members(def)));
+    for def in by_size {
+        let path = format!("src/models/{}.rs", def.module);
+        let inputs = models::ModelInputs {
+            def,
+            types: &api.types,
+        };
+        jobs.push(RustJob::new(path, move || emit_model(def, &api.types)).with_inputs(inputs));
     }
     jobs
 }
 
-/// The Rust files of a crate, in job order.
+/// What a model's file is made of, about in proportion to the time it takes to emit.
+fn members(def: &TypeDef) -> usize {
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.len(),
+        TypeKind::Enum(e) => e.variants.len(),
+        TypeKind::Tagged(u) => u.variants.len(),
+        TypeKind::Untagged(u) => u.variants.len(),
+        TypeKind::Alias(_) => 1,
+    }
+}
+
+/// The Rust files of a crate, in job order (see [`rust_jobs`]).
 struct RustFiles {
     files: Vec<(PathBuf, String)>,
     records: Vec<Record>,
@@ -544,6 +566,61 @@ mod tests {
         fixtures.sort();
         specs.extend(fixtures);
         specs
+    }
+
+    /// The jobs come biggest first: the files that gather the whole API, then the operation
+    /// modules by their operations, then the models by their members; each file once.
+    #[test]
+    fn jobs_come_biggest_first() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let api =
+            crate::load_api(&root.join("spec/reference/atlas-admin-api-v2-2025-06-30-subset.yaml"))
+                .expect("the subset lowers");
+        let modules = operations::modules(&api);
+        let paths: Vec<String> = rust_jobs(&api, &modules, "atlas_admin")
+            .into_iter()
+            .map(|job| job.path)
+            .collect();
+        let whole_api = [
+            "tests/spec_examples.rs",
+            "src/testing/mod.rs",
+            "src/lib.rs",
+            "src/models/mod.rs",
+            "src/operations/mod.rs",
+            "src/validation.rs",
+        ];
+        assert_eq!(paths[..whole_api.len()], whole_api);
+        let operation_counts: Vec<usize> = paths
+            .iter()
+            .filter_map(|p| p.strip_prefix("src/operations/")?.strip_suffix(".rs"))
+            .filter(|m| *m != "mod")
+            .map(|m| modules[m].len())
+            .collect();
+        assert_eq!(operation_counts.len(), modules.len());
+        assert!(
+            operation_counts.is_sorted_by(|a, b| a >= b),
+            "{operation_counts:?}"
+        );
+        let member_counts: Vec<usize> = paths
+            .iter()
+            .filter_map(|p| p.strip_prefix("src/models/")?.strip_suffix(".rs"))
+            .filter(|m| *m != "mod")
+            .map(|m| super::members(api.types.iter().find(|d| d.module == m).expect("a model")))
+            .collect();
+        assert_eq!(member_counts.len(), api.types.len());
+        assert!(
+            member_counts.is_sorted_by(|a, b| a >= b),
+            "{member_counts:?}"
+        );
+        assert!(
+            member_counts.first() > member_counts.last(),
+            "models differ in size"
+        );
+        let last_whole = paths.iter().rposition(|p| whole_api.contains(&p.as_str()));
+        let first_model = paths
+            .iter()
+            .position(|p| p.starts_with("src/models/") && p != "src/models/mod.rs");
+        assert!(last_whole < first_model);
     }
 
     /// The fast printer and syn + prettyplease give the same text for every Rust file of every
