@@ -111,8 +111,10 @@ impl Standby {
     }
 
     /// Run by the thread standing by: runs the work handed to it until the standby is closed
-    /// and no posted job is left.
-    pub(crate) fn serve(&self) {
+    /// and no posted job is left, and `idle` once, the first time there is none (unless the
+    /// standby is closed by then).
+    pub(crate) fn serve(&self, idle: &(dyn Fn() + Sync)) {
+        let mut idle = Some(idle);
         let mut seen_lent = 0;
         let mut state = self.lock();
         loop {
@@ -136,6 +138,12 @@ impl Standby {
             }
             if state.closed {
                 return;
+            }
+            if let Some(idle) = idle.take() {
+                drop(state);
+                idle();
+                state = self.lock();
+                continue;
             }
             // Nothing to do yet: spin a while, then sleep.
             let version = self.version.load(Ordering::Acquire);
@@ -378,7 +386,7 @@ mod tests {
         let standby = Standby::new();
         std::thread::scope(|scope| {
             let server = scope.spawn(|| {
-                standby.serve();
+                standby.serve(&|| {});
                 std::thread::current().id()
             });
             let result = Standby::stand_by(&standby, || work(&standby));
@@ -474,5 +482,43 @@ mod tests {
             Standby::at_hand().is_none(),
             "the standby is no longer at hand"
         );
+    }
+
+    /// The idle work runs once, after the work posted before the serving thread came to it,
+    /// and not at all when the standby is closed before there is nothing to do.
+    #[test]
+    fn idle_work_runs_once_when_there_is_nothing_else_to_do() {
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let pushing = |what: &'static str| {
+            let order = Arc::clone(&order);
+            Box::new(move || order.lock().unwrap().push(what))
+        };
+        let wait_for = |count: usize| {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while order.lock().unwrap().len() < count {
+                assert!(
+                    Instant::now() < deadline,
+                    "the serving thread did not get to it"
+                );
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        };
+        let standby = Standby::new();
+        standby.post(pushing("posted"));
+        std::thread::scope(|scope| {
+            let server = scope.spawn(|| standby.serve(&|| order.lock().unwrap().push("idle")));
+            wait_for(2);
+            standby.post(pushing("again"));
+            wait_for(3);
+            standby.update(|state| state.closed = true);
+            server.join().unwrap();
+        });
+        assert_eq!(*order.lock().unwrap(), ["posted", "idle", "again"]);
+
+        let closed = Standby::new();
+        closed.update(|state| state.closed = true);
+        let ran = std::sync::atomic::AtomicBool::new(false);
+        closed.serve(&|| ran.store(true, Ordering::SeqCst));
+        assert!(!ran.load(Ordering::SeqCst));
     }
 }

@@ -145,8 +145,10 @@ pub fn generate_into(
     config: &Config,
     dir: &Path,
 ) -> Result<(GeneratedCrate, WriteSummary), Error> {
-    // Started first, so that its staging directory is made while the spec is read, and the
-    // runtime, which does not depend on the spec, is written while it is parsed.
+    // Started first, so that its staging directory is made while the spec is read; the
+    // runtime, which does not depend on the spec, is created once the spare core has nothing
+    // else to do (while the spec is lowered), so the writer does not take turns with the two
+    // threads parsing it.
     let Some(new) = write::NewCrate::start_with(dir, emit::runtime_files) else {
         let generated = generate(path, config)?;
         let written = generated.write_to(dir)?;
@@ -155,7 +157,7 @@ pub fn generate_into(
     let generated = {
         let sink = new.sink();
         let text = load::read_spec(path)?;
-        generate_to(path, &text, config, &sink)?
+        generate_to(path, &text, config, &sink, &|| new.create_known())?
     };
     let written = new.finish(&generated)?;
     Ok((generated, written))
@@ -168,16 +170,18 @@ pub fn generate_from_str(
     text: &str,
     config: &Config,
 ) -> Result<GeneratedCrate, Error> {
-    generate_to(path, text, config, &|_, _| {})
+    generate_to(path, text, config, &|_, _| {}, &|| {})
 }
 
 /// [`generate_from_str`], handing each file to `on_file` as soon as it is emitted
-/// ([`emit::emit_crate_to`]).
+/// ([`emit::emit_crate_to`]); `spare` runs once, on the spare core the first time it has
+/// nothing else to do (or first, without one).
 fn generate_to(
     path: &Path,
     text: &str,
     config: &Config,
     on_file: &(dyn Fn(&Path, &str) + Sync),
+    spare: &(dyn Fn() + Sync),
 ) -> Result<GeneratedCrate, Error> {
     let start = Instant::now();
     let parallel = cores::available() > 1;
@@ -189,7 +193,7 @@ fn generate_to(
         // A spare core helps parse the spec, then works out the digest of the emitters' code,
         // which the first model's inputs need, and the formatter's id, which the manifest
         // written at the end (and the previous output's, read next) is checked by, and then
-        // stands by.
+        // stands by, running `spare` the first time it has nothing to do.
         let (made, share_made) = std::sync::mpsc::channel::<()>();
         if parallel {
             let (share, standby) = (&share, &standby);
@@ -210,7 +214,7 @@ fn generate_to(
                 }
                 emit::emitter_digest();
                 reuse::formatter_id();
-                standby.serve();
+                standby.serve(spare);
             });
         }
         let stages = || {
@@ -255,6 +259,7 @@ fn generate_to(
         if parallel {
             cores::Standby::stand_by(&standby, stages)
         } else {
+            spare();
             stages()
         }
     })?;

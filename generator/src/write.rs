@@ -312,6 +312,8 @@ struct Queue {
     closed: bool,
     /// The writer waits for a batch.
     waiting: bool,
+    /// The known files may be created now ([`NewCrate::create_known`]).
+    known_go: bool,
 }
 
 /// How many files a waiting writer is woken for. Waking it for each file cost the emitting
@@ -326,8 +328,16 @@ impl HandOver {
     /// The next files to create, once there are `BATCH` of them or no more come; empty at the
     /// end.
     fn next_batch(&self) -> Vec<(PathBuf, Arc<str>)> {
+        self.wait_until(|queue| queue.pending.len() >= BATCH || queue.closed);
         let mut queue = self.queue();
-        while queue.pending.len() < BATCH && !queue.closed {
+        queue.waiting = false;
+        std::mem::take(&mut queue.pending)
+    }
+
+    /// Waits until `ready` holds of the queue (or it is closed).
+    fn wait_until(&self, ready: impl Fn(&Queue) -> bool) {
+        let mut queue = self.queue();
+        while !ready(&queue) && !queue.closed {
             queue.waiting = true;
             queue = self
                 .ready
@@ -335,7 +345,6 @@ impl HandOver {
                 .unwrap_or_else(PoisonError::into_inner);
         }
         queue.waiting = false;
-        std::mem::take(&mut queue.pending)
     }
 
     /// No more files come: the writer takes what is left.
@@ -373,8 +382,9 @@ impl NewCrate {
     }
 
     /// [`NewCrate::start`], with files known before generation (the runtime, which no spec
-    /// changes): the writer makes and creates them first, on its own thread, as if they had
-    /// been handed over; one handed over before the writer got to it is created as handed.
+    /// changes): the writer makes them first, on its own thread, as if they had been handed
+    /// over, and creates them once [`NewCrate::create_known`] lets it (or the first batch
+    /// comes); one handed over before the writer got to it is created as handed.
     pub fn start_with<K>(dir: &Path, known: K) -> Option<Self>
     where
         K: FnOnce() -> Vec<(PathBuf, String)> + Send + 'static,
@@ -392,6 +402,7 @@ impl NewCrate {
                 pending: Vec::new(),
                 closed: false,
                 waiting: false,
+                known_go: false,
             }),
             ready: Condvar::new(),
         });
@@ -410,6 +421,19 @@ impl NewCrate {
             hand_over,
             done: Some(Mutex::new(done)),
         })
+    }
+
+    /// Lets the writer create the known files (see [`NewCrate::start_with`]) now, for a core
+    /// with nothing else to do; until then it waits, so that it does not take turns with the
+    /// threads reading the spec. A batch handed over, or `finish`, lets it go too.
+    pub fn create_known(&self) {
+        let mut queue = self.hand_over.queue();
+        queue.known_go = true;
+        let wake = queue.waiting;
+        drop(queue);
+        if wake {
+            self.hand_over.ready.notify_one();
+        }
     }
 
     /// Hands over one file of the crate (path relative to its root) to be created. A file
@@ -525,7 +549,8 @@ impl Drop for NewCrate {
 }
 
 /// The writer: makes the staging directory `root`, creates the `known` files not handed over
-/// already, then each batch handed over, until the hand-over closes or a file fails.
+/// already once it may, then each batch handed over, until the hand-over closes or a file
+/// fails.
 fn create_handed_over<K>(root: &Path, hand_over: &HandOver, known: K) -> Result<(), Error>
 where
     K: FnOnce() -> Vec<(PathBuf, String)>,
@@ -543,6 +568,7 @@ where
     // Left over by an interrupted run; never anything of the user's.
     let _ = std::fs::remove_dir_all(root);
     std::fs::create_dir(root).map_err(|e| Error::io(root, "create directory", e))?;
+    hand_over.wait_until(|queue| queue.known_go || queue.pending.len() >= BATCH);
     let mut directories = BTreeSet::new();
     loop {
         for (relative, text) in batch {
@@ -665,6 +691,7 @@ mod tests {
             let sink = new.sink();
             sink(Path::new("b.rs"), "handed b");
             go.send(()).unwrap();
+            new.create_known();
             let staged = new.staging.join("src/a.rs");
             change_once_written(&staged, "known a");
             sink(Path::new("src/a.rs"), "known a");
@@ -680,6 +707,38 @@ mod tests {
         let read = |p: &str| std::fs::read_to_string(new.staging.join(p)).unwrap();
         assert_eq!(read("b.rs"), "handed b");
         assert_eq!(read("src/a.rs"), "changed behind the writer's back");
+        drop(new);
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    /// The writer creates the known files only once `create_known` lets it (or the crate is
+    /// finished without it).
+    #[test]
+    fn known_files_wait_for_create_known() {
+        let base = scratch("known-go");
+        let known = || vec![(PathBuf::from("src/k.rs"), "known".to_string())];
+        let new = NewCrate::start_with(&base.join("crate"), known).unwrap();
+        let staged = new.staging.join("src/k.rs");
+        // Time enough for a writer that did not wait to have created it.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(!staged.exists(), "created before create_known");
+        new.create_known();
+        for _ in 0..500 {
+            if staged.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(std::fs::read_to_string(&staged).unwrap(), "known");
+        drop(new);
+
+        let mut new = NewCrate::start_with(&base.join("other"), known).unwrap();
+        let handed = new.wait().unwrap();
+        assert_eq!(texts(&handed), [(Path::new("src/k.rs"), "known")]);
+        assert_eq!(
+            std::fs::read_to_string(new.staging.join("src/k.rs")).unwrap(),
+            "known"
+        );
         drop(new);
         std::fs::remove_dir_all(&base).unwrap();
     }
