@@ -328,14 +328,15 @@ impl HandOver {
     /// The next files to create, once there are `BATCH` of them or no more come; empty at the
     /// end.
     fn next_batch(&self) -> Vec<(PathBuf, Arc<str>)> {
-        self.wait_until(|queue| queue.pending.len() >= BATCH || queue.closed);
-        let mut queue = self.queue();
-        queue.waiting = false;
-        std::mem::take(&mut queue.pending)
+        std::mem::take(
+            &mut self
+                .wait_until(|queue| queue.pending.len() >= BATCH)
+                .pending,
+        )
     }
 
-    /// Waits until `ready` holds of the queue (or it is closed).
-    fn wait_until(&self, ready: impl Fn(&Queue) -> bool) {
+    /// Waits until `ready` holds of the queue, or it is closed; the queue, still locked.
+    fn wait_until(&self, ready: impl Fn(&Queue) -> bool) -> MutexGuard<'_, Queue> {
         let mut queue = self.queue();
         while !ready(&queue) && !queue.closed {
             queue.waiting = true;
@@ -345,6 +346,7 @@ impl HandOver {
                 .unwrap_or_else(PoisonError::into_inner);
         }
         queue.waiting = false;
+        queue
     }
 
     /// No more files come: the writer takes what is left.
@@ -568,7 +570,7 @@ where
     // Left over by an interrupted run; never anything of the user's.
     let _ = std::fs::remove_dir_all(root);
     std::fs::create_dir(root).map_err(|e| Error::io(root, "create directory", e))?;
-    hand_over.wait_until(|queue| queue.known_go || queue.pending.len() >= BATCH);
+    drop(hand_over.wait_until(|queue| queue.known_go || queue.pending.len() >= BATCH));
     let mut directories = BTreeSet::new();
     loop {
         for (relative, text) in batch {
@@ -613,15 +615,19 @@ mod tests {
         base
     }
 
-    /// Waits (boundedly: 5 s) for the writer to create `path` with `text`, then changes it
-    /// behind the writer's back.
-    fn change_once_written(path: &Path, text: &str) {
+    /// Waits (boundedly: 5 s) for the writer to create `path` with `text`.
+    fn wait_until_written(path: &Path, text: &str) {
         for _ in 0..500 {
             if std::fs::read_to_string(path).is_ok_and(|t| t == text) {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
+    }
+
+    /// [`wait_until_written`], then changes the file behind the writer's back.
+    fn change_once_written(path: &Path, text: &str) {
+        wait_until_written(path, text);
         std::fs::write(path, "changed behind the writer's back").unwrap();
     }
 
@@ -723,12 +729,7 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(100));
         assert!(!staged.exists(), "created before create_known");
         new.create_known();
-        for _ in 0..500 {
-            if staged.exists() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
+        wait_until_written(&staged, "known");
         assert_eq!(std::fs::read_to_string(&staged).unwrap(), "known");
         drop(new);
 
