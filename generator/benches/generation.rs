@@ -30,6 +30,8 @@ use std::time::{Duration, Instant};
 
 use atlas_codegen::{Config, load, lower};
 
+mod elf;
+
 /// Counts live heap bytes and their peak.
 struct CountingAllocator;
 
@@ -431,6 +433,46 @@ fn for_openapi_to_rust(text: &str) -> String {
         .collect()
 }
 
+/// The command as it is measured against the peer: `cargo build-codegen` (the alias in
+/// `.cargo/config.toml`: the release build linked statically, without position-independent
+/// code), built here if it is out of date. `None`, with the reason, where it cannot be built or
+/// does not come out static (not Linux, say); the cold comparison then uses the default release
+/// build alone.
+fn static_command() -> Result<PathBuf, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let built = std::process::Command::new(&cargo)
+        .arg("build-codegen")
+        .current_dir(repository())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map_err(|error| format!("cargo build-codegen did not start: {error}"))?;
+    if !built.success() {
+        return Err(format!("cargo build-codegen failed ({built})"));
+    }
+    let rustc = std::process::Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .map_err(|error| format!("rustc -vV did not start: {error}"))?;
+    let version = String::from_utf8_lossy(&rustc.stdout);
+    let host = version
+        .lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .ok_or("rustc -vV names no host")?;
+    let path = repository()
+        .join("target")
+        .join(host)
+        .join("release/atlas-codegen");
+    let bytes = std::fs::read(&path).map_err(|error| format!("{}: {error}", path.display()))?;
+    if !elf::is_static_executable(&bytes) {
+        return Err(format!(
+            "{} is not a static, position-dependent executable",
+            path.display()
+        ));
+    }
+    Ok(path)
+}
+
 /// Cold generation, whole process, into a directory that does not exist: ours against
 /// openapi-to-rust, alternating runs, medians and the ratio.
 fn cold_against_openapi_to_rust() {
@@ -446,6 +488,14 @@ fn cold_against_openapi_to_rust() {
         );
         return;
     }
+    let command = static_command();
+    match &command {
+        Ok(path) => println!(
+            "(atlas-codegen: {}, from `cargo build-codegen`; beside it, the default release build)",
+            path.display()
+        ),
+        Err(reason) => println!("(atlas-codegen: the default release build; {reason})"),
+    }
     // A name of its own for each run of the bench, for the same reason as below: reusing the
     // names a previous run just deleted makes this machine's file system slower.
     let stamp = std::time::SystemTime::now()
@@ -459,8 +509,12 @@ fn cold_against_openapi_to_rust() {
     std::fs::create_dir_all(&scratch).expect("scratch directory");
     // `cp -r` of our first output into a new directory, in the same alternation: a process
     // that only creates the same files, for how much of a cold run the file system takes.
-    println!("| spec | atlas-codegen ms | openapi-to-rust ms | ratio | cp -r of the output ms |");
-    println!("|---|---|---|---|---|");
+    println!(
+        "| spec | atlas-codegen ms | openapi-to-rust ms | ratio | default release build ms | cp -r of the output ms |"
+    );
+    println!("|---|---|---|---|---|---|");
+    let default_build = PathBuf::from(env!("CARGO_BIN_EXE_atlas-codegen"));
+    let ours_command = command.as_ref().unwrap_or(&default_build);
     let specs = [
         (
             "official 8-operation subset",
@@ -488,14 +542,22 @@ fn cold_against_openapi_to_rust() {
             assert!(status.success(), "{command:?} failed");
             elapsed
         };
-        let (mut ours, mut peer, mut copy) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut ours, mut peer, mut default, mut copy) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for run in 0..runs {
             ours.push(time(
-                std::process::Command::new(env!("CARGO_BIN_EXE_atlas-codegen"))
+                std::process::Command::new(ours_command)
                     .arg("--spec")
                     .arg(&spec)
                     .arg("--out")
                     .arg(scratch.join(format!("{label}-ours-{run}"))),
+            ));
+            default.push(time(
+                std::process::Command::new(&default_build)
+                    .arg("--spec")
+                    .arg(&spec)
+                    .arg("--out")
+                    .arg(scratch.join(format!("{label}-default-{run}"))),
             ));
             peer.push(time(
                 std::process::Command::new("openapi-to-rust")
@@ -513,12 +575,14 @@ fn cold_against_openapi_to_rust() {
         }
         // Nothing is deleted until every run is done: the file system creates files more
         // slowly for a while after many were deleted.
-        let (ours, peer, copy) = (median(ours), median(peer), median(copy));
+        let (ours, peer, default, copy) =
+            (median(ours), median(peer), median(default), median(copy));
         println!(
-            "| {label} | {:.1} | {:.1} | {:.2} | {:.1} |",
+            "| {label} | {:.1} | {:.1} | {:.2} | {:.1} | {:.1} |",
             ms(ours),
             ms(peer),
             ours.as_secs_f64() / peer.as_secs_f64(),
+            ms(default),
             ms(copy)
         );
     }
