@@ -9,7 +9,8 @@
 //! 4. cold generation against openapi-to-rust 0.23 (the fastest peer; `cargo install --locked
 //!    openapi-to-rust --version 0.23.0`, skipped with a note when it is not installed): both
 //!    commands into a directory that does not exist, on the official 8-operation subset and on
-//!    the full official spec, alternating runs, medians and the ratio, beside `cp -r` of the
+//!    the full official spec, alternating runs, medians and the ratio (ours as `cargo
+//!    build-codegen` builds it, the default release build beside it), beside `cp -r` of the
 //!    output into a new directory (creating the same files, as a floor) (`-- --cold-only` for
 //!    this alone);
 //! 5. reading YAML: `load::parse_spec` (the block reader, in pieces on all cores for the
@@ -435,7 +436,7 @@ fn for_openapi_to_rust(text: &str) -> String {
 
 /// The command as it is measured against the peer: `cargo build-codegen` (the alias in
 /// `.cargo/config.toml`: the release build linked statically, without position-independent
-/// code), built here if it is out of date. `None`, with the reason, where it cannot be built or
+/// code), built here if it is out of date. An error saying why where it cannot be built or
 /// does not come out static (not Linux, say); the cold comparison then uses the default release
 /// build alone.
 fn static_command() -> Result<PathBuf, String> {
@@ -459,10 +460,10 @@ fn static_command() -> Result<PathBuf, String> {
         .lines()
         .find_map(|line| line.strip_prefix("host: "))
         .ok_or("rustc -vV names no host")?;
-    let path = repository()
-        .join("target")
-        .join(host)
-        .join("release/atlas-codegen");
+    // Where cargo puts it: `CARGO_TARGET_DIR` (relative to the repository) or `target/`.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| repository().join("target"), |dir| repository().join(dir));
+    let path = target.join(host).join("release/atlas-codegen");
     let bytes = std::fs::read(&path).map_err(|error| format!("{}: {error}", path.display()))?;
     if !elf::is_static_executable(&bytes) {
         return Err(format!(
