@@ -574,9 +574,8 @@ fn cold_against_openapi_to_rust() {
         ];
         let mut samples: [Vec<Duration>; 4] = Default::default();
         for run in 0..runs {
-            // Every other round in reverse order: which command runs first in a round moves
-            // the ratio by a tenth on this machine. Round 0 runs ours first, so `cp -r` has
-            // its output to copy.
+            // Every other round in reverse order, so that no command always runs right after
+            // the same one. Round 0 runs ours first, so `cp -r` has its output to copy.
             let mut order = [0, 1, 2, 3];
             if run % 2 == 1 {
                 order.reverse();
