@@ -339,11 +339,13 @@ fn changelog_from_bumps_the_version_and_adds_an_entry() {
     assert_eq!(sections, ["## 0.2.1", "## 0.2.0"], "{changelog}");
 }
 
+#[cfg(all(target_os = "linux", target_arch = "x86_64", target_env = "gnu"))]
 #[path = "../benches/elf/mod.rs"]
 mod elf;
 
 /// The flags `cargo build-codegen` (`.cargo/config.toml`) gives the command's final crate, as
 /// the alias lists them after `--`.
+#[cfg(all(target_os = "linux", target_arch = "x86_64", target_env = "gnu"))]
 fn build_codegen_flags() -> Vec<String> {
     let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.cargo/config.toml");
     let text = std::fs::read_to_string(&config).unwrap();
