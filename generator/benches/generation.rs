@@ -543,20 +543,17 @@ fn cold_against_openapi_to_rust() {
             assert!(status.success(), "{command:?} failed");
             elapsed
         };
+        // One of our builds generating into a directory of its own for the round.
+        let generate = |binary: &Path, build: &str, run: usize| {
+            let mut command = std::process::Command::new(binary);
+            command.arg("--spec").arg(&spec).arg("--out");
+            command.arg(scratch.join(format!("{label}-{build}-{run}")));
+            command
+        };
         // The commands of one round, each making a new command for a round's number.
         let commands: [&dyn Fn(usize) -> std::process::Command; 4] = [
-            &|run| {
-                let mut command = std::process::Command::new(ours_command);
-                command.arg("--spec").arg(&spec).arg("--out");
-                command.arg(scratch.join(format!("{label}-ours-{run}")));
-                command
-            },
-            &|run| {
-                let mut command = std::process::Command::new(&default_build);
-                command.arg("--spec").arg(&spec).arg("--out");
-                command.arg(scratch.join(format!("{label}-default-{run}")));
-                command
-            },
+            &|run| generate(ours_command, "ours", run),
+            &|run| generate(&default_build, "default", run),
             &|run| {
                 let mut command = std::process::Command::new("openapi-to-rust");
                 command.arg("generate").arg(&peer_spec).arg("--output-dir");
