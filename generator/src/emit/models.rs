@@ -5,14 +5,14 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::rust::{doc_attrs_from_lines, ident, type_tokens, uses_map};
+use super::rust::{Moved, doc_attrs_from_lines, ident, moved, type_tokens, uses_map};
 use crate::ir::{
     Field, Gate, StringEnum, Struct, TaggedUnion, TypeDef, TypeKind, TypeRef, UntaggedUnion,
 };
 
 /// The code of one model file.
 pub fn emit_model(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
-    let imports = imports(def);
+    let imports = moved(imports(def));
     let mut doc = def
         .doc
         .as_deref()
@@ -21,14 +21,14 @@ pub fn emit_model(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
     if doc.is_empty() {
         doc.push(format!("`{}` schema.", def.name));
     }
-    let doc = doc_attrs_from_lines(&doc);
+    let doc = moved(doc_attrs_from_lines(&doc));
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     // Deprecation is for the crate's users; the crate's own uses of a deprecated model (its
     // impls, other models' fields) must not warn.
     let allow =
         (def.deprecated || mentions_deprecated(def, types)).then(|| quote!(#![allow(deprecated)]));
     let name = ident(&def.name);
-    let body = match &def.kind {
+    let body = moved(match &def.kind {
         TypeKind::Struct(s) => emit_struct(&name, s),
         TypeKind::Enum(e) => emit_enum(&name, e),
         TypeKind::Tagged(u) => emit_tagged(&name, u),
@@ -37,7 +37,7 @@ pub fn emit_model(def: &TypeDef, types: &[TypeDef]) -> TokenStream {
             let ty = type_tokens(ty);
             quote!(pub type #name = #ty;)
         }
-    };
+    });
     quote! {
         #allow
         #imports
@@ -184,15 +184,15 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             }
             doc.push(notes.join(" "));
         }
-        let doc = doc_attrs_from_lines(&doc);
+        let doc = moved(doc_attrs_from_lines(&doc));
         let field_name = ident(&field.name);
-        let ty = field_type(field);
+        let ty = moved(field_type(field));
         let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
-        quote! {
+        moved(quote! {
             #doc
             #deprecated
             pub #field_name: #ty,
-        }
+        })
     });
     let unknown = s.unknown_fields.as_ref().map(|field| {
         let field = ident(field);
@@ -203,12 +203,12 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         }
     });
     let default = s.derive_default.then(|| quote!(Default,));
-    let decode = emit_struct_decode(name, s);
-    let encode = emit_struct_encode(name, s);
-    let constructor = emit_constructor(name, s);
+    let decode = moved(emit_struct_decode(name, s));
+    let encode = moved(emit_struct_encode(name, s));
+    let constructor = emit_constructor(name, s).map(moved);
     let redacting = s.fields.iter().any(|f| f.sensitive);
     let debug = (!redacting).then(|| quote!(Debug,));
-    let debug_impl = redacting.then(|| emit_redacted_debug(name, s));
+    let debug_impl = redacting.then(|| moved(emit_redacted_debug(name, s)));
     quote! {
         #[derive(Clone, #debug #default PartialEq)]
         pub struct #name {
@@ -242,16 +242,16 @@ fn emit_constructor(name: &proc_macro2::Ident, s: &Struct) -> Option<TokenStream
         } else {
             type_tokens(&f.ty)
         };
-        quote!(#name: #ty)
+        moved(quote!(#name: #ty))
     });
     let values = s.fields.iter().map(|f| {
         let name = ident(&f.name);
-        match (f.is_optional(), f.boxed, f.ty == TypeRef::String) {
+        moved(match (f.is_optional(), f.boxed, f.ty == TypeRef::String) {
             (true, _, _) => quote!(#name: None,),
             (false, true, _) => quote!(#name: Box::new(#name),),
             (false, false, true) => quote!(#name: #name.into(),),
             (false, false, false) => quote!(#name,),
-        }
+        })
     });
     let unknown = s.unknown_fields.as_ref().map(|field| {
         let field = ident(field);
@@ -355,11 +355,11 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         // The type spares the compiler inferring it, but only on one line: prettyplease and
         // rustfmt wrap a long one differently.
         let width = 8 + "let mut : = None;".len() + local.to_string().len() + printed_width(&ty);
-        if width <= 90 {
+        moved(if width <= 90 {
             quote!(let mut #local: #ty = None;)
         } else {
             quote!(let mut #local = None;)
-        }
+        })
     });
     // With every field optional, fields are read straight into a default value: one local
     // instead of one per field is a much smaller function to check and compile.
@@ -375,30 +375,31 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             quote!(#local)
         };
         let json = &f.json_name;
-        if f.is_optional() {
+        let slot = moved(slot);
+        moved(if f.is_optional() {
             quote!(#json => reader.read_optional(&mut #slot),)
         } else {
             quote!(#json => reader.read(&mut #slot),)
-        }
+        })
     });
     // A missing required field is the first error; no `?` or closure per field.
     let required = keyed().filter(|f| !f.is_optional()).map(|f| {
         let local = local(f);
         let json = &f.json_name;
-        quote! {
+        moved(quote! {
             let Some(#local) = #local else {
                 return Err(reader.missing(#json));
             };
-        }
+        })
     });
     let inits = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let local = local(f);
-        if field == local {
+        moved(if field == local {
             quote!(#field,)
         } else {
             quote!(#field: #local,)
-        }
+        })
     });
     let unknown = s.unknown_fields.as_ref().map(|field| ident(field));
     let unknown_slot = unknown.as_ref().map(|field| {
@@ -416,7 +417,7 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         Some(slot) => quote!(_ => reader.keep_field(key, &mut #slot),),
         None => quote!(_ => reader.skip_field(),),
     };
-    let read_keys = if keyed().next().is_none() && tag_arm.is_none() {
+    let read_keys = moved(if keyed().next().is_none() && tag_arm.is_none() {
         match &unknown_slot {
             Some(slot) => quote! {
                 while let Some(key) = object.next_key(reader)? {
@@ -446,7 +447,7 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
                 }
             }
         }
-    };
+    });
     let flattened: Vec<_> = s.fields.iter().filter(|f| f.flatten).map(local).collect();
     let (start, read_flattened) = if flattened.is_empty() {
         (None, None)
@@ -467,13 +468,13 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let model = name.to_string();
     let (declarations, build) = if into_default {
         (
-            vec![quote!(let mut value = Self::default();)],
+            vec![moved(quote!(let mut value = Self::default();))],
             quote!(Ok(value)),
         )
     } else {
-        let mut declarations: Vec<TokenStream> = declarations.collect();
+        let mut declarations: Vec<Moved> = declarations.collect();
         let unknown_init = unknown.as_ref().map(|field| {
-            declarations.push(quote!(let mut #field = serde_json::Map::new();));
+            declarations.push(moved(quote!(let mut #field = serde_json::Map::new();)));
             quote!(#field,)
         });
         (declarations, quote!(Ok(Self { #(#inits)* #unknown_init })))
@@ -507,13 +508,13 @@ fn emit_struct_encode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let writes = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let json = &f.json_name;
-        if f.flatten {
+        moved(if f.flatten {
             quote!(object.flatten(&self.#field);)
         } else if f.required {
             quote!(object.field(#json, &self.#field);)
         } else {
             quote!(object.optional(#json, &self.#field);)
-        }
+        })
     });
     let unknown = s.unknown_fields.as_ref().map(|field| {
         let field = ident(field);
@@ -541,22 +542,22 @@ fn emit_enum(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
         let doc = format!(" `{}`", v.value);
-        quote!(#[doc = #doc] #variant,)
+        moved(quote!(#[doc = #doc] #variant,))
     });
     let as_str = e.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
         let value = &v.value;
-        quote!(Self::#variant => #value,)
+        moved(quote!(Self::#variant => #value,))
     });
     let debug_names = e.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
         let name = &v.name;
-        quote!(Self::#variant => #name,)
+        moved(quote!(Self::#variant => #name,))
     });
     let from_str = e.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
         let value = &v.value;
-        quote!(#value => Self::#variant,)
+        moved(quote!(#value => Self::#variant,))
     });
     quote! {
         // Non-exhaustive, so a value a later spec adds can become a variant without breaking
