@@ -6,6 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
+mod placement;
+pub(crate) use placement::{Away, Home};
+
 /// How many cores this process may use, looked up once: on Linux each look-up reads the
 /// cgroup's CPU quota from three files, and a generation asks several times.
 pub(crate) fn available() -> usize {
@@ -44,7 +47,13 @@ pub(crate) fn beside(name: &str, job: impl FnOnce() + Send + 'static) {
     match Standby::at_hand() {
         Some(standby) => standby.post(Box::new(job)),
         None => {
-            let _ = std::thread::Builder::new().name(name.into()).spawn(job);
+            let away = Away::from_here();
+            let _ = std::thread::Builder::new()
+                .name(name.into())
+                .spawn(move || {
+                    away.enter();
+                    job();
+                });
         }
     }
 }
@@ -290,9 +299,13 @@ where
     /// returns the results in item order, or the first error in item order. Items a helper
     /// comes for afterwards are none.
     pub(crate) fn finish(&self, threads: usize) -> Result<Vec<R>, E> {
+        let away = Away::from_here();
         std::thread::scope(|scope| {
             for _ in 0..threads {
-                scope.spawn(|| self.help());
+                scope.spawn(move || {
+                    away.enter();
+                    self.help();
+                });
             }
             self.help();
         });

@@ -189,6 +189,9 @@ fn generate_to(
     let share: OnceLock<load::ParseShare<'_>> = OnceLock::new();
     // The spare core's thread stays for the work of the later stages (`cores::Standby`).
     let standby = cores::Standby::new();
+    // The calling thread keeps to the core it is on and the spare core's thread to the others
+    // (`cores::Home`), for the scheduler not to put them on one.
+    let home = parallel.then(cores::Home::here).flatten();
     let (parsed, lowered, lowered_at, emitted) = std::thread::scope(|scope| {
         // A spare core helps parse the spec, then works out the digest of the emitters' code,
         // which the first model's inputs need, and the formatter's id, which the manifest
@@ -196,8 +199,11 @@ fn generate_to(
         // stands by, running `spare` the first time it has nothing to do.
         let (made, share_made) = std::sync::mpsc::channel::<()>();
         if parallel {
-            let (share, standby) = (&share, &standby);
+            let (share, standby, home) = (&share, &standby, &home);
             scope.spawn(move || {
+                if let Some(home) = home {
+                    home.leave();
+                }
                 // The outline takes a fraction of a millisecond for most specs: spin through it
                 // rather than sleep, since this machine's idle core is slow to wake again.
                 // The sender is dropped once the share is made, or if making it panics.
@@ -222,8 +228,13 @@ fn generate_to(
             // outline finds them in microseconds; other text needs a second parse, which a
             // spare core runs beside the first.
             let outline = outline::Outline::new(text);
-            let source_map = (parallel && outline.is_none())
-                .then(|| scope.spawn(|| locate::SourceMap::new(text)));
+            let source_map = (parallel && outline.is_none()).then(|| {
+                let away = cores::Away::from_here();
+                scope.spawn(move || {
+                    away.enter();
+                    locate::SourceMap::new(text)
+                })
+            });
             let share = share.get_or_init(|| {
                 if parallel {
                     load::ParseShare::new(path, text, outline.as_ref())
@@ -257,6 +268,7 @@ fn generate_to(
             Ok::<_, Error>((parsed, lowered, lowered_at, emitted))
         };
         if parallel {
+            let _settled = home.as_ref().map(cores::Home::settle);
             cores::Standby::stand_by(&standby, stages)
         } else {
             spare();
