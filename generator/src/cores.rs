@@ -47,13 +47,9 @@ pub(crate) fn beside(name: &str, job: impl FnOnce() + Send + 'static) {
     match Standby::at_hand() {
         Some(standby) => standby.post(Box::new(job)),
         None => {
-            let away = Away::from_here();
             let _ = std::thread::Builder::new()
                 .name(name.into())
-                .spawn(move || {
-                    away.enter();
-                    job();
-                });
+                .spawn(Away::carry(job));
         }
     }
 }
@@ -299,13 +295,9 @@ where
     /// returns the results in item order, or the first error in item order. Items a helper
     /// comes for afterwards are none.
     pub(crate) fn finish(&self, threads: usize) -> Result<Vec<R>, E> {
-        let away = Away::from_here();
         std::thread::scope(|scope| {
             for _ in 0..threads {
-                scope.spawn(move || {
-                    away.enter();
-                    self.help();
-                });
+                scope.spawn(Away::carry(|| self.help()));
             }
             self.help();
         });

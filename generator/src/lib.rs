@@ -191,7 +191,7 @@ fn generate_to(
     let standby = cores::Standby::new();
     // The calling thread keeps to the core it is on and the spare core's thread to the others
     // (`cores::Home`), for the scheduler not to put them on one.
-    let home = parallel.then(cores::Home::here).flatten();
+    let home = cores::Home::here();
     let (parsed, lowered, lowered_at, emitted) = std::thread::scope(|scope| {
         // A spare core helps parse the spec, then works out the digest of the emitters' code,
         // which the first model's inputs need, and the formatter's id, which the manifest
@@ -228,13 +228,8 @@ fn generate_to(
             // outline finds them in microseconds; other text needs a second parse, which a
             // spare core runs beside the first.
             let outline = outline::Outline::new(text);
-            let source_map = (parallel && outline.is_none()).then(|| {
-                let away = cores::Away::from_here();
-                scope.spawn(move || {
-                    away.enter();
-                    locate::SourceMap::new(text)
-                })
-            });
+            let source_map = (parallel && outline.is_none())
+                .then(|| scope.spawn(cores::Away::carry(|| locate::SourceMap::new(text))));
             let share = share.get_or_init(|| {
                 if parallel {
                     load::ParseShare::new(path, text, outline.as_ref())

@@ -83,6 +83,16 @@ impl Away {
         }
     }
 
+    /// `job`, as a thread the calling thread starts now runs it: first moving where
+    /// [`Away::from_here`] says.
+    pub(crate) fn carry<R>(job: impl FnOnce() -> R) -> impl FnOnce() -> R {
+        let away = Self::from_here();
+        move || {
+            away.enter();
+            job()
+        }
+    }
+
     /// Moves the calling thread there.
     pub(crate) fn enter(self) {
         #[cfg(target_os = "linux")]
