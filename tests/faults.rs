@@ -633,6 +633,133 @@ mod paging {
         assert_eq!(server.received_requests().await.unwrap().len(), 2);
     }
 
+    /// `users` users served page by page as `pageNum` and `itemsPerPage` ask, with a
+    /// `totalCount` that says `total` whatever the truth, and Atlas's `self`/`previous`/`next`
+    /// links when `links` is set.
+    struct Paged {
+        users: usize,
+        total: usize,
+        links: bool,
+    }
+
+    impl Respond for Paged {
+        fn respond(&self, request: &Request) -> ResponseTemplate {
+            let query = |name: &str| {
+                request
+                    .url
+                    .query_pairs()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.parse::<usize>().unwrap())
+            };
+            let (page, size) = (query("pageNum").unwrap_or(1), query("itemsPerPage").unwrap_or(100));
+            let start = ((page - 1) * size).min(self.users);
+            let end = (start + size).min(self.users);
+            let results: Vec<_> = (start..end)
+                .map(|i| json!({"databaseName": "admin", "username": format!("user-{i}"), "roles": []}))
+                .collect();
+            let mut links = vec![json!({"rel": "self", "href": format!("/p?pageNum={page}")})];
+            if page > 1 {
+                links.push(json!({"rel": "previous", "href": format!("/p?pageNum={}", page - 1)}));
+            }
+            if end < self.users {
+                links.push(json!({"rel": "next", "href": format!("/p?pageNum={}", page + 1)}));
+            }
+            let mut body = json!({"results": results, "totalCount": self.total});
+            if self.links {
+                body["links"] = json!(links);
+            }
+            ResponseTemplate::new(200).set_body_json(body)
+        }
+    }
+
+    /// The user names a stream over `paged` yields with `size` items a page, and how many
+    /// requests it took.
+    async fn stream_all(paged: Paged, size: i64) -> (Vec<String>, usize) {
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).respond_with(paged).mount(&server).await;
+        let client = builder(&server.uri()).max_pages(20).build().unwrap();
+        let mut stream = client
+            .list_database_users()
+            .group_id(GROUP)
+            .items_per_page(size)
+            .stream();
+        let mut names = Vec::new();
+        while let Some(user) = stream.next().await {
+            names.push(user.unwrap().username);
+        }
+        (names, server.received_requests().await.unwrap().len())
+    }
+
+    fn names(users: usize) -> Vec<String> {
+        (0..users).map(|i| format!("user-{i}")).collect()
+    }
+
+    #[tokio::test]
+    async fn a_total_count_that_underestimates_loses_no_item() {
+        // Three pages of one user; the server's estimate says two.
+        let (got, requests) = stream_all(Paged { users: 3, total: 2, links: false }, 1).await;
+        assert_eq!(got, names(3));
+        // The fourth, empty page ends it.
+        assert_eq!(requests, 4);
+        let (got, _) = stream_all(Paged { users: 3, total: 2, links: true }, 1).await;
+        assert_eq!(got, names(3));
+        let (got, _) = stream_all(Paged { users: 7, total: 0, links: false }, 3).await;
+        assert_eq!(got, names(7));
+    }
+
+    #[tokio::test]
+    async fn a_total_count_that_overestimates_ends_on_the_pages() {
+        let (got, requests) = stream_all(Paged { users: 3, total: 50, links: false }, 1).await;
+        assert_eq!(got, names(3));
+        assert_eq!(requests, 4);
+        // A short page ends it without asking for another.
+        let (got, requests) = stream_all(Paged { users: 7, total: 50, links: false }, 3).await;
+        assert_eq!(got, names(7));
+        assert_eq!(requests, 3);
+    }
+
+    #[tokio::test]
+    async fn a_full_last_page_without_a_next_link_ends_the_stream() {
+        // Links as Atlas sends them: the third page of one item has `previous` but no `next`,
+        // so no fourth page is asked for.
+        let (got, requests) = stream_all(Paged { users: 3, total: 3, links: true }, 1).await;
+        assert_eq!(got, names(3));
+        assert_eq!(requests, 3);
+        // Only a `self` link (one page, links but no paging links): the empty page decides.
+        let (got, requests) = stream_all(Paged { users: 2, total: 2, links: true }, 2).await;
+        assert_eq!(got, names(2));
+        assert_eq!(requests, 2);
+    }
+
+    #[tokio::test]
+    async fn a_server_that_ignores_page_num_ends_with_an_error_not_a_loop() {
+        let server = MockServer::start().await;
+        let page = json!({
+            "results": [
+                {"databaseName": "admin", "username": "a", "roles": []},
+                {"databaseName": "admin", "username": "b", "roles": []}
+            ],
+            "totalCount": 1000
+        });
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page))
+            .mount(&server)
+            .await;
+        let items: Vec<_> = builder(&server.uri())
+            .build()
+            .unwrap()
+            .list_database_users()
+            .group_id(GROUP)
+            .items_per_page(2)
+            .stream()
+            .collect()
+            .await;
+        assert_eq!(items.len(), 3, "{items:?}");
+        assert!(items[..2].iter().all(Result::is_ok));
+        assert!(matches!(items[2], Err(Error::Paging { .. })), "{:?}", items[2]);
+        assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    }
+
     #[tokio::test]
     async fn an_error_mid_stream_is_yielded_and_ends_it() {
         let server = MockServer::start().await;

@@ -676,3 +676,66 @@ async fn a_delete_answered_202_with_an_empty_object_succeeds() {
         .await
         .unwrap();
 }
+
+/// Required when reading means required by every published response contract: a field the
+/// official spec marks `writeOnly` (so its response documentation does not promise it) is
+/// optional in responses, also where our spec reads it because real responses carry it.
+mod response_contracts {
+    use super::*;
+
+    fn yaml(path: &str) -> Value {
+        let text = std::fs::read_to_string(atlas_codegen_tests::workspace_root().join(path))
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn every_property_the_official_spec_marks_write_only_is_not_required_in_responses() {
+        let official = yaml("spec/reference/atlas-admin-api-v2-2025-06-30-subset.yaml");
+        let ours = yaml("spec/atlas-admin-v2.yaml");
+        let mut checked = 0;
+        for (schema, body) in official["components"]["schemas"].as_object().unwrap() {
+            let Some(properties) = body["properties"].as_object() else {
+                continue;
+            };
+            for (name, property) in properties {
+                if property["writeOnly"] != json!(true) {
+                    continue;
+                }
+                let Some(our) = ours["components"]["schemas"][schema]["properties"].get(name)
+                else {
+                    continue;
+                };
+                checked += 1;
+                assert!(
+                    our["writeOnly"] == json!(true) || our["x-optional-in-responses"] == json!(true),
+                    "{schema}.{name} is writeOnly in the official spec: our spec must keep \
+                     writeOnly or mark it x-optional-in-responses, so responses need not carry it"
+                );
+            }
+        }
+        assert!(checked >= 2, "only {checked} write-only properties found");
+    }
+
+    #[test]
+    fn a_database_user_without_group_id_decodes_and_round_trips() {
+        let mut page: Value =
+            serde_json::from_slice(&read("database_users/list-33-users-scram-and-oidc.json"))
+                .unwrap();
+        for user in page["results"].as_array_mut().unwrap() {
+            user.as_object_mut().unwrap().remove("groupId").unwrap();
+        }
+        let bytes = serde_json::to_vec(&page).unwrap();
+        let decoded: PaginatedApiAtlasDatabaseUserView = codec::from_slice(&bytes).unwrap();
+        let users = decoded.results.as_ref().unwrap();
+        assert!(users.len() > 1);
+        assert!(users.iter().all(|u| u.group_id.is_none()));
+        assert_eq!(round_trip::<PaginatedApiAtlasDatabaseUserView>(&bytes), Ok(page));
+        // Where it is sent, it is read.
+        let user: CloudDatabaseUser = serde_json::from_value(json!({
+            "databaseName": "admin", "username": "a", "groupId": "32b6e34b3d91647abb20e7b8"
+        }))
+        .unwrap();
+        assert_eq!(user.group_id.as_deref(), Some("32b6e34b3d91647abb20e7b8"));
+    }
+}

@@ -25,8 +25,8 @@ pub(crate) fn page_number<T: TryFrom<i64>>(
 /// One page of a list operation.
 pub(crate) struct Page<T> {
     pub items: Vec<T>,
-    /// The total the server reports, if it counts.
-    pub total: Option<i64>,
+    /// The `rel` of each of the page's links (`self`, `next`, `previous`), if it has any.
+    pub rels: Vec<String>,
 }
 
 type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
@@ -49,16 +49,22 @@ impl<B, T> Future for Fetching<B, T> {
 }
 
 /// Every item of a list operation, fetching page after page as they are consumed (a page is
-/// requested only once the previous one is used up). Ends after a short or empty page, or once
-/// the server's total is reached; an error ends it after being yielded. A server that never
-/// ends (the same page again and again, or full pages past the client's `max_pages`) ends it
-/// with [`Error::Paging`].
+/// requested only once the previous one is used up).
+///
+/// The stream ends on what the pages say, never on a reported total (Atlas documents
+/// `totalCount` as an estimate, and a low one would drop items): after an empty page, a page
+/// shorter than the page size asked for, or, once the pages carry paging links (a `next` or
+/// `previous` link has been seen), a page without a `next` link. An error ends it after being
+/// yielded. A server that never ends (the same page again and again, or full pages past the
+/// client's `max_pages`) ends it with [`Error::Paging`].
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<T> {
     fetch: FetchPage<T>,
     next_page: i64,
     page_size: i64,
-    seen: i64,
+    /// Whether a page has carried a `next` or `previous` link: from then on a page without a
+    /// `next` link is the last.
+    linked: bool,
     fetched: u64,
     max_pages: u64,
     /// The items of the last page, to tell a page the server repeats.
@@ -75,7 +81,7 @@ impl<T> Unpin for Pages<T> {}
 
 impl<T: Send + 'static> Pages<T> {
     /// Pages from `first_page` on, at most `max_pages` of them: `request` is the operation with
-    /// its page number set, `split` takes the items (and the total, if any) out of its
+    /// its page number set, `split` takes the items (and the links' `rel`s, if any) out of its
     /// response.
     pub(crate) fn new<B: Send + 'static>(
         first_page: i64,
@@ -94,7 +100,7 @@ impl<T: Send + 'static> Pages<T> {
             fetch: Box::new(fetch),
             next_page: first_page,
             page_size,
-            seen: 0,
+            linked: false,
             fetched: 0,
             max_pages,
             previous: Vec::new(),
@@ -123,14 +129,14 @@ impl<T: Clone + PartialEq> futures_core::Stream for Pages<T> {
             }
             let page = this.next_page;
             let pending = this.pending.get_or_insert_with(|| (this.fetch)(page));
-            let (items, total) = match pending.as_mut().poll(cx) {
+            let (items, rels) = match pending.as_mut().poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Err(error)) => {
                     this.pending = None;
                     this.done = true;
                     return Poll::Ready(Some(Err(error)));
                 }
-                Poll::Ready(Ok(Page { items, total })) => (items, total),
+                Poll::Ready(Ok(Page { items, rels })) => (items, rels),
             };
             this.pending = None;
             this.fetched += 1;
@@ -141,11 +147,11 @@ impl<T: Clone + PartialEq> futures_core::Stream for Pages<T> {
                 );
                 return Poll::Ready(Some(Err(Error::Paging { message })));
             }
+            let has = |rel: &str| rels.iter().any(|r| r.eq_ignore_ascii_case(rel));
+            let next = has("next");
+            this.linked |= next || has("previous");
             let count = items.len() as i64;
-            this.seen += count;
-            this.done = count == 0
-                || count < this.page_size
-                || total.is_some_and(|total| this.seen >= total);
+            this.done = count == 0 || count < this.page_size || (this.linked && !next);
             if !this.done && this.fetched >= this.max_pages {
                 // This page's items are yielded, then the error.
                 this.done = true;

@@ -155,13 +155,24 @@ pub struct Pagination {
     /// The response field holding the page's items (Rust name), and whether it is optional.
     pub results_field: String,
     pub results_optional: bool,
-    /// The response field with the total count (Rust name), and whether it is optional.
-    pub total_field: Option<(String, bool)>,
+    /// The response's paging links, when its items say where the next page is: Atlas's
+    /// `links`, a list of objects with a `rel` string (`next`, `previous`, `self`).
+    pub links: Option<PageLinks>,
     /// The setters of the page number and page size.
     pub page_param: String,
     pub size_param: String,
     /// The page size the server uses when none is asked for.
     pub default_page_size: i64,
+}
+
+/// Where a page's links are: the list field and the `rel` field of its items (Rust names), each
+/// with whether it is optional.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageLinks {
+    pub field: String,
+    pub optional: bool,
+    pub rel_field: String,
+    pub rel_optional: bool,
 }
 
 /// A parameter pattern, compiled once in the generated crate.
@@ -251,6 +262,10 @@ pub struct Field {
     pub deprecated: bool,
     pub read_only: bool,
     pub write_only: bool,
+    /// Whether a response may leave the field out although the spec reads it: the
+    /// `x-optional-in-responses` extension, for a field a published contract marks
+    /// write-only but which real responses carry. Required only in requests.
+    pub optional_in_responses: bool,
     /// Whether the value is a secret (write-only, or `format: password`): `Debug` prints it
     /// redacted.
     pub sensitive: bool,

@@ -31,7 +31,9 @@ pub struct CloudDatabaseUser {
     /// Description of this database user.
     pub description: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the project.
-    pub group_id: String,
+    ///
+    /// Not promised in responses: a response may leave it out.
+    pub group_id: Option<String>,
     /// List that contains the key-value pairs for tagging and categorizing the MongoDB database
     /// user. The labels that you define do not appear in the console.
     pub labels: Option<Vec<ComponentLabel>>,
@@ -77,11 +79,10 @@ pub struct CloudDatabaseUser {
 }
 
 impl CloudDatabaseUser {
-    /// A value with its required fields (`database_name`, `group_id`, `username`); the optional ones are `None`.
+    /// A value with its required fields (`database_name`, `username`); the optional ones are `None`.
     #[inline]
     pub fn new(
         database_name: CloudDatabaseUserDatabaseName,
-        group_id: impl Into<String>,
         username: impl Into<String>,
     ) -> Self {
         Self {
@@ -89,7 +90,7 @@ impl CloudDatabaseUser {
             database_name,
             delete_after_date: None,
             description: None,
-            group_id: group_id.into(),
+            group_id: None,
             labels: None,
             ldap_auth_type: None,
             links: None,
@@ -157,7 +158,7 @@ impl codec::Decode for CloudDatabaseUser {
                 "databaseName" => reader.read(&mut database_name),
                 "deleteAfterDate" => reader.read_optional(&mut delete_after_date),
                 "description" => reader.read_optional(&mut description),
-                "groupId" => reader.read(&mut group_id),
+                "groupId" => reader.read_optional(&mut group_id),
                 "labels" => reader.read_optional(&mut labels),
                 "ldapAuthType" => reader.read_optional(&mut ldap_auth_type),
                 "links" => reader.read_optional(&mut links),
@@ -172,9 +173,6 @@ impl codec::Decode for CloudDatabaseUser {
         }
         let Some(database_name) = database_name else {
             return Err(reader.missing("databaseName"));
-        };
-        let Some(group_id) = group_id else {
-            return Err(reader.missing("groupId"));
         };
         let Some(username) = username else {
             return Err(reader.missing("username"));
@@ -207,7 +205,7 @@ impl codec::Encode for CloudDatabaseUser {
         object.field("databaseName", &self.database_name);
         object.optional("deleteAfterDate", &self.delete_after_date);
         object.optional("description", &self.description);
-        object.field("groupId", &self.group_id);
+        object.optional("groupId", &self.group_id);
         object.optional("labels", &self.labels);
         object.optional("ldapAuthType", &self.ldap_auth_type);
         object.optional("links", &self.links);

@@ -137,9 +137,11 @@ impl ListDatabaseUsers {
     }
 
     /// Every item across all pages, as a stream: pages are requested from `pageNum` on (1 unless
-    /// set), one at a time, each only once the previous one is consumed; the stream ends after a
-    /// short or empty page, or once the reported total is reached, and with an error after a page
-    /// the server sent twice or past the client's `max_pages`.
+    /// set), one at a time, each only once the previous one is consumed. The stream ends after an
+    /// empty page, a page shorter than the page size asked for, or a page without a `next` link
+    /// once the pages carry paging links; never because of a reported total, which Atlas
+    /// documents as an estimate. It ends with an error after a page the server sent twice or past
+    /// the client's `max_pages`.
     #[inline]
     pub fn stream(self) -> Pages<models::CloudDatabaseUser> {
         let page_size = self.items_per_page.unwrap_or(100);
@@ -151,8 +153,13 @@ impl ListDatabaseUsers {
             max_pages,
             move |page| Ok(self.clone().page_num(page_number(page, "pageNum")?).send()),
             |body: models::PaginatedApiAtlasDatabaseUserView| Page {
+                rels: body
+                    .links
+                    .iter()
+                    .flatten()
+                    .filter_map(|link| link.rel.clone())
+                    .collect(),
                 items: body.results.unwrap_or_default(),
-                total: body.total_count.map(i64::from),
             },
         )
     }

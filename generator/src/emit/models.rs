@@ -178,6 +178,9 @@ fn emit_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         if field.write_only {
             notes.push("Write-only: sent in requests, never returned.".to_string());
         }
+        if field.optional_in_responses {
+            notes.push("Not promised in responses: a response may leave it out.".to_string());
+        }
         if !notes.is_empty() {
             if !doc.is_empty() {
                 doc.push(String::new());

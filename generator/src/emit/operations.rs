@@ -705,19 +705,27 @@ fn stream(operation: &Operation, pagination: &Pagination) -> TokenStream {
     } else {
         quote!(body.#results)
     };
-    let total = match &pagination.total_field {
-        Some((field, optional)) => {
-            let field = ident(field);
-            if *optional {
-                quote!(body.#field.map(i64::from))
+    // The `rel` of each of the page's links, when it has them.
+    let rels = match &pagination.links {
+        Some(links) => {
+            let field = ident(&links.field);
+            let rel = ident(&links.rel_field);
+            let each = if links.optional {
+                quote!(body.#field.iter().flatten())
             } else {
-                quote!(Some(i64::from(body.#field)))
-            }
+                quote!(body.#field.iter())
+            };
+            let take = if links.rel_optional {
+                quote!(filter_map(|link| link.#rel.clone()))
+            } else {
+                quote!(map(|link| link.#rel.clone()))
+            };
+            quote!(#each.#take.collect())
         }
-        None => quote!(None),
+        None => quote!(Vec::new()),
     };
     let doc = doc_attrs_from_lines(&doc_lines(&format!(
-        "Every item across all pages, as a stream: pages are requested from `{page_wire}` on (1 unless set), one at a time, each only once the previous one is consumed; the stream ends after a short or empty page, or once the reported total is reached, and with an error after a page the server sent twice or past the client's `max_pages`."
+        "Every item across all pages, as a stream: pages are requested from `{page_wire}` on (1 unless set), one at a time, each only once the previous one is consumed. The stream ends after an empty page, a page shorter than the page size asked for, or a page without a `next` link once the pages carry paging links; never because of a reported total, which Atlas documents as an estimate. It ends with an error after a page the server sent twice or past the client's `max_pages`."
     )));
     let body = operation_type(&pagination.page);
     // Plain closures: the future that awaits a page is the runtime's, one generic type, where
@@ -734,7 +742,7 @@ fn stream(operation: &Operation, pagination: &Pagination) -> TokenStream {
                 page_size,
                 max_pages,
                 move |page| Ok(self.clone().#page(page_number(page, #page_wire)?).send()),
-                |body: #body| Page { items: #items, total: #total },
+                |body: #body| Page { rels: #rels, items: #items },
             )
         }
     }

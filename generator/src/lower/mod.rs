@@ -16,7 +16,7 @@ pub use naming::{field_name, is_keyword, type_name, variant_name};
 use std::collections::{HashMap, HashSet};
 
 use crate::error::{Error, Problem};
-use crate::ir::{Api, Gate, Operation, Pagination, Tag, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Gate, Operation, PageLinks, Pagination, Struct, Tag, TypeDef, TypeKind, TypeRef};
 use crate::load::LoadedSpec;
 use crate::resolve::SchemaResolver;
 
@@ -299,8 +299,9 @@ fn has_default(ty: &TypeRef, defaultable: &HashSet<String>) -> bool {
 }
 
 /// How a list operation pages, when it does it the Atlas way: `pageNum` and `itemsPerPage`
-/// query parameters, and a response object with the page's items in `results` (and the total
-/// in `totalCount`).
+/// query parameters, and a response object with the page's items in `results` (and, where the
+/// page has them, `links` saying whether there is a `next` page). `totalCount` plays no part:
+/// Atlas documents it as an estimate.
 fn pagination(operation: &Operation, types: &[TypeDef]) -> Option<Pagination> {
     let query = |name: &str| operation.parameters.iter().find(|p| p.name == name);
     let (page, size) = (query("pageNum")?, query("itemsPerPage")?);
@@ -321,17 +322,13 @@ fn pagination(operation: &Operation, types: &[TypeDef]) -> Option<Pagination> {
     let TypeRef::List(item) = &results.ty else {
         return None;
     };
-    let total = body
-        .fields
-        .iter()
-        .find(|f| f.json_name == "totalCount" && is_int(&f.ty))
-        .map(|f| (f.name.clone(), f.is_optional()));
+    let links = page_links(body, types);
     Some(Pagination {
         page: TypeRef::Named(response.clone()),
         item: (**item).clone(),
         results_field: results.name.clone(),
         results_optional: results.is_optional(),
-        total_field: total,
+        links,
         page_param: page.rust_name.clone(),
         size_param: size.rust_name.clone(),
         default_page_size: size
@@ -339,6 +336,31 @@ fn pagination(operation: &Operation, types: &[TypeDef]) -> Option<Pagination> {
             .as_ref()
             .and_then(|d| d.as_i64())
             .unwrap_or(100),
+    })
+}
+
+/// The page's `links` field, when it is a list of objects with a string `rel`.
+fn page_links(body: &Struct, types: &[TypeDef]) -> Option<PageLinks> {
+    let links = body.fields.iter().find(|f| f.json_name == "links")?;
+    let TypeRef::List(item) = &links.ty else {
+        return None;
+    };
+    let TypeRef::Named(item) = &**item else {
+        return None;
+    };
+    let index = types.binary_search_by(|t| t.name.as_str().cmp(item)).ok()?;
+    let TypeKind::Struct(link) = &types[index].kind else {
+        return None;
+    };
+    let rel = link
+        .fields
+        .iter()
+        .find(|f| f.json_name == "rel" && f.ty == TypeRef::String)?;
+    Some(PageLinks {
+        field: links.name.clone(),
+        optional: links.is_optional(),
+        rel_field: rel.name.clone(),
+        rel_optional: rel.is_optional(),
     })
 }
 
@@ -386,8 +408,9 @@ impl<'t> TypeGraph<'t> {
     }
 }
 
-/// A required read-only field is not sent, and a required write-only field is not returned:
-/// in a model that goes that way, such a field is optional.
+/// A required read-only field is not sent, and a required write-only field is not returned
+/// (nor one marked `x-optional-in-responses`, which no published response contract
+/// promises): in a model that goes that way, such a field is optional.
 fn relax_by_direction(types: &mut [TypeDef], operations: &[Operation], error_model: Option<&str>) {
     let graph = TypeGraph::new(types);
     let requests = graph.reachable(
@@ -412,7 +435,8 @@ fn relax_by_direction(types: &mut [TypeDef], operations: &[Operation], error_mod
         };
         for field in &mut s.fields {
             let unsent = field.read_only && requests.contains(&i);
-            let unreturned = field.write_only && responses.contains(&i);
+            let unreturned =
+                (field.write_only || field.optional_in_responses) && responses.contains(&i);
             if field.required && (unsent || unreturned) {
                 field.required = false;
             }

@@ -589,6 +589,9 @@ impl<'a> TypeLowering<'a> {
             deprecated: flag(|d| d.deprecated),
             read_only: flag(|d| d.read_only),
             write_only: flag(|d| d.write_only),
+            optional_in_responses: flag(|d| {
+                d.extensions.get("x-optional-in-responses") == Some(&serde_json::Value::Bool(true))
+            }),
             sensitive,
             default,
         }

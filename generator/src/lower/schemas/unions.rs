@@ -385,6 +385,7 @@ impl<'a> TypeLowering<'a> {
             deprecated: false,
             read_only: false,
             write_only: false,
+            optional_in_responses: false,
             sensitive: false,
             default: None,
         });
