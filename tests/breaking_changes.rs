@@ -147,6 +147,23 @@ fn an_operation_renamed_is_breaking_and_not_also_added() {
 }
 
 #[test]
+fn a_model_renamed_is_breaking_and_not_also_added() {
+    // The inline enum of `Thing.kind` is `ThingKind`; its property renamed `variety`, the same
+    // enum is `ThingVariety`.
+    assert_changes(
+        &[(
+            "        kind: {type: string, enum: [small, large]}\n",
+            "        variety: {type: string, enum: [small, large]}\n",
+        )],
+        &[
+            "breaking field_removed model Thing: field kind removed",
+            "breaking model_renamed model ThingKind: renamed to ThingVariety",
+            "additive optional_field_added model Thing: optional field variety added",
+        ],
+    );
+}
+
+#[test]
 fn a_required_parameter_added_is_breaking_an_optional_one_additive() {
     assert_changes(
         &[(

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use atlas_admin::models::{
-    AddOrRemoveGroupRole, AddOrRemoveGroupRoleGroupRole, DataLakeIngestionPipeline,
-    OrgUserResponse, SearchIndexResponse, UpdateOrgRolesForUser,
+    AddOrRemoveGroupRole, DataLakeIngestionPipeline, GroupRole, OrgUserResponse,
+    SearchIndexResponse, UpdateOrgRolesForUser,
 };
 use atlas_admin::{Client, Error, RetryPolicy};
 use futures_util::StreamExt;
@@ -190,6 +190,45 @@ mod operations {
     }
 
     #[tokio::test]
+    #[allow(deprecated)]
+    async fn a_pipeline_read_from_atlas_is_sent_back_without_its_read_only_fields() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(json_response(200, json!({"name": "p"}), V2023))
+            .mount(&server)
+            .await;
+        let read: DataLakeIngestionPipeline = serde_json::from_slice(
+            &std::fs::read(
+                atlas_codegen_tests::workspace_root()
+                    .join("tests/realdata/data_lake_pipeline/response-periodic-cps-dls-aws.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let stored = serde_json::to_value(&read).unwrap();
+        client(&server)
+            .create_pipeline()
+            .group_id(GROUP)
+            .body(read)
+            .send()
+            .await
+            .unwrap();
+        let requests = server.received_requests().await.unwrap();
+        let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
+        for read_only in ["_id", "createdDate", "groupId", "lastUpdatedDate", "state"] {
+            assert!(
+                stored.get(read_only).is_some(),
+                "{read_only} not in the payload"
+            );
+            assert!(sent.get(read_only).is_none(), "{read_only} sent: {sent}");
+        }
+        assert_eq!(
+            (&sent["name"], &sent["sink"]),
+            (&stored["name"], &stored["sink"])
+        );
+    }
+
+    #[tokio::test]
     async fn list_database_users_sends_paging_parameters() {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
@@ -269,7 +308,7 @@ mod operations {
             .group_id(GROUP)
             .user_id(USER)
             .body(AddOrRemoveGroupRole {
-                group_role: AddOrRemoveGroupRoleGroupRole::GroupOwner,
+                group_role: GroupRole::GroupOwner,
                 unknown_fields: Default::default(),
             })
             .send()
@@ -369,7 +408,7 @@ async fn call(client: &Client, operation_id: &str) -> Result<(), Error> {
         }
         "addProjectRole" => {
             let body = AddOrRemoveGroupRole {
-                group_role: AddOrRemoveGroupRoleGroupRole::GroupReadOnly,
+                group_role: GroupRole::GroupReadOnly,
                 unknown_fields: Default::default(),
             };
             client
@@ -449,7 +488,7 @@ mod errors {
                 assert_eq!(*got, *status, "{}", operation.id);
                 assert_eq!(
                     (body.error, body.error_code.as_deref()),
-                    (i32::from(*status), Some("VALIDATION_ERROR"))
+                    (Some(i32::from(*status)), Some("VALIDATION_ERROR"))
                 );
                 assert_eq!(body.detail.as_deref(), Some("No provider AWS exists."));
                 assert_eq!(body.reason.as_deref(), Some("Bad Request"));
@@ -1684,7 +1723,7 @@ mod fixture_client {
             id: None,
             name: "n".into(),
             secret: Some("s".into()),
-            unknown_fields: Default::default(),
+            ..Default::default()
         };
         let updated = client(&server)
             .update_thing()
@@ -1701,6 +1740,66 @@ mod fixture_client {
         let thing: Thing = serde_json::from_value(json!({"id": "1"})).unwrap();
         let (id, token): (String, Option<String>) = (thing.id, thing.token);
         assert_eq!((id.as_str(), token), ("1", None));
+    }
+
+    /// The JSON body of the one request `server` received.
+    async fn sent_body(server: &MockServer) -> serde_json::Value {
+        let requests = server.received_requests().await.unwrap();
+        assert_eq!(requests.len(), 1);
+        serde_json::from_slice(&requests[0].body).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_nullable_field_is_left_out_sent_as_null_or_sent_and_read_only_fields_never() {
+        use atlas_fixtures::endpoints::models::{Nullable, ThingUpdate};
+        let cases = [
+            (Nullable::Absent, json!({"name": "n"})),
+            (Nullable::Null, json!({"name": "n", "note": null})),
+            (
+                Nullable::from("hi".to_string()),
+                json!({"name": "n", "note": "hi"}),
+            ),
+        ];
+        for (note, expected) in cases {
+            let server = MockServer::start().await;
+            Mock::given(method("PUT"))
+                .respond_with(json_response(200, json!({"name": "n"}), "application/json"))
+                .mount(&server)
+                .await;
+            // Read-only fields set (as after a read) are still not sent.
+            let body = ThingUpdate {
+                id: Some("beef".into()),
+                version: Some(3),
+                name: "n".into(),
+                note,
+                ..Default::default()
+            };
+            client(&server)
+                .update_thing()
+                .thing_id("beef")
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(sent_body(&server).await, expected);
+            // Outside a request (serde, storage) nothing is left out.
+            let stored = serde_json::to_value(&body).unwrap();
+            assert_eq!(stored["id"], "beef");
+            assert_eq!(stored["version"], 3);
+        }
+        // Reading: absent, null and a value are three states, and each is written back as read.
+        for (json, note) in [
+            (json!({"name": "n"}), Nullable::Absent),
+            (json!({"name": "n", "note": null}), Nullable::Null),
+            (
+                json!({"name": "n", "note": "x"}),
+                Nullable::Value("x".to_string()),
+            ),
+        ] {
+            let thing: ThingUpdate = serde_json::from_value(json.clone()).unwrap();
+            assert_eq!(thing.note, note);
+            assert_eq!(serde_json::to_value(&thing).unwrap(), json);
+        }
     }
 
     #[tokio::test]
@@ -1863,5 +1962,425 @@ mod fixture_downloads {
             .await
             .unwrap();
         assert_eq!(csv, b"id,score\n1,0.5\n");
+    }
+}
+
+/// Every error body Atlas sends is an API error: any JSON object, whatever members it has and
+/// whatever their types; only a body that is not an object is an unexpected status.
+mod error_bodies {
+    use super::*;
+
+    /// The error of `getPushMigration` answered with `status` and `body`, sent once.
+    async fn error_for(status: u16, body: &[u8], content_type: &str) -> Error {
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(ResponseTemplate::new(status).set_body_raw(body.to_vec(), content_type))
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .max_attempts(1)
+            .build()
+            .unwrap();
+        call(&client, "getPushMigration").await.unwrap_err()
+    }
+
+    /// The body of an `Error::Api`, as the JSON it encodes to.
+    fn api_body(error: &Error) -> Value {
+        let Error::Api { body, .. } = error else {
+            panic!("expected an API error, got {error:?}")
+        };
+        serde_json::to_value(&**body).unwrap()
+    }
+
+    /// An object without its `null` members: what a model with `None` there encodes to.
+    fn without_nulls(value: &Value) -> Value {
+        let object = value.as_object().unwrap();
+        Value::Object(
+            object
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        )
+    }
+
+    #[tokio::test]
+    async fn every_real_error_body_is_an_api_error_with_its_fields() {
+        let dir = atlas_codegen_tests::workspace_root().join("tests/realdata/api_error");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 7, "{files:?}");
+        for file in files {
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            let status: u16 = name[..3].parse().unwrap();
+            let bytes = std::fs::read(&file).unwrap();
+            let json: Value = serde_json::from_slice(&bytes).unwrap();
+            let error = error_for(status, &bytes, "application/json").await;
+            let Error::Api { status: got, body } = &error else {
+                panic!("{name}: expected an API error, got {error:?}")
+            };
+            assert_eq!(*got, status, "{name}");
+            assert_eq!(
+                body.error,
+                json["error"].as_i64().map(|e| e as i32),
+                "{name}"
+            );
+            assert_eq!(
+                body.error_code.as_deref(),
+                json["errorCode"].as_str(),
+                "{name}"
+            );
+            assert_eq!(error.error_code(), json["errorCode"].as_str(), "{name}");
+            assert_eq!(body.detail.as_deref(), json["detail"].as_str(), "{name}");
+            assert_eq!(body.reason.as_deref(), json["reason"].as_str(), "{name}");
+            let parameters = json.get("parameters").filter(|p| !p.is_null());
+            assert_eq!(body.parameters.as_ref(), parameters, "{name}");
+            assert!(body.unknown_fields.is_empty(), "{name}: {body:?}");
+            assert_eq!(api_body(&error), without_nulls(&json), "{name}: all of it");
+            assert_eq!(error.is_not_found(), status == 404, "{name}");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_object_lacking_any_member_is_an_api_error() {
+        let full = json!({
+            "badRequestDetail": {"fields": [{"field": "name", "description": "must not be blank"}]},
+            "detail": "No cluster named c exists.",
+            "error": 404,
+            "errorCode": "CLUSTER_NOT_FOUND",
+            "parameters": ["c"],
+            "reason": "Not Found",
+            "somethingNew": {"kept": true}
+        });
+        let members: Vec<String> = full.as_object().unwrap().keys().cloned().collect();
+        for member in &members {
+            let mut lacking = full.clone();
+            lacking.as_object_mut().unwrap().remove(member);
+            let bytes = serde_json::to_vec(&lacking).unwrap();
+            let error = error_for(404, &bytes, "application/json").await;
+            assert_eq!(api_body(&error), lacking, "without {member}");
+            assert_eq!(error.status(), Some(404));
+            let code = (member != "errorCode").then_some("CLUSTER_NOT_FOUND");
+            assert_eq!(error.error_code(), code, "without {member}");
+        }
+        // Only what no model knows; and nothing at all.
+        let error = error_for(400, br#"{"message": "bad"}"#, "application/json").await;
+        let body = error.api_error().unwrap();
+        assert_eq!(body.unknown_fields["message"], "bad");
+        assert_eq!(
+            *body,
+            atlas_admin::ApiError {
+                unknown_fields: body.unknown_fields.clone(),
+                ..Default::default()
+            }
+        );
+        let error = error_for(404, b" {} ", "application/json").await;
+        assert_eq!(error.api_error(), Some(&atlas_admin::ApiError::default()));
+        assert_eq!(error.error_code(), None);
+        assert!(error.is_not_found());
+        assert_eq!(error.to_string(), "HTTP 404: {}");
+    }
+
+    #[tokio::test]
+    async fn members_of_unexpected_types_are_kept_in_unknown_fields() {
+        // Each known member with a value its field cannot hold, and the same with good ones
+        // around it: the good ones decode, the misfits are kept whole under their own names.
+        let misfits = [
+            ("error", json!("404")),
+            ("error", json!(99_999_999_999u64)),
+            ("error", json!(4.5)),
+            ("errorCode", json!(12)),
+            ("errorCode", json!({"code": "X"})),
+            ("detail", json!(["a", "b"])),
+            ("reason", json!(false)),
+            ("badRequestDetail", json!("oops")),
+            ("badRequestDetail", json!({"fields": "not a list"})),
+        ];
+        for (member, value) in misfits {
+            let mut sent = json!({
+                "detail": "d", "error": 400, "errorCode": "INVALID", "reason": "Bad Request",
+                "parameters": ["p"], "extra": 1
+            });
+            sent[member] = value.clone();
+            let bytes = serde_json::to_vec(&sent).unwrap();
+            let error = error_for(400, &bytes, "application/json").await;
+            let body = error
+                .api_error()
+                .unwrap_or_else(|| panic!("{member}: {value}: {error:?}"));
+            assert_eq!(
+                body.unknown_fields.get(member),
+                Some(&value),
+                "{member}: {value}"
+            );
+            assert_eq!(body.unknown_fields["extra"], 1);
+            assert_eq!(body.parameters, Some(json!(["p"])));
+            if member != "detail" {
+                assert_eq!(body.detail.as_deref(), Some("d"), "{member}");
+            }
+            if member != "error" {
+                assert_eq!(body.error, Some(400), "{member}");
+            }
+            assert_eq!(api_body(&error), sent, "{member}: {value}: nothing lost");
+        }
+        // Every member a misfit at once.
+        let sent = json!({
+            "error": "x", "errorCode": 1, "detail": 2, "reason": [3],
+            "badRequestDetail": 4, "parameters": {"any": "json"}
+        });
+        let error = error_for(500, &serde_json::to_vec(&sent).unwrap(), "application/json").await;
+        let body = error.api_error().unwrap();
+        assert_eq!(body.unknown_fields.len(), 5, "{body:?}");
+        assert_eq!(body.parameters, Some(json!({"any": "json"})));
+        assert_eq!(api_body(&error), sent);
+        assert_eq!(error.error_code(), None);
+        assert!(error.to_string().starts_with("HTTP 500: {"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_body_that_is_not_an_object_is_an_unexpected_status() {
+        let html = "<html><body><h1>404 Not Found</h1></body></html>";
+        for (body, content_type) in [
+            (&b"[{\"error\": 404}]"[..], "application/json"),
+            (b"\"Not Found\"", "application/json"),
+            (b"404", "application/json"),
+            (b"null", "application/json"),
+            (html.as_bytes(), "text/html"),
+            (b"Not Found", "text/plain"),
+            (b"", "application/json"),
+            (b"{\"error\": 404, \"detail\": ", "application/json"),
+            (b"{\"error\": 404} trailing", "application/json"),
+        ] {
+            let error = error_for(404, body, content_type).await;
+            let Error::UnexpectedStatus {
+                status,
+                content_type: kept_type,
+                body: kept,
+            } = &error
+            else {
+                panic!("{:?}: {error:?}", String::from_utf8_lossy(body))
+            };
+            assert_eq!((*status, kept.as_slice()), (404, body));
+            assert_eq!(kept_type.as_deref(), Some(content_type));
+            assert!(error.is_not_found());
+            assert_eq!(error.error_code(), None);
+            assert!(error.api_error().is_none());
+        }
+    }
+
+    #[tokio::test]
+    async fn error_code_and_is_not_found_read_an_error_without_a_match() {
+        let conflict = br#"{"error": 409, "errorCode": "USER_ALREADY_EXISTS"}"#;
+        let error = error_for(409, conflict, "application/json").await;
+        assert_eq!(error.error_code(), Some("USER_ALREADY_EXISTS"));
+        assert!(!error.is_not_found());
+        assert_eq!(error.status(), Some(409));
+        // `errorCode: null` is no code.
+        let error = error_for(
+            404,
+            br#"{"error": 404, "errorCode": null}"#,
+            "application/json",
+        )
+        .await;
+        assert_eq!((error.error_code(), error.is_not_found()), (None, true));
+        // Errors without a response have neither.
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:9")
+            .max_attempts(1)
+            .build()
+            .unwrap();
+        let error = call(&client, "getPushMigration").await.unwrap_err();
+        assert_eq!(
+            (error.status(), error.error_code(), error.is_not_found()),
+            (None, None, false)
+        );
+        let error = client
+            .get_push_migration()
+            .group_id(GROUP)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::MissingParameter { .. }), "{error:?}");
+        assert_eq!((error.error_code(), error.is_not_found()), (None, false));
+    }
+
+    #[test]
+    fn the_error_body_has_one_name_at_the_root_and_in_models() {
+        // The same type, not an alias of another name: either path builds and names it.
+        let body: atlas_admin::ApiError = atlas_admin::models::ApiError::default();
+        let same: atlas_admin::models::ApiError = body;
+        let error = Error::Api {
+            status: 404,
+            body: Box::new(same),
+        };
+        let read: Option<&atlas_admin::ApiError> = error.api_error();
+        assert_eq!(read, Some(&atlas_admin::models::ApiError::default()));
+        assert_eq!(
+            std::any::type_name::<atlas_admin::ApiError>(),
+            std::any::type_name::<atlas_admin::models::ApiError>()
+        );
+    }
+}
+
+/// `Pages` without `futures`: its own `next`, `try_next` and `try_collect`. Nothing from
+/// `futures_util` is imported here.
+mod own_stream {
+    use super::{
+        GROUP, MockServer, Request, Respond, ResponseTemplate, client, json, json_response, path,
+    };
+    use atlas_admin::Error;
+    use wiremock::Mock;
+
+    /// Five users in pages of `itemsPerPage`; page `fail_on`, if any, is a 500.
+    struct Users {
+        fail_on: Option<usize>,
+    }
+
+    impl Respond for Users {
+        fn respond(&self, request: &Request) -> ResponseTemplate {
+            let param = |name: &str| {
+                request
+                    .url
+                    .query_pairs()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.parse::<usize>().unwrap())
+            };
+            let (page, size) = (param("pageNum").unwrap(), param("itemsPerPage").unwrap());
+            if self.fail_on == Some(page) {
+                return json_response(
+                    500,
+                    json!({"error": 500, "errorCode": "UNEXPECTED_ERROR"}),
+                    "application/json",
+                );
+            }
+            let start = (page - 1) * size;
+            let results: Vec<_> = (start..5.min(start + size))
+                .map(|n| json!({"databaseName": "admin", "groupId": GROUP, "username": format!("user{n}")}))
+                .collect();
+            json_response(
+                200,
+                json!({"results": results, "totalCount": 5}),
+                "application/json",
+            )
+        }
+    }
+
+    async fn users(
+        fail_on: Option<usize>,
+    ) -> (
+        MockServer,
+        atlas_admin::Pages<atlas_admin::models::CloudDatabaseUser>,
+    ) {
+        let server = MockServer::start().await;
+        Mock::given(path(format!("/api/atlas/v2/groups/{GROUP}/databaseUsers")))
+            .respond_with(Users { fail_on })
+            .mount(&server)
+            .await;
+        let pages = client(&server)
+            .list_database_users()
+            .group_id(GROUP)
+            .items_per_page(2)
+            .stream();
+        (server, pages)
+    }
+
+    fn names() -> Vec<String> {
+        (0..5).map(|n| format!("user{n}")).collect()
+    }
+
+    #[tokio::test]
+    async fn next_try_next_and_try_collect_need_no_other_crate() {
+        let (_server, mut pages) = users(None).await;
+        let mut seen = Vec::new();
+        while let Some(user) = pages.next().await {
+            seen.push(user.unwrap().username);
+        }
+        assert_eq!(seen, names());
+        assert!(pages.next().await.is_none(), "ended stays ended");
+
+        let (_server, mut pages) = users(None).await;
+        let mut seen = Vec::new();
+        while let Some(user) = pages.try_next().await.unwrap() {
+            seen.push(user.username);
+        }
+        assert_eq!(seen, names());
+        assert_eq!(pages.try_next().await.unwrap(), None);
+
+        let (_server, pages) = users(None).await;
+        let all = pages.try_collect().await.unwrap();
+        assert_eq!(
+            all.into_iter().map(|u| u.username).collect::<Vec<_>>(),
+            names()
+        );
+    }
+
+    #[tokio::test]
+    async fn an_error_on_a_later_page_is_what_try_collect_and_try_next_give() {
+        let (_server, pages) = users(Some(2)).await;
+        let error: Error = pages.try_collect().await.unwrap_err();
+        assert_eq!(error.status(), Some(500));
+        assert_eq!(error.error_code(), Some("UNEXPECTED_ERROR"));
+
+        let (_server, mut pages) = users(Some(2)).await;
+        assert_eq!(pages.try_next().await.unwrap().unwrap().username, "user0");
+        assert_eq!(pages.try_next().await.unwrap().unwrap().username, "user1");
+        assert_eq!(pages.try_next().await.unwrap_err().status(), Some(500));
+        assert!(pages.next().await.is_none(), "the error ends the stream");
+    }
+
+    #[test]
+    fn the_stream_and_its_methods_are_send() {
+        fn send<T: Send>(_: &T) {}
+        let client = atlas_admin::Client::builder().build().unwrap();
+        let mut pages = client.list_database_users().group_id(GROUP).stream();
+        send(&pages.next());
+        send(&pages.try_next());
+        send(&pages.try_collect());
+    }
+}
+
+/// The crates public types are built from, re-exported at the root: a user builds a timestamp,
+/// `unknown_fields`, a raw request's method and names the `Stream` trait through this crate.
+mod re_exports {
+    use atlas_admin::models::{OrgActiveUserResponse, OrgUserRolesResponse};
+
+    #[test]
+    fn the_crates_of_public_types_are_re_exported_at_the_root() {
+        use atlas_admin::chrono::{DateTime, TimeZone, Utc};
+        use atlas_admin::serde_json;
+        let created: DateTime<Utc> = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+        let mut unknown = serde_json::Map::new();
+        unknown.insert("new".to_string(), serde_json::json!(true));
+        let mut user = OrgActiveUserResponse::new(
+            created,
+            "Ada".to_string(),
+            "5d1113b25a115342acc2d1aa".to_string(),
+            "Lovelace".to_string(),
+            OrgUserRolesResponse::default(),
+            "ada@example.com".to_string(),
+        );
+        user.unknown_fields = unknown;
+        assert_eq!(user.created_at, created);
+        // The same crates as the ones the tests depend on: one type, not two versions.
+        let _: ::chrono::DateTime<::chrono::Utc> = user.created_at;
+        let _: &::serde_json::Map<String, ::serde_json::Value> = &user.unknown_fields;
+
+        let client = atlas_admin::Client::builder().build().unwrap();
+        let _request = client.request(atlas_admin::reqwest::Method::GET, "/api/atlas/v2");
+        // Your own `reqwest::Client`, named through this crate (building one needs a TLS
+        // provider, so only its type is checked).
+        let _with_your_own: fn(atlas_admin::reqwest::Client) -> atlas_admin::ClientBuilder =
+            |http| atlas_admin::Client::builder().http_client(http);
+        fn stream<S: atlas_admin::futures_core::Stream>(_: &S) {}
+        stream(
+            &client
+                .list_database_users()
+                .group_id("32b6e34b3d91647abb20e7b8")
+                .stream(),
+        );
     }
 }

@@ -12,9 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use atlas_admin::Client;
-use atlas_admin::models::{
-    AddOrRemoveGroupRole, AddOrRemoveGroupRoleGroupRole, OrgUserResponse, SearchIndexResponse,
-};
+use atlas_admin::models::{AddOrRemoveGroupRole, GroupRole, OrgUserResponse, SearchIndexResponse};
 
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";
 
@@ -256,7 +254,7 @@ async fn every_operation_passes_prism_validation_and_decodes() {
         .group_id(GROUP)
         .user_id(id)
         .body(AddOrRemoveGroupRole {
-            group_role: AddOrRemoveGroupRoleGroupRole::GroupReadOnly,
+            group_role: GroupRole::GroupReadOnly,
             unknown_fields: Default::default(),
         })
         .send()

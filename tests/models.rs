@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 mod open_enums {
     use super::*;
-    use atlas_admin::models::{DatabaseUserRole, DatabaseUserRoleRoleName};
+    use atlas_admin::models::{DatabaseUserRole, DatabaseUserRoleName};
 
     #[test]
     fn a_custom_role_name_decodes_and_is_written_back_unchanged() {
@@ -18,7 +18,7 @@ mod open_enums {
         .unwrap();
         assert_eq!(
             role.role_name,
-            DatabaseUserRoleRoleName::Unknown("myCustomRole".into())
+            DatabaseUserRoleName::Unknown("myCustomRole".into())
         );
         assert_eq!(role.role_name.as_str(), "myCustomRole");
         assert_eq!(
@@ -29,27 +29,26 @@ mod open_enums {
 
     #[test]
     fn listed_values_decode_to_their_variant_and_print_as_written() {
-        let name: DatabaseUserRoleRoleName =
-            serde_json::from_str("\"readWriteAnyDatabase\"").unwrap();
-        assert_eq!(name, DatabaseUserRoleRoleName::ReadWriteAnyDatabase);
+        let name: DatabaseUserRoleName = serde_json::from_str("\"readWriteAnyDatabase\"").unwrap();
+        assert_eq!(name, DatabaseUserRoleName::ReadWriteAnyDatabase);
         assert_eq!(name.to_string(), "readWriteAnyDatabase");
         assert_eq!(
-            DatabaseUserRoleRoleName::from_str("atlasAdmin"),
-            Ok(DatabaseUserRoleRoleName::AtlasAdmin)
+            DatabaseUserRoleName::from_str("atlasAdmin"),
+            Ok(DatabaseUserRoleName::AtlasAdmin)
         );
         assert_eq!(
-            DatabaseUserRoleRoleName::from("backup"),
-            DatabaseUserRoleRoleName::Backup
+            DatabaseUserRoleName::from("backup"),
+            DatabaseUserRoleName::Backup
         );
         assert_eq!(
-            serde_json::to_string(&DatabaseUserRoleRoleName::AtlasAdmin).unwrap(),
+            serde_json::to_string(&DatabaseUserRoleName::AtlasAdmin).unwrap(),
             "\"atlasAdmin\""
         );
     }
 
     #[test]
     fn a_non_string_is_an_error() {
-        let error = serde_json::from_value::<DatabaseUserRoleRoleName>(json!(7)).unwrap_err();
+        let error = serde_json::from_value::<DatabaseUserRoleName>(json!(7)).unwrap_err();
         assert!(error.to_string().contains("a string"), "{error}");
     }
 
@@ -101,11 +100,11 @@ mod open_enums {
             assert_eq!(format!("{generated:#?}"), format!("{derived:#?}"));
         }
         assert_eq!(
-            format!("{:?}", DatabaseUserRoleRoleName::ReadWriteAnyDatabase),
+            format!("{:?}", DatabaseUserRoleName::ReadWriteAnyDatabase),
             "ReadWriteAnyDatabase"
         );
         assert_eq!(
-            format!("{:?}", Some(DatabaseUserRoleRoleName::Unknown("r".into()))),
+            format!("{:?}", Some(DatabaseUserRoleName::Unknown("r".into()))),
             "Some(Unknown(\"r\"))"
         );
     }
@@ -658,5 +657,114 @@ mod constructors {
             serde_json::to_value(&user).unwrap(),
             json!({"databaseName": "admin", "groupId": "32b6e34b3d91647abb20e7b8", "username": "ada", "description": "d"})
         );
+    }
+}
+
+/// Unions the spec marks open (`x-atlas-open: true`, `tests/fixtures/open.yaml`): a value none
+/// of their variants decodes is `Unknown`, kept whole and written back unchanged, where the
+/// same union without the mark refuses it.
+mod open_unions {
+    use super::*;
+    use atlas_fixtures::open::models::codec::{self, Decode, Encode, from_slice};
+    use atlas_fixtures::open::models::{
+        Closed, Definition, DefinitionAlternatesValue, DefinitionSets, Field, Hardware,
+        HardwareVariant, Mapping,
+    };
+
+    /// Decodes `value` as `T` and checks it encodes back to the same JSON.
+    fn round_trip<T: Decode + Encode>(value: &Value) -> T {
+        let decoded: T =
+            from_slice(value.to_string().as_bytes()).unwrap_or_else(|e| panic!("{value}: {e}"));
+        assert_eq!(&codec::to_value(&decoded).unwrap(), value);
+        decoded
+    }
+
+    #[test]
+    fn a_value_no_variant_decodes_is_unknown_and_written_back_unchanged() {
+        let one = json!({"type": "string", "size": 3});
+        assert!(matches!(
+            round_trip::<Mapping>(&one),
+            Mapping::Definition(_)
+        ));
+        let several = json!([{"type": "string"}, {"type": "document"}]);
+        assert!(matches!(round_trip::<Mapping>(&several), Mapping::List(_)));
+        // A member of another shape than the variant's (a string size), an item of another
+        // shape, and values of other JSON types.
+        for other in [
+            json!({"type": "string", "size": "large"}),
+            json!([{"type": "string"}, "document"]),
+            json!("string"),
+            json!(7),
+            json!(true),
+            json!(null),
+        ] {
+            assert_eq!(
+                round_trip::<Mapping>(&other),
+                Mapping::Unknown(other.clone())
+            );
+            assert!(
+                from_slice::<Closed>(other.to_string().as_bytes()).is_err(),
+                "the closed union refuses {other}"
+            );
+        }
+        // Input that is not JSON is still an error.
+        assert!(from_slice::<Mapping>(br#"{"type": "#).is_err());
+    }
+
+    #[test]
+    fn a_lone_open_member_is_a_union_of_it_and_unknown() {
+        let definition = json!({
+            "type": "string",
+            "alternates": {"english": {"type": "string", "size": 2}, "odd": ["not", "a", "definition"]},
+            "sets": ["a", "b"]
+        });
+        let decoded: Definition = round_trip(&definition);
+        let alternates = decoded.alternates.unwrap();
+        assert!(matches!(
+            alternates["english"],
+            DefinitionAlternatesValue::Definition(_)
+        ));
+        assert_eq!(
+            alternates["odd"],
+            DefinitionAlternatesValue::Unknown(json!(["not", "a", "definition"]))
+        );
+        assert_eq!(
+            decoded.sets,
+            Some(DefinitionSets::List(vec!["a".into(), "b".into()]))
+        );
+        let decoded: Definition = round_trip(&json!({"sets": {"a": 1}}));
+        assert_eq!(decoded.sets, Some(DefinitionSets::Unknown(json!({"a": 1}))));
+    }
+
+    #[test]
+    fn an_open_tagged_union_keeps_a_known_kind_of_another_shape_whole() {
+        let vector = json!({"type": "vector", "path": "p", "numDimensions": 3});
+        let Field::Vector(field) = round_trip::<Field>(&vector) else {
+            panic!("a vector field");
+        };
+        assert_eq!(field.num_dimensions, 3);
+        for other in [
+            json!({"type": "vector", "path": "p", "numDimensions": "many"}),
+            json!({"type": "filter"}),
+            json!({"type": 7, "path": "p"}),
+            json!({"type": "autoEmbed", "path": "p"}),
+            json!(["vector"]),
+            json!("vector"),
+        ] {
+            let field: Field = round_trip(&other);
+            assert_eq!(field, Field::Unknown(other.clone()));
+            assert_eq!(field.tag(), None);
+        }
+    }
+
+    #[test]
+    fn properties_beside_an_open_oneof_stay_typed_and_are_written_once() {
+        let body = json!({"nodeCount": 3, "instanceSize": 10, "region": "eu"});
+        let hardware: Hardware = round_trip(&body);
+        assert_eq!(hardware.node_count, Some(3));
+        assert_eq!(hardware.variant, HardwareVariant::Unknown(body.clone()));
+        let gcp = json!({"nodeCount": 3, "instanceSize": "M10", "zone": "z"});
+        let hardware: Hardware = round_trip(&gcp);
+        assert!(matches!(hardware.variant, HardwareVariant::Gcp(_)));
     }
 }

@@ -18,7 +18,6 @@
 
 use atlas_admin::models::SearchIndexResponse;
 use atlas_admin::Client;
-use futures_util::StreamExt;
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
@@ -44,7 +43,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let group_id =
         env("ATLAS_GROUP_ID").ok_or("set ATLAS_GROUP_ID to the project's id")?;
 
-    // Every database user, 100 per page; a page is fetched when the previous one is used up.
+    // Every database user, 100 per page; a page is fetched when the previous one is used up
+    // (`next` is the stream's own method: no `futures` crate needed).
     let mut users =
         client.list_database_users().group_id(&group_id).items_per_page(100).stream();
     let mut count = 0;

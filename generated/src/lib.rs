@@ -2,6 +2,7 @@
 
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 
 mod auth;
@@ -19,10 +20,25 @@ mod request;
 mod response;
 mod retry;
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 mod transport;
 mod validation;
 
+/// The date and time types of the models' timestamps (`chrono::DateTime<Utc>`), so a
+/// value can be built without depending on `chrono` yourself.
+pub use chrono;
+
+/// The JSON values of the models' free-form fields and `unknown_fields`
+/// (`serde_json::Map`, `serde_json::Value`).
+pub use serde_json;
+
+/// The HTTP client underneath (`reqwest::Method` for `Client::request`, `reqwest::Client`
+/// for `ClientBuilder::http_client`, the `HeaderMap` of a `Response`).
+pub use reqwest;
+
+/// The `Stream` trait that `Pages` and `ByteStream` implement.
+pub use futures_core;
 pub use client::{
     Client, ClientBuilder, RetryPolicy, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_PAGES,
 };
@@ -38,4 +54,14 @@ pub use response::{Response, ResponseFuture, WithResponse};
 pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
 
 /// The body of the API's error responses, as [`Error::Api`] holds it.
-pub type ApiErrorBody = models::ApiError;
+pub use models::ApiError;
+
+impl error::ErrorBody for models::ApiError {
+    fn error_code(&self) -> Option<&str> {
+        self.error_code.as_deref()
+    }
+
+    fn keep(&mut self, key: String, value: serde_json::Value) {
+        self.unknown_fields.insert(key, value);
+    }
+}

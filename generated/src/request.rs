@@ -150,7 +150,7 @@ impl<'b> Draft<'b> {
             return Err(error);
         }
         if let Some((content_type, body)) = self.body {
-            let bytes = codec::to_vec_with(body, client.unknown_fields());
+            let bytes = codec::to_request_body(body, client.unknown_fields());
             self.request.body = Some(Body {
                 content_type: Cow::Borrowed(content_type),
                 bytes,

@@ -416,19 +416,41 @@ impl Differ {
     fn models(&mut self, old: &Api, new: &Api) {
         let old_types = by_name(&old.types, |t| &t.name);
         let new_types = by_name(&new.types, |t| &t.name);
+        // A model gone under one name and added under another with the same definition (an
+        // inline type whose derived name changed, a schema renamed) is a rename: breaking, as
+        // every use of the old name stops compiling, and reported once.
+        let mut renamed_to = std::collections::BTreeSet::new();
         for (name, def) in &old_types {
             match new_types.get(name) {
-                None => self.push(
-                    Impact::Breaking,
-                    "model_removed",
-                    format!("model {name}"),
-                    "removed",
-                ),
+                None => {
+                    let renamed = new.types.iter().find(|t| {
+                        !old_types.contains_key(t.name.as_str())
+                            && !renamed_to.contains(t.name.as_str())
+                            && t.kind == def.kind
+                    });
+                    match renamed {
+                        Some(renamed) => {
+                            renamed_to.insert(renamed.name.as_str());
+                            self.push(
+                                Impact::Breaking,
+                                "model_renamed",
+                                format!("model {name}"),
+                                format!("renamed to {}", renamed.name),
+                            );
+                        }
+                        None => self.push(
+                            Impact::Breaking,
+                            "model_removed",
+                            format!("model {name}"),
+                            "removed",
+                        ),
+                    }
+                }
                 Some(now) => self.model(def, now),
             }
         }
         for name in new_types.keys() {
-            if !old_types.contains_key(name) {
+            if !old_types.contains_key(name) && !renamed_to.contains(*name) {
                 self.push(
                     Impact::Additive,
                     "model_added",
@@ -575,6 +597,7 @@ impl Differ {
                         );
                     }
                 }
+                self.openness(&subject, before.open, after.open);
             }
             (TypeKind::Untagged(before), TypeKind::Untagged(after)) => {
                 let old_variants: BTreeSet<String> =
@@ -589,14 +612,31 @@ impl Differ {
                         format!("variant {removed} removed"),
                     );
                 }
-                // Untagged unions have no catch-all: a new variant breaks exhaustive matches.
+                // A closed untagged union has no catch-all: a new variant breaks exhaustive
+                // matches. An open one is `#[non_exhaustive]`.
+                let impact = if before.open && after.open {
+                    Impact::Additive
+                } else {
+                    Impact::Breaking
+                };
                 for added in new_variants.difference(&old_variants) {
                     self.push(
-                        Impact::Breaking,
+                        impact,
                         "variant_added",
                         &subject,
                         format!("variant {added} added"),
                     );
+                }
+                // Opening adds `Unknown` and `#[non_exhaustive]`, which break exhaustive matches.
+                if !before.open && after.open {
+                    self.push(
+                        Impact::Breaking,
+                        "union_opened",
+                        &subject,
+                        "now open (x-atlas-open): a value no variant decodes is `Unknown`, and matches need a wildcard".to_string(),
+                    );
+                } else {
+                    self.openness(&subject, before.open, after.open);
                 }
             }
             (TypeKind::Alias(before), TypeKind::Alias(after)) if before != after => self.push(
@@ -612,6 +652,26 @@ impl Differ {
                 &subject,
                 format!("changed from {} to {}", kind_name(before), kind_name(after)),
             ),
+        }
+    }
+
+    /// A union marked open (`x-atlas-open`) or no longer: values it refused now decode as
+    /// `Unknown`, or values it kept now fail to decode.
+    fn openness(&mut self, subject: &str, before: bool, after: bool) {
+        match (before, after) {
+            (false, true) => self.push(
+                Impact::Additive,
+                "union_opened",
+                subject,
+                "now open (x-atlas-open): a value no variant decodes is `Unknown`".to_string(),
+            ),
+            (true, false) => self.push(
+                Impact::Breaking,
+                "union_closed",
+                subject,
+                "no longer open (x-atlas-open): a value no variant decodes is an error".to_string(),
+            ),
+            _ => {}
         }
     }
 }

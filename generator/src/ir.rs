@@ -128,6 +128,10 @@ pub struct Parameter {
     pub deprecated: bool,
     /// The pattern the value must match, by the name of its compiled constant.
     pub pattern: Option<String>,
+    /// The pattern as the spec writes it, for the setter's docs.
+    pub pattern_text: Option<String>,
+    /// A value that passes the parameter's checks, for examples: the spec's own where it does.
+    pub example: Option<Value>,
     /// Whether the value must be an IPv4 or IPv6 address: its pattern says so in a way the
     /// `regex` crate cannot compile (look-ahead), so the client parses the address instead.
     pub ip_address: bool,
@@ -266,6 +270,9 @@ pub struct Field {
     /// `x-optional-in-responses` extension, for a field a published contract marks
     /// write-only but which real responses carry. Required only in requests.
     pub optional_in_responses: bool,
+    /// Whether the field is optional and nullable in a model that request bodies use: a
+    /// three-state `Nullable<T>` (left out, `null`, a value) instead of an `Option<T>`.
+    pub explicit_null: bool,
     /// Whether the value is a secret (write-only, or `format: password`): `Debug` prints it
     /// redacted.
     pub sensitive: bool,
@@ -300,6 +307,10 @@ pub struct TaggedUnion {
     /// such an object is the union's `Unknown`.
     pub default: Option<String>,
     pub variants: Vec<TaggedVariant>,
+    /// Whether the spec marks the union open (`x-atlas-open: true`): a value that is no known
+    /// variant (not an object, a tag that is not a string, or a known tag whose body does not
+    /// decode) is `Unknown` too, kept whole, rather than an error.
+    pub open: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -315,6 +326,9 @@ pub struct TaggedVariant {
 #[derive(Clone, Debug, PartialEq)]
 pub struct UntaggedUnion {
     pub variants: Vec<UntaggedVariant>,
+    /// Whether the spec marks the union open (`x-atlas-open: true`): a value no variant decodes
+    /// is its last variant, `Unknown(serde_json::Value)`, kept whole and written back unchanged.
+    pub open: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

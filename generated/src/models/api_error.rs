@@ -15,7 +15,7 @@ pub struct ApiError {
     /// HTTP status code returned with this error.
     ///
     /// Read-only: set by the server, ignored in requests.
-    pub error: i32,
+    pub error: Option<i32>,
     /// Application error code returned with this error.
     ///
     /// Read-only: set by the server, ignored in requests.
@@ -33,35 +33,13 @@ pub struct ApiError {
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl ApiError {
-    /// A value with its required fields (`error`); the optional ones are `None`.
-    #[inline]
-    pub fn new(error: i32) -> Self {
-        Self {
-            bad_request_detail: None,
-            detail: None,
-            error,
-            error_code: None,
-            parameters: None,
-            reason: None,
-            unknown_fields: serde_json::Map::new(),
-        }
-    }
-}
 codec::impl_serde!(ApiError);
 
 impl codec::Decode for ApiError {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         let mut object = reader.model("ApiError");
-        let mut bad_request_detail: Option<BadRequestDetail> = None;
-        let mut detail: Option<String> = None;
-        let mut error: Option<i32> = None;
-        let mut error_code: Option<String> = None;
-        let mut parameters: Option<serde_json::Value> = None;
-        let mut reason: Option<String> = None;
-        let mut unknown_fields = serde_json::Map::new();
+        let mut value = Self::default();
         loop {
             let key = match object.next_key(reader) {
                 Ok(Some(key)) => key,
@@ -69,27 +47,16 @@ impl codec::Decode for ApiError {
                 Err(error) => return Err(error),
             };
             match &*key {
-                "badRequestDetail" => reader.read_optional(&mut bad_request_detail),
-                "detail" => reader.read_optional(&mut detail),
-                "error" => reader.read(&mut error),
-                "errorCode" => reader.read_optional(&mut error_code),
-                "parameters" => reader.read_optional(&mut parameters),
-                "reason" => reader.read_optional(&mut reason),
-                _ => reader.keep_field(key, &mut unknown_fields),
+                "badRequestDetail" => reader.read_optional(&mut value.bad_request_detail),
+                "detail" => reader.read_optional(&mut value.detail),
+                "error" => reader.read_optional(&mut value.error),
+                "errorCode" => reader.read_optional(&mut value.error_code),
+                "parameters" => reader.read_optional(&mut value.parameters),
+                "reason" => reader.read_optional(&mut value.reason),
+                _ => reader.keep_field(key, &mut value.unknown_fields),
             }
         }
-        let Some(error) = error else {
-            return Err(reader.missing("error"));
-        };
-        Ok(Self {
-            bad_request_detail,
-            detail,
-            error,
-            error_code,
-            parameters,
-            reason,
-            unknown_fields,
-        })
+        Ok(value)
     }
 }
 
@@ -97,12 +64,22 @@ impl codec::Encode for ApiError {
     #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
-        object.optional("badRequestDetail", &self.bad_request_detail);
+        if object.writes_read_only() {
+            object.optional("badRequestDetail", &self.bad_request_detail);
+        }
         object.optional("detail", &self.detail);
-        object.field("error", &self.error);
-        object.optional("errorCode", &self.error_code);
-        object.optional("parameters", &self.parameters);
-        object.optional("reason", &self.reason);
+        if object.writes_read_only() {
+            object.optional("error", &self.error);
+        }
+        if object.writes_read_only() {
+            object.optional("errorCode", &self.error_code);
+        }
+        if object.writes_read_only() {
+            object.optional("parameters", &self.parameters);
+        }
+        if object.writes_read_only() {
+            object.optional("reason", &self.reason);
+        }
         object.unknown(&self.unknown_fields);
         object.end();
     }

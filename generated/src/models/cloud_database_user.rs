@@ -208,7 +208,9 @@ impl codec::Encode for CloudDatabaseUser {
         object.optional("groupId", &self.group_id);
         object.optional("labels", &self.labels);
         object.optional("ldapAuthType", &self.ldap_auth_type);
-        object.optional("links", &self.links);
+        if object.writes_read_only() {
+            object.optional("links", &self.links);
+        }
         object.optional("oidcAuthType", &self.oidc_auth_type);
         object.optional("password", &self.password);
         object.optional("roles", &self.roles);

@@ -37,6 +37,85 @@ pub fn from_slice<T: Decode>(bytes: &[u8]) -> Result<T, serde_json::Error> {
     }
 }
 
+/// Decodes a value from JSON bytes, or says at which byte it failed: how the client finds the
+/// member of an error body whose value does not fit the error model.
+pub(crate) fn from_slice_at<T: Decode>(bytes: &[u8]) -> Result<T, usize> {
+    let mut reader = Reader::start(bytes).map_err(|_| 0usize)?;
+    let value = T::decode(&mut reader).map_err(|error| error.offset)?;
+    match reader.finish(bytes) {
+        Ok(()) => Ok(value),
+        Err(_) => Err(reader.pos),
+    }
+}
+
+/// A field of a request body that the spec lets be `null` and leave out: three states, where
+/// `Option` has two. `Absent` leaves the field out of the JSON (the server keeps or defaults
+/// it), `Null` sends `null` (for Atlas often "reset to the default"), `Value` sends the value.
+/// Reading, a missing field is `Absent` and a `null` is `Null`; `Nullable::from(value)` and
+/// `value.into()` set a value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Nullable<T> {
+    /// Left out of the JSON.
+    #[default]
+    Absent,
+    /// An explicit `null`.
+    Null,
+    /// A value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    /// Whether the field is left out.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Self::Absent)
+    }
+
+    /// Whether the field is an explicit `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Self::Null)
+    }
+
+    /// The value, if there is one (neither absent nor `null`).
+    pub fn as_option(&self) -> Option<&T> {
+        match self {
+            Self::Value(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The value, if there is one (neither absent nor `null`).
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            Self::Value(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// A reference to the value, in the same state.
+    pub fn as_ref(&self) -> Nullable<&T> {
+        match self {
+            Self::Absent => Nullable::Absent,
+            Self::Null => Nullable::Null,
+            Self::Value(value) => Nullable::Value(value),
+        }
+    }
+
+    /// The value mapped by `f`, in the same state.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Nullable<U> {
+        match self {
+            Self::Absent => Nullable::Absent,
+            Self::Null => Nullable::Null,
+            Self::Value(value) => Nullable::Value(f(value)),
+        }
+    }
+}
+
+impl<T> From<T> for Nullable<T> {
+    fn from(value: T) -> Self {
+        Self::Value(value)
+    }
+}
+
 /// A secret in `Debug` output: prints `<redacted>`.
 pub(crate) struct Redacted;
 
@@ -65,6 +144,18 @@ pub enum UnknownFields {
 pub fn to_vec_with<T: Encode + ?Sized>(value: &T, unknown: UnknownFields) -> Vec<u8> {
     let mut writer = Writer {
         unknown,
+        ..Writer::default()
+    };
+    value.encode(&mut writer);
+    writer.buf
+}
+
+/// Encodes a request body: like [`to_vec_with`], leaving out every read-only field (the
+/// server sets those, and may refuse a body that carries them).
+pub(crate) fn to_request_body<T: Encode + ?Sized>(value: &T, unknown: UnknownFields) -> Vec<u8> {
+    let mut writer = Writer {
+        unknown,
+        request: true,
         ..Writer::default()
     };
     value.encode(&mut writer);
@@ -205,6 +296,18 @@ impl<'a> Reader<'a> {
         match self.null() {
             Ok(true) => *slot = None,
             Ok(false) => self.read(slot),
+            Err(error) => self.failed = Some(error),
+        }
+    }
+
+    /// Reads a field that may be `null` into its three-state slot.
+    pub(crate) fn read_nullable<T: Decode>(&mut self, slot: &mut Nullable<T>) {
+        match self.null() {
+            Ok(true) => *slot = Nullable::Null,
+            Ok(false) => match T::decode(self) {
+                Ok(value) => *slot = Nullable::Value(value),
+                Err(error) => self.failed = Some(error),
+            },
             Err(error) => self.failed = Some(error),
         }
     }
@@ -702,6 +805,9 @@ pub struct Writer {
     omit: Option<&'static str>,
     /// Whether structs' `unknown_fields` are written.
     unknown: UnknownFields,
+    /// Whether this is a request body, which leaves out the fields the server sets itself
+    /// (read-only).
+    request: bool,
 }
 
 impl Writer {
@@ -711,6 +817,7 @@ impl Writer {
             buf: Vec::new(),
             omit,
             unknown: self.unknown,
+            request: self.request,
         }
     }
 
@@ -781,6 +888,20 @@ impl ObjectWriter<'_> {
         }
         self.writer.string(key);
         self.writer.buf.push(b':');
+    }
+
+    /// Whether read-only fields are written: not in a request body.
+    pub(crate) fn writes_read_only(&self) -> bool {
+        !self.writer.request
+    }
+
+    /// A three-state field: left out when absent, `null` when null.
+    pub(crate) fn nullable<T: Encode>(&mut self, key: &str, value: &Nullable<T>) {
+        match value {
+            Nullable::Absent => {}
+            Nullable::Null => self.field(key, &None::<T>),
+            Nullable::Value(value) => self.field(key, value),
+        }
     }
 
     /// A field, written whatever its value (`null` for `None`).
@@ -950,6 +1071,24 @@ pub(crate) fn read_untagged<T>(
     reader.skip()?;
     reader.reset(mark);
     Err(reader.error(format!("data did not match any variant of {name}")))
+}
+
+/// Reads an open union: its `known` variants, or, when they refuse the value (a shape they do
+/// not expect), the whole value as JSON, made `unknown`. Input that is not JSON is still an
+/// error.
+pub(crate) fn read_open<'a, T>(
+    reader: &mut Reader<'a>,
+    known: impl FnOnce(&mut Reader<'a>) -> Result<T, Error>,
+    unknown: fn(serde_json::Value) -> T,
+) -> Result<T, Error> {
+    let mark = reader.mark();
+    match known(reader) {
+        Ok(decoded) => Ok(decoded),
+        Err(_) => {
+            reader.reset(mark);
+            reader.decode().map(unknown)
+        }
+    }
 }
 
 /// `serde::Serialize` of a model: the JSON the client sends, streamed into any serializer by

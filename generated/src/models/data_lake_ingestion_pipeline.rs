@@ -83,15 +83,25 @@ impl codec::Encode for DataLakeIngestionPipeline {
     #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
-        object.optional("_id", &self.id);
-        object.optional("createdDate", &self.created_date);
+        if object.writes_read_only() {
+            object.optional("_id", &self.id);
+        }
+        if object.writes_read_only() {
+            object.optional("createdDate", &self.created_date);
+        }
         object.optional("datasetRetentionPolicy", &self.dataset_retention_policy);
-        object.optional("groupId", &self.group_id);
-        object.optional("lastUpdatedDate", &self.last_updated_date);
+        if object.writes_read_only() {
+            object.optional("groupId", &self.group_id);
+        }
+        if object.writes_read_only() {
+            object.optional("lastUpdatedDate", &self.last_updated_date);
+        }
         object.optional("name", &self.name);
         object.optional("sink", &self.sink);
         object.optional("source", &self.source);
-        object.optional("state", &self.state);
+        if object.writes_read_only() {
+            object.optional("state", &self.state);
+        }
         object.optional("transformations", &self.transformations);
         object.unknown(&self.unknown_fields);
         object.end();

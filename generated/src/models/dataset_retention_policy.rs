@@ -74,7 +74,9 @@ impl codec::Encode for DatasetRetentionPolicy {
     #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
-        object.optional("lastModifiedDate", &self.last_modified_date);
+        if object.writes_read_only() {
+            object.optional("lastModifiedDate", &self.last_modified_date);
+        }
         object.field("units", &self.units);
         object.field("value", &self.value);
         object.unknown(&self.unknown_fields);

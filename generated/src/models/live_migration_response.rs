@@ -63,11 +63,21 @@ impl codec::Encode for LiveMigrationResponse {
     #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
-        object.optional("_id", &self.id);
-        object.optional("lagTimeSeconds", &self.lag_time_seconds);
-        object.optional("migrationHosts", &self.migration_hosts);
-        object.optional("readyForCutover", &self.ready_for_cutover);
-        object.optional("status", &self.status);
+        if object.writes_read_only() {
+            object.optional("_id", &self.id);
+        }
+        if object.writes_read_only() {
+            object.optional("lagTimeSeconds", &self.lag_time_seconds);
+        }
+        if object.writes_read_only() {
+            object.optional("migrationHosts", &self.migration_hosts);
+        }
+        if object.writes_read_only() {
+            object.optional("readyForCutover", &self.ready_for_cutover);
+        }
+        if object.writes_read_only() {
+            object.optional("status", &self.status);
+        }
         object.unknown(&self.unknown_fields);
         object.end();
     }

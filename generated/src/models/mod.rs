@@ -7,11 +7,6 @@ mod add_or_remove_group_role;
 #[cfg(feature = "mongo-db-cloud-users")]
 pub use add_or_remove_group_role::AddOrRemoveGroupRole;
 
-#[cfg(feature = "mongo-db-cloud-users")]
-mod add_or_remove_group_role_group_role;
-#[cfg(feature = "mongo-db-cloud-users")]
-pub use add_or_remove_group_role_group_role::AddOrRemoveGroupRoleGroupRole;
-
 mod api_error;
 pub use api_error::ApiError;
 
@@ -104,9 +99,9 @@ mod database_user_role;
 pub use database_user_role::DatabaseUserRole;
 
 #[cfg(feature = "database-users")]
-mod database_user_role_role_name;
+mod database_user_role_name;
 #[cfg(feature = "database-users")]
-pub use database_user_role_role_name::DatabaseUserRoleRoleName;
+pub use database_user_role_name::DatabaseUserRoleName;
 
 #[cfg(feature = "data-lake-pipelines")]
 mod dataset_retention_policy;
@@ -137,9 +132,19 @@ mod fields;
 pub use fields::Fields;
 
 #[cfg(feature = "atlas-search")]
+mod fields_multi_value;
+#[cfg(feature = "atlas-search")]
+pub use fields_multi_value::FieldsMultiValue;
+
+#[cfg(feature = "atlas-search")]
 mod fields_type;
 #[cfg(feature = "atlas-search")]
 pub use fields_type::FieldsType;
+
+#[cfg(feature = "mongo-db-cloud-users")]
+mod group_role;
+#[cfg(feature = "mongo-db-cloud-users")]
+pub use group_role::GroupRole;
 
 #[cfg(feature = "mongo-db-cloud-users")]
 mod group_role_assignment;
@@ -332,6 +337,11 @@ mod text_search_index_definition_stored_source_object;
 pub use text_search_index_definition_stored_source_object::TextSearchIndexDefinitionStoredSourceObject;
 
 #[cfg(feature = "atlas-search")]
+mod text_search_index_definition_type_sets;
+#[cfg(feature = "atlas-search")]
+pub use text_search_index_definition_type_sets::TextSearchIndexDefinitionTypeSets;
+
+#[cfg(feature = "atlas-search")]
 mod text_search_index_response;
 #[cfg(feature = "atlas-search")]
 pub use text_search_index_response::TextSearchIndexResponse;
@@ -423,7 +433,7 @@ pub use vector_similarity::VectorSimilarity;
 
 #[doc(hidden)]
 pub mod codec;
-pub use codec::UnknownFields;
+pub use codec::{Nullable, UnknownFields};
 
 /// Reads a value of this crate's models from JSON, as the client reads responses.
 #[inline]

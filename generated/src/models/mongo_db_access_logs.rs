@@ -81,14 +81,30 @@ impl codec::Encode for MongoDBAccessLogs {
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
         object.optional("authResult", &self.auth_result);
-        object.optional("authSource", &self.auth_source);
-        object.optional("failureReason", &self.failure_reason);
-        object.optional("groupId", &self.group_id);
-        object.optional("hostname", &self.hostname);
-        object.optional("ipAddress", &self.ip_address);
-        object.optional("logLine", &self.log_line);
-        object.optional("timestamp", &self.timestamp);
-        object.optional("username", &self.username);
+        if object.writes_read_only() {
+            object.optional("authSource", &self.auth_source);
+        }
+        if object.writes_read_only() {
+            object.optional("failureReason", &self.failure_reason);
+        }
+        if object.writes_read_only() {
+            object.optional("groupId", &self.group_id);
+        }
+        if object.writes_read_only() {
+            object.optional("hostname", &self.hostname);
+        }
+        if object.writes_read_only() {
+            object.optional("ipAddress", &self.ip_address);
+        }
+        if object.writes_read_only() {
+            object.optional("logLine", &self.log_line);
+        }
+        if object.writes_read_only() {
+            object.optional("timestamp", &self.timestamp);
+        }
+        if object.writes_read_only() {
+            object.optional("username", &self.username);
+        }
         object.unknown(&self.unknown_fields);
         object.end();
     }

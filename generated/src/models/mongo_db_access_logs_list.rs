@@ -40,7 +40,9 @@ impl codec::Encode for MongoDBAccessLogsList {
     #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
-        object.optional("accessLogs", &self.access_logs);
+        if object.writes_read_only() {
+            object.optional("accessLogs", &self.access_logs);
+        }
         object.unknown(&self.unknown_fields);
         object.end();
     }

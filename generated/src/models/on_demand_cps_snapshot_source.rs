@@ -52,7 +52,9 @@ impl codec::Encode for OnDemandCpsSnapshotSource {
         object.optional("clusterName", &self.cluster_name);
         object.optional("collectionName", &self.collection_name);
         object.optional("databaseName", &self.database_name);
-        object.optional("groupId", &self.group_id);
+        if object.writes_read_only() {
+            object.optional("groupId", &self.group_id);
+        }
         object.unknown(&self.unknown_fields);
         object.end();
     }

@@ -158,16 +158,36 @@ impl codec::Encode for OrgActiveUserResponse {
     #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
-        object.optional("country", &self.country);
-        object.field("createdAt", &self.created_at);
-        object.field("firstName", &self.first_name);
-        object.field("id", &self.id);
-        object.optional("lastAuth", &self.last_auth);
-        object.field("lastName", &self.last_name);
-        object.optional("mobileNumber", &self.mobile_number);
-        object.field("roles", &self.roles);
-        object.optional("teamIds", &self.team_ids);
-        object.field("username", &self.username);
+        if object.writes_read_only() {
+            object.optional("country", &self.country);
+        }
+        if object.writes_read_only() {
+            object.field("createdAt", &self.created_at);
+        }
+        if object.writes_read_only() {
+            object.field("firstName", &self.first_name);
+        }
+        if object.writes_read_only() {
+            object.field("id", &self.id);
+        }
+        if object.writes_read_only() {
+            object.optional("lastAuth", &self.last_auth);
+        }
+        if object.writes_read_only() {
+            object.field("lastName", &self.last_name);
+        }
+        if object.writes_read_only() {
+            object.optional("mobileNumber", &self.mobile_number);
+        }
+        if object.writes_read_only() {
+            object.field("roles", &self.roles);
+        }
+        if object.writes_read_only() {
+            object.optional("teamIds", &self.team_ids);
+        }
+        if object.writes_read_only() {
+            object.field("username", &self.username);
+        }
         object.unknown(&self.unknown_fields);
         object.end();
     }

@@ -132,13 +132,27 @@ impl codec::Encode for OrgPendingUserResponse {
     #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
-        object.field("id", &self.id);
-        object.field("invitationCreatedAt", &self.invitation_created_at);
-        object.field("invitationExpiresAt", &self.invitation_expires_at);
-        object.field("inviterUsername", &self.inviter_username);
-        object.field("roles", &self.roles);
-        object.optional("teamIds", &self.team_ids);
-        object.field("username", &self.username);
+        if object.writes_read_only() {
+            object.field("id", &self.id);
+        }
+        if object.writes_read_only() {
+            object.field("invitationCreatedAt", &self.invitation_created_at);
+        }
+        if object.writes_read_only() {
+            object.field("invitationExpiresAt", &self.invitation_expires_at);
+        }
+        if object.writes_read_only() {
+            object.field("inviterUsername", &self.inviter_username);
+        }
+        if object.writes_read_only() {
+            object.field("roles", &self.roles);
+        }
+        if object.writes_read_only() {
+            object.optional("teamIds", &self.team_ids);
+        }
+        if object.writes_read_only() {
+            object.field("username", &self.username);
+        }
         object.unknown(&self.unknown_fields);
         object.end();
     }

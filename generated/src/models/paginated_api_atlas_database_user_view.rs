@@ -53,9 +53,15 @@ impl codec::Encode for PaginatedApiAtlasDatabaseUserView {
     #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
-        object.optional("links", &self.links);
-        object.optional("results", &self.results);
-        object.optional("totalCount", &self.total_count);
+        if object.writes_read_only() {
+            object.optional("links", &self.links);
+        }
+        if object.writes_read_only() {
+            object.optional("results", &self.results);
+        }
+        if object.writes_read_only() {
+            object.optional("totalCount", &self.total_count);
+        }
         object.unknown(&self.unknown_fields);
         object.end();
     }

@@ -55,7 +55,9 @@ impl codec::Encode for PeriodicCpsSnapshotSource {
         object.optional("clusterName", &self.cluster_name);
         object.optional("collectionName", &self.collection_name);
         object.optional("databaseName", &self.database_name);
-        object.optional("groupId", &self.group_id);
+        if object.writes_read_only() {
+            object.optional("groupId", &self.group_id);
+        }
         object.optional("policyItemId", &self.policy_item_id);
         object.unknown(&self.unknown_fields);
         object.end();

@@ -7,9 +7,13 @@ use super::Fields;
 /// type.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum SearchFieldMapping {
     Fields(Fields),
     List(Vec<Fields>),
+    /// Any other value, kept whole and written back unchanged: the spec keeps this
+    /// union open, as a shape none of the variants expects may be valid.
+    Unknown(serde_json::Value),
 }
 codec::impl_serde!(SearchFieldMapping);
 
@@ -24,6 +28,7 @@ impl codec::Decode for SearchFieldMapping {
                 |reader| reader.decode().map(Self::Fields),
             ),
             ("", |reader| reader.decode().map(Self::List)),
+            ("", |reader| reader.decode().map(Self::Unknown)),
         ];
         codec::read_untagged(reader, "SearchFieldMapping", candidates)
     }
@@ -35,6 +40,7 @@ impl codec::Encode for SearchFieldMapping {
         match self {
             Self::Fields(value) => codec::Encode::encode(value, writer),
             Self::List(value) => codec::Encode::encode(value, writer),
+            Self::Unknown(value) => codec::Encode::encode(value, writer),
         }
     }
 }

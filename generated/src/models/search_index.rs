@@ -6,8 +6,8 @@ use super::ClusterSearchIndexStatus;
 use super::SearchAnalyzer;
 use super::SearchMappings;
 use super::SearchSynonymMappingDefinition;
-use super::SearchTypeSet;
 use super::TextSearchIndexDefinitionStoredSource;
+use super::TextSearchIndexDefinitionTypeSets;
 
 /// Atlas Search text search index (type search) of the deprecated `.../fts/indexes`
 /// endpoints.
@@ -38,7 +38,7 @@ pub struct SearchIndex {
     /// Rule sets that map words to their synonyms in this index.
     pub synonyms: Option<Vec<SearchSynonymMappingDefinition>>,
     /// Named sets of field types that dynamic mappings can be limited to.
-    pub type_sets: Option<Vec<SearchTypeSet>>,
+    pub type_sets: Option<TextSearchIndexDefinitionTypeSets>,
     /// Human-readable label that identifies the collection that contains one or more Atlas Search
     /// indexes.
     pub collection_name: String,
@@ -100,7 +100,7 @@ impl codec::Decode for SearchIndex {
         let mut search_analyzer: Option<SearchAnalyzer> = None;
         let mut stored_source: Option<TextSearchIndexDefinitionStoredSource> = None;
         let mut synonyms: Option<Vec<SearchSynonymMappingDefinition>> = None;
-        let mut type_sets: Option<Vec<SearchTypeSet>> = None;
+        let mut type_sets: Option<TextSearchIndexDefinitionTypeSets> = None;
         let mut collection_name: Option<String> = None;
         let mut database: Option<String> = None;
         let mut index_id: Option<String> = None;
@@ -176,9 +176,13 @@ impl codec::Encode for SearchIndex {
         object.optional("typeSets", &self.type_sets);
         object.field("collectionName", &self.collection_name);
         object.field("database", &self.database);
-        object.optional("indexID", &self.index_id);
+        if object.writes_read_only() {
+            object.optional("indexID", &self.index_id);
+        }
         object.field("name", &self.name);
-        object.optional("status", &self.status);
+        if object.writes_read_only() {
+            object.optional("status", &self.status);
+        }
         object.unknown(&self.unknown_fields);
         object.end();
     }

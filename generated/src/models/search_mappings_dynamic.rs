@@ -7,9 +7,13 @@ use super::SearchMappingsDynamicTypeSet;
 /// (`typeSets`) whose types are mapped dynamically. Required if mappings.fields is omitted.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum SearchMappingsDynamic {
     Bool(bool),
     TypeSet(SearchMappingsDynamicTypeSet),
+    /// Any other value, kept whole and written back unchanged: the spec keeps this
+    /// union open, as a shape none of the variants expects may be valid.
+    Unknown(serde_json::Value),
 }
 codec::impl_serde!(SearchMappingsDynamic);
 
@@ -21,6 +25,7 @@ impl codec::Decode for SearchMappingsDynamic {
         let candidates: &[codec::Candidate<Self>] = &[
             ("", |reader| reader.decode().map(Self::Bool)),
             ("typeSet", |reader| reader.decode().map(Self::TypeSet)),
+            ("", |reader| reader.decode().map(Self::Unknown)),
         ];
         codec::read_untagged(reader, "SearchMappingsDynamic", candidates)
     }
@@ -32,6 +37,7 @@ impl codec::Encode for SearchMappingsDynamic {
         match self {
             Self::Bool(value) => codec::Encode::encode(value, writer),
             Self::TypeSet(value) => codec::Encode::encode(value, writer),
+            Self::Unknown(value) => codec::Encode::encode(value, writer),
         }
     }
 }

@@ -5,8 +5,8 @@ use super::AtlasSearchAnalyzer;
 use super::SearchAnalyzer;
 use super::SearchMappings;
 use super::SearchSynonymMappingDefinition;
-use super::SearchTypeSet;
 use super::TextSearchIndexDefinitionStoredSource;
+use super::TextSearchIndexDefinitionTypeSets;
 
 /// The text search index definition set by the user.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -36,7 +36,7 @@ pub struct TextSearchIndexDefinition {
     /// Rule sets that map words to their synonyms in this index.
     pub synonyms: Option<Vec<SearchSynonymMappingDefinition>>,
     /// Named sets of field types that dynamic mappings can be limited to.
-    pub type_sets: Option<Vec<SearchTypeSet>>,
+    pub type_sets: Option<TextSearchIndexDefinitionTypeSets>,
     /// Fields this version of the crate does not know, kept as received and written
     /// back after the others, so a value read and written again loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -72,7 +72,7 @@ impl codec::Decode for TextSearchIndexDefinition {
         let mut search_analyzer: Option<SearchAnalyzer> = None;
         let mut stored_source: Option<TextSearchIndexDefinitionStoredSource> = None;
         let mut synonyms: Option<Vec<SearchSynonymMappingDefinition>> = None;
-        let mut type_sets: Option<Vec<SearchTypeSet>> = None;
+        let mut type_sets: Option<TextSearchIndexDefinitionTypeSets> = None;
         let mut unknown_fields = serde_json::Map::new();
         loop {
             let key = match object.next_key(reader) {

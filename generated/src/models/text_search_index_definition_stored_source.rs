@@ -8,9 +8,13 @@ use super::TextSearchIndexDefinitionStoredSourceObject;
 /// to store (include) or not store (exclude) on Atlas Search.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum TextSearchIndexDefinitionStoredSource {
     Bool(bool),
     Object(TextSearchIndexDefinitionStoredSourceObject),
+    /// Any other value, kept whole and written back unchanged: the spec keeps this
+    /// union open, as a shape none of the variants expects may be valid.
+    Unknown(serde_json::Value),
 }
 codec::impl_serde!(TextSearchIndexDefinitionStoredSource);
 
@@ -22,6 +26,7 @@ impl codec::Decode for TextSearchIndexDefinitionStoredSource {
         let candidates: &[codec::Candidate<Self>] = &[
             ("", |reader| reader.decode().map(Self::Bool)),
             ("exclude,include", |reader| reader.decode().map(Self::Object)),
+            ("", |reader| reader.decode().map(Self::Unknown)),
         ];
         codec::read_untagged(reader, "TextSearchIndexDefinitionStoredSource", candidates)
     }
@@ -33,6 +38,7 @@ impl codec::Encode for TextSearchIndexDefinitionStoredSource {
         match self {
             Self::Bool(value) => codec::Encode::encode(value, writer),
             Self::Object(value) => codec::Encode::encode(value, writer),
+            Self::Unknown(value) => codec::Encode::encode(value, writer),
         }
     }
 }

@@ -45,7 +45,9 @@ impl codec::Encode for UpdateOrgRolesForUser {
     #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         let mut object = writer.object();
-        object.optional("links", &self.links);
+        if object.writes_read_only() {
+            object.optional("links", &self.links);
+        }
         object.optional("orgRoles", &self.org_roles);
         object.unknown(&self.unknown_fields);
         object.end();

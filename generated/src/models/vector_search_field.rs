@@ -5,7 +5,7 @@ use super::VectorSearchFilterField;
 use super::VectorSearchVectorField;
 
 /// One field of a vector search index: a vector field to search, or a filter field to
-/// pre-filter on. Other kinds are kept as they are.
+/// pre-filter on. Other kinds, and fields of another shape, are kept as they are.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -14,7 +14,7 @@ pub enum VectorSearchField {
     Vector(VectorSearchVectorField),
     /// `type`: `filter`.
     Filter(VectorSearchFilterField),
-    /// An object whose `type` this version of the crate does not know, or that has no `type`, kept whole; it is written back unchanged.
+    /// Any other value, kept whole and written back unchanged: an object whose `type` this version of the crate does not know, one whose fields are not the shape its variant expects, or a value that is not such an object (the spec keeps this union open).
     Unknown(serde_json::Value),
 }
 
@@ -33,11 +33,15 @@ codec::impl_serde!(VectorSearchField);
 impl codec::Decode for VectorSearchField {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-        match codec::read_tag(reader, "type")?.as_deref() {
-            Some("vector") => reader.decode().map(Self::Vector),
-            Some("filter") => reader.decode().map(Self::Filter),
-            _ => reader.decode().map(Self::Unknown),
-        }
+        codec::read_open(
+            reader,
+            |reader| match codec::read_tag(reader, "type")?.as_deref() {
+                Some("vector") => reader.decode().map(Self::Vector),
+                Some("filter") => reader.decode().map(Self::Filter),
+                _ => reader.decode().map(Self::Unknown),
+            },
+            Self::Unknown,
+        )
     }
 }
 

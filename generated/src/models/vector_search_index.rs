@@ -118,9 +118,13 @@ impl codec::Encode for VectorSearchIndex {
         object.optional("numPartitions", &self.num_partitions);
         object.field("collectionName", &self.collection_name);
         object.field("database", &self.database);
-        object.optional("indexID", &self.index_id);
+        if object.writes_read_only() {
+            object.optional("indexID", &self.index_id);
+        }
         object.field("name", &self.name);
-        object.optional("status", &self.status);
+        if object.writes_read_only() {
+            object.optional("status", &self.status);
+        }
         object.unknown(&self.unknown_fields);
         object.end();
     }

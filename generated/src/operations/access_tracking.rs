@@ -26,7 +26,7 @@ impl Client {
     /// let response = client
     ///     .list_access_logs_by_cluster_name()
     ///     .group_id("32b6e34b3d91647abb20e7b8")
-    ///     .cluster_name("<clusterName>")
+    ///     .cluster_name("Cluster0")
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())
@@ -70,7 +70,7 @@ impl ListAccessLogsByClusterName {
     /// id. For existing groups, your group/project id remains the same. The resource and
     /// corresponding endpoints use the term groups.
     ///
-    /// Required.
+    /// Required. Matches `^([a-f0-9]{24})$`. Example: `"32b6e34b3d91647abb20e7b8"`.
     #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
@@ -79,7 +79,7 @@ impl ListAccessLogsByClusterName {
 
     /// Human-readable label that identifies the cluster.
     ///
-    /// Required.
+    /// Required. Matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`. Example: `"Cluster0"`.
     #[inline]
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
@@ -105,6 +105,8 @@ impl ListAccessLogsByClusterName {
     }
 
     /// One Internet Protocol address that attempted to authenticate with the database.
+    ///
+    /// An IPv4 or IPv6 address. Example: `"192.0.2.1"`.
     #[inline]
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.ip_address = Some(value.into());

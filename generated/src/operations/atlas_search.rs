@@ -24,10 +24,10 @@ impl Client {
     /// let response = client
     ///     .get_atlas_search_index_by_name()
     ///     .group_id("32b6e34b3d91647abb20e7b8")
-    ///     .cluster_name("<clusterName>")
-    ///     .collection_name("<collectionName>")
-    ///     .database_name("<databaseName>")
-    ///     .index_name("<indexName>")
+    ///     .cluster_name("Cluster0")
+    ///     .collection_name("Collection0")
+    ///     .database_name("Database0")
+    ///     .index_name("Index0")
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())
@@ -67,7 +67,7 @@ impl GetAtlasSearchIndexByName {
     /// id. For existing groups, your group/project id remains the same. The resource and
     /// corresponding endpoints use the term groups.
     ///
-    /// Required.
+    /// Required. Matches `^([a-f0-9]{24})$`. Example: `"32b6e34b3d91647abb20e7b8"`.
     #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
@@ -76,7 +76,7 @@ impl GetAtlasSearchIndexByName {
 
     /// Name of the cluster that contains the collection with one or more Atlas Search indexes.
     ///
-    /// Required.
+    /// Required. Matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$`. Example: `"Cluster0"`.
     #[inline]
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());

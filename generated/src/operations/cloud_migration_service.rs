@@ -25,7 +25,7 @@ impl Client {
     /// let response = client
     ///     .get_push_migration()
     ///     .group_id("32b6e34b3d91647abb20e7b8")
-    ///     .live_migration_id("32b6e34b3d91647abb20e7b8")
+    ///     .live_migration_id("6296fb4c7c7aa997cf94e9a8")
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())
@@ -59,7 +59,7 @@ impl GetPushMigration {
     /// id. For existing groups, your group/project id remains the same. The resource and
     /// corresponding endpoints use the term groups.
     ///
-    /// Required.
+    /// Required. Matches `^([a-f0-9]{24})$`. Example: `"32b6e34b3d91647abb20e7b8"`.
     #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
@@ -68,7 +68,7 @@ impl GetPushMigration {
 
     /// Unique 24-hexadecimal digit string that identifies the migration.
     ///
-    /// Required.
+    /// Required. Matches `^([a-f0-9]{24})$`. Example: `"6296fb4c7c7aa997cf94e9a8"`.
     #[inline]
     pub fn live_migration_id(mut self, value: impl Into<String>) -> Self {
         self.live_migration_id = Some(value.into());

@@ -18,7 +18,10 @@ impl Client {
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
-    /// # async fn example(client: atlas_admin::Client, body: atlas_admin::models::DataLakeIngestionPipeline) -> Result<(), atlas_admin::Error> {
+    /// # async fn example(client: atlas_admin::Client) -> Result<(), atlas_admin::Error> {
+    /// use atlas_admin::models::DataLakeIngestionPipeline;
+    ///
+    /// let body = DataLakeIngestionPipeline::default();
     /// let response = client
     ///     .create_pipeline()
     ///     .group_id("32b6e34b3d91647abb20e7b8")
@@ -59,7 +62,7 @@ impl CreatePipeline {
     /// id. For existing groups, your group/project id remains the same. The resource and
     /// corresponding endpoints use the term groups.
     ///
-    /// Required.
+    /// Required. Matches `^([a-f0-9]{24})$`. Example: `"32b6e34b3d91647abb20e7b8"`.
     #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());

@@ -22,9 +22,9 @@ impl Client {
     /// # async fn example(client: atlas_admin::Client) -> Result<(), atlas_admin::Error> {
     /// let response = client
     ///     .delete_role_mapping()
-    ///     .federation_settings_id("32b6e34b3d91647abb20e7b8")
-    ///     .id("<id>")
-    ///     .org_id("32b6e34b3d91647abb20e7b8")
+    ///     .federation_settings_id("55fa922fb343282757d9554e")
+    ///     .id("32b6e34b3d91647abb20e7b8")
+    ///     .org_id("4888442a3354817a7320eb61")
     ///     .await?;
     /// # let _ = response;
     /// # Ok(())
@@ -55,7 +55,7 @@ pub struct DeleteRoleMapping {
 impl DeleteRoleMapping {
     /// Unique 24-hexadecimal digit string that identifies your federation.
     ///
-    /// Required.
+    /// Required. Matches `^([a-f0-9]{24})$`. Example: `"55fa922fb343282757d9554e"`.
     #[inline]
     pub fn federation_settings_id(mut self, value: impl Into<String>) -> Self {
         self.federation_settings_id = Some(value.into());
@@ -65,7 +65,7 @@ impl DeleteRoleMapping {
     /// Unique 24-hexadecimal digit string that identifies the role mapping that you want to
     /// remove.
     ///
-    /// Required.
+    /// Required. Matches `^([a-f0-9]{24})$`. Example: `"32b6e34b3d91647abb20e7b8"`.
     #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
@@ -76,7 +76,7 @@ impl DeleteRoleMapping {
     /// projects. Use the /orgs endpoint to retrieve all organizations to which the authenticated
     /// user has access.
     ///
-    /// Required.
+    /// Required. Matches `^([a-f0-9]{24})$`. Example: `"4888442a3354817a7320eb61"`.
     #[inline]
     pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());

@@ -20,7 +20,10 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: atlas_admin::Client, body: atlas_admin::models::AddOrRemoveGroupRole) -> Result<(), atlas_admin::Error> {
+    /// # async fn example(client: atlas_admin::Client) -> Result<(), atlas_admin::Error> {
+    /// use atlas_admin::models::{AddOrRemoveGroupRole, GroupRole};
+    ///
+    /// let body = AddOrRemoveGroupRole::new(GroupRole::GroupOwner);
     /// let response = client
     ///     .add_project_role()
     ///     .group_id("32b6e34b3d91647abb20e7b8")
@@ -61,7 +64,7 @@ impl AddProjectRole {
     /// id. For existing groups, your group/project id remains the same. The resource and
     /// corresponding endpoints use the term groups.
     ///
-    /// Required.
+    /// Required. Matches `^([a-f0-9]{24})$`. Example: `"32b6e34b3d91647abb20e7b8"`.
     #[inline]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
@@ -73,7 +76,7 @@ impl AddProjectRole {
     /// organization, use the Return All MongoDB Cloud Users in One Project resource and filter by
     /// username.
     ///
-    /// Required.
+    /// Required. Matches `^([a-f0-9]{24})$`. Example: `"32b6e34b3d91647abb20e7b8"`.
     #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());

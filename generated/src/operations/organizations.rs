@@ -20,10 +20,13 @@ impl Client {
     ///
     /// ```no_run
     /// # #[allow(deprecated)]
-    /// # async fn example(client: atlas_admin::Client, body: atlas_admin::models::UpdateOrgRolesForUser) -> Result<(), atlas_admin::Error> {
+    /// # async fn example(client: atlas_admin::Client) -> Result<(), atlas_admin::Error> {
+    /// use atlas_admin::models::UpdateOrgRolesForUser;
+    ///
+    /// let body = UpdateOrgRolesForUser::default();
     /// let response = client
     ///     .update_organization_roles()
-    ///     .org_id("32b6e34b3d91647abb20e7b8")
+    ///     .org_id("4888442a3354817a7320eb61")
     ///     .user_id("32b6e34b3d91647abb20e7b8")
     ///     .body(body)
     ///     .await?;
@@ -59,7 +62,7 @@ impl UpdateOrganizationRoles {
     /// projects. Use the /orgs endpoint to retrieve all organizations to which the authenticated
     /// user has access.
     ///
-    /// Required.
+    /// Required. Matches `^([a-f0-9]{24})$`. Example: `"4888442a3354817a7320eb61"`.
     #[inline]
     pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
@@ -68,7 +71,7 @@ impl UpdateOrganizationRoles {
 
     /// Unique 24-hexadecimal digit string that identifies the user to modify.
     ///
-    /// Required.
+    /// Required. Matches `^([a-f0-9]{24})$`. Example: `"32b6e34b3d91647abb20e7b8"`.
     #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());

@@ -4,11 +4,20 @@
 //! `testing` feature): program each operation's answer in the crate's own types, point
 //! the code under test at [`MockAtlas::client`], then look at what it sent.
 //!
+//! Each `MockAtlas::on_<operation>()` gives the operation's expectation
+//! (`<Operation>Expectation`): narrow it with the operation's parameters, then answer
+//! with `respond` (the operation's response type, named in its docs),
+//! `respond_error` (the API's error body), `respond_raw`, or, for a list operation,
+//! `respond_pages` (every item, served page by page as Atlas does).
+//! [`MockAtlas::calls_to`] gives the requests received for an [`Operation`], and
+//! [`RecordedRequest::query_param`] one of their query parameters.
+//!
 //! ```no_run
 //! # async fn test() {
 //! let atlas = atlas_admin::testing::MockAtlas::start().await;
 //! let client = atlas.client();
 //! // atlas.on_<operation>().<parameter>(..).respond(value);
+//! // atlas.calls_to(Operation::<Operation>)
 //! # drop(client);
 //! # }
 //! ```
@@ -16,396 +25,640 @@
 #![allow(deprecated)]
 
 mod mock;
-pub use mock::{Expectation, MockAtlas, MockOperation, RecordedRequest};
+pub use mock::{MockAtlas, RecordedRequest};
 
 #[allow(unused_imports)]
 use crate::models;
 
-/// Every operation: its id, method, path template and success media type.
-const OPERATIONS: &[(&str, &str, &str, &str)] = &[
-    (
-        "listAccessLogsByClusterName",
-        "GET",
-        "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}",
-        "application/vnd.atlas.2023-01-01+json",
-    ),
-    (
-        "getAtlasSearchIndexByName",
-        "GET",
-        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
-        "application/vnd.atlas.2024-05-30+json",
-    ),
-    (
-        "getPushMigration",
-        "GET",
-        "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}",
-        "application/vnd.atlas.2023-01-01+json",
-    ),
-    (
-        "createPipeline",
-        "POST",
-        "/api/atlas/v2/groups/{groupId}/pipelines",
-        "application/vnd.atlas.2023-01-01+json",
-    ),
-    (
-        "listDatabaseUsers",
-        "GET",
-        "/api/atlas/v2/groups/{groupId}/databaseUsers",
-        "application/vnd.atlas.2023-01-01+json",
-    ),
-    (
-        "deleteRoleMapping",
-        "DELETE",
-        "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
-        "application/vnd.atlas.2023-01-01+json",
-    ),
-    (
-        "addProjectRole",
-        "POST",
-        "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole",
-        "application/vnd.atlas.2025-02-19+json",
-    ),
-    (
-        "updateOrganizationRoles",
-        "PUT",
-        "/api/atlas/v2/orgs/{orgId}/users/{userId}/roles",
-        "application/vnd.atlas.2023-01-01+json",
-    ),
+/// An operation of this crate, to find the requests the fake received for it
+/// ([`MockAtlas::calls_to`], [`RecordedRequest::operation`]). Every operation is here,
+/// whatever the features.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Operation {
+    /// `listAccessLogsByClusterName`: `GET /api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}`.
+    ListAccessLogsByClusterName,
+    /// `getAtlasSearchIndexByName`: `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`.
+    GetAtlasSearchIndexByName,
+    /// `getPushMigration`: `GET /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}`.
+    GetPushMigration,
+    /// `createPipeline`: `POST /api/atlas/v2/groups/{groupId}/pipelines`.
+    CreatePipeline,
+    /// `listDatabaseUsers`: `GET /api/atlas/v2/groups/{groupId}/databaseUsers`.
+    ListDatabaseUsers,
+    /// `deleteRoleMapping`: `DELETE /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`.
+    DeleteRoleMapping,
+    /// `addProjectRole`: `POST /api/atlas/v2/groups/{groupId}/users/{userId}:addRole`.
+    AddProjectRole,
+    /// `updateOrganizationRoles`: `PUT /api/atlas/v2/orgs/{orgId}/users/{userId}/roles`.
+    UpdateOrganizationRoles,
+}
+
+/// Every operation's id, method, path template and success media type, in the order of
+/// [`Operation`].
+const OPERATIONS: &[mock::Shape] = &[
+    mock::Shape {
+        operation: Operation::ListAccessLogsByClusterName,
+        id: "listAccessLogsByClusterName",
+        method: "GET",
+        path: "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}",
+        media_type: "application/vnd.atlas.2023-01-01+json",
+    },
+    mock::Shape {
+        operation: Operation::GetAtlasSearchIndexByName,
+        id: "getAtlasSearchIndexByName",
+        method: "GET",
+        path: "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}",
+        media_type: "application/vnd.atlas.2024-05-30+json",
+    },
+    mock::Shape {
+        operation: Operation::GetPushMigration,
+        id: "getPushMigration",
+        method: "GET",
+        path: "/api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}",
+        media_type: "application/vnd.atlas.2023-01-01+json",
+    },
+    mock::Shape {
+        operation: Operation::CreatePipeline,
+        id: "createPipeline",
+        method: "POST",
+        path: "/api/atlas/v2/groups/{groupId}/pipelines",
+        media_type: "application/vnd.atlas.2023-01-01+json",
+    },
+    mock::Shape {
+        operation: Operation::ListDatabaseUsers,
+        id: "listDatabaseUsers",
+        method: "GET",
+        path: "/api/atlas/v2/groups/{groupId}/databaseUsers",
+        media_type: "application/vnd.atlas.2023-01-01+json",
+    },
+    mock::Shape {
+        operation: Operation::DeleteRoleMapping,
+        id: "deleteRoleMapping",
+        method: "DELETE",
+        path: "/api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}",
+        media_type: "application/vnd.atlas.2023-01-01+json",
+    },
+    mock::Shape {
+        operation: Operation::AddProjectRole,
+        id: "addProjectRole",
+        method: "POST",
+        path: "/api/atlas/v2/groups/{groupId}/users/{userId}:addRole",
+        media_type: "application/vnd.atlas.2025-02-19+json",
+    },
+    mock::Shape {
+        operation: Operation::UpdateOrganizationRoles,
+        id: "updateOrganizationRoles",
+        method: "PUT",
+        path: "/api/atlas/v2/orgs/{orgId}/users/{userId}/roles",
+        media_type: "application/vnd.atlas.2023-01-01+json",
+    },
 ];
 
 impl MockAtlas {
-    /// Starts a fake on a loopback port. It answers only what is programmed; any other
-    /// request gets an [`Error::Api`](crate::Error::Api) (501, `MOCK_ATLAS_UNMATCHED`)
-    /// naming the operation and what differed.
-    pub async fn start() -> Self {
-        Self::start_with(OPERATIONS).await
-    }
-
-    /// Programs an answer to `listAccessLogsByClusterName` (`GET /api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}`), the request of [`Client::list_access_logs_by_cluster_name`](crate::Client::list_access_logs_by_cluster_name).
+    /// Programs an answer to `listAccessLogsByClusterName` (`GET
+    /// /api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}`), the request of
+    /// [`Client::list_access_logs_by_cluster_name`](crate::Client::list_access_logs_by_cluster_name):
+    /// narrow it by the operation's parameters, then answer with
+    /// [`respond`](ListAccessLogsByClusterNameExpectation::respond), which takes a
+    /// [`models::MongoDBAccessLogsList`](crate::models::MongoDBAccessLogsList), or
+    /// [`respond_error`](ListAccessLogsByClusterNameExpectation::respond_error).
     #[cfg(feature = "access-tracking")]
     pub fn on_list_access_logs_by_cluster_name(
         &self,
-    ) -> Expectation<'_, ListAccessLogsByClusterName> {
-        self.expect()
+    ) -> ListAccessLogsByClusterNameExpectation<'_> {
+        ListAccessLogsByClusterNameExpectation(
+            self.expect(Operation::ListAccessLogsByClusterName),
+        )
     }
 
-    /// Programs an answer to `getAtlasSearchIndexByName` (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`), the request of [`Client::get_atlas_search_index_by_name`](crate::Client::get_atlas_search_index_by_name).
+    /// Programs an answer to `getAtlasSearchIndexByName` (`GET
+    /// /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`),
+    /// the request of
+    /// [`Client::get_atlas_search_index_by_name`](crate::Client::get_atlas_search_index_by_name):
+    /// narrow it by the operation's parameters, then answer with
+    /// [`respond`](GetAtlasSearchIndexByNameExpectation::respond), which takes a
+    /// [`models::SearchIndexResponse`](crate::models::SearchIndexResponse), or
+    /// [`respond_error`](GetAtlasSearchIndexByNameExpectation::respond_error).
     #[cfg(feature = "atlas-search")]
     pub fn on_get_atlas_search_index_by_name(
         &self,
-    ) -> Expectation<'_, GetAtlasSearchIndexByName> {
-        self.expect()
+    ) -> GetAtlasSearchIndexByNameExpectation<'_> {
+        GetAtlasSearchIndexByNameExpectation(
+            self.expect(Operation::GetAtlasSearchIndexByName),
+        )
     }
 
-    /// Programs an answer to `getPushMigration` (`GET /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}`), the request of [`Client::get_push_migration`](crate::Client::get_push_migration).
+    /// Programs an answer to `getPushMigration` (`GET
+    /// /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}`), the request of
+    /// [`Client::get_push_migration`](crate::Client::get_push_migration): narrow it by the
+    /// operation's parameters, then answer with
+    /// [`respond`](GetPushMigrationExpectation::respond), which takes a
+    /// [`models::LiveMigrationResponse`](crate::models::LiveMigrationResponse), or
+    /// [`respond_error`](GetPushMigrationExpectation::respond_error).
     #[cfg(feature = "cloud-migration-service")]
-    pub fn on_get_push_migration(&self) -> Expectation<'_, GetPushMigration> {
-        self.expect()
+    pub fn on_get_push_migration(&self) -> GetPushMigrationExpectation<'_> {
+        GetPushMigrationExpectation(self.expect(Operation::GetPushMigration))
     }
 
-    /// Programs an answer to `createPipeline` (`POST /api/atlas/v2/groups/{groupId}/pipelines`), the request of [`Client::create_pipeline`](crate::Client::create_pipeline).
+    /// Programs an answer to `createPipeline` (`POST /api/atlas/v2/groups/{groupId}/pipelines`),
+    /// the request of [`Client::create_pipeline`](crate::Client::create_pipeline): narrow it by
+    /// the operation's parameters, then answer with
+    /// [`respond`](CreatePipelineExpectation::respond), which takes a
+    /// [`models::DataLakeIngestionPipeline`](crate::models::DataLakeIngestionPipeline), or
+    /// [`respond_error`](CreatePipelineExpectation::respond_error).
     #[cfg(feature = "data-lake-pipelines")]
-    pub fn on_create_pipeline(&self) -> Expectation<'_, CreatePipeline> {
-        self.expect()
+    pub fn on_create_pipeline(&self) -> CreatePipelineExpectation<'_> {
+        CreatePipelineExpectation(self.expect(Operation::CreatePipeline))
     }
 
-    /// Programs an answer to `listDatabaseUsers` (`GET /api/atlas/v2/groups/{groupId}/databaseUsers`), the request of [`Client::list_database_users`](crate::Client::list_database_users).
+    /// Programs an answer to `listDatabaseUsers` (`GET
+    /// /api/atlas/v2/groups/{groupId}/databaseUsers`), the request of
+    /// [`Client::list_database_users`](crate::Client::list_database_users): narrow it by the
+    /// operation's parameters, then answer with
+    /// [`respond`](ListDatabaseUsersExpectation::respond), which takes a
+    /// [`models::PaginatedApiAtlasDatabaseUserView`](crate::models::PaginatedApiAtlasDatabaseUserView),
+    /// [`respond_pages`](ListDatabaseUsersExpectation::respond_pages) with every
+    /// [`models::CloudDatabaseUser`](crate::models::CloudDatabaseUser) (served page by page), or
+    /// [`respond_error`](ListDatabaseUsersExpectation::respond_error).
     #[cfg(feature = "database-users")]
-    pub fn on_list_database_users(&self) -> Expectation<'_, ListDatabaseUsers> {
-        self.expect()
+    pub fn on_list_database_users(&self) -> ListDatabaseUsersExpectation<'_> {
+        ListDatabaseUsersExpectation(self.expect(Operation::ListDatabaseUsers))
     }
 
-    /// Programs an answer to `deleteRoleMapping` (`DELETE /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`), the request of [`Client::delete_role_mapping`](crate::Client::delete_role_mapping).
+    /// Programs an answer to `deleteRoleMapping` (`DELETE
+    /// /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`),
+    /// the request of [`Client::delete_role_mapping`](crate::Client::delete_role_mapping): narrow
+    /// it by the operation's parameters, then answer with
+    /// [`respond`](DeleteRoleMappingExpectation::respond), which takes nothing (a 204), or
+    /// [`respond_error`](DeleteRoleMappingExpectation::respond_error).
     #[cfg(feature = "federated-authentication")]
-    pub fn on_delete_role_mapping(&self) -> Expectation<'_, DeleteRoleMapping> {
-        self.expect()
+    pub fn on_delete_role_mapping(&self) -> DeleteRoleMappingExpectation<'_> {
+        DeleteRoleMappingExpectation(self.expect(Operation::DeleteRoleMapping))
     }
 
-    /// Programs an answer to `addProjectRole` (`POST /api/atlas/v2/groups/{groupId}/users/{userId}:addRole`), the request of [`Client::add_project_role`](crate::Client::add_project_role).
+    /// Programs an answer to `addProjectRole` (`POST
+    /// /api/atlas/v2/groups/{groupId}/users/{userId}:addRole`), the request of
+    /// [`Client::add_project_role`](crate::Client::add_project_role): narrow it by the
+    /// operation's parameters, then answer with [`respond`](AddProjectRoleExpectation::respond),
+    /// which takes a [`models::OrgUserResponse`](crate::models::OrgUserResponse), or
+    /// [`respond_error`](AddProjectRoleExpectation::respond_error).
     #[cfg(feature = "mongo-db-cloud-users")]
-    pub fn on_add_project_role(&self) -> Expectation<'_, AddProjectRole> {
-        self.expect()
+    pub fn on_add_project_role(&self) -> AddProjectRoleExpectation<'_> {
+        AddProjectRoleExpectation(self.expect(Operation::AddProjectRole))
     }
 
-    /// Programs an answer to `updateOrganizationRoles` (`PUT /api/atlas/v2/orgs/{orgId}/users/{userId}/roles`), the request of [`Client::update_organization_roles`](crate::Client::update_organization_roles).
+    /// Programs an answer to `updateOrganizationRoles` (`PUT
+    /// /api/atlas/v2/orgs/{orgId}/users/{userId}/roles`), the request of
+    /// [`Client::update_organization_roles`](crate::Client::update_organization_roles): narrow it
+    /// by the operation's parameters, then answer with
+    /// [`respond`](UpdateOrganizationRolesExpectation::respond), which takes a
+    /// [`models::UpdateOrgRolesForUser`](crate::models::UpdateOrgRolesForUser), or
+    /// [`respond_error`](UpdateOrganizationRolesExpectation::respond_error).
     #[cfg(feature = "organizations")]
     pub fn on_update_organization_roles(
         &self,
-    ) -> Expectation<'_, UpdateOrganizationRoles> {
-        self.expect()
+    ) -> UpdateOrganizationRolesExpectation<'_> {
+        UpdateOrganizationRolesExpectation(
+            self.expect(Operation::UpdateOrganizationRoles),
+        )
     }
 }
 
-/// `listAccessLogsByClusterName`, as [`MockAtlas::on_list_access_logs_by_cluster_name`] programs it.
+/// An answer being programmed for `listAccessLogsByClusterName` (`GET
+/// /api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}`), from
+/// [`MockAtlas::on_list_access_logs_by_cluster_name`]: narrow it with the parameter matchers
+/// (each matches requests whose parameter has that value), require a number of calls with
+/// [`times`](Self::times), then answer with [`respond`](Self::respond),
+/// [`respond_error`](Self::respond_error) or [`respond_raw`](Self::respond_raw).
 #[cfg(feature = "access-tracking")]
 #[derive(Debug)]
-pub enum ListAccessLogsByClusterName {}
-#[cfg(feature = "access-tracking")]
-impl MockOperation for ListAccessLogsByClusterName {
-    type Response = models::MongoDBAccessLogsList;
-
-    const INDEX: usize = 0;
-
-    fn success(value: Self::Response) -> (u16, Vec<u8>) {
-        mock::json_success(&value)
-    }
-}
+#[must_use = "nothing is programmed until it is answered: `respond`, `respond_error` or `respond_raw`"]
+pub struct ListAccessLogsByClusterNameExpectation<'a>(mock::Expectation<'a>);
 
 #[cfg(feature = "access-tracking")]
-impl Expectation<'_, ListAccessLogsByClusterName> {
+impl ListAccessLogsByClusterNameExpectation<'_> {
     /// Matches requests whose `groupId` is `value`.
     pub fn group_id(self, value: impl AsRef<str>) -> Self {
-        self.path_param("groupId", value.as_ref())
+        Self(self.0.path_param("groupId", value.as_ref()))
     }
 
     /// Matches requests whose `clusterName` is `value`.
     pub fn cluster_name(self, value: impl AsRef<str>) -> Self {
-        self.path_param("clusterName", value.as_ref())
+        Self(self.0.path_param("clusterName", value.as_ref()))
     }
 
     /// Matches requests whose `authResult` is `value`.
     pub fn auth_result(self, value: bool) -> Self {
-        self.query_param("authResult", &value)
+        Self(self.0.query_param("authResult", &value))
     }
 
     /// Matches requests whose `end` is `value`.
     pub fn end(self, value: i64) -> Self {
-        self.query_param("end", &value)
+        Self(self.0.query_param("end", &value))
     }
 
     /// Matches requests whose `ipAddress` is `value`.
     pub fn ip_address(self, value: impl AsRef<str>) -> Self {
-        self.query_param("ipAddress", value.as_ref())
+        Self(self.0.query_param("ipAddress", value.as_ref()))
     }
 
     /// Matches requests whose `nLogs` is `value`.
     pub fn n_logs(self, value: i32) -> Self {
-        self.query_param("nLogs", &value)
+        Self(self.0.query_param("nLogs", &value))
     }
 
     /// Matches requests whose `start` is `value`.
     pub fn start(self, value: i64) -> Self {
-        self.query_param("start", &value)
+        Self(self.0.query_param("start", &value))
+    }
+
+    /// Requires exactly `n` matching calls, checked when the [`MockAtlas`] is dropped.
+    pub fn times(self, n: u64) -> Self {
+        Self(self.0.times(n))
+    }
+
+    /// Answers 200 with `value` (`application/vnd.atlas.2023-01-01+json`), which the request's
+    /// `send` gives.
+    pub fn respond(self, value: models::MongoDBAccessLogsList) {
+        self.0.respond_json(&value)
+    }
+
+    /// Answers with an error `status` and the API's error body, which the client reads
+    /// as an [`Error::Api`](crate::Error::Api).
+    pub fn respond_error(self, status: u16, error: models::ApiError) {
+        self.0.respond_error(status, &error)
+    }
+
+    /// Answers with any status, media type and body.
+    pub fn respond_raw(self, status: u16, content_type: &str, body: impl Into<Vec<u8>>) {
+        self.0.respond_raw(status, content_type, body.into())
     }
 }
 
-/// `getAtlasSearchIndexByName`, as [`MockAtlas::on_get_atlas_search_index_by_name`] programs it.
+/// An answer being programmed for `getAtlasSearchIndexByName` (`GET
+/// /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/search/indexes/{databaseName}/{collectionName}/{indexName}`),
+/// from [`MockAtlas::on_get_atlas_search_index_by_name`]: narrow it with the parameter
+/// matchers (each matches requests whose parameter has that value), require a number of calls
+/// with [`times`](Self::times), then answer with [`respond`](Self::respond),
+/// [`respond_error`](Self::respond_error) or [`respond_raw`](Self::respond_raw).
 #[cfg(feature = "atlas-search")]
 #[derive(Debug)]
-pub enum GetAtlasSearchIndexByName {}
-#[cfg(feature = "atlas-search")]
-impl MockOperation for GetAtlasSearchIndexByName {
-    type Response = models::SearchIndexResponse;
-
-    const INDEX: usize = 1;
-
-    fn success(value: Self::Response) -> (u16, Vec<u8>) {
-        mock::json_success(&value)
-    }
-}
+#[must_use = "nothing is programmed until it is answered: `respond`, `respond_error` or `respond_raw`"]
+pub struct GetAtlasSearchIndexByNameExpectation<'a>(mock::Expectation<'a>);
 
 #[cfg(feature = "atlas-search")]
-impl Expectation<'_, GetAtlasSearchIndexByName> {
+impl GetAtlasSearchIndexByNameExpectation<'_> {
     /// Matches requests whose `groupId` is `value`.
     pub fn group_id(self, value: impl AsRef<str>) -> Self {
-        self.path_param("groupId", value.as_ref())
+        Self(self.0.path_param("groupId", value.as_ref()))
     }
 
     /// Matches requests whose `clusterName` is `value`.
     pub fn cluster_name(self, value: impl AsRef<str>) -> Self {
-        self.path_param("clusterName", value.as_ref())
+        Self(self.0.path_param("clusterName", value.as_ref()))
     }
 
     /// Matches requests whose `collectionName` is `value`.
     pub fn collection_name(self, value: impl AsRef<str>) -> Self {
-        self.path_param("collectionName", value.as_ref())
+        Self(self.0.path_param("collectionName", value.as_ref()))
     }
 
     /// Matches requests whose `databaseName` is `value`.
     pub fn database_name(self, value: impl AsRef<str>) -> Self {
-        self.path_param("databaseName", value.as_ref())
+        Self(self.0.path_param("databaseName", value.as_ref()))
     }
 
     /// Matches requests whose `indexName` is `value`.
     pub fn index_name(self, value: impl AsRef<str>) -> Self {
-        self.path_param("indexName", value.as_ref())
+        Self(self.0.path_param("indexName", value.as_ref()))
+    }
+
+    /// Requires exactly `n` matching calls, checked when the [`MockAtlas`] is dropped.
+    pub fn times(self, n: u64) -> Self {
+        Self(self.0.times(n))
+    }
+
+    /// Answers 200 with `value` (`application/vnd.atlas.2024-05-30+json`), which the request's
+    /// `send` gives.
+    pub fn respond(self, value: models::SearchIndexResponse) {
+        self.0.respond_json(&value)
+    }
+
+    /// Answers with an error `status` and the API's error body, which the client reads
+    /// as an [`Error::Api`](crate::Error::Api).
+    pub fn respond_error(self, status: u16, error: models::ApiError) {
+        self.0.respond_error(status, &error)
+    }
+
+    /// Answers with any status, media type and body.
+    pub fn respond_raw(self, status: u16, content_type: &str, body: impl Into<Vec<u8>>) {
+        self.0.respond_raw(status, content_type, body.into())
     }
 }
 
-/// `getPushMigration`, as [`MockAtlas::on_get_push_migration`] programs it.
+/// An answer being programmed for `getPushMigration` (`GET
+/// /api/atlas/v2/groups/{groupId}/liveMigrations/{liveMigrationId}`), from
+/// [`MockAtlas::on_get_push_migration`]: narrow it with the parameter matchers (each matches
+/// requests whose parameter has that value), require a number of calls with
+/// [`times`](Self::times), then answer with [`respond`](Self::respond),
+/// [`respond_error`](Self::respond_error) or [`respond_raw`](Self::respond_raw).
 #[cfg(feature = "cloud-migration-service")]
 #[derive(Debug)]
-pub enum GetPushMigration {}
-#[cfg(feature = "cloud-migration-service")]
-impl MockOperation for GetPushMigration {
-    type Response = models::LiveMigrationResponse;
-
-    const INDEX: usize = 2;
-
-    fn success(value: Self::Response) -> (u16, Vec<u8>) {
-        mock::json_success(&value)
-    }
-}
+#[must_use = "nothing is programmed until it is answered: `respond`, `respond_error` or `respond_raw`"]
+pub struct GetPushMigrationExpectation<'a>(mock::Expectation<'a>);
 
 #[cfg(feature = "cloud-migration-service")]
-impl Expectation<'_, GetPushMigration> {
+impl GetPushMigrationExpectation<'_> {
     /// Matches requests whose `groupId` is `value`.
     pub fn group_id(self, value: impl AsRef<str>) -> Self {
-        self.path_param("groupId", value.as_ref())
+        Self(self.0.path_param("groupId", value.as_ref()))
     }
 
     /// Matches requests whose `liveMigrationId` is `value`.
     pub fn live_migration_id(self, value: impl AsRef<str>) -> Self {
-        self.path_param("liveMigrationId", value.as_ref())
+        Self(self.0.path_param("liveMigrationId", value.as_ref()))
+    }
+
+    /// Requires exactly `n` matching calls, checked when the [`MockAtlas`] is dropped.
+    pub fn times(self, n: u64) -> Self {
+        Self(self.0.times(n))
+    }
+
+    /// Answers 200 with `value` (`application/vnd.atlas.2023-01-01+json`), which the request's
+    /// `send` gives.
+    pub fn respond(self, value: models::LiveMigrationResponse) {
+        self.0.respond_json(&value)
+    }
+
+    /// Answers with an error `status` and the API's error body, which the client reads
+    /// as an [`Error::Api`](crate::Error::Api).
+    pub fn respond_error(self, status: u16, error: models::ApiError) {
+        self.0.respond_error(status, &error)
+    }
+
+    /// Answers with any status, media type and body.
+    pub fn respond_raw(self, status: u16, content_type: &str, body: impl Into<Vec<u8>>) {
+        self.0.respond_raw(status, content_type, body.into())
     }
 }
 
-/// `createPipeline`, as [`MockAtlas::on_create_pipeline`] programs it.
+/// An answer being programmed for `createPipeline` (`POST
+/// /api/atlas/v2/groups/{groupId}/pipelines`), from [`MockAtlas::on_create_pipeline`]: narrow
+/// it with the parameter matchers (each matches requests whose parameter has that value),
+/// require a number of calls with [`times`](Self::times), then answer with
+/// [`respond`](Self::respond), [`respond_error`](Self::respond_error) or
+/// [`respond_raw`](Self::respond_raw).
 #[cfg(feature = "data-lake-pipelines")]
 #[derive(Debug)]
-pub enum CreatePipeline {}
-#[cfg(feature = "data-lake-pipelines")]
-impl MockOperation for CreatePipeline {
-    type Response = models::DataLakeIngestionPipeline;
-
-    const INDEX: usize = 3;
-
-    fn success(value: Self::Response) -> (u16, Vec<u8>) {
-        mock::json_success(&value)
-    }
-}
+#[must_use = "nothing is programmed until it is answered: `respond`, `respond_error` or `respond_raw`"]
+pub struct CreatePipelineExpectation<'a>(mock::Expectation<'a>);
 
 #[cfg(feature = "data-lake-pipelines")]
-impl Expectation<'_, CreatePipeline> {
+impl CreatePipelineExpectation<'_> {
     /// Matches requests whose `groupId` is `value`.
     pub fn group_id(self, value: impl AsRef<str>) -> Self {
-        self.path_param("groupId", value.as_ref())
+        Self(self.0.path_param("groupId", value.as_ref()))
+    }
+
+    /// Requires exactly `n` matching calls, checked when the [`MockAtlas`] is dropped.
+    pub fn times(self, n: u64) -> Self {
+        Self(self.0.times(n))
+    }
+
+    /// Answers 200 with `value` (`application/vnd.atlas.2023-01-01+json`), which the request's
+    /// `send` gives.
+    pub fn respond(self, value: models::DataLakeIngestionPipeline) {
+        self.0.respond_json(&value)
+    }
+
+    /// Answers with an error `status` and the API's error body, which the client reads
+    /// as an [`Error::Api`](crate::Error::Api).
+    pub fn respond_error(self, status: u16, error: models::ApiError) {
+        self.0.respond_error(status, &error)
+    }
+
+    /// Answers with any status, media type and body.
+    pub fn respond_raw(self, status: u16, content_type: &str, body: impl Into<Vec<u8>>) {
+        self.0.respond_raw(status, content_type, body.into())
     }
 }
 
-/// `listDatabaseUsers`, as [`MockAtlas::on_list_database_users`] programs it.
+/// An answer being programmed for `listDatabaseUsers` (`GET
+/// /api/atlas/v2/groups/{groupId}/databaseUsers`), from
+/// [`MockAtlas::on_list_database_users`]: narrow it with the parameter matchers (each matches
+/// requests whose parameter has that value), require a number of calls with
+/// [`times`](Self::times), then answer with [`respond`](Self::respond),
+/// [`respond_pages`](Self::respond_pages), [`respond_error`](Self::respond_error) or
+/// [`respond_raw`](Self::respond_raw).
 #[cfg(feature = "database-users")]
 #[derive(Debug)]
-pub enum ListDatabaseUsers {}
-#[cfg(feature = "database-users")]
-impl MockOperation for ListDatabaseUsers {
-    type Response = models::PaginatedApiAtlasDatabaseUserView;
-
-    const INDEX: usize = 4;
-
-    fn success(value: Self::Response) -> (u16, Vec<u8>) {
-        mock::json_success(&value)
-    }
-}
+#[must_use = "nothing is programmed until it is answered: `respond`, `respond_error` or `respond_raw`"]
+pub struct ListDatabaseUsersExpectation<'a>(mock::Expectation<'a>);
 
 #[cfg(feature = "database-users")]
-impl Expectation<'_, ListDatabaseUsers> {
+impl ListDatabaseUsersExpectation<'_> {
     /// Matches requests whose `groupId` is `value`.
     pub fn group_id(self, value: impl AsRef<str>) -> Self {
-        self.path_param("groupId", value.as_ref())
+        Self(self.0.path_param("groupId", value.as_ref()))
     }
 
     /// Matches requests whose `includeCount` is `value`.
     pub fn include_count(self, value: bool) -> Self {
-        self.query_param("includeCount", &value)
+        Self(self.0.query_param("includeCount", &value))
     }
 
     /// Matches requests whose `itemsPerPage` is `value`.
     pub fn items_per_page(self, value: i64) -> Self {
-        self.query_param("itemsPerPage", &value)
+        Self(self.0.query_param("itemsPerPage", &value))
     }
 
     /// Matches requests whose `pageNum` is `value`.
     pub fn page_num(self, value: i64) -> Self {
-        self.query_param("pageNum", &value)
+        Self(self.0.query_param("pageNum", &value))
+    }
+
+    /// Requires exactly `n` matching calls, checked when the [`MockAtlas`] is dropped.
+    pub fn times(self, n: u64) -> Self {
+        Self(self.0.times(n))
+    }
+
+    /// Answers 200 with `value` (`application/vnd.atlas.2023-01-01+json`), which the request's
+    /// `send` gives.
+    pub fn respond(self, value: models::PaginatedApiAtlasDatabaseUserView) {
+        self.0.respond_json(&value)
+    }
+
+    /// Answers each request with its page of `items`, as Atlas pages: the request's `pageNum`
+    /// (from 1, 1 unless it says) and `itemsPerPage` (100 unless it says) select the items in
+    /// `results`; `totalCount` is the number of items (left out when `includeCount` is `false`);
+    /// `links` has `previous` after the first page, `self`, and `next` while items follow. A page
+    /// number or size below 1 is answered 400. One answer for every page: narrow it like any
+    /// other.
+    pub fn respond_pages(
+        self,
+        items: impl IntoIterator<Item = models::CloudDatabaseUser>,
+    ) {
+        let shape = mock::PageShape {
+            page_param: "pageNum",
+            size_param: "itemsPerPage",
+            default_size: 100,
+            total_count: true,
+            links: true,
+        };
+        self.0.respond_pages(items, shape)
+    }
+
+    /// Answers with an error `status` and the API's error body, which the client reads
+    /// as an [`Error::Api`](crate::Error::Api).
+    pub fn respond_error(self, status: u16, error: models::ApiError) {
+        self.0.respond_error(status, &error)
+    }
+
+    /// Answers with any status, media type and body.
+    pub fn respond_raw(self, status: u16, content_type: &str, body: impl Into<Vec<u8>>) {
+        self.0.respond_raw(status, content_type, body.into())
     }
 }
 
-/// `deleteRoleMapping`, as [`MockAtlas::on_delete_role_mapping`] programs it.
+/// An answer being programmed for `deleteRoleMapping` (`DELETE
+/// /api/atlas/v2/federationSettings/{federationSettingsId}/connectedOrgConfigs/{orgId}/roleMappings/{id}`),
+/// from [`MockAtlas::on_delete_role_mapping`]: narrow it with the parameter matchers (each
+/// matches requests whose parameter has that value), require a number of calls with
+/// [`times`](Self::times), then answer with [`respond`](Self::respond),
+/// [`respond_error`](Self::respond_error) or [`respond_raw`](Self::respond_raw).
 #[cfg(feature = "federated-authentication")]
 #[derive(Debug)]
-pub enum DeleteRoleMapping {}
-#[cfg(feature = "federated-authentication")]
-impl MockOperation for DeleteRoleMapping {
-    type Response = ();
-
-    const INDEX: usize = 5;
-
-    fn success(_value: Self::Response) -> (u16, Vec<u8>) {
-        (204, Vec::new())
-    }
-}
+#[must_use = "nothing is programmed until it is answered: `respond`, `respond_error` or `respond_raw`"]
+pub struct DeleteRoleMappingExpectation<'a>(mock::Expectation<'a>);
 
 #[cfg(feature = "federated-authentication")]
-impl Expectation<'_, DeleteRoleMapping> {
+impl DeleteRoleMappingExpectation<'_> {
     /// Matches requests whose `federationSettingsId` is `value`.
     pub fn federation_settings_id(self, value: impl AsRef<str>) -> Self {
-        self.path_param("federationSettingsId", value.as_ref())
+        Self(self.0.path_param("federationSettingsId", value.as_ref()))
     }
 
     /// Matches requests whose `id` is `value`.
     pub fn id(self, value: impl AsRef<str>) -> Self {
-        self.path_param("id", value.as_ref())
+        Self(self.0.path_param("id", value.as_ref()))
     }
 
     /// Matches requests whose `orgId` is `value`.
     pub fn org_id(self, value: impl AsRef<str>) -> Self {
-        self.path_param("orgId", value.as_ref())
+        Self(self.0.path_param("orgId", value.as_ref()))
+    }
+
+    /// Requires exactly `n` matching calls, checked when the [`MockAtlas`] is dropped.
+    pub fn times(self, n: u64) -> Self {
+        Self(self.0.times(n))
+    }
+
+    /// Answers 204, no content: the request's `send` gives `()`.
+    pub fn respond(self) {
+        self.0.respond_body(204, Vec::new())
+    }
+
+    /// Answers with an error `status` and the API's error body, which the client reads
+    /// as an [`Error::Api`](crate::Error::Api).
+    pub fn respond_error(self, status: u16, error: models::ApiError) {
+        self.0.respond_error(status, &error)
+    }
+
+    /// Answers with any status, media type and body.
+    pub fn respond_raw(self, status: u16, content_type: &str, body: impl Into<Vec<u8>>) {
+        self.0.respond_raw(status, content_type, body.into())
     }
 }
 
-/// `addProjectRole`, as [`MockAtlas::on_add_project_role`] programs it.
+/// An answer being programmed for `addProjectRole` (`POST
+/// /api/atlas/v2/groups/{groupId}/users/{userId}:addRole`), from
+/// [`MockAtlas::on_add_project_role`]: narrow it with the parameter matchers (each matches
+/// requests whose parameter has that value), require a number of calls with
+/// [`times`](Self::times), then answer with [`respond`](Self::respond),
+/// [`respond_error`](Self::respond_error) or [`respond_raw`](Self::respond_raw).
 #[cfg(feature = "mongo-db-cloud-users")]
 #[derive(Debug)]
-pub enum AddProjectRole {}
-#[cfg(feature = "mongo-db-cloud-users")]
-impl MockOperation for AddProjectRole {
-    type Response = models::OrgUserResponse;
-
-    const INDEX: usize = 6;
-
-    fn success(value: Self::Response) -> (u16, Vec<u8>) {
-        mock::json_success(&value)
-    }
-}
+#[must_use = "nothing is programmed until it is answered: `respond`, `respond_error` or `respond_raw`"]
+pub struct AddProjectRoleExpectation<'a>(mock::Expectation<'a>);
 
 #[cfg(feature = "mongo-db-cloud-users")]
-impl Expectation<'_, AddProjectRole> {
+impl AddProjectRoleExpectation<'_> {
     /// Matches requests whose `groupId` is `value`.
     pub fn group_id(self, value: impl AsRef<str>) -> Self {
-        self.path_param("groupId", value.as_ref())
+        Self(self.0.path_param("groupId", value.as_ref()))
     }
 
     /// Matches requests whose `userId` is `value`.
     pub fn user_id(self, value: impl AsRef<str>) -> Self {
-        self.path_param("userId", value.as_ref())
+        Self(self.0.path_param("userId", value.as_ref()))
+    }
+
+    /// Requires exactly `n` matching calls, checked when the [`MockAtlas`] is dropped.
+    pub fn times(self, n: u64) -> Self {
+        Self(self.0.times(n))
+    }
+
+    /// Answers 200 with `value` (`application/vnd.atlas.2025-02-19+json`), which the request's
+    /// `send` gives.
+    pub fn respond(self, value: models::OrgUserResponse) {
+        self.0.respond_json(&value)
+    }
+
+    /// Answers with an error `status` and the API's error body, which the client reads
+    /// as an [`Error::Api`](crate::Error::Api).
+    pub fn respond_error(self, status: u16, error: models::ApiError) {
+        self.0.respond_error(status, &error)
+    }
+
+    /// Answers with any status, media type and body.
+    pub fn respond_raw(self, status: u16, content_type: &str, body: impl Into<Vec<u8>>) {
+        self.0.respond_raw(status, content_type, body.into())
     }
 }
 
-/// `updateOrganizationRoles`, as [`MockAtlas::on_update_organization_roles`] programs it.
+/// An answer being programmed for `updateOrganizationRoles` (`PUT
+/// /api/atlas/v2/orgs/{orgId}/users/{userId}/roles`), from
+/// [`MockAtlas::on_update_organization_roles`]: narrow it with the parameter matchers (each
+/// matches requests whose parameter has that value), require a number of calls with
+/// [`times`](Self::times), then answer with [`respond`](Self::respond),
+/// [`respond_error`](Self::respond_error) or [`respond_raw`](Self::respond_raw).
 #[cfg(feature = "organizations")]
 #[derive(Debug)]
-pub enum UpdateOrganizationRoles {}
-#[cfg(feature = "organizations")]
-impl MockOperation for UpdateOrganizationRoles {
-    type Response = models::UpdateOrgRolesForUser;
-
-    const INDEX: usize = 7;
-
-    fn success(value: Self::Response) -> (u16, Vec<u8>) {
-        mock::json_success(&value)
-    }
-}
+#[must_use = "nothing is programmed until it is answered: `respond`, `respond_error` or `respond_raw`"]
+pub struct UpdateOrganizationRolesExpectation<'a>(mock::Expectation<'a>);
 
 #[cfg(feature = "organizations")]
-impl Expectation<'_, UpdateOrganizationRoles> {
+impl UpdateOrganizationRolesExpectation<'_> {
     /// Matches requests whose `orgId` is `value`.
     pub fn org_id(self, value: impl AsRef<str>) -> Self {
-        self.path_param("orgId", value.as_ref())
+        Self(self.0.path_param("orgId", value.as_ref()))
     }
 
     /// Matches requests whose `userId` is `value`.
     pub fn user_id(self, value: impl AsRef<str>) -> Self {
-        self.path_param("userId", value.as_ref())
+        Self(self.0.path_param("userId", value.as_ref()))
+    }
+
+    /// Requires exactly `n` matching calls, checked when the [`MockAtlas`] is dropped.
+    pub fn times(self, n: u64) -> Self {
+        Self(self.0.times(n))
+    }
+
+    /// Answers 200 with `value` (`application/vnd.atlas.2023-01-01+json`), which the request's
+    /// `send` gives.
+    pub fn respond(self, value: models::UpdateOrgRolesForUser) {
+        self.0.respond_json(&value)
+    }
+
+    /// Answers with an error `status` and the API's error body, which the client reads
+    /// as an [`Error::Api`](crate::Error::Api).
+    pub fn respond_error(self, status: u16, error: models::ApiError) {
+        self.0.respond_error(status, &error)
+    }
+
+    /// Answers with any status, media type and body.
+    pub fn respond_raw(self, status: u16, content_type: &str, body: impl Into<Vec<u8>>) {
+        self.0.respond_raw(status, content_type, body.into())
     }
 }

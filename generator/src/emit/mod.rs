@@ -14,6 +14,7 @@ mod operations;
 mod print;
 mod runtime;
 mod rust;
+mod sample_values;
 mod testing;
 
 pub use models::emit_model;
@@ -66,6 +67,7 @@ pub(crate) fn emitter_digest() -> &'static str {
             env!("CARGO_PKG_VERSION"),
             include_str!("models.rs"),
             include_str!("operations.rs"),
+            include_str!("sample_values.rs"),
             include_str!("docs.rs"),
             include_str!("rust.rs"),
             include_str!("../ir.rs"),
@@ -216,6 +218,7 @@ fn rust_jobs<'a>(
                 operations: module_operations,
                 tags: &api.tags,
                 crate_ident: Some(crate_ident),
+                types: &api.types,
             };
             let tokens = move || {
                 operations::emit_operations_module(
@@ -223,6 +226,7 @@ fn rust_jobs<'a>(
                     module_operations,
                     &api.tags,
                     Some(crate_ident),
+                    &api.types,
                 )
             };
             jobs.push(RustJob::new(path, tokens).with_inputs(inputs));
@@ -361,7 +365,13 @@ pub fn emit_module(api: &Api) -> Result<String, Error> {
         }
         let modules = operations::modules(api);
         let body = |module: &str| {
-            operations::emit_operations_module(module, &modules[module], &api.tags, None)
+            operations::emit_operations_module(
+                module,
+                &modules[module],
+                &api.tags,
+                None,
+                &api.types,
+            )
         };
         let operations = operations::emit_operations_mod(api, Some(&body));
         operations_module = quote!(pub mod operations { #operations });
@@ -397,18 +407,21 @@ fn uses_bytes(operation: &crate::ir::Operation) -> bool {
         .any(|p| *p == crate::ir::Payload::Bytes)
 }
 
-/// What the crate root re-exports from the runtime.
+/// What the crate root re-exports: the crates its public types are built from, and the
+/// runtime's types.
 fn exports(api: &Api) -> TokenStream {
-    if api.operations.is_empty() {
-        return TokenStream::new();
-    }
-    let error_body = match &api.error_model {
-        Some(model) => {
-            let model = rust::ident(model);
-            quote!(models::#model)
-        }
-        None => quote!(serde_json::Value),
+    let crates = quote! {
+        /// The date and time types of the models' timestamps (`chrono::DateTime<Utc>`), so a
+        /// value can be built without depending on `chrono` yourself.
+        pub use chrono;
+        /// The JSON values of the models' free-form fields and `unknown_fields`
+        /// (`serde_json::Map`, `serde_json::Value`).
+        pub use serde_json;
     };
+    if api.operations.is_empty() {
+        return crates;
+    }
+    let error_body = error_body(api);
     let base_url = &api.base_url;
     let base_url_doc = rust::doc_attrs_from_lines(&docs::doc_lines(&format!(
         "Where requests go unless the client is built with another base URL: `{base_url}`, the spec's first server."
@@ -424,8 +437,81 @@ fn exports(api: &Api) -> TokenStream {
         #base_url_doc
         pub const DEFAULT_BASE_URL: &str = #base_url;
 
+        #error_body
+
+        #crates
+        /// The HTTP client underneath (`reqwest::Method` for `Client::request`, `reqwest::Client`
+        /// for `ClientBuilder::http_client`, the `HeaderMap` of a `Response`).
+        pub use reqwest;
+        /// The `Stream` trait that `Pages` and `ByteStream` implement.
+        pub use futures_core;
+    }
+}
+
+/// The API's error body at the crate root as `ApiError`, the type [`Error::Api`] holds (the
+/// spec's error model, or any JSON value when it has none), and what the client needs of it:
+/// its error code, and a place for members whose values do not fit.
+fn error_body(api: &Api) -> TokenStream {
+    let doc = quote!(
         /// The body of the API's error responses, as [`Error::Api`] holds it.
-        pub type ApiErrorBody = #error_body;
+    );
+    let Some(model) = &api.error_model else {
+        return quote! {
+            #doc
+            pub type ApiError = serde_json::Value;
+        };
+    };
+    let name = rust::ident(model);
+    let export = if model == "ApiError" {
+        quote!(
+            pub use models::ApiError;
+        )
+    } else {
+        quote!(pub use models::#name as ApiError;)
+    };
+    let fields = match api.type_def(model).map(|def| &def.kind) {
+        Some(TypeKind::Struct(s)) => Some(s),
+        _ => None,
+    };
+    // The code: `errorCode`, else `code`, when it is a string.
+    let code = fields.and_then(|s| {
+        ["errorCode", "code"].iter().find_map(|wire| {
+            s.fields
+                .iter()
+                .find(|f| f.json_name == *wire && f.ty == crate::ir::TypeRef::String && !f.boxed)
+        })
+    });
+    let error_code = match code {
+        Some(field) if field.is_optional() => {
+            let field = rust::ident(&field.name);
+            quote!(self.#field.as_deref())
+        }
+        Some(field) => {
+            let field = rust::ident(&field.name);
+            quote!(Some(&self.#field))
+        }
+        None => quote!(None),
+    };
+    let keep = match fields.and_then(|s| s.unknown_fields.as_ref()) {
+        Some(field) => {
+            let field = rust::ident(field);
+            quote!(self.#field.insert(key, value);)
+        }
+        None => quote!(let _ = (key, value);),
+    };
+    quote! {
+        #doc
+        #export
+
+        impl error::ErrorBody for models::#name {
+            fn error_code(&self) -> Option<&str> {
+                #error_code
+            }
+
+            fn keep(&mut self, key: String, value: serde_json::Value) {
+                #keep
+            }
+        }
     }
 }
 
@@ -453,6 +539,7 @@ fn emit_lib(api: &Api) -> TokenStream {
             "testing",
             quote!(
                 #[cfg(feature = "testing")]
+                #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
                 pub mod testing;
             ),
         ));
@@ -471,11 +558,15 @@ fn emit_lib(api: &Api) -> TokenStream {
     // With only some operation features, some helpers and imports go unused.
     let features = (!api.operations.is_empty())
         .then(|| quote!(#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]));
+    // docs.rs (`--cfg docsrs`, nightly) marks what a feature gates, such as `testing`.
+    let doc_cfg =
+        (!api.operations.is_empty()).then(|| quote!(#![cfg_attr(docsrs, feature(doc_cfg))]));
     // A crate with a README has it as its docs, so its examples are doc tests.
     let doc = quote!(#![doc = include_str!("../README.md")]);
     quote! {
         #doc
         #![forbid(unsafe_code)]
+        #doc_cfg
         #features
 
         #(#modules)*

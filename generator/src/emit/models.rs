@@ -112,7 +112,12 @@ fn imports(def: &TypeDef) -> TokenStream {
         }
     };
     match &def.kind {
-        TypeKind::Struct(s) => s.fields.iter().for_each(|f| add(&f.ty)),
+        TypeKind::Struct(s) => {
+            s.fields.iter().for_each(|f| add(&f.ty));
+            if s.fields.iter().any(|f| f.explicit_null) {
+                names.insert("Nullable".to_string());
+            }
+        }
         TypeKind::Tagged(u) => u
             .variants
             .iter()
@@ -155,7 +160,9 @@ fn field_type(field: &Field) -> TokenStream {
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
-    if field.is_optional() {
+    if field.explicit_null {
+        ty = quote!(Nullable<#ty>);
+    } else if field.is_optional() {
         ty = quote!(Option<#ty>);
     }
     ty
@@ -250,6 +257,7 @@ fn emit_constructor(name: &proc_macro2::Ident, s: &Struct) -> Option<TokenStream
     let values = s.fields.iter().map(|f| {
         let name = ident(&f.name);
         moved(match (f.is_optional(), f.boxed, f.ty == TypeRef::String) {
+            (true, _, _) if f.explicit_null => quote!(#name: Nullable::Absent,),
             (true, _, _) => quote!(#name: None,),
             (false, true, _) => quote!(#name: Box::new(#name),),
             (false, false, true) => quote!(#name: #name.into(),),
@@ -358,7 +366,9 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         // The type spares the compiler inferring it, but only on one line: prettyplease and
         // rustfmt wrap a long one differently.
         let width = 8 + "let mut : = None;".len() + local.to_string().len() + printed_width(&ty);
-        moved(if width <= 90 {
+        moved(if f.explicit_null {
+            quote!(let mut #local = Nullable::Absent;)
+        } else if width <= 90 {
             quote!(let mut #local: #ty = None;)
         } else {
             quote!(let mut #local = None;)
@@ -379,7 +389,9 @@ fn emit_struct_decode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         };
         let json = &f.json_name;
         let slot = moved(slot);
-        moved(if f.is_optional() {
+        moved(if f.explicit_null {
+            quote!(#json => reader.read_nullable(&mut #slot),)
+        } else if f.is_optional() {
             quote!(#json => reader.read_optional(&mut #slot),)
         } else {
             quote!(#json => reader.read(&mut #slot),)
@@ -511,12 +523,20 @@ fn emit_struct_encode(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let writes = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let json = &f.json_name;
-        moved(if f.flatten {
+        let write = if f.flatten {
             quote!(object.flatten(&self.#field);)
+        } else if f.explicit_null {
+            quote!(object.nullable(#json, &self.#field);)
         } else if f.required {
             quote!(object.field(#json, &self.#field);)
         } else {
             quote!(object.optional(#json, &self.#field);)
+        };
+        // The server sets a read-only field: a request body leaves it out.
+        moved(if f.read_only {
+            quote!(if object.writes_read_only() { #write })
+        } else {
+            write
         })
     });
     let unknown = s.unknown_fields.as_ref().map(|field| {
@@ -678,13 +698,28 @@ fn emit_tagged(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
         }
     });
     let tag_doc = format!(" The value of `{tag}` that selects this variant; `None` for `Unknown`.");
-    let unknown_doc = match &u.default {
-        Some(_) => format!(
+    let unknown_doc = match (&u.default, u.open) {
+        (Some(_), false) => format!(
             " An object whose `{tag}` this version of the crate does not know, kept whole; it is written back unchanged."
         ),
-        None => format!(
+        (None, false) => format!(
             " An object whose `{tag}` this version of the crate does not know, or that has no `{tag}`, kept whole; it is written back unchanged."
         ),
+        (_, true) => format!(
+            " Any other value, kept whole and written back unchanged: an object whose `{tag}` this version of the crate does not know, one whose fields are not the shape its variant expects, or a value that is not such an object (the spec keeps this union open)."
+        ),
+    };
+    let read = quote! {
+        match codec::read_tag(reader, #tag)?.as_deref() {
+            #(#decode)*
+            _ => reader.decode().map(Self::Unknown),
+        }
+    };
+    // An open union tries its variant and keeps what that refuses.
+    let read = if u.open {
+        quote!(codec::read_open(reader, |reader| #read, Self::Unknown))
+    } else {
+        read
     };
     let default_doc = u.default.as_ref().map(|value| {
         let doc = format!(" An object without `{tag}` is a `{value}`, as the spec documents.");
@@ -718,10 +753,7 @@ fn emit_tagged(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
         impl codec::Decode for #name {
             #[inline]
             fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
-                match codec::read_tag(reader, #tag)?.as_deref() {
-                    #(#decode)*
-                    _ => reader.decode().map(Self::Unknown),
-                }
+                #read
             }
         }
 
@@ -773,12 +805,30 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion, types: &[TypeDef]
         let variant = format_ident!("{}", v.name);
         quote!(Self::#variant(value) => codec::Encode::encode(value, writer),)
     });
+    // An open union keeps any other value as `Unknown`, tried last; more variants may come, so
+    // matches need a wildcard, as for enums and tagged unions.
+    let (unknown, unknown_candidate, unknown_encode, non_exhaustive) = if u.open {
+        (
+            quote! {
+                /// Any other value, kept whole and written back unchanged: the spec keeps this
+                /// union open, as a shape none of the variants expects may be valid.
+                Unknown(serde_json::Value),
+            },
+            quote!(("", |reader| reader.decode().map(Self::Unknown)),),
+            quote!(Self::Unknown(value) => codec::Encode::encode(value, writer),),
+            quote!(#[non_exhaustive]),
+        )
+    } else {
+        Default::default()
+    };
     let union_name = name.to_string();
     quote! {
         #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug, PartialEq)]
+        #non_exhaustive
         pub enum #name {
             #(#variants)*
+            #unknown
         }
 
         codec::impl_serde!(#name);
@@ -790,6 +840,7 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion, types: &[TypeDef]
             fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
                 let candidates: &[codec::Candidate<Self>] = &[
                     #(#candidates)*
+                    #unknown_candidate
                 ];
                 codec::read_untagged(reader, #union_name, candidates)
             }
@@ -800,6 +851,7 @@ fn emit_untagged(name: &proc_macro2::Ident, u: &UntaggedUnion, types: &[TypeDef]
             fn encode(&self, writer: &mut codec::Writer) {
                 match self {
                     #(#encode)*
+                    #unknown_encode
                 }
             }
         }
@@ -838,7 +890,7 @@ pub fn emit_models_mod(types: &[TypeDef], inline: bool) -> TokenStream {
             #[doc(hidden)]
             pub mod codec;
 
-            pub use codec::UnknownFields;
+            pub use codec::{Nullable, UnknownFields};
 
             /// Reads a value of this crate's models from JSON, as the client reads responses.
             #[inline]
@@ -880,10 +932,17 @@ pub fn emit_models_mod(types: &[TypeDef], inline: bool) -> TokenStream {
             pub use #module::#name;
         }
     });
+    // Inline, the models' files still name `super::Nullable`.
+    let nullable = (inline && super::codec::needed(types)).then(|| {
+        quote!(
+            pub use codec::Nullable;
+        )
+    });
     quote! {
         //! Request and response bodies: one type per schema of the spec.
 
         #(#items)*
         #codec
+        #nullable
     }
 }

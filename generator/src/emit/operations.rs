@@ -8,8 +8,10 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_lines, generated_doc_lines};
 use super::rust::{doc_attrs_from_lines, ident};
+use super::sample_values::{Sample, sample};
 use crate::ir::{
-    Api, IntKind, Operation, Pagination, Parameter, ParameterLocation, Payload, Tag, TypeRef,
+    Api, IntKind, Operation, Pagination, Parameter, ParameterLocation, Payload, Tag, TypeDef,
+    TypeRef,
 };
 
 /// A type as seen from an operations module: models through `models::`.
@@ -137,6 +139,9 @@ pub struct ModuleInputs<'a> {
     pub operations: &'a [&'a Operation],
     pub tags: &'a [Tag],
     pub crate_ident: Option<&'a str>,
+    /// The models, for the examples' request bodies: only what [`body_sample`] makes of them
+    /// is read.
+    pub types: &'a [TypeDef],
 }
 
 impl std::fmt::Display for ModuleInputs<'_> {
@@ -149,8 +154,18 @@ impl std::fmt::Display for ModuleInputs<'_> {
             self.operations,
             self.tags,
             self.crate_ident
-        )
+        )?;
+        for operation in self.operations {
+            write!(f, "\n{:?}", body_sample(operation, self.types))?;
+        }
+        Ok(())
     }
+}
+
+/// How an operation's example builds its required request body, when it can.
+fn body_sample(operation: &Operation, types: &[TypeDef]) -> Option<Sample> {
+    let body = operation.body.as_ref().filter(|b| b.required)?;
+    sample(&body.ty, types)
 }
 
 /// `crate_ident` is the crate's name in Rust, for the examples in the docs; `None` for a
@@ -160,6 +175,7 @@ pub fn emit_operations_module(
     operations: &[&Operation],
     tags: &[Tag],
     crate_ident: Option<&str>,
+    types: &[TypeDef],
 ) -> TokenStream {
     let tag_name = operations.iter().find_map(|o| o.tags.first()).cloned();
     let mut doc = match &tag_name {
@@ -183,7 +199,9 @@ pub fn emit_operations_module(
         quote!(#![doc = #line])
     });
     let uses = shared_imports(operations.iter().copied());
-    let methods = operations.iter().map(|o| client_method(o, crate_ident));
+    let methods = operations
+        .iter()
+        .map(|o| client_method(o, crate_ident, types));
     let builders = operations.iter().map(|o| builder(o));
     let pages = operations.iter().any(|o| o.pagination.is_some()).then(|| {
         quote!(
@@ -222,38 +240,48 @@ fn operation_doc(operation: &Operation) -> Vec<String> {
     lines
 }
 
-/// A value for a parameter in an example, as Rust: an id-shaped string for `...Id`, the name in
-/// angle brackets for other strings, `1` and `true`; `None` for other types.
+/// A value for a parameter in an example, as Rust: the example lowering chose, which passes the
+/// parameter's checks; `None` for types without one.
 pub fn placeholder_value(parameter: &Parameter) -> Option<String> {
-    Some(match &parameter.ty {
-        TypeRef::String if parameter.name.ends_with("Id") => {
-            "\"32b6e34b3d91647abb20e7b8\"".to_string()
-        }
-        TypeRef::String => format!("\"<{}>\"", parameter.name),
-        TypeRef::Int(_) => "1".to_string(),
-        TypeRef::Bool => "true".to_string(),
+    use serde_json::Value;
+    Some(match (&parameter.ty, parameter.example.as_ref()?) {
+        (TypeRef::String, Value::String(text)) => format!("{text:?}"),
+        (TypeRef::Int(_), Value::Number(number)) => number.to_string(),
+        (TypeRef::Bool, Value::Bool(flag)) => flag.to_string(),
         _ => return None,
     })
 }
 
 /// A short example of calling the operation, compiled by `cargo test --doc` (`no_run`): the
-/// required parameters with placeholder values, and the body as an argument.
-fn example(operation: &Operation, crate_ident: &str) -> Vec<String> {
+/// required parameters with values that pass their checks, and the request body built with
+/// the models' constructors (or, where it cannot be, taken as an argument).
+fn example(operation: &Operation, crate_ident: &str, types: &[TypeDef]) -> Vec<String> {
     let mut arguments = format!("client: {crate_ident}::Client");
-    let mut call = vec![
-        "let response = client".to_string(),
-        format!("    .{}()", operation.method_name),
-    ];
+    let mut call = Vec::new();
+    if let Some(sample) = body_sample(operation, types) {
+        let names: Vec<&str> = sample.models.iter().map(String::as_str).collect();
+        let names = match names.as_slice() {
+            [one] => one.to_string(),
+            many => format!("{{{}}}", many.join(", ")),
+        };
+        call.push(format!("use {crate_ident}::models::{names};"));
+        call.push(String::new());
+        call.push(format!("let body = {};", sample.expression));
+    } else if let Some(body) = operation.body.as_ref().filter(|b| b.required)
+        && let TypeRef::Named(model) = &body.ty
+    {
+        arguments.push_str(&format!(", body: {crate_ident}::models::{model}"));
+    }
+    let body_set = call.iter().any(|l| l.starts_with("let body")) || arguments.contains("body:");
+    call.push("let response = client".to_string());
+    call.push(format!("    .{}()", operation.method_name));
     for parameter in operation.parameters.iter().filter(|p| p.required) {
         if let Some(value) = placeholder_value(parameter) {
             call.push(format!("    .{}({value})", parameter.rust_name));
         }
     }
-    if let Some(body) = operation.body.as_ref().filter(|b| b.required) {
-        if let TypeRef::Named(model) = &body.ty {
-            arguments.push_str(&format!(", body: {crate_ident}::models::{model}"));
-            call.push("    .body(body)".to_string());
-        }
+    if body_set {
+        call.push("    .body(body)".to_string());
     }
     call.push("    .await?;".to_string());
     let allow = if operation.deprecated {
@@ -280,11 +308,15 @@ fn example(operation: &Operation, crate_ident: &str) -> Vec<String> {
     lines
 }
 
-fn client_method(operation: &Operation, crate_ident: Option<&str>) -> TokenStream {
+fn client_method(
+    operation: &Operation,
+    crate_ident: Option<&str>,
+    types: &[TypeDef],
+) -> TokenStream {
     let mut doc = operation_doc(operation);
     if let Some(crate_ident) = crate_ident {
         doc.push(String::new());
-        doc.extend(example(operation, crate_ident));
+        doc.extend(example(operation, crate_ident, types));
     }
     let doc = doc_attrs_from_lines(&doc);
     let name = ident(&operation.method_name);
@@ -399,6 +431,17 @@ fn setter(parameter: &Parameter) -> TokenStream {
     }
     if let Some(default) = &parameter.default {
         rules.push(format!("Default: `{default}`."));
+    }
+    if parameter.ip_address {
+        rules.push("An IPv4 or IPv6 address.".to_string());
+    } else if let Some(pattern) = &parameter.pattern_text {
+        rules.push(format!("Matches `{}`.", pattern.replace('`', "\\`")));
+    }
+    // Where the value has a shape to match, an example of one that does.
+    if (parameter.ip_address || parameter.pattern_text.is_some())
+        && let Some(example) = placeholder_value(parameter)
+    {
+        rules.push(format!("Example: `{example}`."));
     }
     if !parameter.requires.is_empty() {
         rules.push(format!(

@@ -16,7 +16,9 @@ pub use naming::{field_name, is_keyword, type_name, variant_name};
 use std::collections::{HashMap, HashSet};
 
 use crate::error::{Error, Problem};
-use crate::ir::{Api, Gate, Operation, PageLinks, Pagination, Struct, Tag, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    Api, Gate, Operation, PageLinks, Pagination, Struct, Tag, TypeDef, TypeKind, TypeRef,
+};
 use crate::load::LoadedSpec;
 use crate::resolve::SchemaResolver;
 
@@ -410,7 +412,8 @@ impl<'t> TypeGraph<'t> {
 
 /// A required read-only field is not sent, and a required write-only field is not returned
 /// (nor one marked `x-optional-in-responses`, which no published response contract
-/// promises): in a model that goes that way, such a field is optional.
+/// promises): in a model that goes that way, such a field is optional. And an optional
+/// nullable field of a model that requests use has three states (`explicit_null`).
 fn relax_by_direction(types: &mut [TypeDef], operations: &[Operation], error_model: Option<&str>) {
     let graph = TypeGraph::new(types);
     let requests = graph.reachable(
@@ -440,6 +443,13 @@ fn relax_by_direction(types: &mut [TypeDef], operations: &[Operation], error_mod
             if field.required && (unsent || unreturned) {
                 field.required = false;
             }
+            // A request can leave out, null or set an optional nullable field; a read-only
+            // one is never sent.
+            field.explicit_null = field.nullable
+                && !field.required
+                && !field.read_only
+                && !field.flatten
+                && requests.contains(&i);
         }
     }
 }

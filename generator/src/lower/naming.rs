@@ -23,6 +23,7 @@ const KEYWORDS: &[&str] = &[
 /// name); a model with such a name would shadow them.
 const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option",
+    "Nullable",
     "Some",
     "None",
     "Result",
@@ -103,9 +104,29 @@ pub fn type_name(raw: &str) -> String {
     }
 }
 
-/// Appends `suffix` (a spec name) to a type name, for names derived from a parent.
+/// The name of a type defined inline under a parent's property: the parent's name and the
+/// property's, without saying twice the words they share (`DatabaseUserRole` + `roleName` ->
+/// `DatabaseUserRoleName`). A property named as the whole end of its parent's name is named
+/// alone (`AddOrRemoveGroupRole` + `groupRole` -> `GroupRole`), not `..GroupRoleGroupRole`.
 pub fn derived_type_name(parent: &str, suffix: &str) -> String {
-    format!("{parent}{}", case::upper_camel(&words(suffix)))
+    let suffix = case::upper_camel(&words(suffix));
+    if parent.is_empty() || suffix.is_empty() {
+        return format!("{parent}{suffix}");
+    }
+    let (ours, theirs) = (camel_words(parent), camel_words(&suffix));
+    let shared = (1..=ours.len().min(theirs.len()))
+        .rev()
+        .find(|&k| ours[ours.len() - k..] == theirs[..k])
+        .unwrap_or(0);
+    if shared == ours.len() && shared == theirs.len() {
+        // The property is named as its parent: saying it twice is the one clear name.
+        return format!("{parent}{suffix}");
+    }
+    if shared == theirs.len() {
+        return suffix;
+    }
+    let kept: usize = ours[..ours.len() - shared].iter().map(|w| w.len()).sum();
+    format!("{}{suffix}", &parent[..kept])
 }
 
 /// The field name for a JSON property name: snake_case, never empty, never a reserved word
@@ -260,6 +281,28 @@ fn longest_common_run<'a>(lists: &[&[&'a str]]) -> Vec<&'a str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn derived_names_do_not_stutter() {
+        use super::derived_type_name as derived;
+        assert_eq!(
+            derived("SearchIndexResponse", "status"),
+            "SearchIndexResponseStatus"
+        );
+        assert_eq!(derived("AddOrRemoveGroupRole", "groupRole"), "GroupRole");
+        assert_eq!(
+            derived("DatabaseUserRole", "roleName"),
+            "DatabaseUserRoleName"
+        );
+        assert_eq!(derived("UserScope", "type"), "UserScopeType");
+        assert_eq!(derived("Fields", "fields"), "FieldsFields");
+        assert_eq!(
+            derived("DLSIngestionSink", "sinkType"),
+            "DLSIngestionSinkType"
+        );
+        assert_eq!(derived("Thing", "x_y"), "ThingXY");
+        assert_eq!(derived("Thing", "thingKind"), "ThingKind");
+    }
+
     use super::*;
 
     #[test]

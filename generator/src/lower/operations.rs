@@ -326,12 +326,19 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
         let schema_at = format!("{at}/schema");
         let hint = format!("{builder_name}{}", case::upper_camel(&data.name));
         let mut ip_address = false;
+        let mut pattern_text = None;
+        let mut schema_example = None;
         let (ty, pattern, minimum, maximum, default, deprecated_schema) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let ty = self.types.type_ref(schema.into(), &hint, &schema_at);
                 match self.resolver.schema(schema.into(), &schema_at) {
                     Ok(resolved) => {
                         let shape = Shape::of(resolved.schema);
+                        schema_example = shape.data.example.clone();
+                        pattern_text = shape
+                            .pattern
+                            .filter(|_| ty == TypeRef::String)
+                            .map(str::to_string);
                         // Only strings are checked against a pattern.
                         let check = shape
                             .pattern
@@ -376,10 +383,20 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                     .collect()
             })
             .unwrap_or_default();
+        let example = example_value(
+            &data.name,
+            &ty,
+            data.example.clone().or(schema_example),
+            pattern_text.as_deref(),
+            ip_address,
+            (minimum, maximum),
+        );
         Parameter {
             name: data.name.clone(),
             rust_name,
             location,
+            example,
+            pattern_text,
             ty,
             required: data.required || location == ParameterLocation::Path,
             doc: data.description.clone(),
@@ -815,4 +832,149 @@ enum PatternCheck {
     IpAddress,
     /// Not: the server checks it.
     Unchecked,
+}
+
+/// A value for a parameter in the operation's example: the spec's own example when it passes
+/// the parameter's checks, else a plain one that does (an id for `...Id`, `Cluster0` for
+/// `clusterName`, a documentation address for an IP address, a number in range). `None` for
+/// types without a literal, and when nothing tried passes.
+fn example_value(
+    name: &str,
+    ty: &TypeRef,
+    spec: Option<serde_json::Value>,
+    pattern: Option<&str>,
+    ip_address: bool,
+    (minimum, maximum): (Option<i64>, Option<i64>),
+) -> Option<serde_json::Value> {
+    match ty {
+        TypeRef::String => {
+            let passes = |value: &str| {
+                if ip_address {
+                    return value.parse::<std::net::IpAddr>().is_ok();
+                }
+                pattern.is_none_or(|p| {
+                    fancy_regex::Regex::new(p).is_ok_and(|re| re.is_match(value).unwrap_or(false))
+                })
+            };
+            let stem = name.strip_suffix("Name").unwrap_or(name);
+            let word = format!("{}0", case::upper_camel(stem));
+            let candidates = [
+                spec.as_ref()
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_string),
+                name.ends_with("Id")
+                    .then(|| "32b6e34b3d91647abb20e7b8".to_string()),
+                ip_address.then(|| "192.0.2.1".to_string()),
+                Some(word),
+                Some("example".to_string()),
+                Some("32b6e34b3d91647abb20e7b8".to_string()),
+            ];
+            candidates
+                .into_iter()
+                .flatten()
+                .find(|v| passes(v))
+                .map(serde_json::Value::String)
+        }
+        TypeRef::Int(_) => {
+            let spec = spec.as_ref().and_then(serde_json::Value::as_i64);
+            let in_range =
+                |v: i64| minimum.is_none_or(|m| v >= m) && maximum.is_none_or(|m| v <= m);
+            [spec, Some(1), minimum, maximum]
+                .into_iter()
+                .flatten()
+                .find(|v| in_range(*v))
+                .map(serde_json::Value::from)
+        }
+        TypeRef::Bool => Some(
+            spec.filter(serde_json::Value::is_boolean)
+                .unwrap_or(serde_json::Value::Bool(true)),
+        ),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_example_is_the_spec_s_when_it_passes_else_one_that_does() {
+        let hex = Some("^([a-f0-9]{24})$");
+        let name = Some("^[a-zA-Z0-9][a-zA-Z0-9-]*$");
+        let none = (None, None);
+        let string = TypeRef::String;
+        assert_eq!(
+            example_value("clusterName", &string, None, name, false, none),
+            Some(json!("Cluster0"))
+        );
+        assert_eq!(
+            example_value("groupId", &string, Some(json!("not hex")), hex, false, none),
+            Some(json!("32b6e34b3d91647abb20e7b8"))
+        );
+        assert_eq!(
+            example_value(
+                "orgId",
+                &string,
+                Some(json!("4888442a3354817a7320eb61")),
+                hex,
+                false,
+                none
+            ),
+            Some(json!("4888442a3354817a7320eb61"))
+        );
+        assert_eq!(
+            example_value("ipAddress", &string, None, None, true, none),
+            Some(json!("192.0.2.1"))
+        );
+        assert_eq!(
+            example_value("code", &string, None, Some("^[0-9]+$"), false, none),
+            None
+        );
+        let int = TypeRef::Int(crate::ir::IntKind::I32);
+        assert_eq!(
+            example_value("n", &int, None, None, false, (Some(5), Some(9))),
+            Some(json!(5))
+        );
+        assert_eq!(
+            example_value("n", &int, Some(json!(7)), None, false, (Some(5), None)),
+            Some(json!(7))
+        );
+    }
+
+    /// The examples in the generated docs use these values: each must pass the check the
+    /// client makes before sending, or the example fails for whoever copies it.
+    #[test]
+    fn every_required_parameter_of_our_specs_has_an_example_that_passes_its_checks() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        for spec in [
+            "spec/atlas-admin-v2.yaml",
+            "spec/reference/atlas-admin-api-v2-2025-06-30-subset.yaml",
+        ] {
+            let api = crate::load_api(&root.join(spec)).unwrap();
+            for operation in &api.operations {
+                for parameter in operation.parameters.iter().filter(|p| p.required) {
+                    let at = format!("{spec} {} {}", operation.id, parameter.name);
+                    let example = parameter.example.as_ref().unwrap_or_else(|| panic!("{at}"));
+                    if let (Some(pattern), Some(value)) =
+                        (&parameter.pattern_text, example.as_str())
+                    {
+                        let re = regex::Regex::new(pattern).unwrap();
+                        assert!(re.is_match(value), "{at}: {value} !~ {pattern}");
+                    }
+                    if parameter.ip_address {
+                        example
+                            .as_str()
+                            .unwrap()
+                            .parse::<std::net::IpAddr>()
+                            .unwrap();
+                    }
+                    if let Some(n) = example.as_i64() {
+                        assert!(parameter.minimum.is_none_or(|m| n >= m), "{at}");
+                        assert!(parameter.maximum.is_none_or(|m| n <= m), "{at}");
+                    }
+                }
+            }
+        }
+    }
 }

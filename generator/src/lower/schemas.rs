@@ -32,6 +32,12 @@ mod unions;
 /// The field of every struct that keeps the keys it does not know.
 const UNKNOWN_FIELDS: &str = "unknown_fields";
 
+/// The vendor extension that marks a union open: a value that is none of its variants is kept
+/// whole as JSON (`Unknown`) instead of refused. Our spec puts it on the structures it types
+/// where the official spec leaves them loose, so a correction never constrains more than the
+/// payloads that motivated it show.
+const OPEN: &str = "x-atlas-open";
+
 /// How many schemas an `allOf` chain may nest through before lowering refuses it; far beyond
 /// any real spec, and low enough that the recursion cannot exhaust the stack.
 const MAX_ALL_OF_DEPTH: usize = 64;
@@ -174,6 +180,30 @@ impl<'a> TypeLowering<'a> {
         self.problems.push(problem);
     }
 
+    /// Whether a schema is marked open; a mark that is not `true` or `false` is an error.
+    fn open(&mut self, shape: &Shape<'_>, at: &str) -> bool {
+        match shape.data.extensions.get(OPEN) {
+            None | Some(serde_json::Value::Bool(_)) => is_open(shape.data),
+            Some(other) => {
+                self.problems.push(Problem::new(
+                    pointer_join(at, OPEN),
+                    format!("{OPEN} must be true or false, not {other}"),
+                ));
+                false
+            }
+        }
+    }
+
+    /// The error for an open mark on a schema that is not a union.
+    fn refuse_open(&mut self, at: &str) {
+        self.problems.push(Problem::new(
+            pointer_join(at, OPEN),
+            format!(
+                "{OPEN} marks a oneOf/anyOf or a discriminated union; to keep any other schema's value whole when it does not match, make it the member of a oneOf"
+            ),
+        ));
+    }
+
     fn push_type(
         &mut self,
         name: String,
@@ -222,8 +252,8 @@ impl<'a> TypeLowering<'a> {
         let shape = Shape::of(schema);
         let single = |members: &'a [ReferenceOr<Schema>]| (members.len() == 1).then(|| &members[0]);
         // A lone `allOf`/`oneOf`/`anyOf` member (often a `$ref` wrapped to add a description)
-        // is that member.
-        if !shape.has_properties() && shape.data.discriminator.is_none() {
+        // is that member; an open `oneOf`/`anyOf` of one member is a union with `Unknown`.
+        if !shape.has_properties() && shape.data.discriminator.is_none() && !is_open(shape.data) {
             let lone = match (shape.all_of, shape.one_of, shape.any_of) {
                 (all, [], []) if !all.is_empty() => single(all).map(|m| (m, "allOf")),
                 ([], one, []) if !one.is_empty() => single(one).map(|m| (m, "oneOf")),
@@ -266,6 +296,9 @@ impl<'a> TypeLowering<'a> {
             self.define(name.clone(), &resolved);
             return TypeRef::Named(name);
         }
+        if self.open(&shape, at) {
+            self.refuse_open(at);
+        }
         self.unnamed_type(&shape, hint, at)
     }
 
@@ -288,6 +321,7 @@ impl<'a> TypeLowering<'a> {
         shape.data.discriminator.is_some()
             || shape.one_of.len() > 1
             || shape.any_of.len() > 1
+            || (is_open(shape.data) && !(shape.one_of.is_empty() && shape.any_of.is_empty()))
             || !shape.all_of.is_empty()
             || shape.has_properties()
             || self.string_enum_values(shape).is_some()
@@ -387,6 +421,7 @@ impl<'a> TypeLowering<'a> {
         let at = resolved.pointer.as_str();
         let doc = describe(resolved.schema);
         let deprecated = shape.data.deprecated;
+        let open = self.open(&shape, at);
         let kind = if let Some(discriminator) = &shape.data.discriminator
             && (!shape.one_of.is_empty() || !discriminator.mapping.is_empty())
         {
@@ -427,6 +462,16 @@ impl<'a> TypeLowering<'a> {
         } else {
             TypeKind::Alias(self.unnamed_type(&shape, &name, at))
         };
+        // Only a union can keep what it does not know as `Unknown`; a struct's own place for
+        // that is `unknown_fields`. (A struct with a flattened union gave the mark to it.)
+        let union = match &kind {
+            TypeKind::Tagged(_) | TypeKind::Untagged(_) => true,
+            TypeKind::Struct(s) => s.fields.iter().any(|f| f.flatten),
+            _ => false,
+        };
+        if open && !union {
+            self.refuse_open(at);
+        }
         self.push_type(name, resolved.pointer.clone(), doc, deprecated, kind);
     }
 
@@ -589,6 +634,7 @@ impl<'a> TypeLowering<'a> {
             deprecated: flag(|d| d.deprecated),
             read_only: flag(|d| d.read_only),
             write_only: flag(|d| d.write_only),
+            explicit_null: false,
             optional_in_responses: flag(|d| {
                 d.extensions.get("x-optional-in-responses") == Some(&serde_json::Value::Bool(true))
             }),
@@ -620,6 +666,11 @@ fn is_free_form(shape: &Shape<'_>) -> bool {
                 ReferenceOr::Reference { .. } => false,
             },
         }
+}
+
+/// Whether a schema is marked open (`x-atlas-open: true`).
+fn is_open(data: &openapiv3::SchemaData) -> bool {
+    data.extensions.get(OPEN) == Some(&serde_json::Value::Bool(true))
 }
 
 /// The description of a schema, falling back to its title.

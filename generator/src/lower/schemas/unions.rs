@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 
-use super::{TypeLowering, describe, unknown_safe};
+use super::{TypeLowering, describe, is_open, unknown_safe};
 use crate::error::Problem;
 use crate::ir::{
     Field, TaggedUnion, TaggedVariant, TypeKind, TypeRef, UntaggedUnion, UntaggedVariant,
@@ -254,6 +254,7 @@ impl<'a> TypeLowering<'a> {
             tag: discriminator.property_name.clone(),
             default,
             variants,
+            open: is_open(shape.data),
         })
     }
 
@@ -279,15 +280,22 @@ impl<'a> TypeLowering<'a> {
             ));
         }
         let (members, keyword) = Self::union_members(shape);
-        self.untagged_variants(name, members, &format!("{at}/{keyword}"))
+        self.untagged_variants(
+            name,
+            members,
+            &format!("{at}/{keyword}"),
+            is_open(shape.data),
+        )
     }
 
-    /// An untagged union of `members` (at `at`, the pointer of the member list).
+    /// An untagged union of `members` (at `at`, the pointer of the member list); `open` when
+    /// a value none of them decodes is kept as `Unknown`.
     fn untagged_variants(
         &mut self,
         name: &str,
         members: &'a [ReferenceOr<Schema>],
         at: &str,
+        open: bool,
     ) -> TypeKind {
         let mut variant_names = NameAllocator::with_reserved(["unknown"]);
         let mut variants = Vec::new();
@@ -323,7 +331,7 @@ impl<'a> TypeLowering<'a> {
                 boxed: false,
             });
         }
-        TypeKind::Untagged(UntaggedUnion { variants })
+        TypeKind::Untagged(UntaggedUnion { variants, open })
     }
 
     /// Properties beside a `oneOf`/`anyOf` without a discriminator: the value has the
@@ -352,12 +360,13 @@ impl<'a> TypeLowering<'a> {
             .filter(|p| member_properties.iter().any(|m| !m.contains(p.as_str())))
             .map(|p| p.as_str())
             .collect();
+        let open = is_open(shape.data);
         if lacking.is_empty() {
-            return self.untagged_variants(name, members, &format!("{at}/{keyword}"));
+            return self.untagged_variants(name, members, &format!("{at}/{keyword}"), open);
         }
         let union_name = self.type_names.claim(&format!("{name}Variant"));
         let union_at = format!("{at}/{keyword}");
-        let union = self.untagged_variants(&union_name, members, &union_at);
+        let union = self.untagged_variants(&union_name, members, &union_at, open);
         self.push_type(
             union_name.clone(),
             union_at,
@@ -386,6 +395,7 @@ impl<'a> TypeLowering<'a> {
             read_only: false,
             write_only: false,
             optional_in_responses: false,
+            explicit_null: false,
             sensitive: false,
             default: None,
         });

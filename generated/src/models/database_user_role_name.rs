@@ -6,7 +6,7 @@ use super::codec;
 /// This value can either be a built-in role or a custom role.
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum DatabaseUserRoleRoleName {
+pub enum DatabaseUserRoleName {
     /// `atlasAdmin`
     AtlasAdmin,
     /// `backup`
@@ -31,7 +31,7 @@ pub enum DatabaseUserRoleRoleName {
     Unknown(String),
 }
 
-impl DatabaseUserRoleRoleName {
+impl DatabaseUserRoleName {
     /// The value as it is written in JSON.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -51,7 +51,7 @@ impl DatabaseUserRoleRoleName {
     }
 }
 
-impl std::fmt::Debug for DatabaseUserRoleRoleName {
+impl std::fmt::Debug for DatabaseUserRoleName {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
@@ -73,14 +73,14 @@ impl std::fmt::Debug for DatabaseUserRoleRoleName {
     }
 }
 
-impl std::fmt::Display for DatabaseUserRoleRoleName {
+impl std::fmt::Display for DatabaseUserRoleName {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for DatabaseUserRoleRoleName {
+impl From<&str> for DatabaseUserRoleName {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -99,7 +99,7 @@ impl From<&str> for DatabaseUserRoleRoleName {
     }
 }
 
-impl std::str::FromStr for DatabaseUserRoleRoleName {
+impl std::str::FromStr for DatabaseUserRoleName {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
@@ -108,16 +108,16 @@ impl std::str::FromStr for DatabaseUserRoleRoleName {
         Ok(Self::from(value))
     }
 }
-codec::impl_serde!(DatabaseUserRoleRoleName);
+codec::impl_serde!(DatabaseUserRoleName);
 
-impl codec::Decode for DatabaseUserRoleRoleName {
+impl codec::Decode for DatabaseUserRoleName {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         reader.enumerated()
     }
 }
 
-impl codec::Encode for DatabaseUserRoleRoleName {
+impl codec::Encode for DatabaseUserRoleName {
     #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());

@@ -5,7 +5,7 @@ use super::codec;
 /// Project-level role.
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AddOrRemoveGroupRoleGroupRole {
+pub enum GroupRole {
     /// `GROUP_OWNER`
     GroupOwner,
     /// `GROUP_CLUSTER_MANAGER`
@@ -32,7 +32,7 @@ pub enum AddOrRemoveGroupRoleGroupRole {
     Unknown(String),
 }
 
-impl AddOrRemoveGroupRoleGroupRole {
+impl GroupRole {
     /// The value as it is written in JSON.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -53,7 +53,7 @@ impl AddOrRemoveGroupRoleGroupRole {
     }
 }
 
-impl std::fmt::Debug for AddOrRemoveGroupRoleGroupRole {
+impl std::fmt::Debug for GroupRole {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
@@ -76,14 +76,14 @@ impl std::fmt::Debug for AddOrRemoveGroupRoleGroupRole {
     }
 }
 
-impl std::fmt::Display for AddOrRemoveGroupRoleGroupRole {
+impl std::fmt::Display for GroupRole {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for AddOrRemoveGroupRoleGroupRole {
+impl From<&str> for GroupRole {
     #[inline]
     fn from(value: &str) -> Self {
         match value {
@@ -103,7 +103,7 @@ impl From<&str> for AddOrRemoveGroupRoleGroupRole {
     }
 }
 
-impl std::str::FromStr for AddOrRemoveGroupRoleGroupRole {
+impl std::str::FromStr for GroupRole {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the spec does not list is `Unknown`.
@@ -112,16 +112,16 @@ impl std::str::FromStr for AddOrRemoveGroupRoleGroupRole {
         Ok(Self::from(value))
     }
 }
-codec::impl_serde!(AddOrRemoveGroupRoleGroupRole);
+codec::impl_serde!(GroupRole);
 
-impl codec::Decode for AddOrRemoveGroupRoleGroupRole {
+impl codec::Decode for GroupRole {
     #[inline]
     fn decode(reader: &mut codec::Reader<'_>) -> Result<Self, codec::Error> {
         reader.enumerated()
     }
 }
 
-impl codec::Encode for AddOrRemoveGroupRoleGroupRole {
+impl codec::Encode for GroupRole {
     #[inline]
     fn encode(&self, writer: &mut codec::Writer) {
         writer.string(self.as_str());
