@@ -868,6 +868,7 @@ fn example_value(
                 Some(word),
                 Some("example".to_string()),
                 Some("32b6e34b3d91647abb20e7b8".to_string()),
+                pattern.and_then(shortest_match),
             ];
             candidates
                 .into_iter()
@@ -891,6 +892,36 @@ fn example_value(
         ),
         _ => None,
     }
+}
+
+/// A short string the pattern matches, built from its syntax: the first alternative, the
+/// first character of each class, each repetition its least number of times (at least once).
+/// `None` when the pattern does not parse (look-around); the caller checks the result.
+fn shortest_match(pattern: &str) -> Option<String> {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn build(hir: &Hir, out: &mut String) -> Option<()> {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(literal) => out.push_str(std::str::from_utf8(&literal.0).ok()?),
+            HirKind::Class(Class::Unicode(class)) => out.push(class.ranges().first()?.start()),
+            HirKind::Class(Class::Bytes(class)) => {
+                out.push(char::from(class.ranges().first()?.start()))
+            }
+            HirKind::Repetition(repetition) => {
+                for _ in 0..repetition.min.max(1) {
+                    build(&repetition.sub, out)?;
+                }
+            }
+            HirKind::Capture(capture) => build(&capture.sub, out)?,
+            HirKind::Concat(items) => items.iter().try_for_each(|h| build(h, out))?,
+            HirKind::Alternation(items) => build(items.first()?, out)?,
+        }
+        Some(())
+    }
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let mut out = String::new();
+    build(&hir, &mut out)?;
+    Some(out)
 }
 
 #[cfg(test)]
@@ -928,8 +959,12 @@ mod example_tests {
             Some(json!("192.0.2.1"))
         );
         assert_eq!(
-            example_value("code", &string, None, Some("^[0-9]+$"), false, none),
-            None
+            example_value("code", &string, None, Some("^[0-9]{3}-[A-Z]+$"), false, none),
+            Some(json!("000-A"))
+        );
+        assert_eq!(
+            example_value("thingId", &string, None, Some("^[a-f0-9]{4}$"), false, none),
+            Some(json!("0000"))
         );
         let int = TypeRef::Int(crate::ir::IntKind::I32);
         assert_eq!(
