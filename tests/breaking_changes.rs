@@ -248,6 +248,28 @@ fn a_discriminator_value_removed_is_breaking_one_added_is_additive() {
 }
 
 #[test]
+fn opening_a_discriminated_union_is_additive_closing_it_breaking() {
+    let opened = [(
+        "    Pet:\n      type: object\n",
+        "    Pet:\n      type: object\n      x-atlas-open: true\n",
+    )];
+    assert_changes(
+        &opened,
+        &[
+            "additive union_opened model Pet: now open (x-atlas-open): a value no variant decodes is `Unknown`",
+        ],
+    );
+    let closed =
+        atlas_codegen::diff::diff(&api("old.yaml", &edited(&opened)), &api("new.yaml", BASE));
+    assert_eq!(
+        lines(&closed),
+        [
+            "breaking union_closed model Pet: no longer open (x-atlas-open): a value no variant decodes is an error"
+        ]
+    );
+}
+
+#[test]
 fn a_versioned_media_type_changed_is_breaking() {
     let report = report(&[(
         "    get:\n      operationId: listThings\n      parameters:\n        - {name: pageNum, in: query, schema: {type: integer}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/vnd.atlas.2023-01-01+json:",

@@ -36,6 +36,7 @@ mod snapshots {
         formats,
         keywords,
         nullable,
+        open,
         recursive,
         required_optional,
         tolerance,
@@ -861,6 +862,38 @@ mod bad_specs {
         assert_eq!(problems[0].0, "/paths/~1b/get/operationId");
         assert!(
             problems[0].1.contains("getThing") && problems[0].1.contains("/paths/~1a/get"),
+            "{error}"
+        );
+    }
+
+    /// `x-atlas-open` marks unions; anywhere else, or with a value that is not a boolean, it
+    /// is an error at its place rather than a mark silently ignored.
+    #[test]
+    fn an_open_mark_off_a_union_is_an_error_naming_the_place() {
+        let text = format!(
+            "{MINIMAL}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      x-atlas-open: true\n      properties:\n        list: {{type: array, items: {{type: string}}, x-atlas-open: true}}\n        either: {{x-atlas-open: 'yes', oneOf: [{{type: string}}, {{type: integer}}]}}\n"
+        );
+        let error = generate_text("open.yaml", &text).unwrap_err();
+        let problems = problems(&error);
+        assert_eq!(problems.len(), 3, "{error}");
+        let at = |place: &str| {
+            problems
+                .iter()
+                .find(|p| p.0 == place)
+                .unwrap_or_else(|| panic!("no problem at {place}: {error}"))
+                .1
+                .clone()
+        };
+        assert!(
+            at("/components/schemas/A/x-atlas-open").contains("oneOf/anyOf"),
+            "{error}"
+        );
+        assert!(
+            at("/components/schemas/A/properties/list/x-atlas-open").contains("oneOf/anyOf"),
+            "{error}"
+        );
+        assert!(
+            at("/components/schemas/A/properties/either/x-atlas-open").contains("true or false"),
             "{error}"
         );
     }

@@ -103,9 +103,10 @@ mod token_endpoint {
 
     #[tokio::test]
     async fn a_failing_endpoint_is_asked_once_for_all_waiting_requests() {
+        // A 400 is an answer about the credentials, not an outage: shared, not retried.
         let server = token_server(
-            ResponseTemplate::new(500)
-                .set_body_string("down")
+            ResponseTemplate::new(400)
+                .set_body_json(json!({"error": "invalid_request"}))
                 .set_delay(Duration::from_millis(100)),
         )
         .await;
@@ -123,7 +124,7 @@ mod token_endpoint {
         for call in calls {
             let error = call.await.unwrap().unwrap_err();
             assert!(matches!(error, Error::Auth { .. }), "{error:?}");
-            assert!(error.to_string().contains("HTTP 500"), "{error}");
+            assert!(error.to_string().contains("HTTP 400"), "{error}");
         }
         assert_eq!(count(&server, "/api/oauth/token").await, 1);
         // Within the minimum interval, a new request gets the same answer without asking.
@@ -132,6 +133,54 @@ mod token_endpoint {
             Err(Error::Auth { .. })
         ));
         assert_eq!(count(&server, "/api/oauth/token").await, 1);
+    }
+
+    #[tokio::test]
+    async fn an_unavailable_endpoint_is_a_transport_error_retried_like_a_request() {
+        for status in [429u16, 500, 502, 503, 504] {
+            let server = token_server(ResponseTemplate::new(status).set_body_string("busy")).await;
+            let client = Client::builder()
+                .base_url(server.uri())
+                .service_account("id", "secret")
+                .retry_policy(fast_retries(3))
+                .build()
+                .unwrap();
+            let error = get_migration(&client).await.unwrap_err();
+            assert!(matches!(error, Error::Transport { .. }), "{status}: {error:?}");
+            let text = error.to_string();
+            assert!(text.contains(&format!("unavailable (HTTP {status}: busy)")), "{text}");
+            assert!(std::error::Error::source(&error).is_some(), "{error:?}");
+            // Every attempt asks again: the request itself was never sent, so POST too.
+            assert_eq!(count(&server, "/api/oauth/token").await, 3, "{status}");
+            assert!(create_pipeline(&client).await.is_err());
+            assert_eq!(count(&server, "/api/oauth/token").await, 6, "{status}");
+        }
+        // Back after one 503: the call succeeds on its retry.
+        let server = MockServer::start().await;
+        Mock::given(path("/api/oauth/token"))
+            .respond_with(ResponseTemplate::new(503))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(path("/api/oauth/token"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"access_token": "t", "expires_in": 3600})),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(migration()))
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .service_account("id", "secret")
+            .retry_policy(fast_retries(3))
+            .build()
+            .unwrap();
+        get_migration(&client).await.unwrap();
+        assert_eq!(count(&server, "/api/oauth/token").await, 2);
     }
 
     #[tokio::test]
@@ -162,6 +211,169 @@ mod token_endpoint {
         }
         // The first token, and one replacement after its rejection; no more.
         assert_eq!(count(&server, "/api/oauth/token").await, 2);
+    }
+
+    fn fast_retries(attempts: u32) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: attempts,
+            initial_backoff: Duration::from_millis(10),
+            max_backoff: Duration::from_millis(20),
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// The errors of an error and its causes, outermost first.
+    fn chain(error: &Error) -> Vec<String> {
+        let mut texts = Vec::new();
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+        while let Some(error) = cause {
+            texts.push(error.to_string());
+            cause = error.source();
+        }
+        texts
+    }
+
+    #[tokio::test]
+    async fn a_refused_credential_is_an_auth_error() {
+        let server = token_server(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"error": "invalid_client", "error_description": "bad"})),
+        )
+        .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .service_account("id", "secret")
+            .retry_policy(fast_retries(4))
+            .build()
+            .unwrap();
+        let error = get_migration(&client).await.unwrap_err();
+        assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+        assert!(error.to_string().contains("HTTP 401"), "{error}");
+        assert!(error.to_string().contains("invalid_client"), "{error}");
+        assert_eq!(
+            count(&server, "/api/oauth/token").await,
+            1,
+            "a refusal is not retried"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_endpoint_is_a_transport_error_with_its_cause() {
+        // A port nothing listens on.
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let client = Client::builder()
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .service_account("id", "client-SECRET")
+            .retry_policy(fast_retries(2))
+            .build()
+            .unwrap();
+        let error = get_migration(&client).await.unwrap_err();
+        assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+        let chain = chain(&error);
+        assert!(chain.len() >= 3, "the cause is kept: {chain:?}");
+        assert!(
+            chain[1].contains(&format!(
+                "token endpoint http://127.0.0.1:{port}/api/oauth/token"
+            )),
+            "{chain:?}"
+        );
+        let refused = |text: &str| text.to_lowercase().contains("refused");
+        assert!(
+            chain[2..].iter().any(|t| refused(t)),
+            "the OS's reason: {chain:?}"
+        );
+        let line = error.to_string();
+        assert!(
+            line.starts_with("request failed: the token endpoint"),
+            "{line}"
+        );
+        assert!(refused(&line), "the cause in Display: {line}");
+        assert!(!line.contains('\n'), "{line}");
+        for text in [line, format!("{error:?}")] {
+            assert!(!text.contains("SECRET"), "the secret leaked: {text}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_dropped_connection_is_retried_like_a_request() {
+        // Accepts, reads the token request and drops the connection: no answer.
+        let (base, connections) = raw_server(|_, mut stream| async move {
+            read_head(&mut stream).await;
+            drop(stream);
+        })
+        .await;
+        let client = Client::builder()
+            .base_url(&base)
+            .service_account("id", "secret")
+            .retry_policy(fast_retries(3))
+            .build()
+            .unwrap();
+        let error = get_migration(&client).await.unwrap_err();
+        assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+        assert!(std::error::Error::source(&error).is_some(), "{error:?}");
+        assert_eq!(
+            connections.load(Ordering::SeqCst),
+            3,
+            "GET: every attempt asks again"
+        );
+        // The request was never sent, so a POST is retried as well.
+        let error = create_pipeline(&client).await.unwrap_err();
+        assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+        assert_eq!(
+            connections.load(Ordering::SeqCst),
+            3 + 3,
+            "POST: every attempt"
+        );
+        // One attempt is one exchange.
+        let once = Client::builder()
+            .base_url(&base)
+            .service_account("id", "secret")
+            .max_attempts(1)
+            .build()
+            .unwrap();
+        assert!(matches!(
+            get_migration(&once).await,
+            Err(Error::Transport { .. })
+        ));
+        assert_eq!(connections.load(Ordering::SeqCst), 3 + 3 + 1);
+    }
+
+    #[tokio::test]
+    async fn a_dropped_connection_is_shared_by_the_requests_waiting_for_it() {
+        // The exchange takes 200 ms before the connection is dropped: every request is waiting.
+        let (base, connections) = raw_server(|_, mut stream| async move {
+            read_head(&mut stream).await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            drop(stream);
+        })
+        .await;
+        let client = Client::builder()
+            .base_url(&base)
+            .service_account("id", "secret")
+            .max_attempts(1)
+            .build()
+            .unwrap();
+        let calls: Vec<_> = (0..8)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { get_migration(&client).await })
+            })
+            .collect();
+        for call in calls {
+            let error = call.await.unwrap().unwrap_err();
+            assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+        }
+        assert_eq!(
+            connections.load(Ordering::SeqCst),
+            1,
+            "one exchange for all"
+        );
+        // A request after it asks again: no answer is not an answer to keep.
+        assert!(get_migration(&client).await.is_err());
+        assert_eq!(connections.load(Ordering::SeqCst), 2);
     }
 }
 
@@ -651,7 +863,10 @@ mod paging {
                     .find(|(k, _)| k == name)
                     .map(|(_, v)| v.parse::<usize>().unwrap())
             };
-            let (page, size) = (query("pageNum").unwrap_or(1), query("itemsPerPage").unwrap_or(100));
+            let (page, size) = (
+                query("pageNum").unwrap_or(1),
+                query("itemsPerPage").unwrap_or(100),
+            );
             let start = ((page - 1) * size).min(self.users);
             let end = (start + size).min(self.users);
             let results: Vec<_> = (start..end)
@@ -676,7 +891,10 @@ mod paging {
     /// requests it took.
     async fn stream_all(paged: Paged, size: i64) -> (Vec<String>, usize) {
         let server = MockServer::start().await;
-        Mock::given(method("GET")).respond_with(paged).mount(&server).await;
+        Mock::given(method("GET"))
+            .respond_with(paged)
+            .mount(&server)
+            .await;
         let client = builder(&server.uri()).max_pages(20).build().unwrap();
         let mut stream = client
             .list_database_users()
@@ -697,23 +915,63 @@ mod paging {
     #[tokio::test]
     async fn a_total_count_that_underestimates_loses_no_item() {
         // Three pages of one user; the server's estimate says two.
-        let (got, requests) = stream_all(Paged { users: 3, total: 2, links: false }, 1).await;
+        let (got, requests) = stream_all(
+            Paged {
+                users: 3,
+                total: 2,
+                links: false,
+            },
+            1,
+        )
+        .await;
         assert_eq!(got, names(3));
         // The fourth, empty page ends it.
         assert_eq!(requests, 4);
-        let (got, _) = stream_all(Paged { users: 3, total: 2, links: true }, 1).await;
+        let (got, _) = stream_all(
+            Paged {
+                users: 3,
+                total: 2,
+                links: true,
+            },
+            1,
+        )
+        .await;
         assert_eq!(got, names(3));
-        let (got, _) = stream_all(Paged { users: 7, total: 0, links: false }, 3).await;
+        let (got, _) = stream_all(
+            Paged {
+                users: 7,
+                total: 0,
+                links: false,
+            },
+            3,
+        )
+        .await;
         assert_eq!(got, names(7));
     }
 
     #[tokio::test]
     async fn a_total_count_that_overestimates_ends_on_the_pages() {
-        let (got, requests) = stream_all(Paged { users: 3, total: 50, links: false }, 1).await;
+        let (got, requests) = stream_all(
+            Paged {
+                users: 3,
+                total: 50,
+                links: false,
+            },
+            1,
+        )
+        .await;
         assert_eq!(got, names(3));
         assert_eq!(requests, 4);
         // A short page ends it without asking for another.
-        let (got, requests) = stream_all(Paged { users: 7, total: 50, links: false }, 3).await;
+        let (got, requests) = stream_all(
+            Paged {
+                users: 7,
+                total: 50,
+                links: false,
+            },
+            3,
+        )
+        .await;
         assert_eq!(got, names(7));
         assert_eq!(requests, 3);
     }
@@ -722,11 +980,27 @@ mod paging {
     async fn a_full_last_page_without_a_next_link_ends_the_stream() {
         // Links as Atlas sends them: the third page of one item has `previous` but no `next`,
         // so no fourth page is asked for.
-        let (got, requests) = stream_all(Paged { users: 3, total: 3, links: true }, 1).await;
+        let (got, requests) = stream_all(
+            Paged {
+                users: 3,
+                total: 3,
+                links: true,
+            },
+            1,
+        )
+        .await;
         assert_eq!(got, names(3));
         assert_eq!(requests, 3);
         // Only a `self` link (one page, links but no paging links): the empty page decides.
-        let (got, requests) = stream_all(Paged { users: 2, total: 2, links: true }, 2).await;
+        let (got, requests) = stream_all(
+            Paged {
+                users: 2,
+                total: 2,
+                links: true,
+            },
+            2,
+        )
+        .await;
         assert_eq!(got, names(2));
         assert_eq!(requests, 2);
     }
@@ -756,7 +1030,11 @@ mod paging {
             .await;
         assert_eq!(items.len(), 3, "{items:?}");
         assert!(items[..2].iter().all(Result::is_ok));
-        assert!(matches!(items[2], Err(Error::Paging { .. })), "{:?}", items[2]);
+        assert!(
+            matches!(items[2], Err(Error::Paging { .. })),
+            "{:?}",
+            items[2]
+        );
         assert_eq!(server.received_requests().await.unwrap().len(), 2);
     }
 
@@ -845,7 +1123,7 @@ mod codec {
         // Duplicate keys: the last one is kept, as serde_json does.
         let error: ApiError =
             codec::from_slice(br#"{"error":1,"error":2,"detail":"a","detail":"b"}"#).unwrap();
-        assert_eq!((error.error, error.detail.as_deref()), (2, Some("b")));
+        assert_eq!((error.error, error.detail.as_deref()), (Some(2), Some("b")));
     }
 }
 

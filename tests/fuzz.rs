@@ -899,6 +899,8 @@ fn decoders() -> Vec<(&'static str, Decoder)> {
         CloudDatabaseUserX509Type,
         ClusterSearchIndex,
         ClusterSearchIndexStatus,
+        ClusterSearchMappings,
+        ClusterSearchMappingsFields,
         ComponentLabel,
         DLSIngestionSink,
         DLSIngestionSinkMetadataProvider,

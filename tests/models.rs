@@ -645,14 +645,11 @@ mod constructors {
 
     #[test]
     fn new_takes_the_required_fields_and_leaves_the_rest_empty() {
-        let mut user = CloudDatabaseUser::new(
-            CloudDatabaseUserDatabaseName::Admin,
-            "32b6e34b3d91647abb20e7b8",
-            "ada",
-        );
+        let mut user = CloudDatabaseUser::new(CloudDatabaseUserDatabaseName::Admin, "ada");
         assert_eq!(user.username, "ada");
-        assert!(user.roles.is_none() && user.unknown_fields.is_empty());
+        assert!(user.roles.is_none() && user.group_id.is_none() && user.unknown_fields.is_empty());
         user.description = Some("d".into());
+        user.group_id = Some("32b6e34b3d91647abb20e7b8".into());
         assert_eq!(
             serde_json::to_value(&user).unwrap(),
             json!({"databaseName": "admin", "groupId": "32b6e34b3d91647abb20e7b8", "username": "ada", "description": "d"})

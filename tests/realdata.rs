@@ -408,7 +408,9 @@ mod typed {
             panic!("a type set: {:?}", definition.mappings.dynamic);
         };
         assert_eq!(set.type_set, "ts_acc");
-        let type_sets = definition.type_sets.unwrap();
+        let Some(TextSearchIndexDefinitionTypeSets::List(type_sets)) = definition.type_sets else {
+            panic!("a list of type sets: {:?}", definition.type_sets);
+        };
         assert_eq!(type_sets[0].name, "ts_acc");
         assert_eq!(type_sets[0].types[1].r#type, Some(FieldsType::Number));
 
@@ -476,14 +478,14 @@ mod typed {
     #[test]
     fn error_bodies_keep_their_parameters_and_lack_of_code() {
         let error: ApiError = decode("api_error/404-cluster-not-found.json");
-        assert_eq!(error.error, 404);
+        assert_eq!(error.error, Some(404));
         assert_eq!(error.error_code.as_deref(), Some("CLUSTER_NOT_FOUND"));
         assert_eq!(
             error.parameters,
             Some(json!(["cluster-989", "b0123456789abcdef012345b"]))
         );
         let error: ApiError = decode("api_error/401-unauthorized-no-errorCode.json");
-        assert_eq!((error.error, error.error_code), (401, None));
+        assert_eq!((error.error, error.error_code), (Some(401), None));
         let error: ApiError = decode("api_error/404-errorCode-null-parameters-null.json");
         assert_eq!((error.error_code, error.parameters), (None, None));
     }
@@ -595,13 +597,22 @@ mod unknown_fields {
 
     #[tokio::test]
     async fn are_sent_back_by_default_and_left_out_on_request() {
+        // What a request sends of the pipeline: all but the fields the server sets itself.
+        let sendable = || {
+            let mut body = pipeline_from_the_future();
+            for read_only in ["_id", "createdDate", "groupId", "lastUpdatedDate", "state"] {
+                body.as_object_mut().unwrap().remove(read_only);
+            }
+            body["source"].as_object_mut().unwrap().remove("groupId");
+            body
+        };
         let kept = sent_body(true).await;
-        assert_eq!(kept, pipeline_from_the_future());
+        assert_eq!(kept, sendable());
         let dropped = sent_body(false).await;
         assert_eq!(dropped.get("encryption"), None);
         assert_eq!(dropped["sink"].get("region"), None);
         // Everything the crate knows is still sent.
-        let mut known = pipeline_from_the_future();
+        let mut known = sendable();
         known.as_object_mut().unwrap().remove("encryption");
         known["sink"].as_object_mut().unwrap().remove("region");
         assert_eq!(dropped, known);
@@ -641,7 +652,7 @@ async fn every_real_error_body_is_an_api_error_through_the_client() {
         match error {
             atlas_admin::Error::Api { status: got, body } => {
                 assert_eq!(got, status, "{file}");
-                assert_eq!(i32::from(got), body.error, "{file}");
+                assert_eq!(Some(i32::from(got)), body.error, "{file}");
             }
             other => panic!("{file}: {other:?}"),
         }
@@ -708,7 +719,8 @@ mod response_contracts {
                 };
                 checked += 1;
                 assert!(
-                    our["writeOnly"] == json!(true) || our["x-optional-in-responses"] == json!(true),
+                    our["writeOnly"] == json!(true)
+                        || our["x-optional-in-responses"] == json!(true),
                     "{schema}.{name} is writeOnly in the official spec: our spec must keep \
                      writeOnly or mark it x-optional-in-responses, so responses need not carry it"
                 );
@@ -730,7 +742,10 @@ mod response_contracts {
         let users = decoded.results.as_ref().unwrap();
         assert!(users.len() > 1);
         assert!(users.iter().all(|u| u.group_id.is_none()));
-        assert_eq!(round_trip::<PaginatedApiAtlasDatabaseUserView>(&bytes), Ok(page));
+        assert_eq!(
+            round_trip::<PaginatedApiAtlasDatabaseUserView>(&bytes),
+            Ok(page)
+        );
         // Where it is sent, it is read.
         let user: CloudDatabaseUser = serde_json::from_value(json!({
             "databaseName": "admin", "username": "a", "groupId": "32b6e34b3d91647abb20e7b8"

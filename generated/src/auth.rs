@@ -138,18 +138,17 @@ enum FetchFailure {
     /// The endpoint answered, but not with a token (it refused the credentials, or failed):
     /// every request's answer until the minimum interval has passed.
     Answered(String),
-    /// No answer: the endpoint could not be reached, or its answer stopped arriving. The
-    /// answer of the requests that waited for that exchange only; the next one asks again.
+    /// No token for now: the endpoint could not be reached, its answer stopped arriving, or it
+    /// answered that it is unavailable (429, 500, 502, 503, 504). The answer of the requests
+    /// that waited for that exchange only; the next one asks again.
     Unreachable(TokenUnreachable),
 }
 
 impl FetchFailure {
     fn error(&self) -> Error {
         match self {
-            Self::Answered(message) => Error::Auth {
-                message: message.clone(),
-            },
-            Self::Unreachable(cause) if cause.0.timeout => Error::Timeout {
+            Self::Answered(message) => Error::Auth { message: message.clone() },
+            Self::Unreachable(cause) if cause.0.timeout() => Error::Timeout {
                 source: Box::new(cause.clone()),
             },
             Self::Unreachable(cause) => Error::Transport {
@@ -160,17 +159,35 @@ impl FetchFailure {
 }
 
 /// The cause of the [`Error::Transport`] (or [`Error::Timeout`]) of a token endpoint that could
-/// not be reached or whose answer stopped arriving: names the endpoint, its own cause (the
-/// `reqwest` error) is its [`source`](std::error::Error::source). The request the token was
-/// for was not sent, so it is retried as a connection that failed before sending; the
-/// requests that waited for the same exchange share it.
+/// not be reached, whose answer stopped arriving, or that answered it is unavailable: names
+/// the endpoint and what happened; a transport cause (the `reqwest` error) is its
+/// [`source`](std::error::Error::source). The request the token was for was not sent, so it is
+/// retried as a connection that failed before sending; the requests that waited for the same
+/// exchange share it.
 #[derive(Clone)]
 pub(crate) struct TokenUnreachable(Arc<Unreachable>);
 
 struct Unreachable {
     url: String,
-    timeout: bool,
-    source: Box<dyn std::error::Error + Send + Sync>,
+    cause: Cause,
+}
+
+enum Cause {
+    Transport {
+        timeout: bool,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// An answer that says "not now": its status and the start of its body.
+    Unavailable {
+        status: u16,
+        excerpt: String,
+    },
+}
+
+impl Unreachable {
+    fn timeout(&self) -> bool {
+        matches!(self.cause, Cause::Transport { timeout: true, .. })
+    }
 }
 
 impl TokenUnreachable {
@@ -182,38 +199,70 @@ impl TokenUnreachable {
             Error::Timeout { source } => (true, source),
             other => return Err(other),
         };
+        let cause = Cause::Transport { timeout, source };
         Ok(Self(Arc::new(Unreachable {
             url: url.to_string(),
-            timeout,
-            source,
+            cause,
+        })))
+    }
+
+    /// From an answer whose status says the endpoint is unavailable for now (429 or a 5xx a
+    /// request would be retried on), or `None` for any other status.
+    fn unavailable(url: &str, status: u16, body: &[u8]) -> Option<Self> {
+        if !matches!(status, 429 | 500 | 502 | 503 | 504) {
+            return None;
+        }
+        let excerpt = super::error::excerpt(body);
+        let cause = Cause::Unavailable { status, excerpt };
+        Some(Self(Arc::new(Unreachable {
+            url: url.to_string(),
+            cause,
         })))
     }
 }
 
 impl fmt::Display for TokenUnreachable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Unreachable { url, timeout, .. } = &*self.0;
-        if *timeout {
-            write!(f, "the token endpoint {url} did not answer in time")
-        } else {
-            write!(f, "the token endpoint {url} could not be reached")
+        let url = &self.0.url;
+        match &self.0.cause {
+            Cause::Transport { timeout: true, .. } => {
+                write!(f, "the token endpoint {url} did not answer in time")
+            }
+            Cause::Transport { .. } => {
+                write!(f, "the token endpoint {url} could not be reached")
+            }
+            Cause::Unavailable { status, excerpt } => {
+                write!(
+                    f,
+                    "the token endpoint {url} is unavailable (HTTP {status}: {excerpt})"
+                )
+            }
         }
     }
 }
 
 impl fmt::Debug for TokenUnreachable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenUnreachable")
-            .field("url", &self.0.url)
-            .field("timeout", &self.0.timeout)
-            .field("source", &self.0.source)
-            .finish()
+        let mut debug = f.debug_struct("TokenUnreachable");
+        debug.field("url", &self.0.url);
+        match &self.0.cause {
+            Cause::Transport { timeout, source } => {
+                debug.field("timeout", timeout).field("source", source)
+            }
+            Cause::Unavailable { status, excerpt } => {
+                debug.field("status", status).field("body", excerpt)
+            }
+        };
+        debug.finish()
     }
 }
 
 impl std::error::Error for TokenUnreachable {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(self.0.source.as_ref())
+        match &self.0.cause {
+            Cause::Transport { source, .. } => Some(source.as_ref()),
+            Cause::Unavailable { .. } => None,
+        }
     }
 }
 
@@ -342,7 +391,9 @@ impl ServiceAccount {
             after_rejection = refused;
         }
         let shared = |failure: &&Failure| match failure.kind {
-            FetchFailure::Answered(_) => now.duration_since(failure.at) < self.min_interval,
+            FetchFailure::Answered(_) => {
+                now.duration_since(failure.at) < self.min_interval
+            }
             // Only for the requests that were waiting while it failed.
             FetchFailure::Unreachable(_) => failure.at >= asked_at,
         };
@@ -358,10 +409,7 @@ impl ServiceAccount {
             }
             Err(kind) => {
                 let error = kind.error();
-                state.failure = Some(Failure {
-                    at: Instant::now(),
-                    kind,
-                });
+                state.failure = Some(Failure { at: Instant::now(), kind });
                 Err(error)
             }
         }
@@ -380,9 +428,12 @@ impl ServiceAccount {
             &self.client_id,
             self.client_secret.expose(),
         ))
-        .ok_or_else(|| answered("the client id holds characters a header cannot".to_string()))?;
+        .ok_or_else(|| {
+            answered("the client id holds characters a header cannot".to_string())
+        })?;
         // A transport failure, with its cause; any other error is the endpoint's answer.
-        let failed = |error: Error, answer: &str| match TokenUnreachable::new(url, error) {
+        let failed = |error: Error, answer: &str| match TokenUnreachable::new(url, error)
+        {
             Ok(cause) => FetchFailure::Unreachable(cause),
             Err(error) => answered(format!("the token endpoint {url} {answer}: {error}")),
         };
@@ -399,6 +450,9 @@ impl ServiceAccount {
         let body = read_limited(response, MAX_TOKEN_BODY)
             .await
             .map_err(|e| failed(e, "answered"))?;
+        if let Some(cause) = TokenUnreachable::unavailable(url, status.as_u16(), &body) {
+            return Err(FetchFailure::Unreachable(cause));
+        }
         if !status.is_success() {
             return Err(answered(format!(
                 "the token endpoint {url} answered HTTP {}: {}",
@@ -407,7 +461,9 @@ impl ServiceAccount {
             )));
         }
         let token: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
-            answered(format!("the token endpoint {url} answered an unreadable token: {e}"))
+            answered(format!(
+                "the token endpoint {url} answered an unreadable token: {e}"
+            ))
         })?;
         let lifetime = token_lifetime(token.expires_in.as_ref());
         // Refresh a margin before expiry; a token shorter-lived than twice the margin is

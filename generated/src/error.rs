@@ -70,7 +70,6 @@ impl Error {
     /// the body: an [`Error::Api`] or an [`Error::UnexpectedStatus`] with status 404.
     ///
     /// ```ignore
-    /// // With the crate's name, as compiled in its docs:
     /// match client.get_push_migration().live_migration_id(id).group_id(group).await {
     ///     Ok(migration) => Some(migration),
     ///     Err(error) if error.is_not_found() => None,
@@ -90,15 +89,15 @@ impl Error {
     }
 
     /// The API's own code for the error (Atlas's `errorCode`, such as
-    /// `"CLUSTER_NOT_FOUND"` or `"DUPLICATE_DATABASE_USER"`), for an [`Error::Api`] whose body
+    /// `"CLUSTER_NOT_FOUND"` or `"USER_ALREADY_EXISTS"`), for an [`Error::Api`] whose body
     /// has one as a string. `None` for every other error, and for a body without a code (some
     /// 401s have none) or whose code is not a string (kept in its unknown members).
     ///
     /// ```ignore
-    /// // With the crate's name, as compiled in its docs:
     /// match client.create_database_user().group_id(group).body(user).await {
-    ///     Err(error) if error.error_code() == Some("USER_ALREADY_EXISTS") => { /* fine */ }
-    ///     other => { other?; }
+    ///     Ok(_) => println!("created"),
+    ///     Err(error) if error.error_code() == Some("USER_ALREADY_EXISTS") => println!("there already"),
+    ///     Err(error) => return Err(error),
     /// }
     /// ```
     pub fn error_code(&self) -> Option<&str> {
@@ -134,7 +133,10 @@ impl Error {
         body: Vec<u8>,
     ) -> Self {
         match api_error(&body) {
-            Some(api_error) => Self::Api { status, body: Box::new(api_error) },
+            Some(api_error) => Self::Api {
+                status,
+                body: Box::new(api_error),
+            },
             None => Self::UnexpectedStatus { status, content_type, body },
         }
     }
@@ -191,7 +193,8 @@ fn api_error(body: &[u8]) -> Option<ApiError> {
             }
             Err(offset) => {
                 // An error outside every member (a required member missing) is no misfit.
-                let (key, _) = spans.into_iter().find(|(_, span)| span.contains(&offset))?;
+                let (key, _) =
+                    spans.into_iter().find(|(_, span)| span.contains(&offset))?;
                 let value = members.remove(&key)?;
                 misfits.push((key, value));
             }
@@ -199,12 +202,15 @@ fn api_error(body: &[u8]) -> Option<ApiError> {
     }
 }
 
+/// The bytes of each member of an object's JSON, by its key.
+type Spans = Vec<(String, Range<usize>)>;
+
 /// An object as compact JSON, with the bytes each member spans: its key, its value and what
 /// follows up to the next key (a comma, or for the last member a space before the closing
 /// brace), which is where a decoding error of that member's value is placed.
 fn object_with_spans(
     members: &serde_json::Map<String, serde_json::Value>,
-) -> Option<(Vec<u8>, Vec<(String, Range<usize>)>)> {
+) -> Option<(Vec<u8>, Spans)> {
     let mut json = vec![b'{'];
     let mut spans = Vec::with_capacity(members.len());
     for (i, (key, value)) in members.iter().enumerate() {

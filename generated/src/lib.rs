@@ -25,20 +25,6 @@ pub mod testing;
 mod transport;
 mod validation;
 
-/// The date and time types of the models' timestamps (`chrono::DateTime<Utc>`), so a
-/// value can be built without depending on `chrono` yourself.
-pub use chrono;
-
-/// The JSON values of the models' free-form fields and `unknown_fields`
-/// (`serde_json::Map`, `serde_json::Value`).
-pub use serde_json;
-
-/// The HTTP client underneath (`reqwest::Method` for `Client::request`, `reqwest::Client`
-/// for `ClientBuilder::http_client`, the `HeaderMap` of a `Response`).
-pub use reqwest;
-
-/// The `Stream` trait that `Pages` and `ByteStream` implement.
-pub use futures_core;
 pub use client::{
     Client, ClientBuilder, RetryPolicy, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_PAGES,
 };
@@ -65,3 +51,18 @@ impl error::ErrorBody for models::ApiError {
         self.unknown_fields.insert(key, value);
     }
 }
+
+/// The date and time types of the models' timestamps (`chrono::DateTime<Utc>`), so a
+/// value can be built without depending on `chrono` yourself.
+pub use chrono;
+
+/// The JSON values of the models' free-form fields and `unknown_fields`
+/// (`serde_json::Map`, `serde_json::Value`).
+pub use serde_json;
+
+/// The HTTP client underneath (`reqwest::Method` for `Client::request`, `reqwest::Client`
+/// for `ClientBuilder::http_client`, the `HeaderMap` of a `Response`).
+pub use reqwest;
+
+/// The `Stream` trait that `Pages` and `ByteStream` implement.
+pub use futures_core;

@@ -121,21 +121,21 @@ impl<T: Clone + PartialEq> Pages<T> {
     /// stream has ended. An error is yielded once and ends the stream.
     ///
     /// ```ignore
-    /// // With the crate's name, as compiled in its docs:
     /// let mut users = client.list_database_users().group_id(group).stream();
     /// while let Some(user) = users.next().await {
     ///     println!("{}", user?.username);
     /// }
     /// ```
     pub async fn next(&mut self) -> Option<Result<T, Error>> {
-        std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx))
-            .await
+        std::future::poll_fn(|cx| {
+            futures_core::Stream::poll_next(Pin::new(&mut *self), cx)
+        })
+        .await
     }
 
     /// The next item as a `Result`, for `?`: `Ok(None)` once the stream has ended.
     ///
     /// ```ignore
-    /// // With the crate's name, as compiled in its docs:
     /// while let Some(user) = users.try_next().await? {
     ///     println!("{}", user.username);
     /// }
@@ -146,10 +146,11 @@ impl<T: Clone + PartialEq> Pages<T> {
 
     /// Every remaining item, across all pages, or the first error (the items before it are
     /// dropped). A list of many pages is held whole in memory: [`next`](Self::next) takes one
-    /// item at a time.
+    /// item at a time. Into another collection than a `Vec`, call `futures`'
+    /// `TryStreamExt::try_collect(pages)` by its path: this method is the one `.try_collect()`
+    /// finds.
     ///
     /// ```ignore
-    /// // With the crate's name, as compiled in its docs:
     /// let users: Vec<_> = client.list_database_users().group_id(group).stream().try_collect().await?;
     /// ```
     pub async fn try_collect(mut self) -> Result<Vec<T>, Error> {

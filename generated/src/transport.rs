@@ -100,7 +100,9 @@ fn transport_failure(error: &Error) -> Option<Failure> {
         return None;
     };
     let connect = source.is::<TokenUnreachable>()
-        || source.downcast_ref::<reqwest::Error>().is_some_and(reqwest::Error::is_connect);
+        || source
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_connect);
     Some(if connect { Failure::Connect } else { Failure::Transport })
 }
 

@@ -6,7 +6,7 @@
 //! requests that use it instead of being formatted into a new string each time.
 
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::header::HeaderValue;
@@ -124,10 +124,144 @@ struct CachedToken {
     refresh_at: Instant,
 }
 
-/// The last failed exchange, shared by every request until the minimum interval passed.
+/// The last failed exchange.
 struct Failure {
     at: Instant,
-    message: String,
+    kind: FetchFailure,
+}
+
+/// Why an exchange at the token endpoint failed.
+#[derive(Clone)]
+enum FetchFailure {
+    /// The endpoint answered, but not with a token (it refused the credentials, or failed):
+    /// every request's answer until the minimum interval has passed.
+    Answered(String),
+    /// No token for now: the endpoint could not be reached, its answer stopped arriving, or it
+    /// answered that it is unavailable (429, 500, 502, 503, 504). The answer of the requests
+    /// that waited for that exchange only; the next one asks again.
+    Unreachable(TokenUnreachable),
+}
+
+impl FetchFailure {
+    fn error(&self) -> Error {
+        match self {
+            Self::Answered(message) => Error::Auth { message: message.clone() },
+            Self::Unreachable(cause) if cause.0.timeout() => Error::Timeout {
+                source: Box::new(cause.clone()),
+            },
+            Self::Unreachable(cause) => Error::Transport {
+                source: Box::new(cause.clone()),
+            },
+        }
+    }
+}
+
+/// The cause of the [`Error::Transport`] (or [`Error::Timeout`]) of a token endpoint that could
+/// not be reached, whose answer stopped arriving, or that answered it is unavailable: names
+/// the endpoint and what happened; a transport cause (the `reqwest` error) is its
+/// [`source`](std::error::Error::source). The request the token was for was not sent, so it is
+/// retried as a connection that failed before sending; the requests that waited for the same
+/// exchange share it.
+#[derive(Clone)]
+pub(crate) struct TokenUnreachable(Arc<Unreachable>);
+
+struct Unreachable {
+    url: String,
+    cause: Cause,
+}
+
+enum Cause {
+    Transport {
+        timeout: bool,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// An answer that says "not now": its status and the start of its body.
+    Unavailable {
+        status: u16,
+        excerpt: String,
+    },
+}
+
+impl Unreachable {
+    fn timeout(&self) -> bool {
+        matches!(self.cause, Cause::Transport { timeout: true, .. })
+    }
+}
+
+impl TokenUnreachable {
+    /// From the transport error of an exchange (a [`Error::Transport`] or [`Error::Timeout`]);
+    /// any other error is given back.
+    fn new(url: &str, error: Error) -> Result<Self, Error> {
+        let (timeout, source) = match error {
+            Error::Transport { source } => (false, source),
+            Error::Timeout { source } => (true, source),
+            other => return Err(other),
+        };
+        let cause = Cause::Transport { timeout, source };
+        Ok(Self(Arc::new(Unreachable {
+            url: url.to_string(),
+            cause,
+        })))
+    }
+
+    /// From an answer whose status says the endpoint is unavailable for now (429 or a 5xx a
+    /// request would be retried on), or `None` for any other status.
+    fn unavailable(url: &str, status: u16, body: &[u8]) -> Option<Self> {
+        if !matches!(status, 429 | 500 | 502 | 503 | 504) {
+            return None;
+        }
+        let excerpt = super::error::excerpt(body);
+        let cause = Cause::Unavailable { status, excerpt };
+        Some(Self(Arc::new(Unreachable {
+            url: url.to_string(),
+            cause,
+        })))
+    }
+}
+
+impl fmt::Display for TokenUnreachable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = &self.0.url;
+        match &self.0.cause {
+            Cause::Transport { timeout: true, .. } => {
+                write!(f, "the token endpoint {url} did not answer in time")
+            }
+            Cause::Transport { .. } => {
+                write!(f, "the token endpoint {url} could not be reached")
+            }
+            Cause::Unavailable { status, excerpt } => {
+                write!(
+                    f,
+                    "the token endpoint {url} is unavailable (HTTP {status}: {excerpt})"
+                )
+            }
+        }
+    }
+}
+
+impl fmt::Debug for TokenUnreachable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("TokenUnreachable");
+        debug.field("url", &self.0.url);
+        match &self.0.cause {
+            Cause::Transport { timeout, source } => {
+                debug.field("timeout", timeout).field("source", source)
+            }
+            Cause::Unavailable { status, excerpt } => {
+                debug.field("status", status).field("body", excerpt)
+            }
+        };
+        debug.finish()
+    }
+}
+
+impl std::error::Error for TokenUnreachable {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.0.cause {
+            Cause::Transport { source, .. } => Some(source.as_ref()),
+            Cause::Unavailable { .. } => None,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -140,10 +274,12 @@ struct TokenState {
 /// cached until shortly before it expires.
 ///
 /// The endpoint is asked at most once per `min_interval`, whatever the server says: a token
-/// that expires sooner is used that long, a failed exchange is the answer of every request
+/// that expires sooner is used that long, a failed answer is the answer of every request
 /// until the interval has passed (waiting requests share the one exchange), and a rejected
 /// token is replaced at once only if it was not itself a replacement, so a persistent 401
-/// does not fetch a token per request.
+/// does not fetch a token per request. An endpoint that cannot be reached has said nothing:
+/// the requests waiting for that exchange share its transport error, and the next request (a
+/// retry) asks again.
 pub(crate) struct ServiceAccount {
     client_id: String,
     client_secret: Secret,
@@ -235,6 +371,7 @@ impl ServiceAccount {
         http: &reqwest::Client,
         rejected: Option<&HeaderValue>,
     ) -> Result<HeaderValue, Error> {
+        let asked_at = Instant::now();
         let mut state = self.state.lock().await;
         let now = Instant::now();
         let mut after_rejection = false;
@@ -251,12 +388,15 @@ impl ServiceAccount {
             }
             after_rejection = refused;
         }
-        let recent =
-            |failure: &&Failure| now.duration_since(failure.at) < self.min_interval;
-        if let Some(failure) = state.failure.as_ref().filter(recent) {
-            return Err(Error::Auth {
-                message: failure.message.clone(),
-            });
+        let shared = |failure: &&Failure| match failure.kind {
+            FetchFailure::Answered(_) => {
+                now.duration_since(failure.at) < self.min_interval
+            }
+            // Only for the requests that were waiting while it failed.
+            FetchFailure::Unreachable(_) => failure.at >= asked_at,
+        };
+        if let Some(failure) = state.failure.as_ref().filter(shared) {
+            return Err(failure.kind.error());
         }
         match self.fetch(http, after_rejection).await {
             Ok(token) => {
@@ -265,29 +405,36 @@ impl ServiceAccount {
                 state.failure = None;
                 Ok(header)
             }
-            Err(message) => {
-                state.failure = Some(Failure {
-                    at: Instant::now(),
-                    message: message.clone(),
-                });
-                Err(Error::Auth { message })
+            Err(kind) => {
+                let error = kind.error();
+                state.failure = Some(Failure { at: Instant::now(), kind });
+                Err(error)
             }
         }
     }
 
-    /// One exchange at the token endpoint; the failure as a message.
+    /// One exchange at the token endpoint.
     async fn fetch(
         &self,
         http: &reqwest::Client,
         after_rejection: bool,
-    ) -> Result<CachedToken, String> {
+    ) -> Result<CachedToken, FetchFailure> {
+        let answered = FetchFailure::Answered;
         let requested_at = Instant::now();
         let url = &self.token_url;
         let basic = sensitive_header(&basic_credentials(
             &self.client_id,
             self.client_secret.expose(),
         ))
-        .ok_or_else(|| "the client id holds characters a header cannot".to_string())?;
+        .ok_or_else(|| {
+            answered("the client id holds characters a header cannot".to_string())
+        })?;
+        // A transport failure, with its cause; any other error is the endpoint's answer.
+        let failed = |error: Error, answer: &str| match TokenUnreachable::new(url, error)
+        {
+            Ok(cause) => FetchFailure::Unreachable(cause),
+            Err(error) => answered(format!("the token endpoint {url} {answer}: {error}")),
+        };
         let response = http
             .post(url)
             .header(reqwest::header::AUTHORIZATION, basic)
@@ -296,20 +443,25 @@ impl ServiceAccount {
             .body("grant_type=client_credentials")
             .send()
             .await
-            .map_err(|e| format!("the token endpoint {url} could not be reached: {e}"))?;
+            .map_err(|e| failed(Error::transport(e), "could not be reached"))?;
         let status = response.status();
         let body = read_limited(response, MAX_TOKEN_BODY)
             .await
-            .map_err(|e| format!("the token endpoint {url} answered: {e}"))?;
+            .map_err(|e| failed(e, "answered"))?;
+        if let Some(cause) = TokenUnreachable::unavailable(url, status.as_u16(), &body) {
+            return Err(FetchFailure::Unreachable(cause));
+        }
         if !status.is_success() {
-            return Err(format!(
+            return Err(answered(format!(
                 "the token endpoint {url} answered HTTP {}: {}",
                 status.as_u16(),
                 super::error::excerpt(&body)
-            ));
+            )));
         }
         let token: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
-            format!("the token endpoint {url} answered an unreadable token: {e}")
+            answered(format!(
+                "the token endpoint {url} answered an unreadable token: {e}"
+            ))
         })?;
         let lifetime = token_lifetime(token.expires_in.as_ref());
         // Refresh a margin before expiry; a token shorter-lived than twice the margin is
@@ -319,9 +471,9 @@ impl ServiceAccount {
         let refresh_at = requested_at.checked_add(refresh_in).unwrap_or(requested_at);
         let value = Secret::new(token.access_token);
         let Some(header) = bearer_header(&value) else {
-            return Err(format!(
+            return Err(answered(format!(
                 "the token endpoint {url} answered a token that is not a header value"
-            ));
+            )));
         };
         Ok(CachedToken {
             after_rejection,

@@ -52,6 +52,15 @@ impl ByteStream {
         }
     }
 
+    /// The next chunk, without another crate (`while let Some(chunk) = stream.next().await`);
+    /// `None` once the body has ended. An error is yielded once and ends the stream.
+    pub async fn next(&mut self) -> Option<Result<Vec<u8>, Error>> {
+        std::future::poll_fn(|cx| {
+            futures_core::Stream::poll_next(Pin::new(&mut *self), cx)
+        })
+        .await
+    }
+
     /// Reads the rest of the stream into memory, up to the client's body limit.
     pub async fn collect_bytes(mut self) -> Result<Vec<u8>, Error> {
         let mut bytes = Vec::new();

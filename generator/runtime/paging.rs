@@ -110,6 +110,56 @@ impl<T: Send + 'static> Pages<T> {
     }
 }
 
+/// The stream without another crate: `while let Some(item) = pages.next().await`, or every item
+/// at once with [`try_collect`](Self::try_collect). With `futures::StreamExt` in scope these
+/// methods are still the ones called (inherent methods come first); its other adapters work on
+/// `Pages` as on any `Stream`.
+impl<T: Clone + PartialEq> Pages<T> {
+    /// The next item, fetching the next page when the last one is used up; `None` once the
+    /// stream has ended. An error is yielded once and ends the stream.
+    ///
+    /// ```ignore
+    /// let mut users = client.list_database_users().group_id(group).stream();
+    /// while let Some(user) = users.next().await {
+    ///     println!("{}", user?.username);
+    /// }
+    /// ```
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        std::future::poll_fn(|cx| {
+            futures_core::Stream::poll_next(Pin::new(&mut *self), cx)
+        })
+        .await
+    }
+
+    /// The next item as a `Result`, for `?`: `Ok(None)` once the stream has ended.
+    ///
+    /// ```ignore
+    /// while let Some(user) = users.try_next().await? {
+    ///     println!("{}", user.username);
+    /// }
+    /// ```
+    pub async fn try_next(&mut self) -> Result<Option<T>, Error> {
+        self.next().await.transpose()
+    }
+
+    /// Every remaining item, across all pages, or the first error (the items before it are
+    /// dropped). A list of many pages is held whole in memory: [`next`](Self::next) takes one
+    /// item at a time. Into another collection than a `Vec`, call `futures`'
+    /// `TryStreamExt::try_collect(pages)` by its path: this method is the one `.try_collect()`
+    /// finds.
+    ///
+    /// ```ignore
+    /// let users: Vec<_> = client.list_database_users().group_id(group).stream().try_collect().await?;
+    /// ```
+    pub async fn try_collect(mut self) -> Result<Vec<T>, Error> {
+        let mut items = Vec::new();
+        while let Some(item) = self.try_next().await? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
 impl<T: Clone + PartialEq> futures_core::Stream for Pages<T> {
     type Item = Result<T, Error>;
 

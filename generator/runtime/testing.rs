@@ -5,46 +5,65 @@
 //! one operation, matched on its path and query parameters; [`MockAtlas::client`] is a client
 //! already pointed at it. A request that no programmed answer matches is answered at once
 //! with an [`Error::Api`](crate::Error::Api) (status 501, `MOCK_ATLAS_UNMATCHED`) whose detail
-//! names the operation and what differed, never a hang; [`MockAtlas::requests`] lists what
-//! was received.
+//! names the operation and what differed, never a hang; [`MockAtlas::requests`] and
+//! [`MockAtlas::calls_to`] list what was received.
 
 use std::borrow::Cow;
 use std::fmt;
-use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
 
 use percent_encoding::percent_decode_str;
 
+use super::{Operation, OPERATIONS};
 use crate::models::codec::{self, Encode};
 use crate::Client;
 
-/// What the fake knows of an operation, to match requests to it.
-#[doc(hidden)]
-pub trait MockOperation {
-    /// What the operation's `send().await` gives.
-    type Response;
-    /// Its row of the crate's table of operations.
-    const INDEX: usize;
-    /// The status and body of a success response carrying `value`.
-    fn success(value: Self::Response) -> (u16, Vec<u8>);
+/// An operation's row of the crate's table of operations (`OPERATIONS`, in the order of
+/// [`Operation`]'s variants).
+pub struct Shape {
+    pub operation: Operation,
+    pub id: &'static str,
+    /// Upper-case HTTP method.
+    pub method: &'static str,
+    pub path: &'static str,
+    /// The media type of its success response.
+    pub media_type: &'static str,
 }
 
-/// The success status and body of a JSON response.
-#[doc(hidden)]
-pub fn json_success<T: Encode>(value: &T) -> (u16, Vec<u8>) {
-    (200, codec::to_vec(value))
+impl Operation {
+    fn shape(self) -> &'static Shape {
+        &OPERATIONS[self as usize]
+    }
+
+    /// The operation's `operationId` in the spec (`listDatabaseUsers`).
+    pub fn id(self) -> &'static str {
+        self.shape().id
+    }
+
+    /// Its HTTP method, upper case (`GET`).
+    pub fn method(self) -> &'static str {
+        self.shape().method
+    }
+
+    /// Its path template, as in the spec (`/api/atlas/v2/groups/{groupId}/databaseUsers`).
+    pub fn path(self) -> &'static str {
+        self.shape().path
+    }
 }
 
-/// The operations of the crate, `(operationId, method, path template, success media type)`,
-/// to name the operation an unmatched request was for.
-type Operations = &'static [(&'static str, &'static str, &'static str, &'static str)];
+/// The operation's id.
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
 
 /// A request the fake received.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RecordedRequest {
     /// The operation it was for, if its method and path are one of the crate's.
-    pub operation: Option<&'static str>,
+    pub operation: Option<Operation>,
     pub method: String,
     /// The path, as sent (percent-encoded).
     pub path: String,
@@ -54,6 +73,12 @@ pub struct RecordedRequest {
 }
 
 impl RecordedRequest {
+    /// The value of the query parameter `name` (its wire name, `pageNum`), decoded; the first
+    /// one if it was sent more than once, `None` if it was not sent.
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(n, _)| n == name).map(|(_, value)| value.as_str())
+    }
+
     /// The body as JSON of type `T`.
     pub fn body_as<T: serde::de::DeserializeOwned>(
         &self,
@@ -62,15 +87,40 @@ impl RecordedRequest {
     }
 }
 
+/// What a programmed answer sends.
+enum Answer {
+    /// The same status and body to every request it matches.
+    Fixed { status: u16, content_type: Cow<'static, str>, body: Vec<u8> },
+    /// The page of the items that the request's page number and size select.
+    Pages(Pages),
+}
+
+/// How a list operation pages, as its expectation's `respond_pages` tells the fake.
+pub struct PageShape {
+    /// The query parameters (wire names) of the page number (from 1) and the page size.
+    pub page_param: &'static str,
+    pub size_param: &'static str,
+    /// The page size when the request does not say.
+    pub default_size: i64,
+    /// Whether the page has a `totalCount` and `links`.
+    pub total_count: bool,
+    pub links: bool,
+}
+
+/// Items served page by page.
+struct Pages {
+    /// Each item, as JSON.
+    items: Vec<Vec<u8>>,
+    shape: PageShape,
+    media_type: &'static str,
+}
+
 /// One programmed answer.
 struct Programmed {
-    /// The operation's id, which the request's method and path select.
-    operation: &'static str,
+    operation: Operation,
     path: Vec<(&'static str, String)>,
     query: Vec<(&'static str, String)>,
-    status: u16,
-    content_type: Cow<'static, str>,
-    body: Vec<u8>,
+    answer: Answer,
     times: Option<u64>,
     hits: u64,
 }
@@ -86,7 +136,6 @@ pub struct MockAtlas {
     server: wiremock::MockServer,
     state: Arc<Mutex<State>>,
     client: Client,
-    operations: Operations,
 }
 
 impl fmt::Debug for MockAtlas {
@@ -98,14 +147,16 @@ impl fmt::Debug for MockAtlas {
 }
 
 impl MockAtlas {
-    #[doc(hidden)]
-    pub async fn start_with(operations: Operations) -> Self {
+    /// Starts a fake on a loopback port. It answers only what is programmed; any other
+    /// request gets an [`Error::Api`](crate::Error::Api) (501, `MOCK_ATLAS_UNMATCHED`) naming
+    /// the operation and what differed.
+    pub async fn start() -> Self {
         let server = wiremock::MockServer::start().await;
         let state = Arc::new(Mutex::new(State::default()));
         wiremock::Mock::given(wiremock::matchers::any())
             .respond_with(Dispatcher {
                 state: state.clone(),
-                operations,
+                base: server.uri(),
             })
             .mount(&server)
             .await;
@@ -115,12 +166,7 @@ impl MockAtlas {
             .max_attempts(1)
             .build()
             .expect("a client of a loopback server builds");
-        Self {
-            server,
-            state,
-            client,
-            operations,
-        }
+        Self { server, state, client }
     }
 
     /// A client pointed at the fake, with a bearer token and no retries.
@@ -133,14 +179,14 @@ impl MockAtlas {
         self.server.uri()
     }
 
-    #[doc(hidden)]
-    pub fn expect<O: MockOperation>(&self) -> Expectation<'_, O> {
+    /// An answer to program for `operation`: what each `on_<operation>()` starts from.
+    pub(crate) fn expect(&self, operation: Operation) -> Expectation<'_> {
         Expectation {
             atlas: self,
+            operation,
             path: Vec::new(),
             query: Vec::new(),
             times: None,
-            operation: PhantomData,
         }
     }
 
@@ -153,11 +199,29 @@ impl MockAtlas {
         self.lock().received.clone()
     }
 
-    /// The requests received for one operation (by operationId).
-    pub fn calls(&self, operation_id: &str) -> Vec<RecordedRequest> {
+    /// The requests received for one operation, in order:
+    /// `atlas.calls_to(Operation::ListDatabaseUsers)`.
+    pub fn calls_to(&self, operation: Operation) -> Vec<RecordedRequest> {
         let state = self.lock();
-        let calls = state.received.iter().filter(|r| r.operation == Some(operation_id));
+        let calls = state.received.iter().filter(|r| r.operation == Some(operation));
         calls.cloned().collect()
+    }
+
+    /// The requests received for one operation, by its operationId.
+    ///
+    /// # Panics
+    ///
+    /// If `operation_id` is no operation of this crate.
+    #[deprecated(
+        note = "use `calls_to(Operation::..)`: the compiler checks an `Operation`, not a string"
+    )]
+    pub fn calls(&self, operation_id: &str) -> Vec<RecordedRequest> {
+        match OPERATIONS.iter().find(|shape| shape.id == operation_id) {
+            Some(shape) => self.calls_to(shape.operation),
+            None => {
+                panic!("MockAtlas::calls: {operation_id:?} is no operation of this crate")
+            }
+        }
     }
 
     /// Asserts that exactly one request had a body equal to `expected` (read as `T`).
@@ -216,21 +280,20 @@ impl Drop for MockAtlas {
     }
 }
 
-/// An answer being programmed for operation `O`: narrow it with the operation's parameter
-/// setters, then give the answer with [`respond`](Self::respond),
-/// [`respond_error`](Self::respond_error) or [`respond_raw`](Self::respond_raw).
-#[must_use = "nothing is programmed until `respond`, `respond_error` or `respond_raw`"]
-pub struct Expectation<'a, O> {
+/// The part of every operation's expectation (`<Operation>Expectation`, emitted beside the
+/// operation table) that is the same for all: what it matches and how often.
+pub(crate) struct Expectation<'a> {
     atlas: &'a MockAtlas,
+    operation: Operation,
     path: Vec<(&'static str, String)>,
     query: Vec<(&'static str, String)>,
     times: Option<u64>,
-    operation: PhantomData<fn() -> O>,
 }
 
-impl<O> fmt::Debug for Expectation<'_, O> {
+impl fmt::Debug for Expectation<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Expectation")
+            .field("operation", &self.operation)
             .field("path", &self.path)
             .field("query", &self.query)
             .field("times", &self.times)
@@ -238,9 +301,10 @@ impl<O> fmt::Debug for Expectation<'_, O> {
     }
 }
 
-impl<O: MockOperation> Expectation<'_, O> {
-    #[doc(hidden)]
-    pub fn path_param(
+// Not every spec has every kind of parameter and answer.
+#[allow(dead_code)]
+impl Expectation<'_> {
+    pub(crate) fn path_param(
         mut self,
         name: &'static str,
         value: &(impl Encode + ?Sized),
@@ -249,8 +313,7 @@ impl<O: MockOperation> Expectation<'_, O> {
         self
     }
 
-    #[doc(hidden)]
-    pub fn query_param(
+    pub(crate) fn query_param(
         mut self,
         name: &'static str,
         value: &(impl Encode + ?Sized),
@@ -259,42 +322,149 @@ impl<O: MockOperation> Expectation<'_, O> {
         self
     }
 
-    /// Requires exactly `n` matching calls, checked when the [`MockAtlas`] is dropped.
-    pub fn times(mut self, n: u64) -> Self {
+    pub(crate) fn times(mut self, n: u64) -> Self {
         self.times = Some(n);
         self
     }
 
-    /// Answers with the operation's value (a 204 for an operation without a body).
-    pub fn respond(self, value: O::Response) {
-        let (status, body) = O::success(value);
-        let media_type = self.atlas.operations[O::INDEX].3;
-        self.program(status, Cow::Borrowed(media_type), body);
+    /// Answers 200 with `value` as JSON, in the operation's media type.
+    pub(crate) fn respond_json<T: Encode + ?Sized>(self, value: &T) {
+        self.respond_body(200, codec::to_vec(value));
+    }
+
+    /// Answers with `status` and `body` as it is, in the operation's media type.
+    pub(crate) fn respond_body(self, status: u16, body: Vec<u8>) {
+        let media_type = self.operation.shape().media_type;
+        self.respond_with(status, Cow::Borrowed(media_type), body);
+    }
+
+    /// Answers each request with the page of `items` it asks for.
+    pub(crate) fn respond_pages<T: Encode>(
+        self,
+        items: impl IntoIterator<Item = T>,
+        shape: PageShape,
+    ) {
+        let items = items.into_iter().map(|item| codec::to_vec(&item)).collect();
+        let media_type = self.operation.shape().media_type;
+        self.program(Answer::Pages(Pages { items, shape, media_type }));
     }
 
     /// Answers with an error status and the API's error body.
-    pub fn respond_error(self, status: u16, error: crate::ApiErrorBody) {
-        self.program(status, Cow::Borrowed("application/json"), codec::to_vec(&error));
+    pub(crate) fn respond_error<E: Encode + ?Sized>(self, status: u16, error: &E) {
+        self.respond_with(
+            status,
+            Cow::Borrowed("application/json"),
+            codec::to_vec(error),
+        );
     }
 
-    /// Answers with any status, media type and body.
-    pub fn respond_raw(self, status: u16, content_type: &str, body: impl Into<Vec<u8>>) {
-        self.program(status, Cow::Owned(content_type.to_string()), body.into());
+    pub(crate) fn respond_raw(self, status: u16, content_type: &str, body: Vec<u8>) {
+        self.respond_with(status, Cow::Owned(content_type.to_string()), body);
     }
 
-    fn program(self, status: u16, content_type: Cow<'static, str>, body: Vec<u8>) {
-        let operation = self.atlas.operations[O::INDEX].0;
+    fn respond_with(self, status: u16, content_type: Cow<'static, str>, body: Vec<u8>) {
+        self.program(Answer::Fixed { status, content_type, body });
+    }
+
+    fn program(self, answer: Answer) {
         self.atlas.lock().programmed.push(Programmed {
-            operation,
+            operation: self.operation,
             path: self.path,
             query: self.query,
-            status,
-            content_type,
-            body,
+            answer,
             times: self.times,
             hits: 0,
         });
     }
+}
+
+impl Pages {
+    /// The answer to a request with these query parameters; `href` is the URL of the same
+    /// request for another page (number, size).
+    fn answer(
+        &self,
+        query: &[(String, String)],
+        href: impl Fn(i64, i64) -> String,
+    ) -> wiremock::ResponseTemplate {
+        let shape = &self.shape;
+        let value = |name: &str| query.iter().find(|(n, _)| n == name).map(|(_, v)| v);
+        let positive = |name: &'static str, default: i64| match value(name) {
+            None => Ok(default),
+            Some(text) => match text.parse::<i64>() {
+                Ok(number) if number >= 1 => Ok(number),
+                _ => Err(format!("{name} is {text:?}, not a whole number from 1")),
+            },
+        };
+        let (number, size) = match (
+            positive(shape.page_param, 1),
+            positive(shape.size_param, shape.default_size),
+        ) {
+            (Ok(number), Ok(size)) => (number, size),
+            (Err(reason), _) | (_, Err(reason)) => return bad_page(reason),
+        };
+        // Atlas leaves the count out when asked to (`includeCount=false`).
+        let count =
+            shape.total_count && value("includeCount").is_none_or(|v| v != "false");
+        let body = page_body(&self.items, number, size, count, shape.links, href);
+        wiremock::ResponseTemplate::new(200).set_body_raw(body, self.media_type)
+    }
+}
+
+/// Page `number` (from 1) of `items`, `size` a page, as Atlas writes it: `links` (when `links`:
+/// `previous` after the first page, `self`, and `next` while items follow), `results`, and
+/// `totalCount` (when `count`). `href(number, size)` is the URL of a page.
+fn page_body(
+    items: &[Vec<u8>],
+    number: i64,
+    size: i64,
+    count: bool,
+    links: bool,
+    href: impl Fn(i64, i64) -> String,
+) -> Vec<u8> {
+    let start = number.saturating_sub(1).saturating_mul(size);
+    let start = usize::try_from(start).unwrap_or(usize::MAX).min(items.len());
+    let end = start
+        .saturating_add(usize::try_from(size).unwrap_or(usize::MAX))
+        .min(items.len());
+    let mut body = b"{".to_vec();
+    if links {
+        let link = |number: i64, rel: &str| serde_json::json!({ "href": href(number, size), "rel": rel });
+        let mut list = Vec::new();
+        if number > 1 {
+            list.push(link(number - 1, "previous"));
+        }
+        list.push(link(number, "self"));
+        if end < items.len() {
+            list.push(link(number + 1, "next"));
+        }
+        body.extend_from_slice(b"\"links\":");
+        body.extend(serde_json::to_vec(&list).unwrap_or_default());
+        body.push(b',');
+    }
+    body.extend_from_slice(b"\"results\":[");
+    for (i, item) in items[start..end].iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(item);
+    }
+    body.push(b']');
+    if count {
+        body.extend(format!(",\"totalCount\":{}", items.len()).into_bytes());
+    }
+    body.push(b'}');
+    body
+}
+
+/// The answer to a page request whose page number or size is not one.
+fn bad_page(reason: String) -> wiremock::ResponseTemplate {
+    let body = serde_json::json!({
+        "error": 400,
+        "errorCode": "MOCK_ATLAS_INVALID_PAGE",
+        "reason": "Bad Request",
+        "detail": format!("MockAtlas: {reason}"),
+    });
+    wiremock::ResponseTemplate::new(400).set_body_json(body)
 }
 
 /// The path parameters of `path` if it has the shape of `template`, decoded.
@@ -371,7 +541,8 @@ fn differences(
 /// The one responder of the fake's server: finds the programmed answer, or says why none.
 struct Dispatcher {
     state: Arc<Mutex<State>>,
-    operations: Operations,
+    /// The server's base URL, for the links of pages.
+    base: String,
 }
 
 impl wiremock::Respond for Dispatcher {
@@ -380,16 +551,16 @@ impl wiremock::Respond for Dispatcher {
         let path = request.url.path().to_string();
         let query: Vec<(String, String)> =
             request.url.query_pairs().into_owned().collect();
-        let operation = self.operations.iter().find_map(|(id, m, template, _)| {
-            (*m == method)
-                .then(|| path_values(template, &path))
+        let operation = OPERATIONS.iter().find_map(|shape| {
+            (shape.method == method)
+                .then(|| path_values(shape.path, &path))
                 .flatten()
-                .map(|values| (*id, values))
+                .map(|values| (shape.operation, values))
         });
         let mut state =
             self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         state.received.push(RecordedRequest {
-            operation: operation.as_ref().map(|(id, _)| *id),
+            operation: operation.as_ref().map(|(operation, _)| *operation),
             method: method.clone(),
             path: path.clone(),
             query: query.clone(),
@@ -407,8 +578,15 @@ impl wiremock::Respond for Dispatcher {
             match differences(programmed, &values, &query) {
                 None => {
                     programmed.hits += 1;
-                    return wiremock::ResponseTemplate::new(programmed.status)
-                        .set_body_raw(programmed.body.clone(), &programmed.content_type);
+                    return match &programmed.answer {
+                        Answer::Fixed { status, content_type, body } => {
+                            wiremock::ResponseTemplate::new(*status)
+                                .set_body_raw(body.clone(), content_type)
+                        }
+                        Answer::Pages(pages) => pages.answer(&query, |number, size| {
+                            self.page_href(request, &pages.shape, number, size)
+                        }),
+                    };
                 }
                 Some(reason) => reasons.push(reason),
             }
@@ -421,6 +599,32 @@ impl wiremock::Respond for Dispatcher {
                 reasons.join("; ")
             ))
         }
+    }
+}
+
+impl Dispatcher {
+    /// The URL of `request` for page `number` of size `size`: its other query parameters as
+    /// they were, the page's set (or added).
+    fn page_href(
+        &self,
+        request: &wiremock::Request,
+        shape: &PageShape,
+        number: i64,
+        size: i64,
+    ) -> String {
+        let (number, size) = (number.to_string(), size.to_string());
+        let mut pairs: Vec<(String, String)> = request
+            .url
+            .query_pairs()
+            .into_owned()
+            .filter(|(name, _)| name != shape.page_param && name != shape.size_param)
+            .collect();
+        pairs.push((shape.page_param.to_string(), number));
+        pairs.push((shape.size_param.to_string(), size));
+        let mut url = request.url.clone();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+        let query = url.query().unwrap_or_default();
+        format!("{}{}?{query}", self.base, request.url.path())
     }
 }
 
@@ -453,5 +657,57 @@ mod tests {
         assert_eq!(path_values("/a/{id}", "/a/b/c"), None);
         assert_eq!(path_values("/a/{id}:x", "/a/b:y"), None);
         assert_eq!(path_values("/a/b", "/a/c"), None);
+    }
+
+    /// The page `page_body` writes for page `number` of seven items, `size` a page.
+    fn page(number: i64, size: i64) -> serde_json::Value {
+        let items: Vec<Vec<u8>> = (1..=7).map(|i| i.to_string().into_bytes()).collect();
+        let href =
+            |number: i64, size: i64| format!("u?pageNum={number}&itemsPerPage={size}");
+        serde_json::from_slice(&page_body(&items, number, size, true, true, href))
+            .unwrap()
+    }
+
+    fn rels(page: &serde_json::Value) -> Vec<(&str, &str)> {
+        let links = page["links"].as_array().unwrap();
+        links
+            .iter()
+            .map(|l| (l["rel"].as_str().unwrap(), l["href"].as_str().unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn pages_are_the_slices_atlas_would_send_with_its_links() {
+        let first = page(1, 3);
+        assert_eq!(first["results"], serde_json::json!([1, 2, 3]));
+        assert_eq!(first["totalCount"], 7);
+        let expected = [
+            ("self", "u?pageNum=1&itemsPerPage=3"),
+            ("next", "u?pageNum=2&itemsPerPage=3"),
+        ];
+        assert_eq!(rels(&first), expected);
+
+        let second = page(2, 3);
+        assert_eq!(second["results"], serde_json::json!([4, 5, 6]));
+        let rel_names: Vec<&str> = rels(&second).iter().map(|(rel, _)| *rel).collect();
+        assert_eq!(rel_names, ["previous", "self", "next"]);
+        assert_eq!(rels(&second)[0].1, "u?pageNum=1&itemsPerPage=3");
+
+        // The last page is short and has no `next`.
+        let last = page(3, 3);
+        assert_eq!(last["results"], serde_json::json!([7]));
+        let rel_names: Vec<&str> = rels(&last).iter().map(|(rel, _)| *rel).collect();
+        assert_eq!(rel_names, ["previous", "self"]);
+
+        // A full last page has no `next` either; past the end is empty.
+        let full_last = page(1, 7);
+        assert_eq!(rels(&full_last).len(), 1);
+        let past = page(5, 3);
+        assert_eq!(past["results"], serde_json::json!([]));
+        assert_eq!(past["totalCount"], 7);
+
+        let items = [b"1".to_vec()];
+        let bare = page_body(&items, 1, 3, false, false, |_, _| String::new());
+        assert_eq!(bare, br#"{"results":[1]}"#);
     }
 }

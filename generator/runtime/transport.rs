@@ -6,12 +6,11 @@ use std::future::Future;
 use reqwest::header::{HeaderMap, HeaderValue};
 use tokio::time::Instant;
 
+use super::auth::TokenUnreachable;
 use super::client::Client;
 use super::error::Error;
-use super::models::codec;
 use super::request::Request;
 use super::retry::{parse_retry_after, Failure};
-use super::ApiErrorBody;
 
 /// A request with its URL, ready to go out (and to go out again).
 pub(crate) struct Prepared<'a> {
@@ -92,13 +91,16 @@ async fn until<F: Future>(
     }
 }
 
-/// The retry class of an error from sending, if it is a transport error.
+/// The retry class of an error from sending, if it is a transport error. A token endpoint that
+/// could not be reached is a request that was not sent.
 fn transport_failure(error: &Error) -> Option<Failure> {
     let (Error::Transport { source } | Error::Timeout { source }) = error else {
         return None;
     };
-    let connect =
-        source.downcast_ref::<reqwest::Error>().is_some_and(reqwest::Error::is_connect);
+    let connect = source.is::<TokenUnreachable>()
+        || source
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_connect);
     Some(if connect { Failure::Connect } else { Failure::Transport })
 }
 
@@ -230,8 +232,8 @@ impl Client {
         }
     }
 
-    /// The error for an error status: the API's error when the body is one, the raw body if
-    /// not (read up to the body limit, within the deadline).
+    /// The error for an error status: the API's error when the body is a JSON object, the raw
+    /// body if not (read up to the body limit, within the deadline).
     async fn error_response(
         &self,
         response: reqwest::Response,
@@ -245,12 +247,6 @@ impl Client {
             .map(str::to_string);
         let limit = self.inner.limits.max_body_size;
         let body = until(deadline, read_limited(response, limit)).await??;
-        Ok(match codec::from_slice::<ApiErrorBody>(&body) {
-            Ok(api_error) => Error::Api {
-                status,
-                body: Box::new(api_error),
-            },
-            Err(_) => Error::UnexpectedStatus { status, content_type, body },
-        })
+        Ok(Error::from_error_response(status, content_type, body))
     }
 }

@@ -152,7 +152,10 @@ pub fn to_vec_with<T: Encode + ?Sized>(value: &T, unknown: UnknownFields) -> Vec
 
 /// Encodes a request body: like [`to_vec_with`], leaving out every read-only field (the
 /// server sets those, and may refuse a body that carries them).
-pub(crate) fn to_request_body<T: Encode + ?Sized>(value: &T, unknown: UnknownFields) -> Vec<u8> {
+pub(crate) fn to_request_body<T: Encode + ?Sized>(
+    value: &T,
+    unknown: UnknownFields,
+) -> Vec<u8> {
     let mut writer = Writer {
         unknown,
         request: true,

@@ -63,6 +63,16 @@ mod cluster_search_index_status;
 #[cfg(feature = "full")]
 pub use cluster_search_index_status::ClusterSearchIndexStatus;
 
+#[cfg(feature = "full")]
+mod cluster_search_mappings;
+#[cfg(feature = "full")]
+pub use cluster_search_mappings::ClusterSearchMappings;
+
+#[cfg(feature = "full")]
+mod cluster_search_mappings_fields;
+#[cfg(feature = "full")]
+pub use cluster_search_mappings_fields::ClusterSearchMappingsFields;
+
 #[cfg(feature = "database-users")]
 mod component_label;
 #[cfg(feature = "database-users")]

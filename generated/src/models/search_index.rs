@@ -3,8 +3,8 @@
 use super::codec;
 use super::AtlasSearchAnalyzer;
 use super::ClusterSearchIndexStatus;
+use super::ClusterSearchMappings;
 use super::SearchAnalyzer;
-use super::SearchMappings;
 use super::SearchSynonymMappingDefinition;
 use super::TextSearchIndexDefinitionStoredSource;
 use super::TextSearchIndexDefinitionTypeSets;
@@ -21,8 +21,9 @@ pub struct SearchIndex {
     pub analyzer: Option<SearchAnalyzer>,
     /// List of user-defined methods to convert database field text into searchable words.
     pub analyzers: Option<Vec<AtlasSearchAnalyzer>>,
-    /// Index specifications for the collection's fields.
-    pub mappings: SearchMappings,
+    /// Index specifications for the collection's fields, as the deprecated `.../fts/indexes`
+    /// endpoints have them.
+    pub mappings: ClusterSearchMappings,
     /// Number of index partitions. Allowed values are \[1, 2, 4\].
     ///
     /// Default: `1`.
@@ -64,7 +65,7 @@ impl SearchIndex {
     /// A value with its required fields (`mappings`, `collection_name`, `database`, `name`); the optional ones are `None`.
     #[inline]
     pub fn new(
-        mappings: SearchMappings,
+        mappings: ClusterSearchMappings,
         collection_name: impl Into<String>,
         database: impl Into<String>,
         name: impl Into<String>,
@@ -95,7 +96,7 @@ impl codec::Decode for SearchIndex {
         let mut object = reader.model("SearchIndex");
         let mut analyzer: Option<SearchAnalyzer> = None;
         let mut analyzers: Option<Vec<AtlasSearchAnalyzer>> = None;
-        let mut mappings: Option<SearchMappings> = None;
+        let mut mappings: Option<ClusterSearchMappings> = None;
         let mut num_partitions: Option<i32> = None;
         let mut search_analyzer: Option<SearchAnalyzer> = None;
         let mut stored_source: Option<TextSearchIndexDefinitionStoredSource> = None;

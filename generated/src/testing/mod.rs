@@ -218,7 +218,7 @@ impl MockAtlas {
     #[cfg(feature = "organizations")]
     pub fn on_update_organization_roles(
         &self,
-    ) -> UpdateOrganizationRolesExpectation<'_> {
+    ) -> self::UpdateOrganizationRolesExpectation<'_> {
         UpdateOrganizationRolesExpectation(
             self.expect(Operation::UpdateOrganizationRoles),
         )

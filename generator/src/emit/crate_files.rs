@@ -43,6 +43,9 @@ struct Readme<'a> {
     features: Vec<String>,
     /// An operation to call in the quick start.
     example_call: Option<ExampleCall<'a>>,
+    /// The `cfg` under which the `testing` example compiles (`testing` and the features of the
+    /// quickstart's operations, which it mocks), if the crate has those operations.
+    testing_cfg: Option<String>,
 }
 
 /// A call in the README's quick start: a GET whose required parameters are strings.
@@ -146,6 +149,18 @@ pub fn readme(api: &Api, config: &Config, spec_file: &str) -> Result<String, Err
                 })
                 .collect(),
             has_quickstart: quickstart_example(api, config)?.is_some(),
+            testing_cfg: quickstart_example(api, config)?.map(|_| {
+                let features = features_of(
+                    api.operations
+                        .iter()
+                        .filter(|o| QUICKSTART_OPERATIONS.contains(&o.id.as_str())),
+                );
+                let features: Vec<String> = features
+                    .iter()
+                    .map(|f| format!("feature = \"{f}\""))
+                    .collect();
+                format!("all(feature = \"testing\", {})", features.join(", "))
+            }),
             features: features_of(api.operations.iter()),
             example_call: api
                 .operations

@@ -959,7 +959,14 @@ mod example_tests {
             Some(json!("192.0.2.1"))
         );
         assert_eq!(
-            example_value("code", &string, None, Some("^[0-9]{3}-[A-Z]+$"), false, none),
+            example_value(
+                "code",
+                &string,
+                None,
+                Some("^[0-9]{3}-[A-Z]+$"),
+                false,
+                none
+            ),
             Some(json!("000-A"))
         );
         assert_eq!(

@@ -2,7 +2,7 @@
 //! mock, only the crate's client and types. `tests/mock_atlas.rs` tests it against
 //! `atlas_admin::testing::MockAtlas`.
 
-use atlas_admin::models::{AddOrRemoveGroupRole, AddOrRemoveGroupRoleGroupRole};
+use atlas_admin::models::{AddOrRemoveGroupRole, GroupRole};
 use atlas_admin::{Client, Error};
 use futures_util::TryStreamExt;
 
@@ -25,7 +25,7 @@ pub async fn grant_read_only(
     group_id: &str,
     user_id: &str,
 ) -> Result<bool, Error> {
-    let role = AddOrRemoveGroupRole::new(AddOrRemoveGroupRoleGroupRole::GroupReadOnly);
+    let role = AddOrRemoveGroupRole::new(GroupRole::GroupReadOnly);
     match client
         .add_project_role()
         .group_id(group_id)

@@ -1,13 +1,14 @@
 //! The downstream crate's own tests, written from the rustdoc of `atlas_admin::testing` alone:
 //! a fake Atlas programmed in the crate's types, no HTTP mock by hand.
 
+use atlas_admin::models::CloudDatabaseUser;
 use atlas_admin::models::{
-    AddOrRemoveGroupRole, AddOrRemoveGroupRoleGroupRole, ApiError, OrgUserResponse,
-    PaginatedApiAtlasDatabaseUserView,
+    AddOrRemoveGroupRole, ApiError, GroupRole, OrgUserResponse, PaginatedApiAtlasDatabaseUserView,
 };
-use atlas_admin::testing::MockAtlas;
+use atlas_admin::testing::{MockAtlas, Operation};
 use atlas_downstream_example::{database_usernames, grant_read_only};
-use serde_json::json;
+use futures_util::TryStreamExt;
+use serde_json::{Value, json};
 
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";
 const USER: &str = "5d1113b25a115342acc2d1aa";
@@ -29,22 +30,184 @@ fn active_user() -> OrgUserResponse {
     .unwrap()
 }
 
+/// Database users named `user1` to `user{count}`.
+fn users(count: usize) -> Vec<CloudDatabaseUser> {
+    (1..=count)
+        .map(|i| json!({"databaseName": "admin", "groupId": GROUP, "username": format!("user{i}"), "roles": []}))
+        .map(|user| serde_json::from_value(user).unwrap())
+        .collect()
+}
+
 #[tokio::test]
 async fn usernames_are_read_across_pages() {
     let atlas = MockAtlas::start().await;
     atlas
         .on_list_database_users()
         .group_id(GROUP)
-        .page_num(1)
-        .respond(page(&["a", "b"]));
+        .respond_pages(users(7));
+    let names = database_usernames(&atlas.client(), GROUP).await.unwrap();
+    let expected: Vec<String> = (1..=7).map(|i| format!("user{i}")).collect();
+    assert_eq!(names, expected);
+    // `database_usernames` asks for two a page: 2 + 2 + 2 + 1.
+    let calls = atlas.calls_to(Operation::ListDatabaseUsers);
+    let pages: Vec<_> = calls.iter().map(|c| c.query_param("pageNum")).collect();
+    assert_eq!(pages, [Some("1"), Some("2"), Some("3"), Some("4")]);
+    assert!(
+        calls
+            .iter()
+            .all(|c| c.query_param("itemsPerPage") == Some("2"))
+    );
+}
+
+#[tokio::test]
+async fn pages_are_served_to_a_stream_three_at_a_time() {
+    let atlas = MockAtlas::start().await;
     atlas
         .on_list_database_users()
         .group_id(GROUP)
-        .page_num(2)
-        .respond(page(&["c"]));
-    let names = database_usernames(&atlas.client(), GROUP).await.unwrap();
-    assert_eq!(names, ["a", "b", "c"]);
-    assert_eq!(atlas.calls("listDatabaseUsers").len(), 2);
+        .respond_pages(users(7));
+    let names: Vec<String> = atlas
+        .client()
+        .list_database_users()
+        .group_id(GROUP)
+        .items_per_page(3)
+        .stream()
+        .map_ok(|user| user.username)
+        .try_collect()
+        .await
+        .unwrap();
+    let expected: Vec<String> = (1..=7).map(|i| format!("user{i}")).collect();
+    assert_eq!(names, expected);
+    let calls = atlas.calls_to(Operation::ListDatabaseUsers);
+    let pages: Vec<_> = calls.iter().map(|c| c.query_param("pageNum")).collect();
+    assert_eq!(pages, [Some("1"), Some("2"), Some("3")]);
+}
+
+/// Page `page_num` of seven users, `items_per_page` a page (the server's default when `None`),
+/// as JSON.
+async fn page_of_seven(page_num: Option<i64>, items_per_page: Option<i64>) -> Value {
+    let atlas = MockAtlas::start().await;
+    atlas
+        .on_list_database_users()
+        .group_id(GROUP)
+        .respond_pages(users(7));
+    let mut request = atlas.client().list_database_users().group_id(GROUP);
+    if let Some(page_num) = page_num {
+        request = request.page_num(page_num);
+    }
+    if let Some(items_per_page) = items_per_page {
+        request = request.items_per_page(items_per_page);
+    }
+    serde_json::to_value(request.send().await.unwrap()).unwrap()
+}
+
+fn usernames(page: &Value) -> Vec<&str> {
+    let results = page["results"].as_array().unwrap();
+    results
+        .iter()
+        .map(|user| user["username"].as_str().unwrap())
+        .collect()
+}
+
+/// Each link's `rel` and the `pageNum` and `itemsPerPage` of its `href`.
+fn links(page: &Value) -> Vec<(String, String)> {
+    let links = page["links"].as_array().unwrap();
+    links
+        .iter()
+        .map(|link| {
+            let href = link["href"].as_str().unwrap();
+            let query = href.split_once('?').unwrap().1;
+            (link["rel"].as_str().unwrap().to_string(), query.to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_page_asked_for_is_the_slice_atlas_would_send() {
+    let second = page_of_seven(Some(2), Some(3)).await;
+    assert_eq!(usernames(&second), ["user4", "user5", "user6"]);
+    assert_eq!(second["totalCount"], 7);
+    let expected = [
+        ("previous", "pageNum=1&itemsPerPage=3"),
+        ("self", "pageNum=2&itemsPerPage=3"),
+        ("next", "pageNum=3&itemsPerPage=3"),
+    ];
+    let expected: Vec<_> = expected
+        .iter()
+        .map(|(rel, query)| (rel.to_string(), query.to_string()))
+        .collect();
+    assert_eq!(links(&second), expected);
+    let href = second["links"][1]["href"].as_str().unwrap();
+    assert!(
+        href.contains(&format!("/api/atlas/v2/groups/{GROUP}/databaseUsers?")),
+        "{href}"
+    );
+
+    // The last page is short, and has no `next`.
+    let last = page_of_seven(Some(3), Some(3)).await;
+    assert_eq!(usernames(&last), ["user7"]);
+    let rels: Vec<String> = links(&last).into_iter().map(|(rel, _)| rel).collect();
+    assert_eq!(rels, ["previous", "self"]);
+
+    // Past the end: no items, the total still.
+    let past = page_of_seven(Some(4), Some(3)).await;
+    assert_eq!(usernames(&past), Vec::<&str>::new());
+    assert_eq!(past["totalCount"], 7);
+
+    // Neither number nor size: page 1 of the spec's default size (100), all of them.
+    let all = page_of_seven(None, None).await;
+    assert_eq!(usernames(&all).len(), 7);
+    let expected = vec![("self".to_string(), "pageNum=1&itemsPerPage=100".to_string())];
+    assert_eq!(links(&all), expected);
+}
+
+#[tokio::test]
+async fn the_count_is_left_out_when_the_request_says_so() {
+    let atlas = MockAtlas::start().await;
+    atlas.on_list_database_users().respond_pages(users(2));
+    let page = atlas
+        .client()
+        .list_database_users()
+        .group_id(GROUP)
+        .include_count(false)
+        .await
+        .unwrap();
+    let page = serde_json::to_value(page).unwrap();
+    assert_eq!(usernames(&page), ["user1", "user2"]);
+    assert_eq!(page.get("totalCount"), None);
+}
+
+#[tokio::test]
+async fn calls_are_looked_up_by_operation() {
+    let atlas = MockAtlas::start().await;
+    atlas.on_list_database_users().respond(page(&["a"]));
+    atlas.on_add_project_role().respond(active_user());
+    let client = atlas.client();
+    database_usernames(&client, GROUP).await.unwrap();
+    grant_read_only(&client, GROUP, USER).await.unwrap();
+    let listed = atlas.calls_to(Operation::ListDatabaseUsers);
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].operation, Some(Operation::ListDatabaseUsers));
+    assert_eq!(listed[0].query_param("itemsPerPage"), Some("2"));
+    assert_eq!(listed[0].query_param("absent"), None);
+    let granted = atlas.calls_to(Operation::AddProjectRole);
+    assert_eq!(granted.len(), 1);
+    assert!(granted[0].path.ends_with(&format!("/users/{USER}:addRole")));
+    assert!(atlas.calls_to(Operation::DeleteRoleMapping).is_empty());
+    assert_eq!(Operation::ListDatabaseUsers.id(), "listDatabaseUsers");
+    assert_eq!(Operation::AddProjectRole.method(), "POST");
+    assert_eq!(
+        Operation::ListDatabaseUsers.path(),
+        "/api/atlas/v2/groups/{groupId}/databaseUsers"
+    );
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+#[should_panic(expected = "\"listDatabaseUser\" is no operation of this crate")]
+async fn an_operation_id_that_names_nothing_is_not_an_empty_list() {
+    let atlas = MockAtlas::start().await;
+    atlas.calls("listDatabaseUser");
 }
 
 #[tokio::test]
@@ -57,9 +220,7 @@ async fn granting_sends_the_read_only_role() {
         .times(1)
         .respond(active_user());
     assert!(grant_read_only(&atlas.client(), GROUP, USER).await.unwrap());
-    atlas.assert_called_once_with_body(&AddOrRemoveGroupRole::new(
-        AddOrRemoveGroupRoleGroupRole::GroupReadOnly,
-    ));
+    atlas.assert_called_once_with_body(&AddOrRemoveGroupRole::new(GroupRole::GroupReadOnly));
 }
 
 #[tokio::test]
@@ -108,10 +269,29 @@ async fn a_request_nothing_was_programmed_for_is_answered_at_once() {
     );
     let recorded = atlas.requests();
     assert_eq!(recorded.len(), 1);
-    assert_eq!(recorded[0].operation, Some("addProjectRole"));
+    assert_eq!(recorded[0].operation, Some(Operation::AddProjectRole));
     let body: AddOrRemoveGroupRole = recorded[0].body_as().unwrap();
+    assert_eq!(body.group_role, GroupRole::GroupReadOnly);
+}
+
+/// The README's example is `tests/readme_example.rs`, which compiles and runs.
+#[test]
+fn the_readme_shows_the_example_that_is_tested() {
+    let readme = include_str!("../../../README.md");
+    let section = readme
+        .split("### Testing code that uses the crate")
+        .nth(1)
+        .expect("the README has the section");
+    let block = section
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("the section has a Rust example");
+    let example = include_str!("readme_example.rs");
+    let tested = &example[example.find("use ").unwrap()..];
     assert_eq!(
-        body.group_role,
-        AddOrRemoveGroupRoleGroupRole::GroupReadOnly
+        block.trim(),
+        tested.trim(),
+        "README.md and tests/readme_example.rs differ"
     );
 }

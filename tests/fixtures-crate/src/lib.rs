@@ -22,6 +22,7 @@ fixture!(formats);
 fixture!(keywords);
 fixture!(nullable);
 fixture!(endpoints);
+fixture!(open);
 fixture!(recursive);
 fixture!(required_optional);
 fixture!(tolerance);
