@@ -96,7 +96,7 @@ fn check(dir: &Path, features: &[&str]) {
         .current_dir(dir)
         .env(
             "CARGO_TARGET_DIR",
-            workspace_root().join("target/official-check"),
+            workspace_root().join("target/generated-check"),
         );
     let output = command.output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);

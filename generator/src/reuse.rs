@@ -92,8 +92,8 @@ impl Record {
     }
 }
 
-/// Identifies how tokens become text: the generator's version, its formatting code (`rust.rs`
-/// and the printer in `print/`), and what that code makes of a sample (which changes when
+/// Identifies how tokens become text: the generator's version, its formatting code (`rust.rs`),
+/// and what that code makes of a sample (which changes when
 /// prettyplease or syn print differently). Worked out once per process; the sample is the
 /// only thing every generation hands to syn and prettyplease, so the first call takes a
 /// while (a few hundred microseconds, their code's first run).
@@ -104,10 +104,6 @@ pub(crate) fn formatter_id() -> &'static str {
         let mut bytes = Vec::new();
         bytes.extend_from_slice(env!("CARGO_PKG_VERSION").as_bytes());
         bytes.extend_from_slice(include_str!("emit/rust.rs").as_bytes());
-        bytes.extend_from_slice(include_str!("emit/print/mod.rs").as_bytes());
-        bytes.extend_from_slice(include_str!("emit/print/line.rs").as_bytes());
-        bytes.extend_from_slice(include_str!("emit/print/block.rs").as_bytes());
-        bytes.extend_from_slice(include_str!("emit/print/tok.rs").as_bytes());
         bytes.extend_from_slice(sample.as_bytes());
         digest(&bytes)
     })

@@ -1,7 +1,6 @@
 //! Stage 4: the intermediate model to files.
 //!
-//! Rust is built with `quote` and printed as prettyplease prints it (by `emit::print` where it
-//! knows the layout, by syn and prettyplease elsewhere), one file per model so that a change
+//! Rust is built with `quote` and printed by prettyplease, one file per model so that a change
 //! to one schema changes one file; the crate's other files come from askama templates.
 //! Emitters read only [`crate::ir`].
 
@@ -11,7 +10,6 @@ pub mod docs;
 mod examples;
 mod models;
 mod operations;
-mod print;
 mod runtime;
 mod rust;
 mod sample_values;
@@ -578,52 +576,9 @@ fn emit_lib(api: &Api) -> TokenStream {
 mod tests {
     use std::path::{Path, PathBuf};
 
-    use super::{operations, print, rust, rust_jobs};
+    use super::{operations, rust, rust_jobs};
 
-    /// A top-level `impl` block with a member the fast printer does not know is still printed
-    /// by it, with that member alone left to prettyplease, and the file is what prettyplease
-    /// prints; when the member cannot be printed either, the block is left whole.
-    #[test]
-    fn an_unknown_impl_member_alone_is_left_to_prettyplease() {
-        let tokens = quote::quote! {
-            impl A {
-                pub fn known(&self) -> u8 { 1 }
-                pub fn unknown(&self) -> Vec<u8> {
-                    self.items.iter().map(|item| { let x = item.value; x + 1 }).collect()
-                }
-                pub fn also_known(&self) -> u8 { 2 }
-            }
-        };
-        assert_eq!(
-            rust::format_file(tokens.clone(), "a.rs").unwrap(),
-            rust::format_file_with_prettyplease(tokens.clone(), "a.rs").unwrap()
-        );
-        let toks = print::tok::convert(tokens);
-        assert!(
-            print::item(&toks).is_none(),
-            "a member the printer does not know"
-        );
-        let marked =
-            print::item_with_members(&toks, &|_| Some("    // prettyplease\n".to_string()))
-                .unwrap();
-        assert_eq!(
-            marked.matches("    // prettyplease\n").count(),
-            1,
-            "{marked}"
-        );
-        assert!(
-            marked.contains("    pub fn known(&self) -> u8 {\n"),
-            "{marked}"
-        );
-        assert!(
-            marked.contains("    pub fn also_known(&self) -> u8 {\n"),
-            "{marked}"
-        );
-        assert!(!marked.contains("unknown"), "{marked}");
-        assert!(print::item_with_members(&toks, &|_| None).is_none());
-    }
-
-    /// Tokens that are not Rust are an error naming the file, whichever printer meets them.
+    /// Tokens that are not Rust are an error naming the file.
     #[test]
     fn invalid_tokens_are_an_error_naming_the_file() {
         for tokens in [
@@ -712,62 +667,5 @@ mod tests {
             .iter()
             .position(|p| p.starts_with("src/models/") && p != "src/models/mod.rs");
         assert!(last_whole < first_model);
-    }
-
-    /// The fast printer and syn + prettyplease give the same text for every Rust file of every
-    /// spec we have, and the fast printer prints nearly all model items itself (else the speed
-    /// it is there for is gone).
-    #[test]
-    fn fast_printer_matches_prettyplease() {
-        let (mut model_items, mut printed_directly) = (0usize, 0usize);
-        for spec in specs() {
-            let Ok(api) = crate::load_api(&spec) else {
-                continue;
-            };
-            let modules = operations::modules(&api);
-            for job in rust_jobs(&api, &modules, "atlas_admin") {
-                let tokens = (job.tokens)();
-                let fast = rust::format_file(tokens.clone(), &job.path).expect("formats");
-                let slow = rust::format_file_with_prettyplease(tokens.clone(), &job.path)
-                    .expect("formats");
-                if fast != slow {
-                    let line = fast
-                        .lines()
-                        .zip(slow.lines())
-                        .position(|(a, b)| a != b)
-                        .unwrap_or(0);
-                    panic!(
-                        "{} of {}: the fast printer differs from prettyplease at line {}:\n{}\nprettyplease:\n{}",
-                        job.path,
-                        spec.display(),
-                        line + 1,
-                        fast.lines()
-                            .skip(line)
-                            .take(5)
-                            .collect::<Vec<_>>()
-                            .join("\n"),
-                        slow.lines()
-                            .skip(line)
-                            .take(5)
-                            .collect::<Vec<_>>()
-                            .join("\n"),
-                    );
-                }
-                if job.path.starts_with("src/models/") && !job.path.ends_with("mod.rs") {
-                    let toks = print::tok::convert(tokens);
-                    let parts = print::split_file(&toks).expect("splits");
-                    model_items += parts.items.len();
-                    printed_directly += parts
-                        .items
-                        .into_iter()
-                        .filter(|item| print::item(&toks[item.clone()]).is_some())
-                        .count();
-                }
-            }
-        }
-        assert!(
-            printed_directly * 10 >= model_items * 9,
-            "only {printed_directly} of {model_items} model items printed without prettyplease"
-        );
     }
 }

@@ -5,7 +5,6 @@ use std::cell::Cell;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{ToTokens, quote};
 
-use super::print;
 use crate::error::Error;
 use crate::ir::{IntKind, TypeRef};
 
@@ -113,60 +112,9 @@ pub fn uses_map(ty: &TypeRef) -> bool {
     }
 }
 
-/// Prints generated tokens as a file, as prettyplease prints them: the items [`super::print`]
-/// knows directly, the others through syn and prettyplease.
+/// Prints generated tokens as a file: parsed by syn, printed by prettyplease, with a blank line
+/// between items and the generated-code header.
 pub fn format_file(tokens: TokenStream, file: &str) -> Result<String, Error> {
-    let toks = print::tok::convert(tokens);
-    // What goes to syn is rebuilt from the printer's tokens.
-    let stream = |toks: &[print::tok::Tok]| {
-        print::tok::to_stream(toks).ok_or_else(|| Error::Codegen {
-            file: file.into(),
-            message: "a literal of the generated tokens does not read back as one".into(),
-        })
-    };
-    let whole = |toks: &[print::tok::Tok]| format_file_with_prettyplease(stream(toks)?, file);
-    let Some(parts) = print::split_file(&toks) else {
-        return whole(&toks);
-    };
-    // About what the file takes: growing the string from empty copied it a dozen times.
-    let mut code = String::with_capacity(toks.len() * 6);
-    for attr in parts.inner_attrs {
-        match print::inner_attr(&toks[attr]) {
-            Some(line) => code.push_str(&line),
-            None => return whole(&toks),
-        }
-    }
-    for item in parts.items {
-        match print::item_with_members(&toks[item.clone()], &impl_member_with_prettyplease) {
-            Some(text) => code.push_str(&text),
-            None => {
-                let item: syn::Item =
-                    syn::parse2(stream(&toks[item])?).map_err(|e| codegen_error(file, e))?;
-                code.push_str(&prettyplease::unparse(&syn::File {
-                    shebang: None,
-                    frontmatter: None,
-                    attrs: Vec::new(),
-                    items: vec![item],
-                }));
-            }
-        }
-    }
-    Ok(with_header(&code))
-}
-
-/// A member of a top-level `impl` block as prettyplease prints it there: the lines between
-/// the first and the last of such a block holding it alone.
-fn impl_member_with_prettyplease(member: &[print::tok::Tok]) -> Option<String> {
-    let member = print::tok::to_stream(member)?;
-    let block: syn::File = syn::parse2(quote::quote!(impl X { #member })).ok()?;
-    let text = prettyplease::unparse(&block);
-    let lines = text.strip_prefix("impl X {\n")?.strip_suffix("}\n")?;
-    Some(lines.to_string())
-}
-
-/// Parses generated tokens as a file and prints them with prettyplease: what [`format_file`]
-/// gives, the slow way.
-pub fn format_file_with_prettyplease(tokens: TokenStream, file: &str) -> Result<String, Error> {
     let syntax: syn::File = syn::parse2(tokens).map_err(|e| codegen_error(file, e))?;
     Ok(with_header(&prettyplease::unparse(&syntax)))
 }
