@@ -179,6 +179,48 @@ fn a_required_parameter_added_is_breaking_an_optional_one_additive() {
     );
 }
 
+/// Header and cookie parameters are setters like query parameters: added, removed and made
+/// required the same way.
+#[test]
+fn header_and_cookie_parameters_change_like_query_parameters() {
+    let query = "        - {name: pageNum, in: query, schema: {type: integer}}\n";
+    let with = |headers: &str| format!("{query}{headers}");
+    assert_changes(
+        &[(
+            query,
+            &with(
+                "        - {name: X-Request-Id, in: header, required: true, schema: {type: string}}\n        \
+                 - {name: X-Trace, in: header, schema: {type: string}}\n        \
+                 - {name: region, in: cookie, schema: {type: string}}\n",
+            ),
+        )],
+        &[
+            "breaking required_parameter_added operation list_things: required parameter X-Request-Id added",
+            "additive optional_parameter_added operation list_things: optional parameter X-Trace added",
+            "additive optional_parameter_added operation list_things: optional parameter region added",
+        ],
+    );
+    let old = edited(&[(
+        query,
+        &with(
+            "        - {name: X-Trace, in: header, schema: {type: string}}\n        \
+             - {name: X-Max-Age, in: header, schema: {type: integer}}\n",
+        ),
+    )]);
+    let new = edited(&[(
+        query,
+        &with("        - {name: X-Trace, in: header, required: true, schema: {type: string}}\n"),
+    )]);
+    let report = atlas_codegen::diff::diff(&api("old.yaml", &old), &api("new.yaml", &new));
+    assert_eq!(
+        lines(&report),
+        [
+            "breaking parameter_now_required operation list_things: parameter X-Trace is now required",
+            "breaking parameter_removed operation list_things: parameter X-Max-Age removed",
+        ]
+    );
+}
+
 #[test]
 fn a_field_removed_or_retyped_is_breaking_an_optional_field_added_additive() {
     assert_changes(

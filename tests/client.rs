@@ -1094,7 +1094,11 @@ mod paging {
                 .collect()
                 .await;
             assert_eq!(users.len(), 4);
-            assert_eq!(pager.served.load(Ordering::SeqCst), 3, "an empty third page ends it");
+            assert_eq!(
+                pager.served.load(Ordering::SeqCst),
+                3,
+                "an empty third page ends it"
+            );
         }
     }
 
@@ -1723,6 +1727,131 @@ mod fixture_client {
         let thing: Thing = serde_json::from_value(json!({"id": "1"})).unwrap();
         let (id, token): (String, Option<String>) = (thing.id, thing.token);
         assert_eq!((id.as_str(), token), ("1", None));
+    }
+
+    /// Header parameters arrive as headers, in OpenAPI's `simple` style (a list
+    /// comma-joined), and cookie parameters in the `Cookie` header; an `Accept` parameter is
+    /// the client's own.
+    #[tokio::test]
+    async fn header_and_cookie_parameters_arrive_as_headers() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/things/beef/history"))
+            .and(header("x-request-id", "req-0001"))
+            .respond_with(json_response(
+                200,
+                json!({"id": "beef"}),
+                "application/json",
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/things"))
+            .and(header("x-trace", "trace 1"))
+            .respond_with(json_response(
+                200,
+                json!({"results": []}),
+                "application/json",
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        let report = client
+            .get_thing_history()
+            .thing_id("beef")
+            .x_request_id("req-0001")
+            .use_effective_instance_fields(true)
+            .x_max_age(60)
+            .x_fields(vec!["a".into(), "b c".into()])
+            .x_api_key("k3y")
+            .region("eu-west")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(report.id.as_deref(), Some("beef"));
+        client
+            .list_things()
+            .x_trace("trace 1")
+            .send()
+            .await
+            .unwrap();
+        let sent = requests(&server).await;
+        let value = |name: &str| sent[0].headers.get(name).map(|v| v.to_str().unwrap());
+        assert_eq!(value("use-effective-instance-fields"), Some("true"));
+        assert_eq!(value("x-max-age"), Some("60"));
+        assert_eq!(value("x-fields"), Some("a,b c"));
+        assert_eq!(value("x-api-key"), Some("k3y"));
+        assert_eq!(value("cookie"), Some("region=eu-west"));
+        assert_eq!(value("accept"), Some("application/json"));
+        // Unset optional parameters are not sent at all.
+        assert_eq!(sent[1].headers.get("x-api-key"), None);
+        assert_eq!(sent[1].headers.get("cookie"), None);
+    }
+
+    /// A missing required header is a missing parameter, and a value its checks refuse (or
+    /// that no header can carry) an invalid one, named by its wire name; nothing is sent, and
+    /// a credential's value is never repeated.
+    #[tokio::test]
+    async fn header_parameters_are_checked_before_anything_is_sent() {
+        let server = MockServer::start().await;
+        let client = client(&server);
+        let history = || client.get_thing_history().thing_id("beef");
+        let error = history().send().await.unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::MissingParameter {
+                    name: "X-Request-Id"
+                }
+            ),
+            "{error:?}"
+        );
+        let invalid = |error: Error| match error {
+            Error::InvalidParameter { name, value, .. } => (name, value),
+            other => panic!("{other:?}"),
+        };
+        let error = history().x_request_id("NO").send().await.unwrap_err();
+        assert_eq!(invalid(error), ("X-Request-Id", "NO".to_string()));
+        let error = history()
+            .x_request_id("req-0001")
+            .x_max_age(4000)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(invalid(error), ("X-Max-Age", "4000".to_string()));
+        let error = client
+            .list_things()
+            .x_trace("a\r\nInjected: yes")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            invalid(error),
+            ("X-Trace", "a\r\nInjected: yes".to_string())
+        );
+        let error = history()
+            .x_request_id("req-0001")
+            .x_api_key("secret\n")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(!error.to_string().contains("secret"), "{error}");
+        assert_eq!(invalid(error), ("X-Api-Key", "<redacted>".to_string()));
+        let error = history()
+            .x_request_id("req-0001")
+            .region("eu; admin=1")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(invalid(error), ("region", "eu; admin=1".to_string()));
+        assert!(requests(&server).await.is_empty());
+        // The builder's `Debug` never prints the key.
+        let builder = history().x_api_key("k3y");
+        let debug = format!("{builder:?}");
+        assert!(debug.contains("x_api_key: Some(<redacted>)"), "{debug}");
+        assert!(!debug.contains("k3y"), "{debug}");
     }
 
     /// The JSON body of the one request `server` received.

@@ -34,6 +34,7 @@ mod snapshots {
         discriminated,
         enums,
         formats,
+        implicit,
         keywords,
         nullable,
         open,
@@ -62,7 +63,7 @@ mod snapshots {
         assert_eq!(
             notes,
             [
-                "header parameter \"X-Trace\" is not sent: the client only sends path and query parameters"
+                "header parameter \"Accept\" is not sent: OpenAPI ignores Accept, Content-Type and Authorization header parameters, and the client sets those headers itself"
             ]
         );
     }
@@ -83,6 +84,100 @@ mod snapshots {
             );
             assert!(plain.file(file).is_some(), "{file} is generated");
         }
+    }
+
+    /// An operation without an operationId is named by its method and path; operationIds keep
+    /// their names, and a name made the same way twice gets a suffix in spec order. The
+    /// builder, the `testing::Operation` variant and `MockAtlas::on_..` follow the method.
+    #[test]
+    fn operations_without_an_id_are_named_by_method_and_path() {
+        let generated = generate_fixture("implicit.yaml");
+        let names: Vec<(&str, &str, &str)> = generated
+            .api()
+            .operations
+            .iter()
+            .map(|o| {
+                (
+                    o.id.as_str(),
+                    o.method_name.as_str(),
+                    o.builder_name.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("get_pets_2", "get_pets_2", "GetPets2"),
+                ("post_pets", "post_pets", "PostPets"),
+                ("getPets", "get_pets", "GetPets"),
+                (
+                    "get_pets_pet_id_toys",
+                    "get_pets_pet_id_toys",
+                    "GetPetsPetIdToys"
+                ),
+                ("get_pet_toys", "get_pet_toys", "GetPetToys"),
+                ("get_pet_toys_2", "get_pet_toys_2", "GetPetToys2"),
+            ]
+        );
+        let operations = generated.file("src/operations/untagged.rs").unwrap();
+        assert!(operations.contains("pub fn get_pets_2(&self) -> GetPets2"));
+        // The tag `Models` is not the `models` module.
+        let tagged = generated.file("src/operations/models_tag.rs").unwrap();
+        assert!(tagged.contains("pub fn get_pet_toys_2(&self) -> GetPetToys2"));
+        let testing = generated.file("src/testing/mod.rs").unwrap();
+        for expected in [
+            "GetPetsPetIdToys,",
+            "id: \"get_pets_pet_id_toys\"",
+            "pub fn on_get_pet_toys_2(&self) -> GetPetToys2Expectation<'_>",
+        ] {
+            assert!(testing.contains(expected), "{expected}");
+        }
+    }
+
+    /// A `$ref` to a place inside the document is the type of the schema there, one type per
+    /// place however the pointer is spelled, named for the place; `type: "null"` in a union
+    /// makes it nullable, and alone is any JSON value, said so.
+    #[test]
+    fn deep_refs_and_null_members() {
+        let generated = generate_fixture("implicit.yaml");
+        let toy = generated.file("src/models/toy.rs").unwrap();
+        for field in [
+            "pub tag: TagAllOf0,",
+            "pub kind: Kind,",
+            "pub size: Option<PetSizeShape>,",
+            "pub other_size: Option<PetSizeShape>,",
+            "pub owner: Option<Owner>,",
+            "pub label: Option<TagAllOf0>,",
+            "pub friend: Option<PetFriendOneOf1>,",
+        ] {
+            assert!(toy.contains(field), "{field} in\n{toy}");
+        }
+        let pet = generated.file("src/models/pet.rs").unwrap();
+        for field in [
+            "pub nickname: Option<String>,",
+            "pub friend: Option<PetFriend>,",
+            "pub scores: Option<Vec<Option<i64>>>,",
+            "pub note: Option<Note>,",
+            "pub nothing: Option<serde_json::Value>,",
+        ] {
+            assert!(pet.contains(field), "{field} in\n{pet}");
+        }
+        // The response of `get /animals` is the one of `post /pets`, by its pointer.
+        let response = |method: &str| {
+            let mut operations = generated.api().operations.iter();
+            let operation = operations.find(|o| o.method_name == method).unwrap();
+            format!("{:?}", operation.response)
+        };
+        assert_eq!(response("get_pets"), r#"Json(Named("PostPetsResponse"))"#);
+        assert_eq!(response("post_pets"), response("get_pets"));
+        let notes: Vec<(&str, &str)> = generated
+            .approximations()
+            .iter()
+            .map(|a| (a.pointer.as_str(), a.message.as_str()))
+            .collect();
+        assert_eq!(notes.len(), 1, "{notes:#?}");
+        assert_eq!(notes[0].0, "/components/schemas/Pet/properties/nothing");
+        assert!(notes[0].1.contains("`type: \"null\"`"), "{notes:#?}");
     }
 
     /// prettyplease prints the code; rustfmt, with the generated `rustfmt.toml`, must find
@@ -308,12 +403,12 @@ components:
         assert_eq!(
             changed,
             [
-                atlas_codegen::reuse::MANIFEST,
+                atlas_codegen::MANIFEST,
                 "src/models/mongo_db_access_logs.rs"
             ]
         );
         let manifest = |generated: &GeneratedCrate| {
-            let text = generated.file(atlas_codegen::reuse::MANIFEST).unwrap();
+            let text = generated.file(atlas_codegen::MANIFEST).unwrap();
             text.lines().map(str::to_string).collect::<Vec<_>>()
         };
         let changed_lines: Vec<_> = manifest(&before)
@@ -408,12 +503,11 @@ mod generated_crate {
         std::fs::remove_dir_all(&base).unwrap();
     }
 
-    /// A crate generated into a new directory is written while it is generated
-    /// (`atlas_codegen::generate_into`): the same files as generating then writing, a leftover
+    /// A crate generated into a new directory (`atlas_codegen::generate_into`): the same files as generating then writing, a leftover
     /// of an interrupted run cleared, no staging directory left; over an existing directory it
     /// regenerates in place; and a spec that fails leaves nothing behind.
     #[test]
-    fn generating_into_a_new_directory_writes_the_crate_as_it_is_generated() {
+    fn generating_into_a_new_directory_writes_the_generated_crate() {
         let base = std::env::temp_dir().join(format!("atlas-codegen-into-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&base);
         std::fs::create_dir_all(base.join("crate.atlas-codegen-tmp/src")).unwrap();
@@ -429,12 +523,12 @@ mod generated_crate {
         assert!(expected.check(&dir).unwrap().is_empty());
         assert!(!base.join("crate.atlas-codegen-tmp").exists());
         assert!(!dir.join("src/left_over.rs").exists());
-        // The runtime is handed over before the spec is read; this spec has no operations,
-        // so the crate has no runtime (`check` above also finds no extra file).
+        // This spec has no operations, so the crate has no runtime (`check` above also finds
+        // no extra file).
         assert!(!dir.join("src/client.rs").exists());
         assert!(!dir.join("src/testing").exists());
 
-        // A spec with operations: the runtime handed over early is the runtime generated.
+        // A spec with operations: the runtime is written.
         let endpoints = fixture_path("endpoints.yaml");
         let with_runtime = base.join("with-runtime");
         atlas_codegen::generate_into(&endpoints, &config, &with_runtime).unwrap();
@@ -475,58 +569,6 @@ mod generated_crate {
         std::fs::remove_dir_all(&base).unwrap();
     }
 
-    /// `NewCrate::finish` makes the staging directory hold exactly the generated crate: files
-    /// never handed over, or handed over with other text, are written, files handed over that
-    /// are not part of it are removed;
-    /// and a file it cannot create is an error that leaves no crate and no staging behind.
-    #[test]
-    fn a_crate_written_while_generated_is_exactly_the_generated_one() {
-        let base =
-            std::env::temp_dir().join(format!("atlas-codegen-staged-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&base);
-        std::fs::create_dir_all(&base).unwrap();
-        let generated = generate_fixture("enums.yaml");
-
-        let dir = base.join("crate");
-        let new = atlas_codegen::write::NewCrate::start(&dir).unwrap();
-        let sink = new.sink();
-        sink(
-            Path::new("src/not_generated.rs"),
-            "// not part of the crate\n",
-        );
-        let (first, text) = &generated.files()[0];
-        sink(first, text);
-        let (second, _) = &generated.files()[1];
-        sink(second, "// other text than the crate's\n");
-        drop(sink);
-        let written = new.finish(&generated).unwrap();
-        assert_eq!(written.written, generated.files().len());
-        assert!(generated.check(&dir).unwrap().is_empty());
-        assert!(!dir.join("src/not_generated.rs").exists());
-        assert!(
-            atlas_codegen::write::NewCrate::start(&dir).is_none(),
-            "an existing directory is regenerated, not staged"
-        );
-
-        // A file named `src` where the crate needs a directory.
-        let blocked = base.join("blocked");
-        let new = atlas_codegen::write::NewCrate::start(&blocked).unwrap();
-        new.sink()(Path::new("src"), "");
-        let error = new.finish(&generated).unwrap_err().to_string();
-        assert!(error.contains("blocked.atlas-codegen-tmp"), "{error}");
-        assert!(!blocked.exists());
-        assert!(!base.join("blocked.atlas-codegen-tmp").exists());
-
-        // Dropped unfinished (generation failed): the staging directory goes.
-        let abandoned = base.join("abandoned");
-        let new = atlas_codegen::write::NewCrate::start(&abandoned).unwrap();
-        new.sink()(first, text);
-        drop(new);
-        assert!(!base.join("abandoned.atlas-codegen-tmp").exists());
-        assert!(!abandoned.exists());
-        std::fs::remove_dir_all(&base).unwrap();
-    }
-
     /// Regenerating over an earlier output takes the Rust files whose inputs did not change
     /// from it, unformatted, and the result is byte for byte what formatting everything gives:
     /// after a hand edit and after a spec change too.
@@ -546,7 +588,7 @@ mod generated_crate {
         let fresh = generate(&text, false);
         assert_eq!(fresh.timings().reused_files, 0);
         // The manifest records every formatted file (the runtime is copied, not formatted).
-        let manifest = fresh.file(atlas_codegen::reuse::MANIFEST).unwrap();
+        let manifest = fresh.file(atlas_codegen::MANIFEST).unwrap();
         let formatted = manifest.lines().filter(|l| l.ends_with(".rs")).count();
         assert!(manifest.contains(" src/models/cloud_database_user.rs\n"));
         assert!(!manifest.contains(" src/client.rs\n"));

@@ -53,19 +53,30 @@ fn check(dir: &Path, spec: &str) {
     let output = Command::new(env!("CARGO"))
         .args(["check", "--message-format=short", "--features", "testing"])
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", workspace_root().join("target/generated-check"))
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target/generated-check"),
+        )
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{spec}: cargo check failed:\n{stderr}");
+    assert!(
+        output.status.success(),
+        "{spec}: cargo check failed:\n{stderr}"
+    );
     let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
-    assert!(warnings.is_empty(), "{spec}: cargo check warned:\n{}", warnings.join("\n"));
+    assert!(
+        warnings.is_empty(),
+        "{spec}: cargo check warned:\n{}",
+        warnings.join("\n")
+    );
 }
 
 macro_rules! corpus {
-    ($($test:ident: $file:literal,)*) => {
+    ($($(#[$attr:meta])* $test:ident: $file:literal,)*) => {
         $(
             #[test]
+            $(#[$attr])*
             fn $test() {
                 generates_and_checks_without_warnings($file);
             }
@@ -94,8 +105,12 @@ corpus! {
     box_platform: "box.json",
     jira_platform: "jira-platform.json",
     kubernetes_core_v1: "kubernetes-core-v1.json",
+    // Run them with `-- --ignored`: each still stops at a mistake of its own, which the
+    // generator refuses at its place rather than guess (issue 36 keeps them open).
+    #[ignore = "openai.yaml: path templates name parameters the operations do not declare ({project_id}, {certificate_id}) and one declares cert_id, in no path"]
     openai: "openai.yaml",
     oxide_nexus: "oxide-nexus.json",
+    #[ignore = "pagerduty.json: two 200 responses $ref #/components/requestBodies/..., a request body, not a response"]
     pagerduty: "pagerduty.json",
     twilio_api_v2010: "twilio-api-v2010.json",
     vault: "vault.json",

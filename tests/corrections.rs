@@ -470,7 +470,7 @@ fn a_member_of_another_shape_at_a_corrected_place_is_kept_whole() {
     let specs = Specs::load();
     let mut failures = Vec::new();
     let mut mutations = 0;
-    for (file, check, payload, roots) in corrected_places(&specs) {
+    for (file, check, payload, roots) in corrected_places(specs) {
         let component = PAYLOADS.iter().find(|p| p.0 == file).unwrap().1;
         let mut places = Vec::new();
         for root in &roots {
@@ -519,12 +519,12 @@ fn a_member_of_another_shape_at_a_corrected_place_is_kept_whole() {
     eprintln!("{mutations} replacements at corrected places, all kept whole");
 }
 
-/// The walk finds the places our spec corrects (`README.md`, "Real traffic"), and only those.
+/// The walk finds the places our spec corrects (`docs/real-traffic.md`), and only those.
 #[test]
 fn the_corrected_places_are_the_ones_the_readme_lists() {
     let specs = Specs::load();
     let mut found = BTreeSet::new();
-    for (file, _, _, roots) in corrected_places(&specs) {
+    for (file, _, _, roots) in corrected_places(specs) {
         if file.starts_with("data_lake_pipeline/") {
             // The official spec types pipelines as we do.
             assert_eq!(roots, Vec::<String>::new(), "{file}");

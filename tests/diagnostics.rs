@@ -4,8 +4,7 @@
 use std::path::Path;
 
 use atlas_codegen::diagnostics::{self, Severity};
-use atlas_codegen::validate::Validation;
-use atlas_codegen::{Error, Problem};
+use atlas_codegen::{Error, Problem, Validation};
 use atlas_codegen_tests::{generate_text, spec_path};
 
 /// A spec with one of each problem `validate` looks for; each comment names the line.
@@ -74,8 +73,7 @@ components:
 "#;
 
 fn validate(name: &str, text: &str) -> Validation {
-    let spec = atlas_codegen::load::parse_spec(Path::new(name), text).unwrap();
-    atlas_codegen::validate::validate(&spec, text)
+    atlas_codegen::validate(Path::new(name), text).unwrap()
 }
 
 /// The problem at `pointer`, which must have been found.
@@ -253,6 +251,94 @@ fn json_specs_are_located_by_line_and_column_too() {
     );
     let pattern = at(&validation.errors, "/components/schemas/C/pattern");
     assert_eq!(pattern.position.map(|p| (p.line, p.column)), Some((8, 31)));
+}
+
+/// A `$ref` into the document that reaches nothing is an error at the `$ref`, naming it, from
+/// generation and from `validate` alike: a missing member, a pointer through another `$ref`, an
+/// index out of range, a place that is no schema, a malformed token or escape.
+#[test]
+fn dangling_deep_refs_are_errors_at_their_place() {
+    let spec = r#"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/paths/~1things/get/responses/201/content/application~1json/schema'}
+components:
+  schemas:
+    Tag:
+      allOf:
+        - type: object
+          properties:
+            label: {type: string}
+    Owner: {$ref: '#/components/schemas/Tag'}
+    Toy:
+      type: object
+      properties:
+        a: {$ref: '#/components/schemas/Tag/allOf/1'}
+        b: {$ref: '#/components/schemas/Tag/allOf/0/properties/colour'}
+        c: {$ref: '#/components/schemas/Owner/allOf/0'}
+        d: {$ref: '#/components/schemas/Tag/allOf'}
+        e: {$ref: '#/components/schemas/Tag/allOf/0/properties/label~2'}
+        f: {$ref: '#/components/schemas/Tag/allOf/%zz'}
+        g: {$ref: '#/components/schemas/Tag/allOf/0/properties/label'}
+"#;
+    let Err(error) = generate_text("deep.yaml", spec) else {
+        panic!("dangling refs do not generate");
+    };
+    let Error::Spec { problems, .. } = &error else {
+        panic!("{error}");
+    };
+    let toy = "/components/schemas/Toy/properties";
+    let expected = [
+        (
+            format!("{toy}/a"),
+            23,
+            "\"#/components/schemas/Tag/allOf/1\" points to a schema that does not exist",
+        ),
+        (
+            format!("{toy}/b"),
+            24,
+            "points to a schema that does not exist",
+        ),
+        (
+            format!("{toy}/c"),
+            25,
+            "points to a schema that does not exist",
+        ),
+        (
+            format!("{toy}/d"),
+            26,
+            "points to a schema that does not exist",
+        ),
+        (format!("{toy}/e"), 27, "malformed token \"label~2\""),
+        (format!("{toy}/f"), 28, "malformed percent-encoding"),
+        (
+            "/paths/~1things/get/responses/200/content/application~1json/schema".to_string(),
+            11,
+            "points to a schema that does not exist",
+        ),
+    ];
+    for (pointer, line, says) in &expected {
+        assert_problem(problems, pointer, *line, says);
+    }
+    assert_eq!(problems.len(), expected.len(), "{problems:#?}");
+    // `validate` says the same, each once.
+    let validation = validate("deep.yaml", spec);
+    for (pointer, line, says) in &expected {
+        assert_problem(&validation.errors, pointer, *line, says);
+    }
+    assert_eq!(
+        validation.errors.len(),
+        expected.len(),
+        "{:#?}",
+        validation.errors
+    );
 }
 
 #[test]

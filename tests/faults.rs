@@ -146,9 +146,15 @@ mod token_endpoint {
                 .build()
                 .unwrap();
             let error = get_migration(&client).await.unwrap_err();
-            assert!(matches!(error, Error::Transport { .. }), "{status}: {error:?}");
+            assert!(
+                matches!(error, Error::Transport { .. }),
+                "{status}: {error:?}"
+            );
             let text = error.to_string();
-            assert!(text.contains(&format!("unavailable (HTTP {status}: busy)")), "{text}");
+            assert!(
+                text.contains(&format!("unavailable (HTTP {status}: busy)")),
+                "{text}"
+            );
             assert!(std::error::Error::source(&error).is_some(), "{error:?}");
             // Every attempt asks again: the request itself was never sent, so POST too.
             assert_eq!(count(&server, "/api/oauth/token").await, 3, "{status}");
@@ -908,6 +914,19 @@ mod paging {
         (names, server.received_requests().await.unwrap().len())
     }
 
+    /// [`stream_all`] over `users` users, `total` said, links or not, `size` a page.
+    async fn pages(users: usize, total: usize, links: bool, size: i64) -> (Vec<String>, usize) {
+        stream_all(
+            Paged {
+                users,
+                total,
+                links,
+            },
+            size,
+        )
+        .await
+    }
+
     fn names(users: usize) -> Vec<String> {
         (0..users).map(|i| format!("user-{i}")).collect()
     }
@@ -915,63 +934,23 @@ mod paging {
     #[tokio::test]
     async fn a_total_count_that_underestimates_loses_no_item() {
         // Three pages of one user; the server's estimate says two.
-        let (got, requests) = stream_all(
-            Paged {
-                users: 3,
-                total: 2,
-                links: false,
-            },
-            1,
-        )
-        .await;
+        let (got, requests) = pages(3, 2, false, 1).await;
         assert_eq!(got, names(3));
         // The fourth, empty page ends it.
         assert_eq!(requests, 4);
-        let (got, _) = stream_all(
-            Paged {
-                users: 3,
-                total: 2,
-                links: true,
-            },
-            1,
-        )
-        .await;
+        let (got, _) = pages(3, 2, true, 1).await;
         assert_eq!(got, names(3));
-        let (got, _) = stream_all(
-            Paged {
-                users: 7,
-                total: 0,
-                links: false,
-            },
-            3,
-        )
-        .await;
+        let (got, _) = pages(7, 0, false, 3).await;
         assert_eq!(got, names(7));
     }
 
     #[tokio::test]
     async fn a_total_count_that_overestimates_ends_on_the_pages() {
-        let (got, requests) = stream_all(
-            Paged {
-                users: 3,
-                total: 50,
-                links: false,
-            },
-            1,
-        )
-        .await;
+        let (got, requests) = pages(3, 50, false, 1).await;
         assert_eq!(got, names(3));
         assert_eq!(requests, 4);
         // A short page ends it without asking for another.
-        let (got, requests) = stream_all(
-            Paged {
-                users: 7,
-                total: 50,
-                links: false,
-            },
-            3,
-        )
-        .await;
+        let (got, requests) = pages(7, 50, false, 3).await;
         assert_eq!(got, names(7));
         assert_eq!(requests, 3);
     }
@@ -980,27 +959,11 @@ mod paging {
     async fn a_full_last_page_without_a_next_link_ends_the_stream() {
         // Links as Atlas sends them: the third page of one item has `previous` but no `next`,
         // so no fourth page is asked for.
-        let (got, requests) = stream_all(
-            Paged {
-                users: 3,
-                total: 3,
-                links: true,
-            },
-            1,
-        )
-        .await;
+        let (got, requests) = pages(3, 3, true, 1).await;
         assert_eq!(got, names(3));
         assert_eq!(requests, 3);
         // Only a `self` link (one page, links but no paging links): the empty page decides.
-        let (got, requests) = stream_all(
-            Paged {
-                users: 2,
-                total: 2,
-                links: true,
-            },
-            2,
-        )
-        .await;
+        let (got, requests) = pages(2, 2, true, 2).await;
         assert_eq!(got, names(2));
         assert_eq!(requests, 2);
     }

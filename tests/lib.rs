@@ -54,7 +54,7 @@ pub fn files_text(
         let name = path.to_string_lossy();
         if keep(&name) {
             text.push_str(&format!("// ==== {name}\n"));
-            text.push_str(content.trim_start_matches(atlas_codegen::emit::GENERATED_HEADER));
+            text.push_str(content.trim_start_matches(atlas_codegen::GENERATED_HEADER));
             text.push('\n');
         }
     }

@@ -664,7 +664,7 @@ mod open_unions {
     use super::*;
     use atlas_fixtures::open::models::codec::{self, Decode, Encode, from_slice};
     use atlas_fixtures::open::models::{
-        Closed, Definition, DefinitionAlternatesValue, DefinitionSets, Field, Hardware,
+        Closed, Definition, DefinitionLabels, DefinitionMultiValue, Field, Hardware,
         HardwareVariant, Mapping,
     };
 
@@ -712,25 +712,28 @@ mod open_unions {
     fn a_lone_open_member_is_a_union_of_it_and_unknown() {
         let definition = json!({
             "type": "string",
-            "alternates": {"english": {"type": "string", "size": 2}, "odd": ["not", "a", "definition"]},
-            "sets": ["a", "b"]
+            "multi": {"english": {"type": "string", "size": 2}, "odd": ["not", "a", "definition"]},
+            "labels": ["a", "b"]
         });
         let decoded: Definition = round_trip(&definition);
-        let alternates = decoded.alternates.unwrap();
+        let alternates = decoded.multi.unwrap();
         assert!(matches!(
             alternates["english"],
-            DefinitionAlternatesValue::Definition(_)
+            DefinitionMultiValue::Definition(_)
         ));
         assert_eq!(
             alternates["odd"],
-            DefinitionAlternatesValue::Unknown(json!(["not", "a", "definition"]))
+            DefinitionMultiValue::Unknown(json!(["not", "a", "definition"]))
         );
         assert_eq!(
-            decoded.sets,
-            Some(DefinitionSets::List(vec!["a".into(), "b".into()]))
+            decoded.labels,
+            Some(DefinitionLabels::List(vec!["a".into(), "b".into()]))
         );
-        let decoded: Definition = round_trip(&json!({"sets": {"a": 1}}));
-        assert_eq!(decoded.sets, Some(DefinitionSets::Unknown(json!({"a": 1}))));
+        let decoded: Definition = round_trip(&json!({"labels": {"a": 1}}));
+        assert_eq!(
+            decoded.labels,
+            Some(DefinitionLabels::Unknown(json!({"a": 1})))
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ fn every_operation_and_schema_generates_and_the_report_is_short() {
     let document: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
     let components = document["components"]["schemas"].as_object().unwrap();
     for name in components.keys() {
-        let rust = atlas_codegen::lower::type_name(name);
+        let rust = atlas_codegen::type_name(name);
         assert!(
             api.type_def(&rust).is_some()
                 || api

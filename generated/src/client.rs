@@ -402,14 +402,15 @@ fn default_http_client(
     })
 }
 
-/// rustls with the ring provider and the platform's certificate verifier, for this client
-/// only: an application's own process-wide provider is left alone, whatever it is.
+/// rustls with its default provider, aws-lc-rs (which has post-quantum key exchange; rustls
+/// deprecated ring's for lacking it), and the platform's certificate verifier, for this
+/// client only: an application's own process-wide provider is left alone, whatever it is.
 #[cfg(feature = "rustls")]
 fn tls_config() -> Result<rustls::ClientConfig, Error> {
     let config_error = |e: &dyn fmt::Display| Error::Config {
         message: format!("TLS cannot be configured: {e}"),
     };
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
         .map_err(|e| config_error(&e))?;
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
@@ -471,10 +472,12 @@ mod tests {
 
     #[test]
     fn debug_output_has_no_secrets() {
+        // An https server: a spec's own may be plain http, which credentials do not go to.
+        let builder = || Client::builder().base_url("https://api.example.com");
         let builders = [
-            Client::builder().bearer_token("token-SECRET"),
-            Client::builder().service_account("id", "client-SECRET"),
-            Client::builder().digest("public", "private-SECRET"),
+            builder().bearer_token("token-SECRET"),
+            builder().service_account("id", "client-SECRET"),
+            builder().digest("public", "private-SECRET"),
         ];
         for builder in builders {
             let builder_debug = format!("{builder:?}");

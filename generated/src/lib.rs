@@ -3,20 +3,17 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
-#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports, unused_macros))]
 
 mod auth;
 mod client;
 mod digest;
-#[allow(dead_code)]
-mod download;
 mod error;
 pub mod models;
 pub mod operations;
 mod paging;
 mod raw;
 mod request;
-#[allow(dead_code)]
 mod response;
 mod retry;
 #[cfg(feature = "testing")]
@@ -29,7 +26,6 @@ pub use client::{
     Client, ClientBuilder, RetryPolicy, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_PAGES,
 };
 
-pub use download::ByteStream;
 pub use error::Error;
 pub use paging::Pages;
 pub use raw::RawRequest;
@@ -64,5 +60,5 @@ pub use serde_json;
 /// for `ClientBuilder::http_client`, the `HeaderMap` of a `Response`).
 pub use reqwest;
 
-/// The `Stream` trait that `Pages` and `ByteStream` implement.
+/// The `Stream` trait that `Pages` implements.
 pub use futures_core;

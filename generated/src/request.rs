@@ -9,6 +9,7 @@ use super::error::Error;
 use super::models::codec::{self, Encode};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use regex::Regex;
+use reqwest::header::HeaderValue;
 
 /// Everything but RFC 3986's unreserved characters is encoded in a path segment, so a value
 /// holding `/`, `?`, `#`, `%`, spaces or non-ASCII stays one segment.
@@ -20,12 +21,17 @@ const SEGMENT: &AsciiSet =
 pub(crate) struct Request {
     pub method: reqwest::Method,
     /// The operation's id, for tracing (`request` for a raw request).
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))] // Read by the span only.
     pub operation: &'static str,
     /// The path as the spec writes it (`/groups/{groupId}`), for tracing: no values in it.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))] // Read by the span only.
     pub path_template: Cow<'static, str>,
     /// The path with its parameters already encoded.
     pub path: String,
     pub query: Vec<(Cow<'static, str>, String)>,
+    /// The header parameters (and the `Cookie` header of the cookie parameters), by wire
+    /// name; a credential's value is marked sensitive.
+    pub headers: Vec<(&'static str, HeaderValue)>,
     /// The media type asked for in `Accept`.
     pub accept: Cow<'static, str>,
     pub body: Option<Body>,
@@ -62,6 +68,7 @@ impl<'b> Draft<'b> {
                 path_template: Cow::Borrowed(path_template),
                 path: String::new(),
                 query: Vec::new(),
+                headers: Vec::new(),
                 accept: Cow::Borrowed(accept),
                 body: None,
             },
@@ -83,7 +90,6 @@ impl<'b> Draft<'b> {
     }
 
     /// Checks that a parameter is an IPv4 or IPv6 address (see [`check_ip_address`]).
-    #[allow(dead_code)] // Only specs with an IP address parameter use it.
     pub fn check_ip_address(&mut self, name: &'static str, value: &str) {
         self.keep(check_ip_address(name, value));
     }
@@ -100,7 +106,6 @@ impl<'b> Draft<'b> {
     }
 
     /// Checks that a parameter that needs another one comes with it (see [`check_requires`]).
-    #[allow(dead_code)] // Only specs with `x-requires` parameters use it.
     pub fn check_requires(
         &mut self,
         name: &'static str,

@@ -2,7 +2,6 @@
 
 //! The future every operation's `send` returns, and the response it came in.
 
-use std::borrow::Cow;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -121,39 +120,6 @@ impl ResponseFuture<()> {
             Ok(Response { value: (), status, headers })
         })
     }
-}
-
-impl ResponseFuture<Vec<u8>> {
-    /// The success response's body, whole.
-    pub(crate) fn bytes(prepared: Prepared) -> Self {
-        Self::new(async move {
-            let (client, request) = prepared?;
-            let Received { status, headers, body } = client.execute(&request).await?;
-            Ok(Response {
-                value: body,
-                status,
-                headers,
-            })
-        })
-    }
-}
-
-impl ResponseFuture<super::download::ByteStream> {
-    /// The success response's body, chunk by chunk.
-    pub(crate) fn stream(prepared: Prepared) -> Self {
-        Self::new(async move {
-            let (client, request) = prepared?;
-            client.send_stream(request).await
-        })
-    }
-}
-
-/// A prepared request asking for another media type.
-pub(crate) fn accepting(prepared: Prepared, media_type: &'static str) -> Prepared {
-    prepared.map(|(client, mut request)| {
-        request.accept = Cow::Borrowed(media_type);
-        (client, request)
-    })
 }
 
 impl<T> Future for ResponseFuture<T> {

@@ -30,7 +30,8 @@ impl Prepared<'_> {
         }
     }
 
-    /// Sends the request once, with an `Authorization` header if given (marked sensitive).
+    /// Sends the request once, with its header parameters (credentials marked sensitive) and
+    /// an `Authorization` header if given (marked sensitive).
     pub async fn send(
         &self,
         http: &reqwest::Client,
@@ -39,6 +40,9 @@ impl Prepared<'_> {
         let mut builder = http
             .request(self.method.clone(), self.url.clone())
             .header(reqwest::header::ACCEPT, self.request.accept.as_ref());
+        for (name, value) in &self.request.headers {
+            builder = builder.header(*name, value.clone());
+        }
         if let Some(body) = &self.request.body {
             builder = builder
                 .header(reqwest::header::CONTENT_TYPE, body.content_type.as_ref())
@@ -120,15 +124,6 @@ impl Client {
         let limit = self.inner.limits.max_body_size;
         let body = until(deadline, read_limited(response, limit)).await??;
         Ok(Received { status, headers, body })
-    }
-
-    /// Sends a call: its success response with the body unread. The deadline covers the
-    /// attempts and their waits, up to the headers; the body is bounded by the idle timeout.
-    pub(crate) async fn respond(
-        &self,
-        request: &Request,
-    ) -> Result<reqwest::Response, Error> {
-        self.respond_until(request, self.deadline()).await
     }
 
     async fn respond_until(

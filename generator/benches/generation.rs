@@ -9,14 +9,10 @@
 //! 4. cold generation against openapi-to-rust 0.23 (the fastest peer; `cargo install --locked
 //!    openapi-to-rust --version 0.23.0`, skipped with a note when it is not installed): both
 //!    commands into a directory that does not exist, on the official 8-operation subset and on
-//!    the full official spec, alternating runs, medians and the ratio (ours as `cargo
-//!    build-codegen` builds it, the default release build beside it), beside `cp -r` of the
-//!    output into a new directory (creating the same files, as a floor) (`-- --cold-only` for
-//!    this alone);
-//! 5. reading YAML: `load::parse_spec` (the block reader, in pieces on all cores for the
-//!    full spec) against serde-saphyr reading the whole text, alternating, on the subset, the
-//!    hand-written spec and the full official spec (`-- --parse-only` for this alone);
-//! 6. with `-- --compile` (or `-- --compile-only`, without the rest): `cargo check` and
+//!    the full official spec, alternating runs, medians and the ratio (the release build),
+//!    beside `cp -r` of the output into a new directory (creating the same files, as a floor)
+//!    (`-- --cold-only` for this alone);
+//! 5. with `-- --compile` (or `-- --compile-only`, without the rest): `cargo check` and
 //!    `cargo build` of the crate generated from the official spec, with all features and with
 //!    one tag's feature (the crate alone: its dependencies are built first and not counted),
 //!    and of a crate calling two of its operations.
@@ -29,9 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use atlas_codegen::{Config, load, lower};
-
-mod elf;
+use atlas_codegen::Config;
 
 /// Counts live heap bytes and their peak.
 struct CountingAllocator;
@@ -40,9 +34,9 @@ static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
 /// The allocator the `atlas-codegen` command uses.
-static INNER: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static INNER: std::alloc::System = std::alloc::System;
 
-// SAFETY: every call is forwarded to mimalloc unchanged; the counters only add bookkeeping.
+// SAFETY: every call is forwarded to the system allocator unchanged; the counters only add bookkeeping.
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let pointer = unsafe { INNER.alloc(layout) };
@@ -434,46 +428,6 @@ fn for_openapi_to_rust(text: &str) -> String {
         .collect()
 }
 
-/// The command as it is measured against the peer: `cargo build-codegen` (the alias in
-/// `.cargo/config.toml`: the release build linked statically, without position-independent
-/// code), built here if it is out of date. An error saying why where it cannot be built or
-/// does not come out static (not Linux, say); the cold comparison then uses the default release
-/// build alone.
-fn static_command() -> Result<PathBuf, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let built = std::process::Command::new(&cargo)
-        .arg("build-codegen")
-        .current_dir(repository())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .map_err(|error| format!("cargo build-codegen did not start: {error}"))?;
-    if !built.success() {
-        return Err(format!("cargo build-codegen failed ({built})"));
-    }
-    let rustc = std::process::Command::new("rustc")
-        .arg("-vV")
-        .output()
-        .map_err(|error| format!("rustc -vV did not start: {error}"))?;
-    let version = String::from_utf8_lossy(&rustc.stdout);
-    let host = version
-        .lines()
-        .find_map(|line| line.strip_prefix("host: "))
-        .ok_or("rustc -vV names no host")?;
-    // Where cargo puts it: `CARGO_TARGET_DIR` (relative to the repository) or `target/`.
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| repository().join("target"), |dir| repository().join(dir));
-    let path = target.join(host).join("release/atlas-codegen");
-    let bytes = std::fs::read(&path).map_err(|error| format!("{}: {error}", path.display()))?;
-    if !elf::is_static_executable(&bytes) {
-        return Err(format!(
-            "{} is not a static, position-dependent executable",
-            path.display()
-        ));
-    }
-    Ok(path)
-}
-
 /// Cold generation, whole process, into a directory that does not exist: ours against
 /// openapi-to-rust, alternating runs, medians and the ratio.
 fn cold_against_openapi_to_rust() {
@@ -489,14 +443,6 @@ fn cold_against_openapi_to_rust() {
         );
         return;
     }
-    let command = static_command();
-    match &command {
-        Ok(path) => println!(
-            "(atlas-codegen: {}, from `cargo build-codegen`; beside it, the default release build)",
-            path.display()
-        ),
-        Err(reason) => println!("(atlas-codegen: the default release build; {reason})"),
-    }
     // A name of its own for each run of the bench, for the same reason as below: reusing the
     // names a previous run just deleted makes this machine's file system slower.
     let stamp = std::time::SystemTime::now()
@@ -510,12 +456,9 @@ fn cold_against_openapi_to_rust() {
     std::fs::create_dir_all(&scratch).expect("scratch directory");
     // `cp -r` of our first output into a new directory, in the same alternation: a process
     // that only creates the same files, for how much of a cold run the file system takes.
-    println!(
-        "| spec | atlas-codegen ms | openapi-to-rust ms | ratio | default release build ms | cp -r of the output ms |"
-    );
-    println!("|---|---|---|---|---|---|");
-    let default_build = PathBuf::from(env!("CARGO_BIN_EXE_atlas-codegen"));
-    let ours_command = command.as_ref().unwrap_or(&default_build);
+    println!("| spec | atlas-codegen ms | openapi-to-rust ms | ratio | cp -r of the output ms |");
+    println!("|---|---|---|---|---|");
+    let ours_command = PathBuf::from(env!("CARGO_BIN_EXE_atlas-codegen"));
     let specs = [
         (
             "official 8-operation subset",
@@ -551,9 +494,8 @@ fn cold_against_openapi_to_rust() {
             command
         };
         // The commands of one round, each making a new command for a round's number.
-        let commands: [&dyn Fn(usize) -> std::process::Command; 4] = [
-            &|run| generate(ours_command, "ours", run),
-            &|run| generate(&default_build, "default", run),
+        let commands: [&dyn Fn(usize) -> std::process::Command; 3] = [
+            &|run| generate(&ours_command, "ours", run),
             &|run| {
                 let mut command = std::process::Command::new("openapi-to-rust");
                 command.arg("generate").arg(&peer_spec).arg("--output-dir");
@@ -569,11 +511,11 @@ fn cold_against_openapi_to_rust() {
                 command
             },
         ];
-        let mut samples: [Vec<Duration>; 4] = Default::default();
+        let mut samples: [Vec<Duration>; 3] = Default::default();
         for run in 0..runs {
             // Every other round in reverse order, so that no command always runs right after
             // the same one. Round 0 runs ours first, so `cp -r` has its output to copy.
-            let mut order = [0, 1, 2, 3];
+            let mut order = [0, 1, 2];
             if run % 2 == 1 {
                 order.reverse();
             }
@@ -581,17 +523,15 @@ fn cold_against_openapi_to_rust() {
                 samples[which].push(time(&mut commands[which](run)));
             }
         }
-        let [ours, default, peer, copy] = samples;
+        let [ours, peer, copy] = samples;
         // Nothing is deleted until every run is done: the file system creates files more
         // slowly for a while after many were deleted.
-        let (ours, peer, default, copy) =
-            (median(ours), median(peer), median(default), median(copy));
+        let (ours, peer, copy) = (median(ours), median(peer), median(copy));
         println!(
-            "| {label} | {:.1} | {:.1} | {:.2} | {:.1} | {:.1} |",
+            "| {label} | {:.1} | {:.1} | {:.2} | {:.1} |",
             ms(ours),
             ms(peer),
             ours.as_secs_f64() / peer.as_secs_f64(),
-            ms(default),
             ms(copy)
         );
     }
@@ -708,56 +648,6 @@ async fn main() -> Result<(), atlas_admin::Error> {
     std::fs::copy(repository().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lockfile");
 }
 
-/// Reading each spec with `load::parse_spec` and with serde-saphyr alone, as YAML 1.2 (as
-/// `load` configures it), alternating; both must give the same document.
-fn reading_yaml() {
-    println!(
-        "\nreading YAML into an `openapiv3::OpenAPI`, medians, alternating runs in one process"
-    );
-    println!("| spec | load::parse_spec ms | serde-saphyr, whole ms | ratio |");
-    println!("|---|---|---|---|");
-    let subset = repository().join("spec/reference/atlas-admin-api-v2-2025-06-30-subset.yaml");
-    let hand_written = repository().join("spec/atlas-admin-v2.yaml");
-    for (label, path, runs) in [
-        ("official 8-operation subset", subset, 41),
-        ("hand-written", hand_written, 41),
-        ("full official spec", official_spec(), 9),
-    ] {
-        let text = std::fs::read_to_string(&path).expect("spec");
-        let saphyr = || {
-            let mut options = serde_saphyr::Options::default();
-            options.strict_booleans = true;
-            serde_saphyr::from_str_with_options::<openapiv3::OpenAPI>(&text, options)
-                .expect("serde-saphyr reads the spec")
-        };
-        let ours = || load::parse_spec(&path, &text).expect("parses").document;
-        assert!(ours() == saphyr(), "{label}: the documents differ");
-        let (mut fast, mut whole) = (Vec::new(), Vec::new());
-        for run in 0..runs {
-            let time = |f: &dyn Fn() -> openapiv3::OpenAPI, into: &mut Vec<Duration>| {
-                let start = Instant::now();
-                let document = f();
-                into.push(start.elapsed());
-                drop(document);
-            };
-            if run % 2 == 0 {
-                time(&ours, &mut fast);
-                time(&saphyr, &mut whole);
-            } else {
-                time(&saphyr, &mut whole);
-                time(&ours, &mut fast);
-            }
-        }
-        let (fast, whole) = (median(fast), median(whole));
-        println!(
-            "| {label} | {:.2} | {:.2} | {:.2} |",
-            ms(fast),
-            ms(whole),
-            fast.as_secs_f64() / whole.as_secs_f64()
-        );
-    }
-}
-
 fn main() {
     // `cargo bench` passes `--bench`; `-- --compile` adds the compile-time measurement.
     let compile_too = std::env::args().any(|a| a == "--compile");
@@ -769,10 +659,6 @@ fn main() {
     }
     if std::env::args().any(|a| a == "--cold-only") {
         cold_against_openapi_to_rust();
-        return;
-    }
-    if std::env::args().any(|a| a == "--parse-only") {
-        reading_yaml();
         return;
     }
     let hand_written = repository().join("spec/atlas-admin-v2.yaml");
@@ -826,18 +712,16 @@ fn main() {
     }
     let _ = std::fs::remove_dir_all(&out);
 
-    let spec = load::parse_spec(&official_spec(), &official_text).expect("parses");
     let start = Instant::now();
-    let lowered = lower::lower(&spec).expect("lowers");
+    let api = atlas_codegen::api_from_str(&official_spec(), &official_text).expect("lowers");
     println!(
-        "\n(lowering alone, once: {:.1} ms for {} models)",
+        "\n(parsing and lowering alone, once: {:.1} ms for {} models)",
         ms(start.elapsed()),
-        lowered.api.types.len()
+        api.types.len()
     );
 
     scaling(&official_text);
     decoding();
-    reading_yaml();
     cold_against_openapi_to_rust();
     if compile_too {
         compile(&official_text);

@@ -34,6 +34,7 @@ pub(crate) struct Limits {
     /// a byte stream is bounded by it only until its headers arrive.
     pub timeout: Option<Duration>,
     pub max_body_size: usize,
+    // @cfg(paging)
     pub max_pages: u64,
 }
 
@@ -66,6 +67,7 @@ impl Client {
         self.inner.unknown_fields
     }
 
+    // @cfg(paging)
     /// The most pages a list operation's stream fetches.
     pub(crate) fn max_pages(&self) -> u64 {
         self.inner.limits.max_pages
@@ -76,6 +78,7 @@ impl Client {
 /// access log is about 8 MiB), far below what would hurt a process.
 pub const DEFAULT_MAX_BODY_SIZE: usize = 64 * 1024 * 1024;
 
+// @cfg(paging)
 /// The default limit of the pages one stream fetches.
 pub const DEFAULT_MAX_PAGES: u64 = 10_000;
 
@@ -90,6 +93,7 @@ pub struct ClientBuilder {
     user_agent: String,
     unknown_fields: codec::UnknownFields,
     max_body_size: usize,
+    // @cfg(paging)
     max_pages: u64,
     insecure_http: bool,
     min_token_interval: Duration,
@@ -119,6 +123,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("max_body_size", &self.max_body_size)
+            // @cfg(paging)
             .field("max_pages", &self.max_pages)
             .field("insecure_http", &self.insecure_http)
             .field("http_client", &self.http.is_some())
@@ -142,6 +147,7 @@ impl Default for ClientBuilder {
             ),
             unknown_fields: codec::UnknownFields::Keep,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
+            // @cfg(paging)
             max_pages: DEFAULT_MAX_PAGES,
             insecure_http: false,
             min_token_interval: super::auth::MIN_FETCH_INTERVAL,
@@ -250,6 +256,7 @@ impl ClientBuilder {
         self
     }
 
+    // @cfg(paging)
     /// The most pages one list stream fetches (default 10,000); past it the stream ends with
     /// [`Error::Paging`].
     pub fn max_pages(mut self, pages: u64) -> Self {
@@ -358,6 +365,7 @@ impl ClientBuilder {
                 limits: Limits {
                     timeout: self.timeout,
                     max_body_size: self.max_body_size,
+                    // @cfg(paging)
                     max_pages: self.max_pages,
                 },
             }),
@@ -400,14 +408,15 @@ fn default_http_client(
     })
 }
 
-/// rustls with the ring provider and the platform's certificate verifier, for this client
-/// only: an application's own process-wide provider is left alone, whatever it is.
+/// rustls with its default provider, aws-lc-rs (which has post-quantum key exchange; rustls
+/// deprecated ring's for lacking it), and the platform's certificate verifier, for this
+/// client only: an application's own process-wide provider is left alone, whatever it is.
 #[cfg(feature = "rustls")]
 fn tls_config() -> Result<rustls::ClientConfig, Error> {
     let config_error = |e: &dyn fmt::Display| Error::Config {
         message: format!("TLS cannot be configured: {e}"),
     };
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
         .map_err(|e| config_error(&e))?;
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
@@ -469,10 +478,12 @@ mod tests {
 
     #[test]
     fn debug_output_has_no_secrets() {
+        // An https server: a spec's own may be plain http, which credentials do not go to.
+        let builder = || Client::builder().base_url("https://api.example.com");
         let builders = [
-            Client::builder().bearer_token("token-SECRET"),
-            Client::builder().service_account("id", "client-SECRET"),
-            Client::builder().digest("public", "private-SECRET"),
+            builder().bearer_token("token-SECRET"),
+            builder().service_account("id", "client-SECRET"),
+            builder().digest("public", "private-SECRET"),
         ];
         for builder in builders {
             let builder_debug = format!("{builder:?}");

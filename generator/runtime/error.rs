@@ -45,6 +45,7 @@ pub enum Error {
     /// ([`ClientBuilder::max_body_size`](super::client::ClientBuilder::max_body_size)); it was not
     /// read further.
     BodyTooLarge { status: u16, limit: usize },
+    // @cfg(paging)
     /// A list operation's pages did not end: the server sent the same page twice, or more pages
     /// than the client's limit ([`ClientBuilder::max_pages`](super::client::ClientBuilder::max_pages)).
     Paging { message: String },
@@ -302,6 +303,7 @@ impl fmt::Display for Error {
             Self::BodyTooLarge { status, limit } => {
                 write!(f, "HTTP {status} body is larger than the limit of {limit} bytes")
             }
+            // @cfg(paging)
             Self::Paging { message } => write!(f, "paging failed: {message}"),
         }
     }
@@ -385,6 +387,7 @@ impl fmt::Debug for Error {
                 .field("status", status)
                 .field("limit", limit)
                 .finish(),
+            // @cfg(paging)
             Self::Paging { message } => {
                 f.debug_struct("Paging").field("message", message).finish()
             }

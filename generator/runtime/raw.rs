@@ -40,6 +40,7 @@ impl Client {
                 path_template: Cow::Owned(String::new()),
                 path: path.into(),
                 query: Vec::new(),
+                headers: Vec::new(),
                 accept: Cow::Borrowed("application/json"),
                 body: None,
             },

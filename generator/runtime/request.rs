@@ -5,9 +5,13 @@ use std::borrow::Cow;
 use super::client::Client;
 use super::error::Error;
 use super::models::codec::{self, Encode};
+// @cfg(path)
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+// @cfg(pattern)
 use regex::Regex;
+use reqwest::header::HeaderValue;
 
+// @cfg(path)
 /// Everything but RFC 3986's unreserved characters is encoded in a path segment, so a value
 /// holding `/`, `?`, `#`, `%`, spaces or non-ASCII stays one segment.
 const SEGMENT: &AsciiSet =
@@ -18,12 +22,17 @@ const SEGMENT: &AsciiSet =
 pub(crate) struct Request {
     pub method: reqwest::Method,
     /// The operation's id, for tracing (`request` for a raw request).
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))] // Read by the span only.
     pub operation: &'static str,
     /// The path as the spec writes it (`/groups/{groupId}`), for tracing: no values in it.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))] // Read by the span only.
     pub path_template: Cow<'static, str>,
     /// The path with its parameters already encoded.
     pub path: String,
     pub query: Vec<(Cow<'static, str>, String)>,
+    /// The header parameters (and the `Cookie` header of the cookie parameters), by wire
+    /// name; a credential's value is marked sensitive.
+    pub headers: Vec<(&'static str, HeaderValue)>,
     /// The media type asked for in `Accept`.
     pub accept: Cow<'static, str>,
     pub body: Option<Body>,
@@ -43,6 +52,9 @@ pub(crate) struct Draft<'b> {
     request: Request,
     /// The JSON body and its media type, encoded by [`Draft::finish`] as the client says.
     body: Option<(&'static str, &'b dyn Encode)>,
+    // @cfg(cookie)
+    /// The `name=value` pairs of the `Cookie` header.
+    cookies: Vec<String>,
     failed: Option<Error>,
 }
 
@@ -60,14 +72,18 @@ impl<'b> Draft<'b> {
                 path_template: Cow::Borrowed(path_template),
                 path: String::new(),
                 query: Vec::new(),
+                headers: Vec::new(),
                 accept: Cow::Borrowed(accept),
                 body: None,
             },
             body: None,
+            // @cfg(cookie)
+            cookies: Vec::new(),
             failed: None,
         }
     }
 
+    // @cfg(any(pattern, ip_address, range, requires, path, header, cookie))
     /// Keeps `result`'s error, unless an earlier check failed.
     fn keep(&mut self, result: Result<(), Error>) {
         if let (Err(error), None) = (result, &self.failed) {
@@ -75,17 +91,19 @@ impl<'b> Draft<'b> {
         }
     }
 
+    // @cfg(pattern)
     /// Checks a parameter against its pattern (see [`check_pattern`]).
     pub fn check_pattern(&mut self, name: &'static str, value: &str, pattern: &Regex) {
         self.keep(check_pattern(name, value, pattern));
     }
 
+    // @cfg(ip_address)
     /// Checks that a parameter is an IPv4 or IPv6 address (see [`check_ip_address`]).
-    #[allow(dead_code)] // Only specs with an IP address parameter use it.
     pub fn check_ip_address(&mut self, name: &'static str, value: &str) {
         self.keep(check_ip_address(name, value));
     }
 
+    // @cfg(range)
     /// Checks `minimum` and `maximum` of an integer parameter (see [`check_range`]).
     pub fn check_range(
         &mut self,
@@ -97,8 +115,8 @@ impl<'b> Draft<'b> {
         self.keep(check_range(name, value, minimum, maximum));
     }
 
+    // @cfg(requires)
     /// Checks that a parameter that needs another one comes with it (see [`check_requires`]).
-    #[allow(dead_code)] // Only specs with `x-requires` parameters use it.
     pub fn check_requires(
         &mut self,
         name: &'static str,
@@ -114,6 +132,7 @@ impl<'b> Draft<'b> {
         self.request.path.push_str(text);
     }
 
+    // @cfg(path)
     /// Appends a path parameter as one encoded segment; a value [`segment`] refuses is a
     /// failed check.
     pub fn segment(&mut self, name: &'static str, value: &str) {
@@ -123,6 +142,7 @@ impl<'b> Draft<'b> {
         }
     }
 
+    // @cfg(query)
     /// Adds a query parameter; a list adds one pair per item (`a=1&a=2`).
     pub fn query<T: Encode + ?Sized>(&mut self, name: &'static str, value: &T) {
         match codec::to_value(value).unwrap_or_default() {
@@ -136,6 +156,45 @@ impl<'b> Draft<'b> {
         }
     }
 
+    // @cfg(header)
+    /// Adds a header parameter, its value in OpenAPI's `simple` style (see [`simple_text`]);
+    /// a value that cannot be a header value is a failed check. A `sensitive` value (a
+    /// credential) is marked so, and an error never repeats it.
+    pub fn header<T: Encode + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        sensitive: bool,
+    ) {
+        let text = simple_text(value);
+        match HeaderValue::from_str(&text) {
+            Ok(mut header) => {
+                header.set_sensitive(sensitive);
+                self.request.headers.push((name, header));
+            }
+            Err(_) => self.keep(Err(invalid_header(name, text, sensitive, HEADER_RULE))),
+        }
+    }
+
+    // @cfg(cookie)
+    /// Adds a cookie parameter to the `Cookie` header, as `name=value` (the value as
+    /// [`header`](Self::header) writes it); a value holding `;` or a character a header
+    /// cannot is a failed check.
+    pub fn cookie<T: Encode + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        sensitive: bool,
+    ) {
+        let text = simple_text(value);
+        if text.contains(';') || HeaderValue::from_str(&text).is_err() {
+            self.keep(Err(invalid_header(name, text, sensitive, COOKIE_RULE)));
+        } else {
+            self.cookies.push(format!("{name}={text}"));
+        }
+    }
+
+    // @cfg(body)
     /// Sets a JSON body.
     pub fn json<T: Encode>(&mut self, content_type: &'static str, body: &'b T) {
         self.body = Some((content_type, body));
@@ -147,6 +206,8 @@ impl<'b> Draft<'b> {
         if let Some(error) = self.failed {
             return Err(error);
         }
+        // @cfg(cookie)
+        self.request.headers.extend(cookie_header(&self.cookies));
         if let Some((content_type, body)) = self.body {
             let bytes = codec::to_request_body(body, client.unknown_fields());
             self.request.body = Some(Body {
@@ -158,6 +219,7 @@ impl<'b> Draft<'b> {
     }
 }
 
+// @cfg(path)
 /// A path parameter as one encoded segment. `.`, `..` and the empty string are refused: URL
 /// normalization would turn them into a different path.
 pub(crate) fn segment(name: &'static str, value: &str) -> Result<String, Error> {
@@ -171,6 +233,7 @@ pub(crate) fn segment(name: &'static str, value: &str) -> Result<String, Error> 
     Ok(utf8_percent_encode(value, SEGMENT).to_string())
 }
 
+// @cfg(pattern)
 /// Checks a parameter against its pattern.
 pub(crate) fn check_pattern(
     name: &'static str,
@@ -187,6 +250,7 @@ pub(crate) fn check_pattern(
     })
 }
 
+// @cfg(ip_address)
 /// Checks that a parameter is an IPv4 or IPv6 address, by parsing it: what a spec's IP
 /// address pattern says, where the pattern needs look-ahead the `regex` crate does not have.
 pub(crate) fn check_ip_address(name: &'static str, value: &str) -> Result<(), Error> {
@@ -200,11 +264,50 @@ pub(crate) fn check_ip_address(name: &'static str, value: &str) -> Result<(), Er
     }
 }
 
+// @cfg(any(header, cookie))
+/// The error for a header or cookie parameter whose value cannot be sent: line breaks and
+/// other control characters (and `;` in a cookie) would change the request. A sensitive
+/// value is not repeated.
+fn invalid_header(
+    name: &'static str,
+    value: String,
+    sensitive: bool,
+    rule: &str,
+) -> Error {
+    Error::InvalidParameter {
+        name,
+        value: if sensitive { "<redacted>".to_string() } else { value },
+        rule: rule.to_string(),
+    }
+}
+
+// @cfg(header)
+const HEADER_RULE: &str =
+    "must be a header value: no line breaks or other control characters";
+// @cfg(cookie)
+const COOKIE_RULE: &str =
+    "must be a cookie value: no `;`, line breaks or other control characters";
+
+// @cfg(cookie)
+/// The `Cookie` header of the cookie parameters' `name=value` pairs, marked sensitive
+/// (cookies often carry sessions); `None` without any.
+fn cookie_header(pairs: &[String]) -> Option<(&'static str, HeaderValue)> {
+    if pairs.is_empty() {
+        return None;
+    }
+    // Each pair was checked, so together they are a header value.
+    let mut header = HeaderValue::from_str(&pairs.join("; ")).ok()?;
+    header.set_sensitive(true);
+    Some(("cookie", header))
+}
+
+// @cfg(required)
 /// The error for a required parameter that is not set.
 pub(crate) fn missing(name: &'static str) -> Error {
     Error::MissingParameter { name }
 }
 
+// @cfg(range)
 /// Checks `minimum` and `maximum` of an integer parameter.
 pub(crate) fn check_range(
     name: &'static str,
@@ -227,6 +330,7 @@ pub(crate) fn check_range(
     })
 }
 
+// @cfg(requires)
 /// Checks that a parameter that needs another one (`other`) comes with it.
 pub(crate) fn check_requires(
     name: &'static str,
@@ -244,12 +348,35 @@ pub(crate) fn check_requires(
     }
 }
 
+// @cfg(any(text, all(mock, any(path, query))))
 /// A parameter value as text: strings as they are, everything else as its JSON (enums as
 /// their value, timestamps in RFC 3339).
+// @cfg(not(text)) #[cfg(feature = "testing")]
 pub(crate) fn text<T: Encode + ?Sized>(value: &T) -> String {
     value_text(codec::to_value(value).unwrap_or_default())
 }
 
+// @cfg(secret)
+/// A secret parameter as a builder's `Debug` prints it: `Some(<redacted>)` when it is set.
+pub(crate) fn redacted<T>(value: &Option<T>) -> Option<codec::Redacted> {
+    value.as_ref().map(|_| codec::Redacted)
+}
+
+// @cfg(any(header, cookie))
+/// A header or cookie parameter's value in OpenAPI's `simple` style: a list's items
+/// comma-joined (`a,b`), anything else as [`text`] writes it.
+pub(crate) fn simple_text<T: Encode + ?Sized>(value: &T) -> String {
+    match codec::to_value(value).unwrap_or_default() {
+        serde_json::Value::Array(items) => {
+            let items: Vec<String> = items.into_iter().map(value_text).collect();
+            items.join(",")
+        }
+        other => value_text(other),
+    }
+}
+
+// @cfg(any(text, query, header, cookie, all(mock, path)))
+// @cfg(not(any(text, query, header, cookie))) #[cfg(feature = "testing")]
 fn value_text(value: serde_json::Value) -> String {
     match value {
         serde_json::Value::String(text) => text,
@@ -257,10 +384,12 @@ fn value_text(value: serde_json::Value) -> String {
     }
 }
 
+// @cfg(any(path, range, ip_address, all(header, cookie)))
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    // @cfg(path)
     #[test]
     fn segments_are_encoded_whole() {
         assert_eq!(segment("n", "a/b?c#d%e f").unwrap(), "a%2Fb%3Fc%23d%25e%20f");
@@ -271,6 +400,7 @@ mod tests {
         }
     }
 
+    // @cfg(all(range, pattern, path, requires, query))
     #[test]
     fn a_draft_keeps_its_first_failed_check() {
         let client = Client::builder().build().unwrap();
@@ -296,6 +426,57 @@ mod tests {
         assert_eq!(request.query, vec![(Cow::Borrowed("n"), "5".to_string())]);
     }
 
+    // @cfg(all(header, cookie))
+    #[test]
+    fn headers_are_simple_style_and_cookies_one_header_and_bad_values_are_refused() {
+        let client = Client::builder().build().unwrap();
+        let mut call = Draft::new(reqwest::Method::GET, "application/json", "test", "/");
+        call.header("X-Fields", &vec!["a".to_string(), "b c".to_string()], false);
+        call.header("X-Max-Age", &60, false);
+        call.header("X-Api-Key", "k3y", true);
+        call.cookie("region", "eu", false);
+        call.cookie("tier", &true, false);
+        let (_, request) = call.finish(&client).unwrap();
+        let headers: Vec<(&str, &str)> = request
+            .headers
+            .iter()
+            .map(|(name, value)| (*name, value.to_str().unwrap()))
+            .collect();
+        let expected = [
+            ("X-Fields", "a,b c"),
+            ("X-Max-Age", "60"),
+            ("X-Api-Key", "k3y"),
+            ("cookie", "region=eu; tier=true"),
+        ];
+        assert_eq!(headers, expected);
+        let sensitive: Vec<bool> =
+            request.headers.iter().map(|(_, value)| value.is_sensitive()).collect();
+        assert_eq!(sensitive, [false, false, true, true]);
+        // The key is not in the request's `Debug`.
+        assert!(!format!("{request:?}").contains("k3y"));
+
+        for (header, cookie, name, shown) in [
+            (Some(("X-Trace", "a\r\nb", false)), None, "X-Trace", "a\r\nb"),
+            (Some(("X-Api-Key", "k\n", true)), None, "X-Api-Key", "<redacted>"),
+            (None, Some(("region", "eu; admin=1")), "region", "eu; admin=1"),
+        ] {
+            let mut call =
+                Draft::new(reqwest::Method::GET, "application/json", "test", "/");
+            if let Some((name, value, sensitive)) = header {
+                call.header(name, value, sensitive);
+            }
+            if let Some((name, value)) = cookie {
+                call.cookie(name, value, false);
+            }
+            let error = call.finish(&client).unwrap_err();
+            let Error::InvalidParameter { name: got, value, .. } = &error else {
+                panic!("{error:?}");
+            };
+            assert_eq!((*got, value.as_str()), (name, shown), "{error}");
+        }
+    }
+
+    // @cfg(ip_address)
     #[test]
     fn ip_addresses_are_parsed() {
         for good in
@@ -309,6 +490,7 @@ mod tests {
         }
     }
 
+    // @cfg(range)
     #[test]
     fn ranges_name_the_rule() {
         assert!(check_range("n", 1, Some(1), Some(500)).is_ok());

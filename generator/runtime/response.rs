@@ -1,13 +1,16 @@
 //! The future every operation's `send` returns, and the response it came in.
 
+// @cfg(alternatives)
 use std::borrow::Cow;
 use std::future::Future;
+// @cfg(json)
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::client::Client;
 use super::error::Error;
+// @cfg(json)
 use super::models::codec::{self, Decode};
 use super::request::Request;
 use super::transport::Received;
@@ -66,6 +69,7 @@ impl<T: Send + 'static> ResponseFuture<T> {
         WithResponse { inner: self.inner }
     }
 
+    // @cfg(json)
     /// The success response's JSON body, decoded.
     pub(crate) fn json(prepared: Prepared) -> Self
     where
@@ -78,6 +82,7 @@ impl<T: Send + 'static> ResponseFuture<T> {
     }
 }
 
+// @cfg(json)
 /// Sends a request: what its success response brought. The same future for every operation;
 /// only [`Decoding`] is per response type.
 async fn receive(prepared: Prepared) -> Result<Received, Error> {
@@ -85,9 +90,11 @@ async fn receive(prepared: Prepared) -> Result<Received, Error> {
     client.execute(&request).await
 }
 
+// @cfg(json)
 /// The future of [`receive`].
 type Receiving = Pin<Box<dyn Future<Output = Result<Received, Error>> + Send>>;
 
+// @cfg(json)
 /// Decodes the body [`receive`] brings: a small future per response type, where an `async`
 /// block would be a whole state machine per type.
 struct Decoding<T> {
@@ -95,6 +102,7 @@ struct Decoding<T> {
     decoded: PhantomData<fn() -> T>,
 }
 
+// @cfg(json)
 impl<T: Decode> Future for Decoding<T> {
     type Output = Result<Response<T>, Error>;
 
@@ -110,6 +118,7 @@ impl<T: Decode> Future for Decoding<T> {
     }
 }
 
+// @cfg(empty)
 impl ResponseFuture<()> {
     /// A success response whose body is not read.
     pub(crate) fn empty(prepared: Prepared) -> Self {
@@ -121,6 +130,7 @@ impl ResponseFuture<()> {
     }
 }
 
+// @cfg(bytes)
 impl ResponseFuture<Vec<u8>> {
     /// The success response's body, whole.
     pub(crate) fn bytes(prepared: Prepared) -> Self {
@@ -136,6 +146,7 @@ impl ResponseFuture<Vec<u8>> {
     }
 }
 
+// @cfg(stream)
 impl ResponseFuture<super::download::ByteStream> {
     /// The success response's body, chunk by chunk.
     pub(crate) fn stream(prepared: Prepared) -> Self {
@@ -146,6 +157,7 @@ impl ResponseFuture<super::download::ByteStream> {
     }
 }
 
+// @cfg(alternatives)
 /// A prepared request asking for another media type.
 pub(crate) fn accepting(prepared: Prepared, media_type: &'static str) -> Prepared {
     prepared.map(|(client, mut request)| {

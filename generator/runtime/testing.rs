@@ -2,7 +2,7 @@
 //! own types (the `testing` feature).
 //!
 //! [`MockAtlas::start`] serves on a loopback port; `on_<operation>()` programs an answer for
-//! one operation, matched on its path and query parameters; [`MockAtlas::client`] is a client
+//! one operation, matched on its path, query, header and cookie parameters; [`MockAtlas::client`] is a client
 //! already pointed at it. A request that no programmed answer matches is answered at once
 //! with an [`Error::Api`](crate::Error::Api) (status 501, `MOCK_ATLAS_UNMATCHED`) whose detail
 //! names the operation and what differed, never a hang; [`MockAtlas::requests`] and
@@ -69,6 +69,9 @@ pub struct RecordedRequest {
     pub path: String,
     /// The query parameters, decoded, in order.
     pub query: Vec<(String, String)>,
+    /// The headers, names in lower case, in order (a value that is not text is read
+    /// lossily).
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
@@ -77,6 +80,20 @@ impl RecordedRequest {
     /// one if it was sent more than once, `None` if it was not sent.
     pub fn query_param(&self, name: &str) -> Option<&str> {
         self.query.iter().find(|(n, _)| n == name).map(|(_, value)| value.as_str())
+    }
+
+    /// The value of the header `name` (any case: `x-trace` finds `X-Trace`); the first one
+    /// if it was sent more than once, `None` if it was not sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let mut headers = self.headers.iter();
+        headers
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The value of the cookie `name`, from the `Cookie` header; `None` if it was not sent.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        cookie_value(&self.headers, name)
     }
 
     /// The body as JSON of type `T`.
@@ -91,10 +108,12 @@ impl RecordedRequest {
 enum Answer {
     /// The same status and body to every request it matches.
     Fixed { status: u16, content_type: Cow<'static, str>, body: Vec<u8> },
+    // @cfg(paging)
     /// The page of the items that the request's page number and size select.
     Pages(Pages),
 }
 
+// @cfg(paging)
 /// How a list operation pages, as its expectation's `respond_pages` tells the fake.
 pub struct PageShape {
     /// The query parameters (wire names) of the page number (from 1) and the page size.
@@ -107,6 +126,7 @@ pub struct PageShape {
     pub links: bool,
 }
 
+// @cfg(paging)
 /// Items served page by page.
 struct Pages {
     /// Each item, as JSON.
@@ -120,6 +140,8 @@ struct Programmed {
     operation: Operation,
     path: Vec<(&'static str, String)>,
     query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    cookies: Vec<(&'static str, String)>,
     answer: Answer,
     times: Option<u64>,
     hits: u64,
@@ -154,6 +176,8 @@ impl MockAtlas {
         let server = wiremock::MockServer::start().await;
         let state = Arc::new(Mutex::new(State::default()));
         wiremock::Mock::given(wiremock::matchers::any())
+            // @cfg(not(paging)) .respond_with(Dispatcher { state: state.clone() })
+            // @cfg(paging)
             .respond_with(Dispatcher {
                 state: state.clone(),
                 base: server.uri(),
@@ -186,6 +210,8 @@ impl MockAtlas {
             operation,
             path: Vec::new(),
             query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
             times: None,
         }
     }
@@ -287,6 +313,8 @@ pub(crate) struct Expectation<'a> {
     operation: Operation,
     path: Vec<(&'static str, String)>,
     query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    cookies: Vec<(&'static str, String)>,
     times: Option<u64>,
 }
 
@@ -296,14 +324,15 @@ impl fmt::Debug for Expectation<'_> {
             .field("operation", &self.operation)
             .field("path", &self.path)
             .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("cookies", &self.cookies)
             .field("times", &self.times)
             .finish_non_exhaustive()
     }
 }
 
-// Not every spec has every kind of parameter and answer.
-#[allow(dead_code)]
 impl Expectation<'_> {
+    // @cfg(path)
     pub(crate) fn path_param(
         mut self,
         name: &'static str,
@@ -313,6 +342,7 @@ impl Expectation<'_> {
         self
     }
 
+    // @cfg(query)
     pub(crate) fn query_param(
         mut self,
         name: &'static str,
@@ -322,11 +352,34 @@ impl Expectation<'_> {
         self
     }
 
+    // @cfg(header)
+    /// Matches the header `name` with `value` as the client sends it (a list comma-joined).
+    pub(crate) fn header_param(
+        mut self,
+        name: &'static str,
+        value: &(impl Encode + ?Sized),
+    ) -> Self {
+        self.headers.push((name, crate::request::simple_text(value)));
+        self
+    }
+
+    // @cfg(cookie)
+    /// Matches the cookie `name` with `value` as the client sends it.
+    pub(crate) fn cookie_param(
+        mut self,
+        name: &'static str,
+        value: &(impl Encode + ?Sized),
+    ) -> Self {
+        self.cookies.push((name, crate::request::simple_text(value)));
+        self
+    }
+
     pub(crate) fn times(mut self, n: u64) -> Self {
         self.times = Some(n);
         self
     }
 
+    // @cfg(json_default)
     /// Answers 200 with `value` as JSON, in the operation's media type.
     pub(crate) fn respond_json<T: Encode + ?Sized>(self, value: &T) {
         self.respond_body(200, codec::to_vec(value));
@@ -338,6 +391,7 @@ impl Expectation<'_> {
         self.respond_with(status, Cow::Borrowed(media_type), body);
     }
 
+    // @cfg(paging)
     /// Answers each request with the page of `items` it asks for.
     pub(crate) fn respond_pages<T: Encode>(
         self,
@@ -371,6 +425,8 @@ impl Expectation<'_> {
             operation: self.operation,
             path: self.path,
             query: self.query,
+            headers: self.headers,
+            cookies: self.cookies,
             answer,
             times: self.times,
             hits: 0,
@@ -378,6 +434,7 @@ impl Expectation<'_> {
     }
 }
 
+// @cfg(paging)
 impl Pages {
     /// The answer to a request with these query parameters; `href` is the URL of the same
     /// request for another page (number, size).
@@ -410,6 +467,7 @@ impl Pages {
     }
 }
 
+// @cfg(paging)
 /// Page `number` (from 1) of `items`, `size` a page, as Atlas writes it: `links` (when `links`:
 /// `previous` after the first page, `self`, and `next` while items follow), `results`, and
 /// `totalCount` (when `count`). `href(number, size)` is the URL of a page.
@@ -456,6 +514,7 @@ fn page_body(
     body
 }
 
+// @cfg(paging)
 /// The answer to a page request whose page number or size is not one.
 fn bad_page(reason: String) -> wiremock::ResponseTemplate {
     let body = serde_json::json!({
@@ -509,12 +568,23 @@ fn segment_values(template: &str, value: &str) -> Option<Vec<(String, String)>> 
     value.is_empty().then_some(found)
 }
 
-/// Why `programmed` does not answer a request with these path and query values; `None` when
-/// it does.
+/// The value of the cookie `name` in the `Cookie` headers of `headers` (names in lower case).
+fn cookie_value<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    let cookies = headers.iter().filter(|(n, _)| n == "cookie");
+    let mut pairs = cookies.flat_map(|(_, value)| value.split(';'));
+    pairs.find_map(|pair| {
+        let (n, value) = pair.trim().split_once('=')?;
+        (n == name).then_some(value)
+    })
+}
+
+/// Why `programmed` does not answer a request with these path, query and header values;
+/// `None` when it does.
 fn differences(
     programmed: &Programmed,
     path: &[(String, String)],
     query: &[(String, String)],
+    headers: &[(String, String)],
 ) -> Option<String> {
     let mut differ = Vec::new();
     for (name, wanted) in &programmed.path {
@@ -532,6 +602,22 @@ fn differences(
             None => differ.push(format!("query {name} is missing (wanted {wanted:?})")),
         }
     }
+    for (name, wanted) in &programmed.headers {
+        match headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            Some((_, got)) if got == wanted => {}
+            Some((_, got)) => {
+                differ.push(format!("header {name} is {got:?}, not {wanted:?}"))
+            }
+            None => differ.push(format!("header {name} is missing (wanted {wanted:?})")),
+        }
+    }
+    for (name, wanted) in &programmed.cookies {
+        match cookie_value(headers, name) {
+            Some(got) if got == wanted => {}
+            Some(got) => differ.push(format!("cookie {name} is {got:?}, not {wanted:?}")),
+            None => differ.push(format!("cookie {name} is missing (wanted {wanted:?})")),
+        }
+    }
     if programmed.times.is_some_and(|times| programmed.hits >= times) {
         differ.push(format!("it was already called {} time(s)", programmed.hits));
     }
@@ -541,6 +627,7 @@ fn differences(
 /// The one responder of the fake's server: finds the programmed answer, or says why none.
 struct Dispatcher {
     state: Arc<Mutex<State>>,
+    // @cfg(paging)
     /// The server's base URL, for the links of pages.
     base: String,
 }
@@ -551,6 +638,14 @@ impl wiremock::Respond for Dispatcher {
         let path = request.url.path().to_string();
         let query: Vec<(String, String)> =
             request.url.query_pairs().into_owned().collect();
+        let headers: Vec<(String, String)> = request
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                (name.as_str().to_string(), value)
+            })
+            .collect();
         let operation = OPERATIONS.iter().find_map(|shape| {
             (shape.method == method)
                 .then(|| path_values(shape.path, &path))
@@ -564,6 +659,7 @@ impl wiremock::Respond for Dispatcher {
             method: method.clone(),
             path: path.clone(),
             query: query.clone(),
+            headers: headers.clone(),
             body: request.body.clone(),
         });
         let Some((id, values)) = operation else {
@@ -575,7 +671,7 @@ impl wiremock::Respond for Dispatcher {
             if programmed.operation != id {
                 continue;
             }
-            match differences(programmed, &values, &query) {
+            match differences(programmed, &values, &query, &headers) {
                 None => {
                     programmed.hits += 1;
                     return match &programmed.answer {
@@ -583,6 +679,7 @@ impl wiremock::Respond for Dispatcher {
                             wiremock::ResponseTemplate::new(*status)
                                 .set_body_raw(body.clone(), content_type)
                         }
+                        // @cfg(paging)
                         Answer::Pages(pages) => pages.answer(&query, |number, size| {
                             self.page_href(request, &pages.shape, number, size)
                         }),
@@ -602,6 +699,7 @@ impl wiremock::Respond for Dispatcher {
     }
 }
 
+// @cfg(paging)
 impl Dispatcher {
     /// The URL of `request` for page `number` of size `size`: its other query parameters as
     /// they were, the page's set (or added).
@@ -659,6 +757,78 @@ mod tests {
         assert_eq!(path_values("/a/b", "/a/c"), None);
     }
 
+    #[test]
+    fn headers_are_found_in_any_case_and_cookies_in_the_cookie_header() {
+        let headers = vec![
+            ("x-trace".to_string(), "t1".to_string()),
+            ("cookie".to_string(), "a=1; region=eu-west; b=x=y".to_string()),
+        ];
+        assert_eq!(cookie_value(&headers, "region"), Some("eu-west"));
+        assert_eq!(cookie_value(&headers, "b"), Some("x=y"));
+        assert_eq!(cookie_value(&headers, "c"), None);
+        let recorded = RecordedRequest {
+            operation: None,
+            method: "GET".to_string(),
+            path: "/".to_string(),
+            query: Vec::new(),
+            headers,
+            body: Vec::new(),
+        };
+        assert_eq!(recorded.header("X-Trace"), Some("t1"));
+        assert_eq!(recorded.header("x-missing"), None);
+        assert_eq!(recorded.cookie("a"), Some("1"));
+    }
+
+    // @cfg(all(header, cookie))
+    /// Header and cookie matchers choose the answer as the client sends the values, and the
+    /// fake says which one differed.
+    #[tokio::test]
+    async fn header_and_cookie_matchers_choose_the_answer() {
+        use crate::request::Draft;
+        let atlas = MockAtlas::start().await;
+        let shape = &OPERATIONS[0];
+        atlas
+            .expect(shape.operation)
+            .header_param("X-Fields", &vec!["a".to_string(), "b".to_string()])
+            .cookie_param("region", "eu")
+            .respond_raw(200, "application/octet-stream", b"matched".to_vec());
+        // The operation's path with a plain value for each parameter.
+        let path: String = shape
+            .path
+            .split('{')
+            .enumerate()
+            .map(|(i, part)| match part.split_once('}') {
+                Some((_, rest)) if i > 0 => format!("x{rest}"),
+                _ => part.to_string(),
+            })
+            .collect();
+        let send = |fields: &'static str, region: &'static str| {
+            let mut call = Draft::new(
+                reqwest::Method::from_bytes(shape.method.as_bytes()).unwrap(),
+                "application/octet-stream",
+                shape.id,
+                shape.path,
+            );
+            call.path(&path);
+            call.header("X-Fields", fields, false);
+            call.cookie("region", region, false);
+            let (client, request) = call.finish(&atlas.client()).unwrap();
+            async move { client.execute(&request).await }
+        };
+        let matched = send("a,b", "eu").await.unwrap();
+        assert_eq!(matched.body, b"matched");
+        let error = send("a", "eu").await.err().expect("no answer matches");
+        // The API's error model or not, the detail says what differed.
+        assert!(error.to_string().contains("header X-Fields is"), "{error}");
+        let error = send("a,b", "us").await.err().expect("no answer matches");
+        assert!(error.to_string().contains("cookie region is"), "{error}");
+        let calls = atlas.calls_to(shape.operation);
+        assert_eq!(calls.len(), 3);
+        assert_eq!(calls[0].header("x-fields"), Some("a,b"));
+        assert_eq!(calls[2].cookie("region"), Some("us"));
+    }
+
+    // @cfg(paging)
     /// The page `page_body` writes for page `number` of seven items, `size` a page.
     fn page(number: i64, size: i64) -> serde_json::Value {
         let items: Vec<Vec<u8>> = (1..=7).map(|i| i.to_string().into_bytes()).collect();
@@ -668,6 +838,7 @@ mod tests {
             .unwrap()
     }
 
+    // @cfg(paging)
     fn rels(page: &serde_json::Value) -> Vec<(&str, &str)> {
         let links = page["links"].as_array().unwrap();
         links
@@ -676,6 +847,7 @@ mod tests {
             .collect()
     }
 
+    // @cfg(paging)
     #[test]
     fn pages_are_the_slices_atlas_would_send_with_its_links() {
         let first = page(1, 3);

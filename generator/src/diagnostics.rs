@@ -73,7 +73,7 @@ pub fn render_error(error: &Error, text: Option<&str>, color: bool) -> String {
             let problem = Problem {
                 pointer: String::new(),
                 message: message.clone(),
-                position: Some(crate::locate::Position {
+                position: Some(crate::error::Position {
                     line: *line,
                     column: column.unwrap_or(1),
                     offset,

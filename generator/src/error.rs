@@ -7,10 +7,17 @@
 use std::fmt;
 use std::path::PathBuf;
 
-pub use crate::locate::Position;
+/// A position in the source: 1-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: u64,
+    pub column: u64,
+    /// Byte offset of the position in the source.
+    pub offset: usize,
+}
 
 /// One problem in a spec, located by a JSON pointer (RFC 6901) into the document and, once
-/// [`locate`](crate::locate) has looked, by line and column.
+/// the generator has looked it up in the spec's text, by line and column.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
     /// JSON pointer of the node the problem is about, e.g. `/components/schemas/Foo/properties/bar`.
@@ -95,14 +102,6 @@ impl Error {
             Self::Spec { problems, .. } => problems,
             _ => &[],
         }
-    }
-
-    /// Fills in the line and column of each problem from the spec's text.
-    pub(crate) fn locate(mut self, text: &str) -> Self {
-        if let Self::Spec { problems, .. } = &mut self {
-            crate::locate::locate_all(problems, text);
-        }
-        self
     }
 }
 

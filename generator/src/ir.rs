@@ -45,7 +45,7 @@ impl Api {
 /// One operation of the API: a method on the client and its request builder.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Operation {
-    /// The spec's `operationId`.
+    /// The spec's `operationId`; for an operation without one, its method name.
     pub id: String,
     /// Upper-case HTTP method.
     pub method: String,
@@ -56,15 +56,17 @@ pub struct Operation {
     /// What `#[deprecated(note)]` says of a deprecated operation: its sunset date (`x-sunset`)
     /// and what its description says to use instead.
     pub deprecation_note: Option<String>,
-    /// The client method (snake_case of the operationId).
+    /// The client method (snake_case of the operationId, or of the HTTP method and path:
+    /// `naming::operation_name`).
     pub method_name: String,
-    /// The request builder type (UpperCamelCase of the operationId).
+    /// The request builder type (UpperCamelCase of the operationId, or of the method name).
     pub builder_name: String,
     /// The module of `operations` the operation lives in: its first tag.
     pub module: String,
     pub summary: Option<String>,
     pub description: Option<String>,
-    /// Path and query parameters the client exposes, path parameters first.
+    /// The parameters the client exposes: path, then query, header and cookie parameters,
+    /// each in spec order.
     pub parameters: Vec<Parameter>,
     pub body: Option<RequestBody>,
     /// The success response's body, in the default representation.
@@ -113,6 +115,10 @@ pub struct Representation {
 pub enum ParameterLocation {
     Path,
     Query,
+    /// A request header, its value in OpenAPI's `simple` style (lists comma-joined).
+    Header,
+    /// A `name=value` pair of the `Cookie` header.
+    Cookie,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -140,6 +146,9 @@ pub struct Parameter {
     pub default: Option<Value>,
     /// Parameters (wire names) that must be set whenever this one is.
     pub requires: Vec<String>,
+    /// Whether the value is a credential (a header named like one, or `format: password`):
+    /// sent as a sensitive header value and printed redacted by the builder's `Debug`.
+    pub sensitive: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

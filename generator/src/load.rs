@@ -4,15 +4,13 @@ use std::path::{Path, PathBuf};
 
 use openapiv3::OpenAPI;
 
-use crate::error::Error;
-use crate::outline::Outline;
+use crate::error::{Error, Problem};
 
-mod block_yaml;
-mod split;
+mod block_yaml; // TEMPORARY measurement
 
 /// The text formats a spec can be written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SpecFormat {
+enum SpecFormat {
     Yaml,
     Json,
 }
@@ -20,7 +18,7 @@ pub enum SpecFormat {
 impl SpecFormat {
     /// Picks the format from the file extension, falling back to the first non-blank character
     /// (JSON documents start with `{`).
-    pub fn detect(path: &Path, text: &str) -> Self {
+    fn detect(path: &Path, text: &str) -> Self {
         match path.extension().and_then(|e| e.to_str()) {
             Some("json") => Self::Json,
             Some("yaml" | "yml") => Self::Yaml,
@@ -29,10 +27,6 @@ impl SpecFormat {
         }
     }
 }
-
-/// Up to this size a YAML text is read on one thread: the block reader reads a spec at about
-/// 80 MB/s, and on this kind of machine a thread on an idle core starts about 2 ms late.
-const ONE_THREAD_BYTES: usize = 1 << 20;
 
 /// A parsed spec together with where it came from, so later stages can name the file.
 #[derive(Debug)]
@@ -46,64 +40,8 @@ pub fn read_spec(path: &Path) -> Result<String, Error> {
     std::fs::read_to_string(path).map_err(|e| Error::io(path, "read spec", e))
 }
 
-/// Reads and parses the spec at `path`.
-pub fn load_spec(path: &Path) -> Result<LoadedSpec, Error> {
-    parse_spec(path, &read_spec(path)?)
-}
-
 /// Parses spec text; `path` is only used to pick the format and to name the source in errors.
 pub fn parse_spec(path: &Path, text: &str) -> Result<LoadedSpec, Error> {
-    parse_outlined(path, text, None)
-}
-
-/// [`parse_spec`], given the text's outline when the caller has already made it (a large
-/// YAML text is cut into pieces by its outline; making it twice costs a scan of the text).
-pub(crate) fn parse_outlined<'t>(
-    path: &Path,
-    text: &'t str,
-    outline: Option<&Outline<'t>>,
-) -> Result<LoadedSpec, Error> {
-    parse_shared(path, text, outline, &ParseShare::none())
-}
-
-/// The part of a spec's parse that threads already running can take on: the pieces of a
-/// YAML text cut by its outline ([`split`]), when the text is large enough for the cut to pay
-/// and its layout allows it.
-///
-/// Made by the thread that parses, and handed to threads that are awake anyway (a thread
-/// started for the parse may start milliseconds late on a virtual machine's idle core), which
-/// [`help`](Self::help) until no piece is left; [`parse_shared`] parses the rest and joins.
-pub(crate) struct ParseShare<'t>(Option<split::SharedCut<'t>>);
-
-impl<'t> ParseShare<'t> {
-    pub(crate) fn new(path: &Path, text: &'t str, outline: Option<&Outline<'t>>) -> Self {
-        let cut = match (SpecFormat::detect(path, text), outline) {
-            (SpecFormat::Yaml, Some(outline)) => split::SharedCut::new(text, outline),
-            _ => None,
-        };
-        Self(cut)
-    }
-
-    /// Nothing to share: the parse is one thread's (or the large text's own threads').
-    pub(crate) fn none() -> Self {
-        Self(None)
-    }
-
-    /// Parses pieces until none is left to take.
-    pub(crate) fn help(&self) {
-        if let Some(cut) = &self.0 {
-            cut.help();
-        }
-    }
-}
-
-/// [`parse_outlined`], sharing the parse with the threads that help with `share`.
-pub(crate) fn parse_shared<'t>(
-    path: &Path,
-    text: &'t str,
-    outline: Option<&Outline<'t>>,
-    share: &ParseShare<'t>,
-) -> Result<LoadedSpec, Error> {
     let syntax = |line, column, message: String| Error::Syntax {
         path: path.to_path_buf(),
         line,
@@ -120,12 +58,18 @@ pub(crate) fn parse_shared<'t>(
             }
             syntax(Some(e.line() as u64), Some(e.column() as u64), message)
         })?,
-        SpecFormat::Yaml => read_yaml(path, text, outline, share.0.as_ref())?,
+        SpecFormat::Yaml => {
+            match std::env::var_os("ATLAS_TMP_BLOCK").and_then(|_| block_yaml::parse(text)) {
+                // TEMPORARY measurement knob
+                Some(document) => document,
+                None => parse_yaml(path, text)?,
+            }
+        }
     };
     if !document.openapi.starts_with("3.0") {
         let error = Error::Spec {
             path: path.to_path_buf(),
-            problems: vec![crate::error::Problem::new(
+            problems: vec![Problem::new(
                 "/openapi",
                 format!(
                     "OpenAPI version {:?} is not supported: the generator reads OpenAPI 3.0.x documents",
@@ -133,7 +77,7 @@ pub(crate) fn parse_shared<'t>(
                 ),
             )],
         };
-        return Err(error.locate(text));
+        return Err(crate::locate::locate_error(error, text));
     }
     Ok(LoadedSpec {
         path: path.to_path_buf(),
@@ -148,44 +92,13 @@ pub(crate) fn parse_shared<'t>(
 /// `enum: [on, off]` would have become booleans. Its default budget stays: it bounds alias
 /// expansion, nesting depth and document size, so a hostile file (an alias bomb) fails fast
 /// instead of exhausting memory.
-pub(crate) fn yaml_options() -> serde_saphyr::Options {
+fn yaml_options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.strict_booleans = true;
     options
 }
 
-/// Reads YAML spec text. Block-style YAML is read by the block reader: on one thread when the
-/// text is small, in pieces on all cores when it is large and its layout allows the cut (each
-/// piece by the block reader, or by serde-saphyr when that declines), and in the pieces of
-/// `cut` when threads help with them. Any other text, and every error, is serde-saphyr's.
-fn read_yaml<'t>(
-    path: &Path,
-    text: &'t str,
-    outline: Option<&Outline<'t>>,
-    cut: Option<&split::SharedCut<'t>>,
-) -> Result<OpenAPI, Error> {
-    let document = match cut {
-        Some(cut) => {
-            // The helpers are there already; a large text has all the cores.
-            let threads = if text.len() < ONE_THREAD_BYTES {
-                0
-            } else {
-                crate::cores::available().clamp(1, 8).saturating_sub(2)
-            };
-            cut.join(threads).or_else(|| block_yaml::parse(text))
-        }
-        None if text.len() < ONE_THREAD_BYTES => {
-            block_yaml::parse(text).or_else(|| split::parse_split(text, outline))
-        }
-        None => split::parse_split(text, outline).or_else(|| block_yaml::parse(text)),
-    };
-    match document {
-        Some(document) => Ok(document),
-        None => parse_yaml(path, text),
-    }
-}
-
-/// Parses YAML spec text whole.
+/// Parses YAML spec text with serde-saphyr.
 fn parse_yaml(path: &Path, text: &str) -> Result<OpenAPI, Error> {
     serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| {
         let location = e.location();
@@ -264,13 +177,6 @@ fn budget_message(error: &serde_saphyr::Error) -> Option<String> {
         ),
         other => format!("the YAML is larger than the reader allows ({other:?})"),
     })
-}
-
-/// The text of a file of the repository (`path` from its root), for tests.
-#[cfg(test)]
-pub(crate) fn repository_file(path: &str) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    std::fs::read_to_string(root.join(path)).unwrap()
 }
 
 #[cfg(test)]

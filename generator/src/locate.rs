@@ -1,30 +1,20 @@
 //! Where a JSON pointer is in the spec's text.
 //!
 //! Problems are found on the parsed document and named by JSON pointer. To show them at their
-//! line and column, the text's outline (its lines and indentation) is asked first: for block
-//! YAML it finds a pointer without parsing. Where it cannot tell (JSON, flow style, anchors),
-//! [`SourceMap`] walks the text once more with a YAML event parser (JSON is YAML too) and
-//! records where each node starts. Neither runs unless there is something to report.
+//! line and column, [`SourceMap`] walks the text once more with a YAML event parser (JSON is
+//! YAML too) and records where each node starts. It runs only when there is something to
+//! report.
 
 use std::collections::HashMap;
 
 use serde_saphyr::granit_parser::{Event, Parser};
 
-use crate::outline::Outline;
+use crate::error::{Error, Position, Problem};
 use crate::resolve::pointer_join;
-
-/// A position in the source: 1-based line and column.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Position {
-    pub line: u64,
-    pub column: u64,
-    /// Byte offset of the position in the source.
-    pub offset: usize,
-}
 
 /// JSON pointer -> where the node starts.
 #[derive(Debug, Default)]
-pub struct SourceMap {
+pub(crate) struct SourceMap {
     nodes: HashMap<String, Position>,
 }
 
@@ -43,7 +33,7 @@ enum Frame {
 
 impl SourceMap {
     /// Maps the nodes of `text`. Text that does not parse maps as far as it parses.
-    pub fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let mut nodes = HashMap::new();
         let mut stack: Vec<Frame> = Vec::new();
         let mut root_seen = false;
@@ -125,7 +115,7 @@ impl SourceMap {
 
     /// Where `pointer` is, or its nearest mapped ancestor (a pointer can name a place the
     /// text does not have, such as a default that is implied).
-    pub fn locate(&self, pointer: &str) -> Option<Position> {
+    fn locate(&self, pointer: &str) -> Option<Position> {
         let mut current = pointer;
         loop {
             if let Some(position) = self.nodes.get(current) {
@@ -137,59 +127,37 @@ impl SourceMap {
     }
 }
 
-/// Fills in the positions of `problems` from the text they are about; the text is only
-/// read when one of them lacks its position.
-pub fn locate_all<'p>(
-    problems: impl IntoIterator<Item = &'p mut crate::error::Problem>,
-    text: &str,
-) {
-    let unplaced: Vec<_> = problems
-        .into_iter()
-        .filter(|p| p.position.is_none())
-        .collect();
-    if !unplaced.is_empty() {
-        place(unplaced, Outline::new(text).as_ref(), || {
-            SourceMap::new(text)
-        });
-    }
-}
-
-/// Fills in the positions `problems` lack: from the text's outline where its layout tells
-/// (microseconds), else from the [`SourceMap`] that `map` gives, asked for only then.
-pub(crate) fn place<'p>(
-    problems: impl IntoIterator<Item = &'p mut crate::error::Problem>,
-    outline: Option<&Outline<'_>>,
-    map: impl FnOnce() -> SourceMap,
-) {
-    let mut unplaced = Vec::new();
-    for problem in problems {
-        if problem.position.is_none() {
-            problem.position = outline.and_then(|o| o.locate(&problem.pointer));
-        }
-        if problem.position.is_none() {
-            unplaced.push(problem);
-        }
-    }
-    if !unplaced.is_empty() {
-        map().place(unplaced);
-    }
-}
-
 impl SourceMap {
-    /// Fills in the positions `problems` lack.
-    pub fn place<'p>(&self, problems: impl IntoIterator<Item = &'p mut crate::error::Problem>) {
+    /// TEMPORARY measurement helper.
+    pub(crate) fn place(&self, problems: &mut [Problem]) {
         for problem in problems {
             problem.position = problem.position.or_else(|| self.locate(&problem.pointer));
         }
     }
+}
 
-    /// Every pointer the map knows, with its position.
-    #[cfg(test)]
-    pub(crate) fn pointers(&self) -> impl Iterator<Item = (&str, Position)> {
-        self.nodes
-            .iter()
-            .map(|(p, position)| (p.as_str(), *position))
+/// Fills in the positions of `problems` from the text they are about; the text is only
+/// read when one of them lacks its position.
+pub(crate) fn locate_all<'p>(problems: impl IntoIterator<Item = &'p mut Problem>, text: &str) {
+    let unplaced: Vec<_> = problems
+        .into_iter()
+        .filter(|p| p.position.is_none())
+        .collect();
+    if unplaced.is_empty() {
+        return;
     }
+    let map = SourceMap::new(text);
+    for problem in unplaced {
+        problem.position = map.locate(&problem.pointer);
+    }
+}
+
+/// `error` with the line and column of each of its problems filled in from the spec's text.
+pub(crate) fn locate_error(mut error: Error, text: &str) -> Error {
+    if let Error::Spec { problems, .. } = &mut error {
+        locate_all(problems, text);
+    }
+    error
 }
 
 #[cfg(test)]

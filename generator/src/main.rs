@@ -1,6 +1,8 @@
 //! The `atlas-codegen` command: regenerates the client crate from the spec (the default),
 //! validates a spec, or reports what a new spec changes.
 
+#![forbid(unsafe_code)]
+
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,14 +11,6 @@ use std::time::Instant;
 use atlas_codegen::diagnostics::{self, Severity};
 use atlas_codegen::{Config, Error};
 use clap::{Parser, Subcommand, ValueEnum};
-
-mod huge_pages;
-
-// The generator allocates many small token trees; mimalloc is markedly faster at that than
-// the system allocator. Its v2 line (the `v2` feature) touches less fresh memory than v3 in a
-// short run across a few threads: 6 to 10% faster on cold and full runs alike (README).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Generates the typed Rust client crate for the MongoDB Atlas Admin API v2 from its OpenAPI
 /// description. Without a subcommand, (re)generates the crate.
@@ -88,7 +82,7 @@ enum Format {
     Json,
 }
 
-fn main() {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal();
     let result = match &cli.command {
@@ -102,7 +96,7 @@ fn main() {
             version,
         }) => diff(old, new, *format, *deny_breaking, version.as_deref()),
     };
-    let code = match result {
+    match result {
         Ok(code) => code,
         Err((error, spec)) => {
             let text = spec.and_then(|s| std::fs::read_to_string(s).ok());
@@ -112,25 +106,7 @@ fn main() {
             );
             ExitCode::FAILURE
         }
-    };
-    exit(code)
-}
-
-/// Ends the process once its output is flushed, without the clean-up a return from `main`
-/// runs: the allocator hands its free memory back to the kernel page by page (`madvise`) just
-/// before the kernel frees the whole address space anyway.
-fn exit(code: ExitCode) -> ! {
-    use std::io::Write;
-    let flushed = std::io::stdout().flush().is_ok() && std::io::stderr().flush().is_ok();
-    let status = if code == ExitCode::SUCCESS && flushed {
-        0
-    } else {
-        1
-    };
-    // SAFETY: `_exit` ends the process at once; every file is already written and closed
-    // (a new crate is renamed into place before `generate` returns), and nothing else holds
-    // state that must outlive the process.
-    unsafe { libc::_exit(status) }
+    }
 }
 
 /// An error, with the spec it is about (to show its lines).
@@ -151,9 +127,10 @@ fn crate_version(dir: &Path) -> Option<String> {
 
 fn generate(args: &Generate, color: bool) -> Result<ExitCode, Failure> {
     let start = Instant::now();
-    huge_pages::fit_to_spec(&args.spec);
+    // A check compares with a fresh generation: reusing the files it checks could let a stale
+    // one pass.
     let mut config = Config {
-        reuse_from: (!args.reformat).then(|| args.out.clone()),
+        reuse_from: (!args.reformat && !args.check).then(|| args.out.clone()),
         ..Config::default()
     };
     // Regenerating keeps the crate's version; `--changelog-from` moves it.
@@ -177,9 +154,7 @@ fn generate(args: &Generate, color: bool) -> Result<ExitCode, Failure> {
         eprint!("{}", report.to_text(&config.crate_version));
         config.crate_version = next;
     }
-    // Checking compares without writing; otherwise the crate is written as it is generated.
-    // The process ends when this returns: freeing the crate's thousands of allocations one by
-    // one would only delay that.
+    // Checking compares without writing.
     let (generated, written) = if args.check {
         let generated =
             atlas_codegen::generate(&args.spec, &config).map_err(failing(&args.spec))?;
@@ -189,7 +164,6 @@ fn generate(args: &Generate, color: bool) -> Result<ExitCode, Failure> {
             .map_err(failing(&args.spec))?;
         (generated, Some(written))
     };
-    let generated = std::mem::ManuallyDrop::new(generated);
     if !generated.approximations().is_empty() {
         let text = std::fs::read_to_string(&args.spec).unwrap_or_default();
         let notes = diagnostics::render(
@@ -255,9 +229,17 @@ fn generate(args: &Generate, color: bool) -> Result<ExitCode, Failure> {
 }
 
 fn validate(spec: &Path, color: bool) -> Result<ExitCode, Failure> {
-    let text = atlas_codegen::load::read_spec(spec).map_err(|e| (e, None))?;
-    let loaded = atlas_codegen::load::parse_spec(spec, &text).map_err(failing(spec))?;
-    let validation = atlas_codegen::validate::validate(&loaded, &text);
+    let text = std::fs::read_to_string(spec).map_err(|e| {
+        (
+            Error::Io {
+                path: spec.to_path_buf(),
+                action: "read spec",
+                source: e,
+            },
+            None,
+        )
+    })?;
+    let validation = atlas_codegen::validate(spec, &text).map_err(failing(spec))?;
     eprint!(
         "{}",
         diagnostics::render(spec, &text, &validation.errors, Severity::Error, color)

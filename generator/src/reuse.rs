@@ -7,12 +7,11 @@
 //! not even turned into tokens) and of the text that came out. Regenerating over that output,
 //! a file whose inputs have the recorded digest, and whose text on disk still has the recorded
 //! digest (so a hand edit is noticed and undone), is taken as it is instead of being formatted
-//! again. The manifest also names the formatter; a generator that formats differently
-//! formats everything again. The output is the same, byte for byte, either way.
+//! again. The manifest also names the formatter (`emit::formatter_id`); a generator that
+//! formats differently formats everything again. The output is the same, byte for byte, either way.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use sha2::{Digest as _, Sha256};
 
@@ -92,25 +91,9 @@ impl Record {
     }
 }
 
-/// Identifies how tokens become text: the generator's version, its formatting code (`rust.rs`),
-/// and what that code makes of a sample (which changes when
-/// prettyplease or syn print differently). Worked out once per process; the sample is the
-/// only thing every generation hands to syn and prettyplease, so the first call takes a
-/// while (a few hundred microseconds, their code's first run).
-pub(crate) fn formatter_id() -> &'static str {
-    static ID: OnceLock<String> = OnceLock::new();
-    ID.get_or_init(|| {
-        let sample = crate::emit::format_sample();
-        let mut bytes = Vec::new();
-        bytes.extend_from_slice(env!("CARGO_PKG_VERSION").as_bytes());
-        bytes.extend_from_slice(include_str!("emit/rust.rs").as_bytes());
-        bytes.extend_from_slice(sample.as_bytes());
-        digest(&bytes)
-    })
-}
-
-/// The manifest's text for `records` (sorted by path, so it is deterministic).
-pub fn manifest(records: &mut [Record]) -> String {
+/// The manifest's text for `records` (sorted by path, so it is deterministic), made by the
+/// formatter `formatter` (an id that changes whenever the same tokens could print otherwise).
+pub fn manifest(records: &mut [Record], formatter: &str) -> String {
     records.sort_by(|a, b| a.path.cmp(&b.path));
     let mut text = String::from(
         "# Written by atlas-codegen: for each Rust file, the digest of what it was made from (its\n\
@@ -118,7 +101,7 @@ pub fn manifest(records: &mut [Record]) -> String {
          # whose inputs changed.\n\
          # Deleting this file is safe: the next run formats every file again.\n",
     );
-    text.push_str(&format!("formatter {}\n", formatter_id()));
+    text.push_str(&format!("formatter {formatter}\n"));
     for record in records.iter() {
         text.push_str(&format!(
             "{} {} {}\n",
@@ -142,18 +125,18 @@ impl PreviousOutput {
     }
 
     /// The records of the crate in `dir`. A missing, unreadable or malformed manifest, or
-    /// one written by a different formatter, reuses nothing: it is only ever a shortcut.
-    pub fn load(dir: &Path) -> Self {
+    /// one written by another formatter than `formatter`, reuses nothing: it is only ever a
+    /// shortcut.
+    pub fn load(dir: &Path, formatter: &str) -> Self {
         let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST)) else {
             return Self::none();
         };
-        Self::parse(dir, &text).unwrap_or_default()
+        Self::parse(dir, &text, formatter).unwrap_or_default()
     }
 
-    fn parse(dir: &Path, text: &str) -> Option<Self> {
+    fn parse(dir: &Path, text: &str, formatter: &str) -> Option<Self> {
         let mut lines = text.lines().filter(|line| !line.starts_with('#'));
-        let formatter = lines.next()?.strip_prefix("formatter ")?;
-        if formatter != formatter_id() {
+        if lines.next()?.strip_prefix("formatter ")? != formatter {
             return None;
         }
         let mut records = HashMap::new();
@@ -193,6 +176,9 @@ impl PreviousOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A formatter's id, as `emit::formatter_id` makes them.
+    const FORMATTER: &str = "0123456789abcdef0123456789abcdef";
 
     #[test]
     fn what_prints_in_pieces_is_hashed_as_the_whole_text() {
@@ -236,9 +222,9 @@ mod tests {
         std::fs::write(dir.join("src/a.rs"), "struct A;\n").unwrap();
         let tokens = inputs_digest("struct A ;");
         let mut records = vec![Record::new("src/a.rs", tokens.clone(), "struct A;\n")];
-        std::fs::write(dir.join(MANIFEST), manifest(&mut records)).unwrap();
+        std::fs::write(dir.join(MANIFEST), manifest(&mut records, FORMATTER)).unwrap();
 
-        let previous = PreviousOutput::load(&dir);
+        let previous = PreviousOutput::load(&dir, FORMATTER);
         assert_eq!(
             previous.reuse("src/a.rs", &tokens),
             Some(("struct A;\n".to_string(), records[0].clone()))
@@ -259,12 +245,13 @@ mod tests {
     fn another_formatter_or_a_malformed_manifest_reuses_nothing() {
         let dir = Path::new("/nonexistent");
         let line = format!("{} {} src/a.rs", "0".repeat(32), "1".repeat(32));
-        let ours = format!("formatter {}\n{line}\n", formatter_id());
-        assert_eq!(PreviousOutput::parse(dir, &ours).unwrap().records.len(), 1);
+        let ours = format!("formatter {FORMATTER}\n{line}\n");
+        let parse = |text: &str| PreviousOutput::parse(dir, text, FORMATTER);
+        assert_eq!(parse(&ours).unwrap().records.len(), 1);
         let theirs = format!("formatter {}\n{line}\n", "f".repeat(32));
-        assert!(PreviousOutput::parse(dir, &theirs).is_none());
-        let malformed = format!("formatter {}\nnot a record\n", formatter_id());
-        assert!(PreviousOutput::parse(dir, &malformed).is_none());
-        assert!(PreviousOutput::parse(dir, "").is_none());
+        assert!(parse(&theirs).is_none());
+        let malformed = format!("formatter {FORMATTER}\nnot a record\n");
+        assert!(parse(&malformed).is_none());
+        assert!(parse("").is_none());
     }
 }

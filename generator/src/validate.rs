@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use crate::error::{Error, Problem};
 use crate::load::LoadedSpec;
-use crate::lower::shape::Shape;
 use crate::resolve::{SchemaRef, SchemaResolver, pointer_join};
+use crate::shape::Shape;
 
 /// What a spec's validation found.
 #[derive(Debug, Default)]
@@ -251,31 +251,34 @@ impl<'a> Checker<'a> {
         let Some(discriminator) = &shape.data.discriminator else {
             return;
         };
-        let mut targets: Vec<(String, String)> = discriminator
+        let mut targets: Vec<(&'a str, String)> = discriminator
             .mapping
             .iter()
             .map(|(value, target)| {
                 (
-                    target.clone(),
+                    target.as_str(),
                     pointer_join(&format!("{at}/discriminator/mapping"), value),
                 )
             })
             .collect();
         for (i, member) in shape.one_of.iter().enumerate() {
             if let ReferenceOr::Reference { reference } = member {
-                targets.push((reference.clone(), format!("{at}/oneOf/{i}")));
+                targets.push((reference.as_str(), format!("{at}/oneOf/{i}")));
             }
         }
         let mut checked = HashSet::new();
         for (target, target_at) in targets {
-            let name = component_name(&target);
-            if !checked.insert(name.clone()) {
-                continue;
-            }
-            let reference = format!("#/components/schemas/{name}");
-            let Some(resolved) = self.resolver.component_schema(&name) else {
+            let Some(resolved) = self.resolver.mapping_target(target) else {
                 // A missing target is reported when the model is built.
                 continue;
+            };
+            if !checked.insert(resolved.pointer.clone()) {
+                continue;
+            }
+            let reference = if target.starts_with('#') {
+                target.to_string()
+            } else {
+                format!("#/components/schemas/{target}")
             };
             if !parent_has && !self.has_property(resolved.schema, property, 0) {
                 self.error(
@@ -344,7 +347,7 @@ fn value_problems<'a>(
     let shape = Shape::of(resolved.schema);
     let mut problem = |message: String| problems.push(Problem::new(value_at, message));
     if value.is_null() {
-        if !shape.data.nullable && shape.typ.is_some() {
+        if !shape.data.nullable && shape.typ.is_some() && shape.typ != Some("null") {
             problem("null, but the schema is not nullable".to_string());
         }
         return;
@@ -353,17 +356,21 @@ fn value_problems<'a>(
     if let Some(discriminator) = &shape.data.discriminator {
         let property = &discriminator.property_name;
         // The schema a tag value selects: by the mapping, else a `oneOf` member of that name.
-        let target_of = |tag: &str| {
-            discriminator.mapping.get(tag).cloned().or_else(|| {
-                shape.one_of.iter().find_map(|m| match m {
-                    ReferenceOr::Reference { reference }
-                        if reference.rsplit('/').next() == Some(tag) =>
-                    {
-                        Some(reference.clone())
-                    }
-                    _ => None,
+        let target_of = |tag: &str| -> Option<&'a str> {
+            discriminator
+                .mapping
+                .get(tag)
+                .map(String::as_str)
+                .or_else(|| {
+                    shape.one_of.iter().find_map(|m| match m {
+                        ReferenceOr::Reference { reference }
+                            if reference.rsplit('/').next() == Some(tag) =>
+                        {
+                            Some(reference.as_str())
+                        }
+                        _ => None,
+                    })
                 })
-            })
         };
         // Without the tag, the variant is the documented default's, as the client decodes it.
         let default = match value.get(property) {
@@ -385,7 +392,7 @@ fn value_problems<'a>(
             ));
             return;
         };
-        if let Some(variant) = resolver.component_schema(&component_name(&target)) {
+        if let Some(variant) = resolver.mapping_target(target) {
             let variant_at = variant.pointer.clone();
             let variant = SchemaRef::Inline(variant.schema);
             value_problems(
@@ -496,6 +503,7 @@ fn value_problems<'a>(
         Some("boolean") if !value.is_boolean() => {
             problem(format!("{value} is not a boolean{against}"))
         }
+        Some("null") => problem(format!("{value} is not null{against}")),
         Some("array") => match value.as_array() {
             None => problem(format!("{} is not an array{against}", kind(value))),
             Some(items) => {
@@ -606,14 +614,6 @@ fn range_problems(shape: &Shape<'_>, number: f64, value: &Value, problem: &mut i
         && number > maximum
     {
         problem(format!("{value} is more than the maximum {maximum}"));
-    }
-}
-
-/// The component a mapping target or `$ref` names: `#/components/schemas/X` or plain `X`.
-fn component_name(target: &str) -> String {
-    match target.strip_prefix("#/components/schemas/") {
-        Some(name) => name.replace("~1", "/").replace("~0", "~"),
-        None => target.to_string(),
     }
 }
 

@@ -15,8 +15,6 @@
 //! implement `serde::Serialize` and `serde::Deserialize`, through
 //! `serde_json::Value`, for use with other formats.
 
-#![allow(dead_code)]
-
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -299,18 +297,6 @@ impl<'a> Reader<'a> {
         match self.null() {
             Ok(true) => *slot = None,
             Ok(false) => self.read(slot),
-            Err(error) => self.failed = Some(error),
-        }
-    }
-
-    /// Reads a field that may be `null` into its three-state slot.
-    pub(crate) fn read_nullable<T: Decode>(&mut self, slot: &mut Nullable<T>) {
-        match self.null() {
-            Ok(true) => *slot = Nullable::Null,
-            Ok(false) => match T::decode(self) {
-                Ok(value) => *slot = Nullable::Value(value),
-                Err(error) => self.failed = Some(error),
-            },
             Err(error) => self.failed = Some(error),
         }
     }
@@ -898,15 +884,6 @@ impl ObjectWriter<'_> {
         !self.writer.request
     }
 
-    /// A three-state field: left out when absent, `null` when null.
-    pub(crate) fn nullable<T: Encode>(&mut self, key: &str, value: &Nullable<T>) {
-        match value {
-            Nullable::Absent => {}
-            Nullable::Null => self.field(key, &None::<T>),
-            Nullable::Value(value) => self.field(key, value),
-        }
-    }
-
     /// A field, written whatever its value (`null` for `None`).
     pub(crate) fn field<T: Encode + ?Sized>(&mut self, key: &str, value: &T) {
         if self.omit == Some(key) {
@@ -921,20 +898,6 @@ impl ObjectWriter<'_> {
         if let Some(value) = value {
             self.field(key, value);
         }
-    }
-
-    /// The fields of a value that encodes as an object, written into this one
-    /// (`#[serde(flatten)]`), but the keys this object has already: a flattened struct keeps
-    /// the keys it does not know, which include this object's own.
-    pub(crate) fn flatten(&mut self, value: &dyn Encode) {
-        let mut inner = self.writer.nested(None);
-        value.encode(&mut inner);
-        let Ok(serde_json::Value::Object(fields)) =
-            serde_json::from_slice::<serde_json::Value>(&inner.buf)
-        else {
-            return;
-        };
-        self.fields_not_written(&fields);
     }
 
     /// The keys a struct kept because it does not know them, after its own fields. Left out

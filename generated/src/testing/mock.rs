@@ -4,7 +4,7 @@
 //! own types (the `testing` feature).
 //!
 //! [`MockAtlas::start`] serves on a loopback port; `on_<operation>()` programs an answer for
-//! one operation, matched on its path and query parameters; [`MockAtlas::client`] is a client
+//! one operation, matched on its path, query, header and cookie parameters; [`MockAtlas::client`] is a client
 //! already pointed at it. A request that no programmed answer matches is answered at once
 //! with an [`Error::Api`](crate::Error::Api) (status 501, `MOCK_ATLAS_UNMATCHED`) whose detail
 //! names the operation and what differed, never a hang; [`MockAtlas::requests`] and
@@ -71,6 +71,9 @@ pub struct RecordedRequest {
     pub path: String,
     /// The query parameters, decoded, in order.
     pub query: Vec<(String, String)>,
+    /// The headers, names in lower case, in order (a value that is not text is read
+    /// lossily).
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
@@ -79,6 +82,20 @@ impl RecordedRequest {
     /// one if it was sent more than once, `None` if it was not sent.
     pub fn query_param(&self, name: &str) -> Option<&str> {
         self.query.iter().find(|(n, _)| n == name).map(|(_, value)| value.as_str())
+    }
+
+    /// The value of the header `name` (any case: `x-trace` finds `X-Trace`); the first one
+    /// if it was sent more than once, `None` if it was not sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let mut headers = self.headers.iter();
+        headers
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The value of the cookie `name`, from the `Cookie` header; `None` if it was not sent.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        cookie_value(&self.headers, name)
     }
 
     /// The body as JSON of type `T`.
@@ -122,6 +139,8 @@ struct Programmed {
     operation: Operation,
     path: Vec<(&'static str, String)>,
     query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    cookies: Vec<(&'static str, String)>,
     answer: Answer,
     times: Option<u64>,
     hits: u64,
@@ -188,6 +207,8 @@ impl MockAtlas {
             operation,
             path: Vec::new(),
             query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
             times: None,
         }
     }
@@ -289,6 +310,8 @@ pub(crate) struct Expectation<'a> {
     operation: Operation,
     path: Vec<(&'static str, String)>,
     query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    cookies: Vec<(&'static str, String)>,
     times: Option<u64>,
 }
 
@@ -298,13 +321,13 @@ impl fmt::Debug for Expectation<'_> {
             .field("operation", &self.operation)
             .field("path", &self.path)
             .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("cookies", &self.cookies)
             .field("times", &self.times)
             .finish_non_exhaustive()
     }
 }
 
-// Not every spec has every kind of parameter and answer.
-#[allow(dead_code)]
 impl Expectation<'_> {
     pub(crate) fn path_param(
         mut self,
@@ -373,6 +396,8 @@ impl Expectation<'_> {
             operation: self.operation,
             path: self.path,
             query: self.query,
+            headers: self.headers,
+            cookies: self.cookies,
             answer,
             times: self.times,
             hits: 0,
@@ -511,12 +536,23 @@ fn segment_values(template: &str, value: &str) -> Option<Vec<(String, String)>> 
     value.is_empty().then_some(found)
 }
 
-/// Why `programmed` does not answer a request with these path and query values; `None` when
-/// it does.
+/// The value of the cookie `name` in the `Cookie` headers of `headers` (names in lower case).
+fn cookie_value<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    let cookies = headers.iter().filter(|(n, _)| n == "cookie");
+    let mut pairs = cookies.flat_map(|(_, value)| value.split(';'));
+    pairs.find_map(|pair| {
+        let (n, value) = pair.trim().split_once('=')?;
+        (n == name).then_some(value)
+    })
+}
+
+/// Why `programmed` does not answer a request with these path, query and header values;
+/// `None` when it does.
 fn differences(
     programmed: &Programmed,
     path: &[(String, String)],
     query: &[(String, String)],
+    headers: &[(String, String)],
 ) -> Option<String> {
     let mut differ = Vec::new();
     for (name, wanted) in &programmed.path {
@@ -532,6 +568,22 @@ fn differences(
                 differ.push(format!("query {name} is {got:?}, not {wanted:?}"))
             }
             None => differ.push(format!("query {name} is missing (wanted {wanted:?})")),
+        }
+    }
+    for (name, wanted) in &programmed.headers {
+        match headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            Some((_, got)) if got == wanted => {}
+            Some((_, got)) => {
+                differ.push(format!("header {name} is {got:?}, not {wanted:?}"))
+            }
+            None => differ.push(format!("header {name} is missing (wanted {wanted:?})")),
+        }
+    }
+    for (name, wanted) in &programmed.cookies {
+        match cookie_value(headers, name) {
+            Some(got) if got == wanted => {}
+            Some(got) => differ.push(format!("cookie {name} is {got:?}, not {wanted:?}")),
+            None => differ.push(format!("cookie {name} is missing (wanted {wanted:?})")),
         }
     }
     if programmed.times.is_some_and(|times| programmed.hits >= times) {
@@ -553,6 +605,14 @@ impl wiremock::Respond for Dispatcher {
         let path = request.url.path().to_string();
         let query: Vec<(String, String)> =
             request.url.query_pairs().into_owned().collect();
+        let headers: Vec<(String, String)> = request
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                (name.as_str().to_string(), value)
+            })
+            .collect();
         let operation = OPERATIONS.iter().find_map(|shape| {
             (shape.method == method)
                 .then(|| path_values(shape.path, &path))
@@ -566,6 +626,7 @@ impl wiremock::Respond for Dispatcher {
             method: method.clone(),
             path: path.clone(),
             query: query.clone(),
+            headers: headers.clone(),
             body: request.body.clone(),
         });
         let Some((id, values)) = operation else {
@@ -577,7 +638,7 @@ impl wiremock::Respond for Dispatcher {
             if programmed.operation != id {
                 continue;
             }
-            match differences(programmed, &values, &query) {
+            match differences(programmed, &values, &query, &headers) {
                 None => {
                     programmed.hits += 1;
                     return match &programmed.answer {
@@ -659,6 +720,28 @@ mod tests {
         assert_eq!(path_values("/a/{id}", "/a/b/c"), None);
         assert_eq!(path_values("/a/{id}:x", "/a/b:y"), None);
         assert_eq!(path_values("/a/b", "/a/c"), None);
+    }
+
+    #[test]
+    fn headers_are_found_in_any_case_and_cookies_in_the_cookie_header() {
+        let headers = vec![
+            ("x-trace".to_string(), "t1".to_string()),
+            ("cookie".to_string(), "a=1; region=eu-west; b=x=y".to_string()),
+        ];
+        assert_eq!(cookie_value(&headers, "region"), Some("eu-west"));
+        assert_eq!(cookie_value(&headers, "b"), Some("x=y"));
+        assert_eq!(cookie_value(&headers, "c"), None);
+        let recorded = RecordedRequest {
+            operation: None,
+            method: "GET".to_string(),
+            path: "/".to_string(),
+            query: Vec::new(),
+            headers,
+            body: Vec::new(),
+        };
+        assert_eq!(recorded.header("X-Trace"), Some("t1"));
+        assert_eq!(recorded.header("x-missing"), None);
+        assert_eq!(recorded.cookie("a"), Some("1"));
     }
 
     /// The page `page_body` writes for page `number` of seven items, `size` a page.

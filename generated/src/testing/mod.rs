@@ -9,8 +9,9 @@
 //! with `respond` (the operation's response type, named in its docs),
 //! `respond_error` (the API's error body), `respond_raw`, or, for a list operation,
 //! `respond_pages` (every item, served page by page as Atlas does).
-//! [`MockAtlas::calls_to`] gives the requests received for an [`Operation`], and
-//! [`RecordedRequest::query_param`] one of their query parameters.
+//! [`MockAtlas::calls_to`] gives the requests received for an [`Operation`],
+//! [`RecordedRequest::query_param`] one of their query parameters and
+//! [`RecordedRequest::header`] one of their headers.
 //!
 //! ```no_run
 //! # async fn test() {

@@ -13,8 +13,6 @@
 //! implement `serde::Serialize` and `serde::Deserialize`, through
 //! `serde_json::Value`, for use with other formats.
 
-#![allow(dead_code)]
-
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -35,6 +33,7 @@ pub fn from_slice<T: Decode>(bytes: &[u8]) -> Result<T, serde_json::Error> {
     }
 }
 
+// @cfg(client)
 /// Decodes a value from JSON bytes, or says at which byte it failed: how the client finds the
 /// member of an error body whose value does not fit the error model.
 pub(crate) fn from_slice_at<T: Decode>(bytes: &[u8]) -> Result<T, usize> {
@@ -114,9 +113,11 @@ impl<T> From<T> for Nullable<T> {
     }
 }
 
+// @cfg(any(secret, sensitive_field))
 /// A secret in `Debug` output: prints `<redacted>`.
 pub(crate) struct Redacted;
 
+// @cfg(any(secret, sensitive_field))
 impl std::fmt::Debug for Redacted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("<redacted>")
@@ -140,25 +141,34 @@ pub enum UnknownFields {
 
 /// Encodes a value as compact JSON, writing struct's `unknown_fields` or not.
 pub fn to_vec_with<T: Encode + ?Sized>(value: &T, unknown: UnknownFields) -> Vec<u8> {
+    // @cfg(unknown_fields)
     let mut writer = Writer {
         unknown,
         ..Writer::default()
     };
+    // @cfg(not(unknown_fields)) let mut writer = Writer::default();
+    // @cfg(not(unknown_fields)) let _ = unknown; // No struct keeps unknown fields.
     value.encode(&mut writer);
     writer.buf
 }
 
+// @cfg(client)
 /// Encodes a request body: like [`to_vec_with`], leaving out every read-only field (the
 /// server sets those, and may refuse a body that carries them).
 pub(crate) fn to_request_body<T: Encode + ?Sized>(
     value: &T,
     unknown: UnknownFields,
 ) -> Vec<u8> {
+    // @cfg(any(unknown_fields, read_only_field))
     let mut writer = Writer {
+        // @cfg(unknown_fields)
         unknown,
+        // @cfg(read_only_field)
         request: true,
         ..Writer::default()
     };
+    // @cfg(not(any(unknown_fields, read_only_field))) let mut writer = Writer::default();
+    // @cfg(not(unknown_fields)) let _ = unknown; // No struct keeps unknown fields.
     value.encode(&mut writer);
     writer.buf
 }
@@ -279,11 +289,13 @@ impl<'a> Reader<'a> {
         self.depth = mark.depth;
     }
 
+    // @cfg(any(tagged, untagged, flattened_field))
     /// Reads a value of any type that decodes.
     pub(crate) fn decode<T: Decode>(&mut self) -> Result<T, Error> {
         T::decode(self)
     }
 
+    // @cfg(any(field, optional_field))
     /// Reads a field's value into its slot; an error is kept for the object's next key.
     pub(crate) fn read<T: Decode>(&mut self, slot: &mut Option<T>) {
         match T::decode(self) {
@@ -292,6 +304,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    // @cfg(optional_field)
     /// Reads an optional field's value into its slot: `null` empties it.
     pub(crate) fn read_optional<T: Decode>(&mut self, slot: &mut Option<T>) {
         match self.null() {
@@ -301,6 +314,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    // @cfg(nullable_field)
     /// Reads a field that may be `null` into its three-state slot.
     pub(crate) fn read_nullable<T: Decode>(&mut self, slot: &mut Nullable<T>) {
         match self.null() {
@@ -313,6 +327,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    // @cfg(unknown_fields)
     /// Keeps the value of a key the model does not know in `fields`; an error is kept as by
     /// [`Self::read`].
     pub(crate) fn keep_field(
@@ -328,6 +343,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    // @cfg(skipped_field)
     /// Skips the value of a key the model reads elsewhere (a union's tag); an error is kept
     /// as by [`Self::read`].
     pub(crate) fn skip_field(&mut self) {
@@ -343,6 +359,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    // @cfg(field)
     /// The error for a required field the object does not have, at its closing brace (just
     /// read).
     pub(crate) fn missing(&self, field: &str) -> Error {
@@ -446,6 +463,7 @@ impl<'a> Reader<'a> {
         Ok(ObjectReader { first: true })
     }
 
+    // @cfg(struct)
     /// Starts reading a model's object; `name`, the model's type name, names it in the error
     /// when the value is not an object. That error, like a field's, is the first
     /// [`ObjectReader::next_key`]'s: a decoder has one fallible call, not two.
@@ -476,6 +494,7 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    // @cfg(enum)
     /// A string enum's value: any string, which `T::from` maps to a variant or `Unknown`. One
     /// generic function here keeps each enum's `decode` a single call.
     pub(crate) fn enumerated<T: for<'s> From<&'s str>>(&mut self) -> Result<T, Error> {
@@ -646,6 +665,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    // @cfg(any(skipped_field, tagged, untagged))
     /// Skips one value of any type.
     pub(crate) fn skip(&mut self) -> Result<(), Error> {
         match self.peek() {
@@ -713,6 +733,7 @@ impl<'a> Reader<'a> {
         Ok(map)
     }
 
+    // @cfg(untagged)
     /// The keys of the object that comes next, or `None` when it is not an object. The reader
     /// is left where it was.
     pub(crate) fn keys(&mut self) -> Result<Option<Vec<Cow<'a, str>>>, Error> {
@@ -804,20 +825,25 @@ pub struct Writer {
     buf: Vec<u8>,
     /// A key the next object leaves out: a tagged union writes its tag itself.
     omit: Option<&'static str>,
+    // @cfg(unknown_fields)
     /// Whether structs' `unknown_fields` are written.
     unknown: UnknownFields,
+    // @cfg(read_only_field)
     /// Whether this is a request body, which leaves out the fields the server sets itself
     /// (read-only).
     request: bool,
 }
 
 impl Writer {
+    // @cfg(any(tagged, flattened_field))
     /// A writer of a value to be placed inside this one's, with the same settings.
     fn nested(&self, omit: Option<&'static str>) -> Writer {
         Writer {
             buf: Vec::new(),
             omit,
+            // @cfg(unknown_fields)
             unknown: self.unknown,
+            // @cfg(read_only_field)
             request: self.request,
         }
     }
@@ -857,6 +883,7 @@ impl Writer {
 
     /// Starts an object; [`ObjectWriter::end`] closes it.
     pub(crate) fn object(&mut self) -> ObjectWriter<'_> {
+        // @cfg(any(flattened_field, unknown_fields))
         let start = self.buf.len();
         self.buf.push(b'{');
         let omit = self.omit.take();
@@ -864,6 +891,7 @@ impl Writer {
             writer: self,
             first: true,
             omit,
+            // @cfg(any(flattened_field, unknown_fields))
             start,
         }
     }
@@ -878,6 +906,7 @@ pub(crate) struct ObjectWriter<'w> {
     writer: &'w mut Writer,
     first: bool,
     omit: Option<&'static str>,
+    // @cfg(any(flattened_field, unknown_fields))
     /// Where the object starts in the writer's buffer.
     start: usize,
 }
@@ -891,11 +920,13 @@ impl ObjectWriter<'_> {
         self.writer.buf.push(b':');
     }
 
+    // @cfg(read_only_field)
     /// Whether read-only fields are written: not in a request body.
     pub(crate) fn writes_read_only(&self) -> bool {
         !self.writer.request
     }
 
+    // @cfg(nullable_field)
     /// A three-state field: left out when absent, `null` when null.
     pub(crate) fn nullable<T: Encode>(&mut self, key: &str, value: &Nullable<T>) {
         match value {
@@ -914,6 +945,7 @@ impl ObjectWriter<'_> {
         value.encode(self.writer);
     }
 
+    // @cfg(omitted_field)
     /// A field that is left out when it is `None`.
     pub(crate) fn optional<T: Encode>(&mut self, key: &str, value: &Option<T>) {
         if let Some(value) = value {
@@ -921,6 +953,7 @@ impl ObjectWriter<'_> {
         }
     }
 
+    // @cfg(flattened_field)
     /// The fields of a value that encodes as an object, written into this one
     /// (`#[serde(flatten)]`), but the keys this object has already: a flattened struct keeps
     /// the keys it does not know, which include this object's own.
@@ -935,6 +968,7 @@ impl ObjectWriter<'_> {
         self.fields_not_written(&fields);
     }
 
+    // @cfg(unknown_fields)
     /// The keys a struct kept because it does not know them, after its own fields. Left out
     /// when the writer drops unknown fields; a key the object has already (put there by hand)
     /// is not written twice.
@@ -948,6 +982,7 @@ impl ObjectWriter<'_> {
         self.fields_not_written(fields);
     }
 
+    // @cfg(any(flattened_field, unknown_fields))
     /// Writes the members of `fields` whose keys this object does not have yet.
     fn fields_not_written(
         &mut self,
@@ -970,6 +1005,7 @@ impl ObjectWriter<'_> {
     }
 }
 
+// @cfg(tagged)
 /// Reads a tagged union's tag: the string value of `tag` in the object that comes next, or
 /// `None` when the object has no such key. The reader is left where it was, for the variant
 /// to read the whole object. A value that is not an object, or a tag that is not a string,
@@ -1000,6 +1036,7 @@ pub(crate) fn read_tag<'a>(
     Ok(found)
 }
 
+// @cfg(tagged)
 /// Writes a tagged-union variant: the tag first, then the content's fields but its own `tag`.
 pub(crate) fn write_tagged(
     writer: &mut Writer,
@@ -1018,6 +1055,7 @@ pub(crate) fn write_tagged(
     object.end();
 }
 
+// @cfg(tagged)
 /// The fields of an encoded object, without its braces; `None` when there are none.
 fn object_fields(encoded: &[u8]) -> Option<&[u8]> {
     match encoded {
@@ -1026,6 +1064,7 @@ fn object_fields(encoded: &[u8]) -> Option<&[u8]> {
     }
 }
 
+// @cfg(untagged)
 /// The order to try an untagged union's candidates in, by how many of the object's keys
 /// their `fields` cover (most first, declaration order among equals).
 fn best_fit_order(reader: &mut Reader<'_>, fields: &[&str]) -> Result<Vec<usize>, Error> {
@@ -1040,13 +1079,16 @@ fn best_fit_order(reader: &mut Reader<'_>, fields: &[&str]) -> Result<Vec<usize>
     Ok(order)
 }
 
+// @cfg(untagged)
 /// How to read one variant of an untagged union.
 pub(crate) type DecodeVariant<T> = fn(&mut Reader<'_>) -> Result<T, Error>;
 
+// @cfg(untagged)
 /// A variant of an untagged union: the JSON names of its fields, comma-separated (empty when
 /// it is not an object), and how to read it.
 pub(crate) type Candidate<T> = (&'static str, DecodeVariant<T>);
 
+// @cfg(untagged)
 /// Reads an untagged union: the candidate whose fields cover most of the object's keys is
 /// tried first (declaration order among equals), then the others, so an object is not taken
 /// by a variant that would drop its fields. `name`, the union's type name, names it in the
@@ -1074,6 +1116,7 @@ pub(crate) fn read_untagged<T>(
     Err(reader.error(format!("data did not match any variant of {name}")))
 }
 
+// @cfg(open_tagged)
 /// Reads an open union: its `known` variants, or, when they refuse the value (a shape they do
 /// not expect), the whole value as JSON, made `unknown`. Input that is not JSON is still an
 /// error.
@@ -1092,6 +1135,7 @@ pub(crate) fn read_open<'a, T>(
     }
 }
 
+// @cfg(serde)
 /// `serde::Serialize` of a model: the JSON the client sends, streamed into any serializer by
 /// reading it back as serde events (no `serde_json::Value` in between).
 pub(crate) fn serialize<T, S>(value: &T, serializer: S) -> Result<S::Ok, S::Error>
@@ -1104,6 +1148,7 @@ where
     serde_transcode::transcode(Events { reader: &mut reader }, serializer)
 }
 
+// @cfg(serde)
 /// `serde::Deserialize` of a model: any deserializer's data streamed into JSON text, then read
 /// by the model's [`Decode`] with its rules (no `serde_json::Value` in between).
 pub(crate) fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
@@ -1129,12 +1174,14 @@ impl serde::de::Error for Error {
     }
 }
 
+// @cfg(serde)
 /// JSON read by a [`Reader`] as serde's events: how a model's encoded JSON reaches any
 /// serializer, with this codec's reading of numbers (correctly rounded floats).
 struct Events<'r, 'a> {
     reader: &'r mut Reader<'a>,
 }
 
+// @cfg(serde)
 impl<'de> serde::Deserializer<'de> for Events<'_, '_> {
     type Error = Error;
 
@@ -1175,12 +1222,14 @@ impl<'de> serde::Deserializer<'de> for Events<'_, '_> {
     }
 }
 
+// @cfg(serde)
 /// The items of an array, as serde's sequence.
 struct Items<'r, 'a> {
     reader: &'r mut Reader<'a>,
     array: ArrayReader,
 }
 
+// @cfg(serde)
 impl<'de> serde::de::SeqAccess<'de> for Items<'_, '_> {
     type Error = Error;
 
@@ -1195,12 +1244,14 @@ impl<'de> serde::de::SeqAccess<'de> for Items<'_, '_> {
     }
 }
 
+// @cfg(serde)
 /// The members of an object, as serde's map.
 struct Members<'r, 'a> {
     reader: &'r mut Reader<'a>,
     object: ObjectReader,
 }
 
+// @cfg(serde)
 impl<'de> serde::de::MapAccess<'de> for Members<'_, '_> {
     type Error = Error;
 
@@ -1225,6 +1276,7 @@ impl<'de> serde::de::MapAccess<'de> for Members<'_, '_> {
     }
 }
 
+// @cfg(serde)
 /// `serde::Serialize` and `serde::Deserialize` for models, by [`serialize`] and [`deserialize`].
 macro_rules! impl_serde {
     ($name:ident) => {
@@ -1247,6 +1299,7 @@ macro_rules! impl_serde {
     };
 }
 
+// @cfg(serde)
 pub(crate) use impl_serde;
 
 impl Decode for String {

@@ -2,12 +2,17 @@
 //! `Decode` and `Encode` impls are written against (`generator/runtime/models/codec.rs`,
 //! copied as it is).
 
-use crate::ir::{TypeDef, TypeKind};
+use crate::ir::{Api, TypeKind};
 
 /// The codec's source.
 pub const SOURCE: &str = include_str!("../../runtime/models/codec.rs");
 
-/// Whether any model needs the codec (every kind but a type alias does).
-pub fn needed(types: &[TypeDef]) -> bool {
-    types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_)))
+/// Whether the crate needs the codec: a model does (every kind but a type alias), and so does
+/// the client runtime, which reads and writes every body with it.
+pub fn needed(api: &Api) -> bool {
+    !api.operations.is_empty()
+        || api
+            .types
+            .iter()
+            .any(|t| !matches!(t.kind, TypeKind::Alias(_)))
 }

@@ -19,16 +19,17 @@ pub use models::emit_model;
 pub use rust::GENERATED_HEADER;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::Config;
+use crate::config::Config;
 use crate::error::Error;
 use crate::ir::{Api, Operation, TypeDef, TypeKind};
 use crate::reuse::{self, PreviousOutput, Record};
+use runtime::Needs;
 
 /// A Rust file to emit, on a worker thread (token streams cannot cross threads, so each job
 /// builds its own).
@@ -68,7 +69,24 @@ pub(crate) fn emitter_digest() -> &'static str {
             include_str!("sample_values.rs"),
             include_str!("docs.rs"),
             include_str!("rust.rs"),
+            include_str!("../rust_names.rs"),
             include_str!("../ir.rs"),
+        ))
+    })
+}
+
+/// Identifies how tokens become text: the generator's version, its formatting code (`rust.rs`),
+/// and what that code makes of a sample (which changes when prettyplease or syn print
+/// differently). The manifest of reused files ([`crate::reuse`]) names it; worked out once per
+/// process.
+pub(crate) fn formatter_id() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let sample = format_sample();
+        reuse::inputs_digest(&format_args!(
+            "{}{}{sample}",
+            env!("CARGO_PKG_VERSION"),
+            include_str!("rust.rs")
         ))
     })
 }
@@ -91,19 +109,6 @@ pub fn emit_crate(
     spec_file: &str,
     previous: &PreviousOutput,
 ) -> Result<EmittedCrate, Error> {
-    emit_crate_to(api, config, spec_file, previous, &|_, _| {})
-}
-
-/// [`emit_crate`], handing each file to `on_file` as soon as it is made (from any thread, in
-/// no particular order), so that a caller can write it while the others are still emitted.
-/// Every file of the result is handed over once; on an error some may have been.
-pub fn emit_crate_to(
-    api: &Api,
-    config: &Config,
-    spec_file: &str,
-    previous: &PreviousOutput,
-    on_file: &(dyn Fn(&Path, &str) + Sync),
-) -> Result<EmittedCrate, Error> {
     let mut files = vec![
         (
             PathBuf::from("Cargo.toml"),
@@ -124,14 +129,16 @@ pub fn emit_crate_to(
     let modules = operations::modules(api);
     // The crate's name in Rust, for the examples in its docs and tests.
     let crate_ident: &str = &config.crate_name.replace('-', "_");
-    if codec::needed(&api.types) {
+    let needs = Needs::of(api).with_mock();
+    if codec::needed(api) {
+        let codec = runtime::copy_for(codec::SOURCE, &needs);
         files.push((
             PathBuf::from("src/models/codec.rs"),
-            format!("{GENERATED_HEADER}{}", codec::SOURCE),
+            format!("{GENERATED_HEADER}{codec}"),
         ));
     }
     if !api.operations.is_empty() {
-        files.extend(runtime_files());
+        files.extend(runtime_files(&needs));
     }
     if !api.examples.is_empty() {
         files.extend(
@@ -140,13 +147,9 @@ pub fn emit_crate_to(
                 .map(|(p, json)| (PathBuf::from(p), json)),
         );
     }
-    for (path, text) in &files {
-        on_file(path, text);
-    }
     let jobs = rust_jobs(api, &modules, crate_ident);
-    let mut rust = run_jobs(&jobs, previous, on_file)?;
-    let manifest = reuse::manifest(&mut rust.records);
-    on_file(Path::new(reuse::MANIFEST), &manifest);
+    let mut rust = run_jobs(&jobs, previous)?;
+    let manifest = reuse::manifest(&mut rust.records, formatter_id());
     files.push((PathBuf::from(reuse::MANIFEST), manifest));
     files.extend(rust.files);
     files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -157,13 +160,16 @@ pub fn emit_crate_to(
     })
 }
 
-/// The files copied into every crate that has operations, whatever its spec: the client
-/// runtime and the mock server of `testing`.
-pub fn runtime_files() -> Vec<(PathBuf, String)> {
-    let headed = |source: &str| [GENERATED_HEADER, source].concat();
-    let mut files: Vec<(PathBuf, String)> = runtime::RUNTIME
-        .iter()
-        .map(|(module, source)| (PathBuf::from(format!("src/{module}.rs")), headed(source)))
+/// The files copied into a crate that has operations: the client runtime and the mock server
+/// of `testing`, each with what the spec's operations need of it (see [`runtime`]).
+pub fn runtime_files(needs: &Needs) -> Vec<(PathBuf, String)> {
+    let headed = |source: &str| [GENERATED_HEADER, &runtime::copy_for(source, needs)].concat();
+    let mut files: Vec<(PathBuf, String)> = needs
+        .modules()
+        .map(|module| {
+            let path = PathBuf::from(format!("src/{}.rs", module.name));
+            (path, headed(module.source))
+        })
         .collect();
     files.push((
         PathBuf::from("src/testing/mock.rs"),
@@ -195,7 +201,7 @@ fn rust_jobs<'a>(
     }
     jobs.push(RustJob::new("src/lib.rs", || emit_lib(api)));
     jobs.push(RustJob::new("src/models/mod.rs", || {
-        models::emit_models_mod(&api.types, false)
+        models::emit_models_mod(&api.types, false, codec::needed(api))
     }));
     if !api.operations.is_empty() {
         jobs.push(RustJob::new("src/operations/mod.rs", || {
@@ -262,13 +268,8 @@ struct RustFiles {
     reused: usize,
 }
 
-/// Emits and formats the jobs on all cores, keeping their order; each file goes to `on_file`
-/// as soon as it is done.
-fn run_jobs(
-    jobs: &[RustJob<'_>],
-    previous: &PreviousOutput,
-    on_file: &(dyn Fn(&Path, &str) + Sync),
-) -> Result<RustFiles, Error> {
+/// Emits and formats the jobs on all cores, keeping their order.
+fn run_jobs(jobs: &[RustJob<'_>], previous: &PreviousOutput) -> Result<RustFiles, Error> {
     // A file, its record, and how long formatting it took (`None`: reused, not formatted).
     let emitted = crate::cores::map(jobs, |job| {
         let path = job.path.as_str();
@@ -283,7 +284,6 @@ fn run_jobs(
             }
         };
         if let Some((text, record)) = previous.reuse(path, &digest) {
-            on_file(Path::new(path), &text);
             return Ok((PathBuf::from(path), text, record, None));
         }
         let tokens = tokens.unwrap_or_else(|| (job.tokens)());
@@ -291,7 +291,6 @@ fn run_jobs(
         let text = rust::format_file(tokens, path)?;
         let format_time = start.elapsed();
         let record = Record::new(path, digest, &text);
-        on_file(Path::new(path), &text);
         Ok::<_, Error>((PathBuf::from(path), text, record, Some(format_time)))
     })?;
     let mut rust = RustFiles {
@@ -311,8 +310,8 @@ fn run_jobs(
     Ok(rust)
 }
 
-/// A sample formatted as every file is: what [`crate::reuse`] checks the formatter by.
-pub(crate) fn format_sample() -> String {
+/// A sample formatted as every file is: what [`formatter_id`] checks the formatter by.
+fn format_sample() -> String {
     let tokens = quote! {
         //! A module.
         use super::codec;
@@ -338,9 +337,11 @@ pub(crate) fn format_sample() -> String {
 /// modules are written inline and every path inside is relative, so it can be included at the
 /// crate root or inside any module.
 pub fn emit_module(api: &Api) -> Result<String, Error> {
-    let mut models = models::emit_models_mod(&api.types, true);
-    if codec::needed(&api.types) {
-        let file: syn::File = syn::parse_str(codec::SOURCE).map_err(|e| Error::Codegen {
+    let mut models = models::emit_models_mod(&api.types, true, codec::needed(api));
+    let needs = Needs::of(api);
+    if codec::needed(api) {
+        let codec = runtime::copy_for(codec::SOURCE, &needs);
+        let file: syn::File = syn::parse_str(&codec).map_err(|e| Error::Codegen {
             file: "src/models/codec.rs".into(),
             message: e.to_string(),
         })?;
@@ -349,14 +350,14 @@ pub fn emit_module(api: &Api) -> Result<String, Error> {
     let mut runtime_modules = Vec::new();
     let mut operations_module = TokenStream::new();
     if !api.operations.is_empty() {
-        for (module, source) in runtime::RUNTIME {
-            let file: syn::File = syn::parse_str(source).map_err(|e| Error::Codegen {
-                file: format!("src/{module}.rs").into(),
+        for module in needs.modules() {
+            let source = runtime::copy_for(module.source, &needs);
+            let file: syn::File = syn::parse_str(&source).map_err(|e| Error::Codegen {
+                file: format!("src/{}.rs", module.name).into(),
                 message: e.to_string(),
             })?;
-            let name = quote::format_ident!("{}", module);
-            let allow = runtime_allow(api, module);
-            runtime_modules.push(quote!(#allow mod #name { #file }));
+            let name = quote::format_ident!("{}", module.name);
+            runtime_modules.push(quote!(mod #name { #file }));
         }
         if let Some(validation) = runtime::emit_validation(api) {
             runtime_modules.push(quote!(mod validation { #validation }));
@@ -386,25 +387,6 @@ pub fn emit_module(api: &Api) -> Result<String, Error> {
     rust::format_file(tokens, "<module>")
 }
 
-/// `#[allow(dead_code)]` for a runtime module the spec does not use: downloads and paging
-/// are there for specs that need them.
-fn runtime_allow(api: &Api, module: &str) -> Option<TokenStream> {
-    let unused = match module {
-        "download" => !api.operations.iter().any(uses_bytes),
-        // `ResponseFuture::stream` and `bytes` are there for downloads.
-        "response" => !api.operations.iter().any(uses_bytes),
-        "paging" => !api.operations.iter().any(|o| o.pagination.is_some()),
-        _ => false,
-    };
-    unused.then(|| quote!(#[allow(dead_code)]))
-}
-
-fn uses_bytes(operation: &crate::ir::Operation) -> bool {
-    std::iter::once(&operation.response)
-        .chain(operation.alternatives.iter().map(|a| &a.payload))
-        .any(|p| *p == crate::ir::Payload::Bytes)
-}
-
 /// What the crate root re-exports: the crates its public types are built from, and the
 /// runtime's types.
 fn exports(api: &Api) -> TokenStream {
@@ -424,11 +406,48 @@ fn exports(api: &Api) -> TokenStream {
     let base_url_doc = rust::doc_attrs_from_lines(&docs::doc_lines(&format!(
         "Where requests go unless the client is built with another base URL: `{base_url}`, the spec's first server."
     )));
+    // What only some specs' operations give: list streams and byte streams.
+    let needs = Needs::of(api);
+    let (paging, stream) = (needs.has("paging"), needs.has("stream"));
+    let client = if paging {
+        quote!(
+            pub use client::{
+                Client, ClientBuilder, RetryPolicy, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_PAGES,
+            };
+        )
+    } else {
+        quote!(
+            pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_MAX_BODY_SIZE};
+        )
+    };
+    let byte_stream = stream.then(|| {
+        quote!(
+            pub use download::ByteStream;
+        )
+    });
+    let pages = paging.then(|| {
+        quote!(
+            pub use paging::Pages;
+        )
+    });
+    let streams = match (paging, stream) {
+        (true, true) => Some("`Pages` and `ByteStream` implement"),
+        (true, false) => Some("`Pages` implements"),
+        (false, true) => Some("`ByteStream` implements"),
+        (false, false) => None,
+    };
+    let futures_core = streams.map(|which| {
+        let doc = format!(" The `Stream` trait that {which}.");
+        quote! {
+            #[doc = #doc]
+            pub use futures_core;
+        }
+    });
     quote! {
-        pub use client::{Client, ClientBuilder, RetryPolicy, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_PAGES};
-        pub use download::ByteStream;
+        #client
+        #byte_stream
         pub use error::Error;
-        pub use paging::Pages;
+        #pages
         pub use raw::RawRequest;
         pub use response::{Response, ResponseFuture, WithResponse};
 
@@ -441,8 +460,7 @@ fn exports(api: &Api) -> TokenStream {
         /// The HTTP client underneath (`reqwest::Method` for `Client::request`, `reqwest::Client`
         /// for `ClientBuilder::http_client`, the `HeaderMap` of a `Response`).
         pub use reqwest;
-        /// The `Stream` trait that `Pages` and `ByteStream` implement.
-        pub use futures_core;
+        #futures_core
     }
 }
 
@@ -522,10 +540,9 @@ fn emit_lib(api: &Api) -> TokenStream {
         ),
     )];
     if !api.operations.is_empty() {
-        for (module, _) in runtime::RUNTIME {
-            let name = quote::format_ident!("{}", module);
-            let allow = runtime_allow(api, module);
-            modules.push((module, quote!(#allow mod #name;)));
+        for module in Needs::of(api).modules() {
+            let name = quote::format_ident!("{}", module.name);
+            modules.push((module.name, quote!(mod #name;)));
         }
         modules.push((
             "operations",
@@ -553,9 +570,11 @@ fn emit_lib(api: &Api) -> TokenStream {
     modules.sort_by(|a, b| a.0.cmp(b.0));
     let modules = modules.into_iter().map(|(_, tokens)| tokens);
     let exports = exports(api);
-    // With only some operation features, some helpers and imports go unused.
-    let features = (!api.operations.is_empty())
-        .then(|| quote!(#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]));
+    // With only some operation features, some helpers, imports and the codec's macro (when no
+    // model is compiled) go unused.
+    let features = (!api.operations.is_empty()).then(
+        || quote!(#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports, unused_macros))]),
+    );
     // docs.rs (`--cfg docsrs`, nightly) marks what a feature gates, such as `testing`.
     let doc_cfg =
         (!api.operations.is_empty()).then(|| quote!(#![cfg_attr(docsrs, feature(doc_cfg))]));
@@ -574,7 +593,7 @@ fn emit_lib(api: &Api) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
     use super::{operations, rust, rust_jobs};
 
@@ -594,24 +613,6 @@ mod tests {
                 other => panic!("{tokens}: {other:?}"),
             }
         }
-    }
-
-    /// Every spec in the repository: ours, the official one and its subset, the fixtures.
-    fn specs() -> Vec<PathBuf> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut specs = vec![
-            root.join("spec/atlas-admin-v2.yaml"),
-            root.join("spec/reference/atlas-admin-api-v2-2025-06-30-subset.yaml"),
-            root.join("spec/reference/atlas-admin-api-v2-2025-06-30.yaml"),
-        ];
-        let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures"))
-            .expect("fixtures")
-            .map(|entry| entry.expect("fixture").path())
-            .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
-            .collect();
-        fixtures.sort();
-        specs.extend(fixtures);
-        specs
     }
 
     /// The jobs come biggest first: the files that gather the whole API, then the operation

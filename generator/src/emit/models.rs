@@ -880,12 +880,14 @@ fn uses_codec(def: &TypeDef) -> bool {
 }
 
 /// `src/models/mod.rs`: the modules and their re-exports, sorted by type name. With `inline`,
-/// each module's body is written in place (`mod x { .. }`) for single-file output.
-pub fn emit_models_mod(types: &[TypeDef], inline: bool) -> TokenStream {
+/// each module's body is written in place (`mod x { .. }`) for single-file output. `codec`:
+/// whether the crate has the codec ([`super::codec::needed`]).
+pub fn emit_models_mod(types: &[TypeDef], inline: bool, codec: bool) -> TokenStream {
     // Written inline, the codec is the caller's to add (it is a source file, not tokens).
     // The codec is implementation, not API: hidden, so a change to it breaks nobody. What
     // users call is re-exported here.
-    let codec = (super::codec::needed(types) && !inline).then(|| {
+    let has_codec = codec;
+    let codec = (has_codec && !inline).then(|| {
         quote! {
             #[doc(hidden)]
             pub mod codec;
@@ -933,7 +935,7 @@ pub fn emit_models_mod(types: &[TypeDef], inline: bool) -> TokenStream {
         }
     });
     // Inline, the models' files still name `super::Nullable`.
-    let nullable = (inline && super::codec::needed(types)).then(|| {
+    let nullable = (inline && has_codec).then(|| {
         quote!(
             pub use codec::Nullable;
         )

@@ -333,13 +333,24 @@ fn client_method(
         quote!(#name: None,)
     });
     let body_none = operation.body.as_ref().map(|_| quote!(body: None,));
+    // A builder of no other field: prettyplease keeps a struct literal on one line while the
+    // whole of it is short (a name of up to 10 characters here), rustfmt while what is inside
+    // the braces is (`struct_lit_width`); spelled so that both break a longer one.
+    let client = if operation.parameters.is_empty()
+        && operation.body.is_none()
+        && operation.builder_name.len() > 10
+    {
+        quote!(Client::clone(self))
+    } else {
+        quote!(self.clone())
+    };
     quote! {
         #doc
         #deprecated
         #[inline]
         pub fn #name(&self) -> #builder {
             #builder {
-                client: self.clone(),
+                client: #client,
                 #(#nones)*
                 #body_none
             }
@@ -386,9 +397,12 @@ fn builder(operation: &Operation) -> TokenStream {
         .as_ref()
         .map(|pagination| stream(operation, pagination));
     let (output, _) = payload_call(&operation.response, quote!(prepared));
+    let redacting = operation.parameters.iter().any(|p| p.sensitive);
+    let debug = (!redacting).then(|| quote!(Debug,));
+    let debug_impl = redacting.then(|| redacted_debug(operation));
     quote! {
         #doc
-        #[derive(Clone, Debug)]
+        #[derive(Clone, #debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder {
             client: Client,
@@ -411,6 +425,40 @@ fn builder(operation: &Operation) -> TokenStream {
             #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 self.send()
+            }
+        }
+
+        #debug_impl
+    }
+}
+
+/// `Debug` for a builder with a secret parameter (a credential header): what the derive
+/// prints, with each secret as `<redacted>`.
+fn redacted_debug(operation: &Operation) -> TokenStream {
+    let builder = ident(&operation.builder_name);
+    let type_name = operation.builder_name.as_str();
+    let fields = operation.parameters.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let label = p.rust_name.as_str();
+        if p.sensitive {
+            quote!(.field(#label, &request::redacted(&self.#field)))
+        } else {
+            quote!(.field(#label, &self.#field))
+        }
+    });
+    let body = operation
+        .body
+        .as_ref()
+        .map(|_| quote!(.field("body", &self.body)));
+    quote! {
+        // Secrets never reach logs: the credential parameters print as `<redacted>`.
+        impl std::fmt::Debug for #builder {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#type_name)
+                    .field("client", &self.client)
+                    #(#fields)*
+                    #body
+                    .finish()
             }
         }
     }
@@ -448,6 +496,25 @@ fn setter(parameter: &Parameter) -> TokenStream {
             "Requires {} to be set too.",
             parameter.requires.join(", ")
         ));
+    }
+    match parameter.location {
+        ParameterLocation::Header => {
+            rules.push(format!("Sent as the `{}` header.", parameter.name))
+        }
+        ParameterLocation::Cookie => {
+            rules.push(format!("Sent as the `{}` cookie.", parameter.name))
+        }
+        ParameterLocation::Path | ParameterLocation::Query => {}
+    }
+    if parameter.sensitive {
+        rules.push(match parameter.location {
+            ParameterLocation::Header | ParameterLocation::Cookie => {
+                "A credential: sent marked sensitive, and `Debug` prints it redacted.".to_string()
+            }
+            ParameterLocation::Path | ParameterLocation::Query => {
+                "A secret: `Debug` prints it redacted.".to_string()
+            }
+        });
     }
     if !rules.is_empty() {
         if !lines.is_empty() {
@@ -610,6 +677,26 @@ fn send(operation: &Operation) -> TokenStream {
                 }
             }
         });
+    // Header parameters, and cookie parameters in the `Cookie` header.
+    let headers = operation.parameters.iter().filter_map(|p| {
+        let call = match p.location {
+            ParameterLocation::Header => quote!(header),
+            ParameterLocation::Cookie => quote!(cookie),
+            ParameterLocation::Path | ParameterLocation::Query => return None,
+        };
+        let field = ident(&p.rust_name);
+        let wire = &p.name;
+        let sensitive = p.sensitive;
+        Some(if p.required {
+            quote!(call.#call(#wire, #field, #sensitive);)
+        } else {
+            quote! {
+                if let Some(value) = &self.#field {
+                    call.#call(#wire, value, #sensitive);
+                }
+            }
+        })
+    });
     // A required body is missing like a required parameter.
     let body = operation.body.as_ref().map(|body| {
         let media = &body.media_type;
@@ -683,6 +770,7 @@ fn send(operation: &Operation) -> TokenStream {
             #(#statements)*
             #(#path)*
             #(#queries)*
+            #(#headers)*
             #body
             call.finish(&self.client)
         }

@@ -10,7 +10,7 @@ use crate::ir::{IntKind, TypeRef};
 
 /// An identifier, raw (`r#type`) when it is a keyword.
 pub fn ident(name: &str) -> Ident {
-    if crate::lower::is_keyword(name) {
+    if crate::rust_names::is_keyword(name) {
         Ident::new_raw(name, Span::call_site())
     } else {
         // What `format_ident!` makes of it, without formatting first.

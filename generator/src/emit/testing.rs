@@ -65,8 +65,9 @@ pub fn emit_testing(api: &Api, crate_ident: &str) -> TokenStream {
         //! with `respond` (the operation's response type, named in its docs),
         //! `respond_error` (the API's error body), `respond_raw`, or, for a list operation,
         //! `respond_pages` (every item, served page by page as Atlas does).
-        //! [`MockAtlas::calls_to`] gives the requests received for an [`Operation`], and
-        //! [`RecordedRequest::query_param`] one of their query parameters.
+        //! [`MockAtlas::calls_to`] gives the requests received for an [`Operation`],
+        //! [`RecordedRequest::query_param`] one of their query parameters and
+        //! [`RecordedRequest::header`] one of their headers.
         //!
         //! ```no_run
         //! # async fn test() {
@@ -212,12 +213,21 @@ fn expectation(api: &Api, operation: &Operation, error_body: &TokenStream) -> To
         let call = match p.location {
             ParameterLocation::Path => quote!(path_param),
             ParameterLocation::Query => quote!(query_param),
+            ParameterLocation::Header => quote!(header_param),
+            ParameterLocation::Cookie => quote!(cookie_param),
         };
         let (argument, reference) = match &p.ty {
             TypeRef::String => (quote!(impl AsRef<str>), quote!(value.as_ref())),
             other => (operation_type(other), quote!(&value)),
         };
-        let doc = doc_attrs_from_lines(&[format!("Matches requests whose `{wire}` is `value`.")]);
+        let place = match p.location {
+            ParameterLocation::Header => " header",
+            ParameterLocation::Cookie => " cookie",
+            ParameterLocation::Path | ParameterLocation::Query => "",
+        };
+        let doc = doc_attrs_from_lines(&[format!(
+            "Matches requests whose `{wire}`{place} is `value`."
+        )]);
         quote! {
             #doc
             pub fn #setter(self, value: #argument) -> Self {
@@ -399,6 +409,28 @@ mod tests {
         assert!(delete.contains("pubfnrespond(self){"), "{delete}");
         // Only list operations page.
         assert_eq!(text.matches("pubfnrespond_pages(").count(), 1);
+    }
+
+    /// Header and cookie parameters are matched like path and query ones: a matcher each,
+    /// named like the builder's setter, that compares the value as the client sends it.
+    #[test]
+    fn header_and_cookie_parameters_have_matchers() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let api = crate::load_api(&root.join("tests/fixtures/endpoints.yaml"))
+            .expect("the fixture lowers");
+        let text = format_file(emit_testing(&api, "endpoints"), "src/testing/mod.rs").unwrap();
+        let text: String = text.split_whitespace().collect();
+        for matcher in [
+            r#"pub fn x_trace(self, value: impl AsRef<str>) -> Self { Self(self.0.header_param("X-Trace", value.as_ref())) }"#,
+            r#"pub fn x_max_age(self, value: i32) -> Self { Self(self.0.header_param("X-Max-Age", &value)) }"#,
+            r#"pub fn use_effective_instance_fields(self, value: bool) -> Self { Self(self.0.header_param("Use-Effective-Instance-Fields", &value)) }"#,
+            r#"pub fn region(self, value: impl AsRef<str>) -> Self { Self(self.0.cookie_param("region", value.as_ref())) }"#,
+        ] {
+            let matcher: String = matcher.split_whitespace().collect();
+            assert!(text.contains(&matcher), "{matcher}");
+        }
+        // The headers the client sets itself have none.
+        assert!(!text.contains(r#"header_param("Accept""#), "{text}");
     }
 
     /// `respond_pages` tells the fake the page's parameters, default size and members.

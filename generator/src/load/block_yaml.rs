@@ -967,6 +967,3 @@ fn check_unique(entries: &[(Scalar<'_>, Node<'_>)]) -> Read<()> {
     };
     if duplicate { Err(Decline) } else { Ok(()) }
 }
-
-#[cfg(test)]
-mod tests;

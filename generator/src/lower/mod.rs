@@ -9,9 +9,8 @@ mod naming;
 mod operations;
 mod patterns;
 mod schemas;
-pub(crate) mod shape;
 
-pub use naming::{field_name, is_keyword, type_name, variant_name};
+pub use naming::type_name;
 
 use std::collections::{HashMap, HashSet};
 
@@ -21,6 +20,8 @@ use crate::ir::{
 };
 use crate::load::LoadedSpec;
 use crate::resolve::SchemaResolver;
+/// Named here for the lowering's modules (`super::shape::Shape`).
+use crate::shape;
 
 /// The model of a spec, and where it is only approximated.
 #[derive(Debug)]
@@ -35,8 +36,7 @@ pub struct Lowered {
 pub fn lower(spec: &LoadedSpec) -> Result<Lowered, Error> {
     let document = &spec.document;
     let resolver = SchemaResolver::new(document);
-    // Worked out on a spare core while the schemas are lowered.
-    let pattern_kinds = patterns::PatternKinds::prefetch(resolver);
+    let pattern_kinds = patterns::PatternKinds::default();
     let mut types = schemas::TypeLowering::new(resolver);
     types.lower_components();
     let lowered_operations = {

@@ -6,18 +6,10 @@
 use std::collections::HashSet;
 
 use super::case;
+use crate::rust_names::is_keyword;
 
 /// Words that cannot be identifiers, even as raw identifiers (`r#self` is not allowed).
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
-
-/// Rust keywords (all editions), usable as raw identifiers.
-const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
-    "use", "virtual", "where", "while", "yield",
-];
 
 /// Type names the generated modules use unqualified (the prelude, and the catch-all variant
 /// name); a model with such a name would shadow them.
@@ -61,11 +53,6 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "AsMut",
     "Self",
 ];
-
-/// Whether `ident` is a Rust keyword that needs `r#` to be used as an identifier.
-pub fn is_keyword(ident: &str) -> bool {
-    KEYWORDS.contains(&ident)
-}
 
 /// Keeps only characters that may appear in an identifier, splitting words at the others.
 fn words(raw: &str) -> String {
@@ -149,6 +136,48 @@ pub fn variant_name(raw: &str) -> String {
         "Self" => "SelfValue".to_string(),
         _ => leading_letter(name, "V"),
     }
+}
+
+/// The method name of an operation without an `operationId`: its HTTP method, then the words
+/// of its path's segments, a template's parameter by its name, all snake_case
+/// (`get /pets/{petId}/toys` -> `get_pets_pet_id_toys`, `post /v2/pets:search` ->
+/// `post_v2_pets_search`, `get /` -> `get`). Its builder is the UpperCamelCase of the same
+/// words (`GetPetsPetIdToys`).
+pub fn operation_name(method: &str, path: &str) -> String {
+    field_name(&format!("{} {path}", method.to_ascii_lowercase()))
+}
+
+/// The name of a type that a `$ref` reaches inside another schema: the name of the place
+/// owning that schema (`owner`), then a word for each step from there (`steps`, the pointer's
+/// tokens after the owner's schema): `properties/<p>` the property, as for a type defined
+/// under it ([`derived_type_name`]); `items` `Item`; `additionalProperties` `Value`;
+/// `allOf/<i>`, `oneOf/<i>`, `anyOf/<i>` `AllOf<i>`, `OneOf<i>`, `AnyOf<i>`; `not` `Not`
+/// (`Tag` + `allOf/0` -> `TagAllOf0`, `Pet` + `properties/tags/items` -> `PetTagsItem`).
+pub fn pointer_type_name(owner: &str, steps: &[&str]) -> String {
+    let mut name = owner.to_string();
+    let mut steps = steps.iter();
+    while let Some(step) = steps.next() {
+        let word = |keyword: &str, index: Option<&&str>| {
+            format!(
+                "{keyword}{}",
+                index.map_or(String::new(), |i| case::upper_camel(&words(i)))
+            )
+        };
+        name = match *step {
+            "properties" => match steps.next() {
+                Some(property) => derived_type_name(&name, property),
+                None => format!("{name}Properties"),
+            },
+            "items" => format!("{name}Item"),
+            "additionalProperties" => format!("{name}Value"),
+            "allOf" => format!("{name}{}", word("AllOf", steps.next())),
+            "oneOf" => format!("{name}{}", word("OneOf", steps.next())),
+            "anyOf" => format!("{name}{}", word("AnyOf", steps.next())),
+            "not" => format!("{name}Not"),
+            other => format!("{name}{}", case::upper_camel(&words(other))),
+        };
+    }
+    type_name(&name)
 }
 
 /// The module (file) name for a type name.
@@ -361,6 +390,62 @@ mod tests {
         assert_eq!(variant_name("4"), "V4");
         assert_eq!(variant_name(""), "Empty");
         assert_eq!(variant_name("self"), "SelfValue");
+    }
+
+    #[test]
+    fn an_operation_without_an_id_is_named_by_its_method_and_path() {
+        assert_eq!(
+            operation_name("get", "/pets/{petId}/toys"),
+            "get_pets_pet_id_toys"
+        );
+        assert_eq!(operation_name("GET", "/pets"), "get_pets");
+        assert_eq!(
+            operation_name("delete", "/pets/{pet_id}"),
+            "delete_pets_pet_id"
+        );
+        assert_eq!(
+            operation_name("post", "/v2/pets:search"),
+            "post_v2_pets_search"
+        );
+        assert_eq!(
+            operation_name(
+                "put",
+                "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}"
+            ),
+            "put_api_atlas_v2_groups_group_id_clusters_cluster_name"
+        );
+        assert_eq!(operation_name("get", "/"), "get");
+        assert_eq!(
+            operation_name("get", "/2fa/HTTPServer"),
+            "get_2fa_http_server"
+        );
+        assert_eq!(operation_name("patch", "/pets.json"), "patch_pets_json");
+        assert_eq!(
+            type_name(&case::upper_camel(&operation_name(
+                "get",
+                "/pets/{petId}/toys"
+            ))),
+            "GetPetsPetIdToys"
+        );
+    }
+
+    #[test]
+    fn a_type_reached_inside_a_schema_is_named_by_its_place() {
+        assert_eq!(pointer_type_name("Tag", &["allOf", "0"]), "TagAllOf0");
+        assert_eq!(
+            pointer_type_name("Pet", &["properties", "tags", "items"]),
+            "PetTagsItem"
+        );
+        assert_eq!(
+            pointer_type_name("Pet", &["properties", "owner", "oneOf", "1"]),
+            "PetOwnerOneOf1"
+        );
+        assert_eq!(
+            pointer_type_name("Map", &["additionalProperties", "anyOf", "2", "not"]),
+            "MapValueAnyOf2Not"
+        );
+        assert_eq!(pointer_type_name("ConflictBody", &[]), "ConflictBody");
+        assert_eq!(pointer_type_name("Option", &[]), "OptionModel");
     }
 
     #[test]

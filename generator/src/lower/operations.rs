@@ -24,6 +24,39 @@ use crate::resolve::{SchemaResolver, pointer_join};
 /// and `pretty` only changes its whitespace.
 const HIDDEN_QUERY_PARAMETERS: &[&str] = &["envelope", "pretty"];
 
+/// Header parameters OpenAPI says are ignored: the client sets these headers itself.
+const CLIENT_HEADERS: &[&str] = &["Accept", "Content-Type", "Authorization"];
+
+/// Words that mark a header or cookie parameter as a credential, its value a secret.
+const CREDENTIAL_WORDS: &[&str] = &[
+    "token",
+    "apikey",
+    "api-key",
+    "api_key",
+    "secret",
+    "password",
+    "passwd",
+    "authorization",
+    "credential",
+    "session",
+    "signature",
+];
+
+/// Whether `name` is an HTTP token (RFC 9110), as header and cookie names must be.
+fn is_http_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Whether a header or cookie parameter is named like a credential (`X-Api-Key`,
+/// `X-Auth-Token`, `session`).
+fn is_credential_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    CREDENTIAL_WORDS.iter().any(|word| lower.contains(word))
+}
+
 /// Client methods that operations must not shadow.
 const RESERVED_METHODS: &[&str] = &[
     "builder",
@@ -32,7 +65,21 @@ const RESERVED_METHODS: &[&str] = &[
     "send_json",
     "send_empty",
     "execute",
+    // The runtime's own `impl Client` (`request` is public, the rest crate-private).
+    "request",
+    "unknown_fields",
+    "max_pages",
+    "send_stream",
+    "deadline",
+    "respond",
+    "respond_until",
+    "attempts",
+    "error_response",
 ];
+
+/// The modules `operations/mod.rs` takes from the crate root: a tag's module may not have their
+/// name (OpenAI's tag `Models` is the module `models_tag`).
+const RESERVED_MODULES: &[&str] = &["models", "request", "response", "validation"];
 
 /// Walks every operation: builds its [`Operation`], defines the types its parameters and bodies
 /// need, and collects examples.
@@ -111,6 +158,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
         let mut operation_ids: HashMap<&'a str, String> = HashMap::new();
         let mut method_names = NameAllocator::with_reserved(RESERVED_METHODS.iter().copied());
         let mut builder_names = NameAllocator::default();
+        let mut found = Vec::new();
         for (path, item) in document.paths.iter() {
             let item_at = pointer_join("/paths", path);
             let item = match item {
@@ -124,35 +172,52 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                 }
             };
             for (method, operation) in item.iter() {
-                let at = format!("{item_at}/{method}");
-                let Some(id) = operation.operation_id.as_deref() else {
-                    self.types.error(Problem::new(
-                        at,
-                        "operation has no operationId; every operation needs one to name its method",
-                    ));
-                    continue;
-                };
-                if let Some(first) = operation_ids.insert(id, at.clone()) {
-                    self.types.error(Problem::new(
-                        format!("{at}/operationId"),
-                        format!("duplicate operationId {id:?}: also used at {first}"),
-                    ));
-                    continue;
-                }
-                let method_name = method_names.claim_snake(&naming::field_name(id));
-                let builder_name = builder_names.claim(&naming::type_name(&case::upper_camel(id)));
-                let lowered = self.operation(
-                    path,
-                    method,
-                    &item.parameters,
-                    operation,
-                    &at,
-                    id,
-                    method_name,
-                    builder_name,
-                );
-                self.operations.push(lowered);
+                found.push((path, item, method, operation, format!("{item_at}/{method}")));
             }
+        }
+        // Names: each operationId's first, so that an operation without one never takes the
+        // name of one that has it; then, in spec order, those made from the method and path
+        // (`naming::operation_name`), a name already taken getting `_2`, `_3`, ... The id of
+        // such an operation (`testing::Operation::id`, the `tracing` span) is its method name.
+        let mut names: Vec<Option<(String, String, String)>> = vec![None; found.len()];
+        for (i, (_, _, _, operation, at)) in found.iter().enumerate() {
+            let Some(id) = operation.operation_id.as_deref() else {
+                continue;
+            };
+            if let Some(first) = operation_ids.insert(id, at.clone()) {
+                self.types.error(Problem::new(
+                    format!("{at}/operationId"),
+                    format!("duplicate operationId {id:?}: also used at {first}"),
+                ));
+                continue;
+            }
+            let method_name = method_names.claim_snake(&naming::field_name(id));
+            let builder_name = builder_names.claim(&naming::type_name(&case::upper_camel(id)));
+            names[i] = Some((id.to_string(), method_name, builder_name));
+        }
+        for (i, (path, _, method, operation, _)) in found.iter().enumerate() {
+            if operation.operation_id.is_none() {
+                let method_name = method_names.claim_snake(&naming::operation_name(method, path));
+                let builder_name =
+                    builder_names.claim(&naming::type_name(&case::upper_camel(&method_name)));
+                names[i] = Some((method_name.clone(), method_name, builder_name));
+            }
+        }
+        for ((path, item, method, operation, at), names) in found.into_iter().zip(names) {
+            let Some((id, method_name, builder_name)) = names else {
+                continue;
+            };
+            let lowered = self.operation(
+                path,
+                method,
+                &item.parameters,
+                operation,
+                &at,
+                &id,
+                method_name,
+                builder_name,
+            );
+            self.operations.push(lowered);
         }
         self.schema_examples();
     }
@@ -194,7 +259,14 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             builder_name,
             module: operation.tags.first().map_or_else(
                 || "untagged".to_string(),
-                |tag| naming::module_name(&naming::type_name(tag)),
+                |tag| {
+                    let module = naming::module_name(&naming::type_name(tag));
+                    if RESERVED_MODULES.contains(&module.as_str()) {
+                        format!("{module}_tag")
+                    } else {
+                        module
+                    }
+                },
             ),
             summary: operation.summary.clone(),
             description: operation.description.clone(),
@@ -249,21 +321,19 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
         let template: HashSet<&str> = path_template_names(path).into_iter().collect();
         let mut names = NameAllocator::with_reserved(["client", "body", "send", "stream", "new"]);
         let mut lowered = Vec::new();
-        for location in [ParameterLocation::Path, ParameterLocation::Query] {
+        for location in [
+            ParameterLocation::Path,
+            ParameterLocation::Query,
+            ParameterLocation::Header,
+            ParameterLocation::Cookie,
+        ] {
             for (parameter, parameter_at) in &resolved {
                 let data = parameter.parameter_data_ref();
                 let this_location = match parameter {
                     SpecParameter::Path { .. } => ParameterLocation::Path,
                     SpecParameter::Query { .. } => ParameterLocation::Query,
-                    SpecParameter::Header { .. } | SpecParameter::Cookie { .. } => {
-                        if location == ParameterLocation::Path {
-                            self.approximations.push(Problem::new(
-                                parameter_at.clone(),
-                                format!("{} parameter {:?} is not sent: the client only sends path and query parameters", if matches!(parameter, SpecParameter::Header { .. }) { "header" } else { "cookie" }, data.name),
-                            ));
-                        }
-                        continue;
-                    }
+                    SpecParameter::Header { .. } => ParameterLocation::Header,
+                    SpecParameter::Cookie { .. } => ParameterLocation::Cookie,
                 };
                 if this_location != location {
                     continue;
@@ -271,6 +341,31 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                 if location == ParameterLocation::Query
                     && HIDDEN_QUERY_PARAMETERS.contains(&data.name.as_str())
                 {
+                    continue;
+                }
+                if location == ParameterLocation::Header
+                    && CLIENT_HEADERS
+                        .iter()
+                        .any(|h| h.eq_ignore_ascii_case(&data.name))
+                {
+                    self.approximations.push(Problem::new(
+                        parameter_at.clone(),
+                        format!("header parameter {:?} is not sent: OpenAPI ignores Accept, Content-Type and Authorization header parameters, and the client sets those headers itself", data.name),
+                    ));
+                    continue;
+                }
+                let kind = match location {
+                    ParameterLocation::Header => Some("header"),
+                    ParameterLocation::Cookie => Some("cookie"),
+                    _ => None,
+                };
+                if let Some(kind) = kind
+                    && !is_http_token(&data.name)
+                {
+                    self.approximations.push(Problem::new(
+                        parameter_at.clone(),
+                        format!("{kind} parameter {:?} is not sent: its name is not a valid HTTP {kind} name", data.name),
+                    ));
                     continue;
                 }
                 if location == ParameterLocation::Path && !template.contains(data.name.as_str()) {
@@ -328,6 +423,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
         let mut ip_address = false;
         let mut pattern_text = None;
         let mut schema_example = None;
+        let mut password = false;
         let (ty, pattern, minimum, maximum, default, deprecated_schema) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let ty = self.types.type_ref(schema.into(), &hint, &schema_at);
@@ -335,6 +431,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                     Ok(resolved) => {
                         let shape = Shape::of(resolved.schema);
                         schema_example = shape.data.example.clone();
+                        password = shape.format.as_deref() == Some("password");
                         pattern_text = shape
                             .pattern
                             .filter(|_| ty == TypeRef::String)
@@ -407,6 +504,11 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             maximum,
             default,
             requires,
+            sensitive: password
+                || (matches!(
+                    location,
+                    ParameterLocation::Header | ParameterLocation::Cookie
+                ) && is_credential_name(&data.name)),
         }
     }
 
@@ -788,6 +890,36 @@ fn deprecation_note(operation: &openapiv3::Operation) -> String {
         note.push_str(advice.join(" ").trim());
     }
     note
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::{is_credential_name, is_http_token};
+
+    #[test]
+    fn credentials_are_told_by_their_names_and_names_must_be_tokens() {
+        for secret in [
+            "X-Api-Key",
+            "X-Auth-Token",
+            "apiKey",
+            "session",
+            "Proxy-Authorization",
+        ] {
+            assert!(is_credential_name(secret), "{secret}");
+        }
+        for plain in [
+            "X-Trace",
+            "Use-Effective-Instance-Fields",
+            "X-Request-Id",
+            "region",
+        ] {
+            assert!(!is_credential_name(plain), "{plain}");
+        }
+        assert!(is_http_token("Use-Effective-Fields-Replication-Specs"));
+        for bad in ["", "X Trace", "X-Trace:", "zoë", "a;b"] {
+            assert!(!is_http_token(bad), "{bad}");
+        }
+    }
 }
 
 #[cfg(test)]

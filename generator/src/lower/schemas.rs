@@ -20,11 +20,14 @@ use std::collections::{HashMap, HashSet};
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 
+use super::case;
 use super::naming::{self, NameAllocator};
 use super::shape::Shape;
 use crate::error::Problem;
 use crate::ir::{EnumVariant, Field, IntKind, StringEnum, Struct, TypeDef, TypeKind, TypeRef};
-use crate::resolve::{ResolvedSchema, SchemaRef, SchemaResolver, pointer_join};
+use crate::resolve::{
+    ResolvedSchema, SchemaRef, SchemaResolver, for_each_schema_ref, pointer_join, pointer_tokens,
+};
 use unions::Membership;
 
 mod unions;
@@ -50,6 +53,9 @@ pub struct TypeLowering<'a> {
     components: HashMap<&'a str, String>,
     /// Pointer of an inline schema -> Rust type name.
     inline: HashMap<String, String>,
+    /// Pointer of a schema that a `$ref` reaches inside another one (not a component) -> the
+    /// name it is given for its place, wherever it is met first.
+    deep_names: HashMap<String, String>,
     /// Values of an inline string enum, as a set (sorted) -> Rust type name.
     inline_enums: HashMap<Vec<String>, String>,
     /// The name hints of every place a shared inline enum is used, to name it for what they
@@ -95,6 +101,7 @@ impl<'a> TypeLowering<'a> {
             type_names: NameAllocator::default(),
             components: HashMap::new(),
             inline: HashMap::new(),
+            deep_names: HashMap::new(),
             inline_enums: HashMap::new(),
             enum_hints: HashMap::new(),
             memberships: HashMap::new(),
@@ -112,7 +119,121 @@ impl<'a> TypeLowering<'a> {
         for (name, schema) in &components.schemas {
             lowering.record_memberships(name, schema);
         }
+        lowering.name_deep_targets();
         lowering
+    }
+
+    /// Names every schema that a `$ref` reaches inside another one, by its place (see
+    /// [`deep_type_name`](Self::deep_type_name)), before anything is lowered: so the type has
+    /// that name whether a `$ref` or the walk through its owner meets it first.
+    fn name_deep_targets(&mut self) {
+        let mut targets = Vec::new();
+        for_each_schema_ref(self.resolver.document(), |reference| {
+            if SchemaResolver::schema_component_name(reference).is_none() {
+                targets.push(reference);
+            }
+        });
+        for reference in targets {
+            if let Ok(resolved) = self.resolver.schema(SchemaRef::Ref(reference), "")
+                && resolved.component.is_none()
+                && !self.deep_names.contains_key(&resolved.pointer)
+            {
+                let name = self.deep_type_name(&resolved.pointer);
+                self.deep_names.insert(resolved.pointer, name);
+            }
+        }
+    }
+
+    /// The name of a schema reached by a `$ref` to a place inside the document that is not a
+    /// schema component: the owner of that place, then its steps inside the owner's schema
+    /// ([`naming::pointer_type_name`]). The owner is a schema component by its type name; a
+    /// parameter or header component by its name; a response or request body component as
+    /// `<Name>Body`; an operation's parameter, body or response as its builder (from its
+    /// operationId, or its method and path) and the parameter's name, `Body` or `Response`.
+    fn deep_type_name(&self, pointer: &str) -> String {
+        let tokens = pointer_tokens(pointer);
+        let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
+        // The steps inside the schema of a parameter, header, body or response: after its
+        // `schema` (`content/<media type>/schema`, `headers/<name>/schema`).
+        let inside = |rest: &'_ [&'_ str]| -> usize {
+            rest.iter()
+                .position(|t| *t == "schema")
+                .map_or(rest.len(), |i| i + 1)
+        };
+        let document = self.resolver.document();
+        let operation_name = |path: &str, method: &str| -> String {
+            let id = document
+                .paths
+                .paths
+                .get(path)
+                .and_then(|item| item.as_item())
+                .and_then(|item| item.iter().find(|(m, _)| *m == method))
+                .and_then(|(_, operation)| operation.operation_id.clone())
+                .unwrap_or_else(|| naming::operation_name(method, path));
+            naming::type_name(&case::upper_camel(&id))
+        };
+        let parameter_name = |list: Option<&'a [ReferenceOr<openapiv3::Parameter>]>, i: &str| {
+            list.and_then(|list| list.get(i.parse::<usize>().ok()?))
+                .and_then(|p| self.resolver.parameter(p, "").ok())
+                .map_or_else(
+                    || format!("Parameter{i}"),
+                    |(p, _)| case::upper_camel(&p.parameter_data_ref().name),
+                )
+        };
+        let item = |path: &str| {
+            document
+                .paths
+                .paths
+                .get(path)
+                .and_then(|item| item.as_item())
+        };
+        let (owner, steps): (String, &[&str]) = match tokens.as_slice() {
+            ["components", "schemas", name, rest @ ..] => (
+                self.components
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| naming::type_name(name)),
+                rest,
+            ),
+            ["components", "parameters" | "headers", name, rest @ ..] => {
+                (naming::type_name(name), &rest[inside(rest)..])
+            }
+            ["components", "responses" | "requestBodies", name, rest @ ..] => (
+                naming::type_name(&format!("{}Body", case::upper_camel(name))),
+                &rest[inside(rest)..],
+            ),
+            ["paths", path, "parameters", i, rest @ ..] => {
+                let list = item(path).map(|item| item.parameters.as_slice());
+                let owner = naming::type_name(&case::upper_camel(&naming::field_name(path)));
+                (
+                    format!("{owner}{}", parameter_name(list, i)),
+                    &rest[inside(rest)..],
+                )
+            }
+            ["paths", path, method, "parameters", i, rest @ ..] => {
+                let list = item(path)
+                    .and_then(|item| item.iter().find(|(m, _)| m == method))
+                    .map(|(_, operation)| operation.parameters.as_slice());
+                (
+                    format!(
+                        "{}{}",
+                        operation_name(path, method),
+                        parameter_name(list, i)
+                    ),
+                    &rest[inside(rest)..],
+                )
+            }
+            ["paths", path, method, "requestBody", rest @ ..] => (
+                format!("{}Body", operation_name(path, method)),
+                &rest[inside(rest)..],
+            ),
+            ["paths", path, method, "responses", _, rest @ ..] => (
+                format!("{}Response", operation_name(path, method)),
+                &rest[inside(rest)..],
+            ),
+            other => (naming::type_name(&other.join(" ")), &[]),
+        };
+        naming::pointer_type_name(&owner, steps)
     }
 
     /// Lowers every component schema.
@@ -228,16 +349,28 @@ impl<'a> TypeLowering<'a> {
     pub fn type_ref(&mut self, schema: SchemaRef<'a>, hint: &str, at: &str) -> TypeRef {
         match schema {
             SchemaRef::Ref(reference) => {
-                let found = SchemaResolver::schema_ref_name(reference, at).and_then(|name| {
-                    self.components.get(name.as_str()).cloned().ok_or_else(|| {
-                        Problem::new(
-                            at,
-                            format!("$ref {reference:?} points to a schema that does not exist"),
-                        )
-                    })
-                });
-                match found {
-                    Ok(rust) => TypeRef::Named(rust),
+                if let Some(name) = SchemaResolver::schema_component_name(reference) {
+                    if let Some(rust) = self.components.get(name.as_str()) {
+                        return TypeRef::Named(rust.clone());
+                    }
+                    self.problems.push(Problem::new(
+                        at,
+                        format!("$ref {reference:?} points to a schema that does not exist"),
+                    ));
+                    return TypeRef::Json;
+                }
+                // A place inside the document: the type of the schema there, by its pointer
+                // (the same place is one type however it is reached), named for its place.
+                let hop = self
+                    .resolver
+                    .schema(schema, at)
+                    .and_then(|_| self.resolver.schema_hop(reference, at));
+                match hop {
+                    Ok((SchemaRef::Inline(target), pointer, _)) => {
+                        let name = self.deep_name(&pointer);
+                        self.inline_type(target, &name, &pointer)
+                    }
+                    Ok((target, pointer, _)) => self.type_ref(target, hint, &pointer),
                     Err(problem) => {
                         self.problems.push(problem);
                         TypeRef::Json
@@ -248,21 +381,45 @@ impl<'a> TypeLowering<'a> {
         }
     }
 
+    /// The name of the schema at `pointer`, reached by a `$ref` inside another schema.
+    fn deep_name(&mut self, pointer: &str) -> String {
+        if let Some(name) = self.deep_names.get(pointer) {
+            return name.clone();
+        }
+        let name = self.deep_type_name(pointer);
+        self.deep_names.insert(pointer.to_string(), name.clone());
+        name
+    }
+
     fn inline_type(&mut self, schema: &'a Schema, hint: &str, at: &str) -> TypeRef {
         let shape = Shape::of(schema);
-        let single = |members: &'a [ReferenceOr<Schema>]| (members.len() == 1).then(|| &members[0]);
         // A lone `allOf`/`oneOf`/`anyOf` member (often a `$ref` wrapped to add a description)
-        // is that member; an open `oneOf`/`anyOf` of one member is a union with `Unknown`.
+        // is that member; an open `oneOf`/`anyOf` of one member is a union with `Unknown`. A
+        // `type: "null"` member only makes the place nullable (`admits_null`): `anyOf: [{type:
+        // string}, {type: "null"}]` is a nullable string.
         if !shape.has_properties() && shape.data.discriminator.is_none() && !is_open(shape.data) {
-            let lone = match (shape.all_of, shape.one_of, shape.any_of) {
-                (all, [], []) if !all.is_empty() => single(all).map(|m| (m, "allOf")),
-                ([], one, []) if !one.is_empty() => single(one).map(|m| (m, "oneOf")),
-                ([], [], any) if !any.is_empty() => single(any).map(|m| (m, "anyOf")),
+            let one = self.value_members(shape.one_of);
+            let any = self.value_members(shape.any_of);
+            let lone = match (shape.all_of, one.as_slice(), any.as_slice()) {
+                ([member], [], []) => Some((0, member, "allOf")),
+                ([], [(i, member)], []) => Some((*i, *member, "oneOf")),
+                ([], [], [(i, member)]) => Some((*i, *member, "anyOf")),
                 _ => None,
             };
-            if let Some((member, keyword)) = lone {
-                let at = format!("{at}/{keyword}/0");
+            if let Some((i, member, keyword)) = lone {
+                let at = format!("{at}/{keyword}/{i}");
                 return self.type_ref(member.into(), hint, &at);
+            }
+            let nulls_only = shape.all_of.is_empty()
+                && one.is_empty()
+                && any.is_empty()
+                && !(shape.one_of.is_empty() && shape.any_of.is_empty());
+            if nulls_only {
+                self.approximations.push(Problem::new(
+                    at,
+                    "oneOf/anyOf whose only members are `type: \"null\"`: any JSON value is accepted",
+                ));
+                return TypeRef::Json;
             }
         }
         if self.needs_name(&shape) {
@@ -281,7 +438,11 @@ impl<'a> TypeLowering<'a> {
                     .push(naming::type_name(hint));
                 return TypeRef::Named(name);
             }
-            let name = self.type_names.claim(&naming::type_name(hint));
+            let wanted = match self.deep_names.get(at) {
+                Some(name) => name.clone(),
+                None => naming::type_name(hint),
+            };
+            let name = self.type_names.claim(&wanted);
             if let Some(key) = enum_key {
                 self.inline_enums.insert(key, name.clone());
                 self.enum_hints
@@ -319,8 +480,8 @@ impl<'a> TypeLowering<'a> {
     /// Whether an inline schema becomes a named type (rather than a primitive or container).
     fn needs_name(&self, shape: &Shape<'_>) -> bool {
         shape.data.discriminator.is_some()
-            || shape.one_of.len() > 1
-            || shape.any_of.len() > 1
+            || self.value_members(shape.one_of).len() > 1
+            || self.value_members(shape.any_of).len() > 1
             || (is_open(shape.data) && !(shape.one_of.is_empty() && shape.any_of.is_empty()))
             || !shape.all_of.is_empty()
             || shape.has_properties()
@@ -374,6 +535,15 @@ impl<'a> TypeLowering<'a> {
                 _ => TypeRef::JsonObject,
             },
             None => TypeRef::Json,
+            // JSON Schema's null type (OpenAPI 3.1), which 3.0 specs borrow: as a member of a
+            // `oneOf`/`anyOf` it makes the place nullable; alone, only `null` is valid.
+            Some("null") => {
+                self.approximations.push(Problem::new(
+                    at,
+                    "`type: \"null\"` outside a oneOf/anyOf (OpenAPI 3.0 has no null type; 3.1 does): any JSON value is accepted",
+                ));
+                TypeRef::Json
+            }
             Some(other) => {
                 self.problems.push(Problem::new(
                     at,
@@ -390,7 +560,7 @@ impl<'a> TypeLowering<'a> {
         let nullable = self
             .resolver
             .schema(schema, at)
-            .is_ok_and(|r| r.schema.schema_data.nullable);
+            .is_ok_and(|r| self.admits_null(r.schema));
         let ty = self.type_ref(schema, hint, at);
         if nullable && ty != TypeRef::Json {
             TypeRef::Nullable(Box::new(ty))
@@ -561,9 +731,14 @@ impl<'a> TypeLowering<'a> {
                 }
             };
             let member_shape = Shape::of(member.schema);
+            // Properties are named after the component that has them; those of a member that
+            // `$ref`s reach from elsewhere, after that member's place.
             let member_owner = match member.component.and_then(|c| self.components.get(c)) {
                 Some(rust) => rust.clone(),
-                None => owner.to_string(),
+                None => match self.deep_names.get(&member.pointer) {
+                    Some(name) => name.clone(),
+                    None => owner.to_string(),
+                },
             };
             // A union reached through `allOf` from one of its own members (the circular form
             // without a discriminator) contributes its properties only, like a tagged one.
@@ -627,7 +802,10 @@ impl<'a> TypeLowering<'a> {
             json_name: json_name.to_string(),
             ty,
             required: false,
-            nullable: flag(|d| d.nullable),
+            nullable: flag(|d| d.nullable)
+                || resolved
+                    .as_ref()
+                    .is_some_and(|r| self.admits_null(r.schema)),
             boxed: false,
             flatten: false,
             doc,
@@ -641,6 +819,52 @@ impl<'a> TypeLowering<'a> {
             sensitive,
             default,
         }
+    }
+}
+
+impl<'a> TypeLowering<'a> {
+    /// Whether a `oneOf`/`anyOf` member is `type: "null"`, inline or behind `$ref`s.
+    fn is_null_member(&self, member: &'a ReferenceOr<Schema>) -> bool {
+        match member {
+            ReferenceOr::Item(schema) => is_null_type(schema),
+            ReferenceOr::Reference { .. } => self
+                .resolver
+                .schema(member.into(), "")
+                .is_ok_and(|r| is_null_type(r.schema)),
+        }
+    }
+
+    /// The members of a `oneOf`/`anyOf` that are not `type: "null"`, with their indexes.
+    pub(super) fn value_members(
+        &self,
+        members: &'a [ReferenceOr<Schema>],
+    ) -> Vec<(usize, &'a ReferenceOr<Schema>)> {
+        members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| !self.is_null_member(m))
+            .collect()
+    }
+
+    /// Whether a schema admits `null`: `nullable: true`, or a `oneOf`/`anyOf` with a
+    /// `type: "null"` member.
+    fn admits_null(&self, schema: &'a Schema) -> bool {
+        let (one_of, any_of): (&'a [ReferenceOr<Schema>], &'a [ReferenceOr<Schema>]) =
+            match &schema.schema_kind {
+                openapiv3::SchemaKind::OneOf { one_of } => (one_of, &[]),
+                openapiv3::SchemaKind::AnyOf { any_of } => (&[], any_of),
+                openapiv3::SchemaKind::Any(any) => (&any.one_of, &any.any_of),
+                _ => (&[], &[]),
+            };
+        schema.schema_data.nullable || one_of.iter().chain(any_of).any(|m| self.is_null_member(m))
+    }
+}
+
+/// Whether a schema is JSON Schema's `type: "null"`.
+fn is_null_type(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        openapiv3::SchemaKind::Any(any) => any.typ.as_deref() == Some("null"),
+        _ => false,
     }
 }
 

@@ -19,6 +19,7 @@ fixture!(deprecation);
 fixture!(discriminated);
 fixture!(enums);
 fixture!(formats);
+fixture!(implicit);
 fixture!(keywords);
 fixture!(nullable);
 fixture!(endpoints);
@@ -27,3 +28,6 @@ fixture!(recursive);
 fixture!(required_optional);
 fixture!(tolerance);
 fixture!(untagged);
+// Specs of `tests/specs/`, written by others.
+fixture!(petstore);
+fixture!(api_with_examples);

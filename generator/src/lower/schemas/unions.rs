@@ -14,7 +14,9 @@ use crate::ir::{
 };
 use crate::lower::naming::{self, NameAllocator};
 use crate::lower::shape::Shape;
-use crate::resolve::{ResolvedSchema, SchemaRef, pointer_join};
+use crate::resolve::{
+    ResolvedSchema, SchemaRef, component_tokens, pointer_join, pointer_of, reference_tokens,
+};
 
 /// The tagged union a component schema is a variant of.
 #[derive(Clone, Debug)]
@@ -92,18 +94,41 @@ impl<'a> TypeLowering<'a> {
         let Some(discriminator) = &shape.data.discriminator else {
             return Vec::new();
         };
-        // Mapping targets are `$ref`s or bare schema names; both name a component.
+        // Mapping targets are `$ref`s or bare schema names. A `$ref` names a component, or
+        // any schema in the document by its pointer (`#/...`): its identity, to match members
+        // and mapping entries, is the component's name or the canonical pointer.
         let target_name = |target: &str| -> String {
-            match target.strip_prefix("#/components/schemas/") {
-                Some(name) => name.replace("~1", "/").replace("~0", "~"),
-                None => target.to_string(),
+            if !target.starts_with('#') {
+                return target.to_string();
+            }
+            match reference_tokens(target) {
+                Ok(tokens) => match component_tokens(&tokens) {
+                    Some(("schemas", name)) => name.to_string(),
+                    _ => format!("#{}", pointer_of(&tokens)),
+                },
+                Err(_) => target.to_string(),
             }
         };
-        let component = |target: &str| -> VariantTarget<'a> {
+        let component = |target: &'a str| -> (VariantTarget<'a>, Option<String>) {
             let name = target_name(target);
-            match self.components.get_key_value(name.as_str()) {
-                Some((key, _)) => VariantTarget::Component(key),
-                None => VariantTarget::Dangling(target.to_string()),
+            if let Some((key, _)) = self.components.get_key_value(name.as_str()) {
+                return (VariantTarget::Component(key), None);
+            }
+            if target.starts_with('#') && !name.starts_with('#') {
+                return (VariantTarget::Dangling(target.to_string()), None);
+            }
+            // A schema inside the document: the component it leads to, or the schema itself,
+            // a variant of its own at its place.
+            match self.resolver.schema(SchemaRef::Ref(target), "") {
+                Ok(ResolvedSchema {
+                    component: Some(key),
+                    ..
+                }) => (VariantTarget::Component(key), None),
+                Ok(resolved) if target.starts_with('#') => (
+                    VariantTarget::Inline(resolved.schema),
+                    Some(resolved.pointer),
+                ),
+                _ => (VariantTarget::Dangling(target.to_string()), None),
             }
         };
         let (members, keyword) = if shape.one_of.is_empty() {
@@ -113,7 +138,8 @@ impl<'a> TypeLowering<'a> {
         };
         let mut sources = Vec::new();
         let mut covered = HashSet::new();
-        for (i, member) in members.iter().enumerate() {
+        // A `type: "null"` member makes the union nullable where it is used; it is no variant.
+        for (i, member) in self.value_members(members) {
             let member_at = format!("{at}/{keyword}/{i}");
             match member {
                 ReferenceOr::Reference { reference } => {
@@ -131,28 +157,44 @@ impl<'a> TypeLowering<'a> {
                         values
                     };
                     for value in values {
+                        let (target, place) = component(reference);
                         sources.push(VariantSource {
                             value: value.clone(),
-                            target: component(reference),
-                            at: member_at.clone(),
+                            target,
+                            at: place.unwrap_or_else(|| member_at.clone()),
                         });
                     }
                     covered.insert(name);
                 }
-                ReferenceOr::Item(schema) => sources.push(VariantSource {
-                    value: inline_tag_value(schema, &discriminator.property_name)
-                        .unwrap_or_default(),
-                    target: VariantTarget::Inline(schema),
-                    at: member_at,
-                }),
+                ReferenceOr::Item(schema) => {
+                    // A mapping entry may name an inline member by its pointer.
+                    let own = format!("#{member_at}");
+                    let value = discriminator
+                        .mapping
+                        .iter()
+                        .find(|(_, target)| target_name(target) == own)
+                        .map(|(value, _)| value.clone())
+                        .or_else(|| inline_tag_value(schema, &discriminator.property_name));
+                    sources.push(VariantSource {
+                        value: value.unwrap_or_default(),
+                        target: VariantTarget::Inline(schema),
+                        at: member_at,
+                    });
+                    covered.insert(own);
+                }
             }
         }
         for (value, target) in &discriminator.mapping {
-            if !covered.contains(&target_name(target)) {
+            // A value a member already selects is that member's (the first).
+            let taken = sources.iter().any(|s| &s.value == value);
+            if !taken && !covered.contains(&target_name(target)) {
+                let (target, place) = component(target);
                 sources.push(VariantSource {
                     value: value.clone(),
-                    target: component(target),
-                    at: pointer_join(&format!("{at}/discriminator/mapping"), value),
+                    target,
+                    at: place.unwrap_or_else(|| {
+                        pointer_join(&format!("{at}/discriminator/mapping"), value)
+                    }),
                 });
             }
         }
@@ -280,6 +322,14 @@ impl<'a> TypeLowering<'a> {
             ));
         }
         let (members, keyword) = Self::union_members(shape);
+        // One member besides `type: "null"` is that member, nullable where it is used.
+        if let [(i, member)] = self.value_members(members).as_slice()
+            && members.len() > 1
+            && !is_open(shape.data)
+        {
+            let member_at = format!("{at}/{keyword}/{i}");
+            return TypeKind::Alias(self.type_ref((*member).into(), name, &member_at));
+        }
         self.untagged_variants(
             name,
             members,
@@ -299,7 +349,9 @@ impl<'a> TypeLowering<'a> {
     ) -> TypeKind {
         let mut variant_names = NameAllocator::with_reserved(["unknown"]);
         let mut variants = Vec::new();
-        for (i, member) in members.iter().enumerate() {
+        // `type: "null"` members make the union nullable where it is used; they are no variant.
+        let values = self.value_members(members);
+        for (position, (i, member)) in values.into_iter().enumerate() {
             let member_at = format!("{at}/{i}");
             // A component keeps its type name; an inline member is named by its title or kind.
             let ty = match member {
@@ -308,7 +360,7 @@ impl<'a> TypeLowering<'a> {
                     let kind = match &schema.schema_data.title {
                         Some(title) => naming::variant_name(title),
                         None if Shape::of(schema).is_object() => "Object".to_string(),
-                        None => format!("Variant{}", i + 1),
+                        None => format!("Variant{}", position + 1),
                     };
                     self.type_ref(member.into(), &format!("{name}{kind}"), &member_at)
                 }
@@ -346,9 +398,9 @@ impl<'a> TypeLowering<'a> {
     ) -> TypeKind {
         let at = resolved.pointer.as_str();
         let (members, keyword) = Self::union_members(shape);
-        let member_properties: Vec<HashSet<String>> = members
-            .iter()
-            .enumerate()
+        let member_properties: Vec<HashSet<String>> = self
+            .value_members(members)
+            .into_iter()
             .map(|(i, m)| self.property_names(m.into(), &format!("{at}/{keyword}/{i}")))
             .collect();
         let parent: Vec<&String> = shape
