@@ -4,7 +4,6 @@
 
 use atlas_admin::models::{AddOrRemoveGroupRole, GroupRole};
 use atlas_admin::{Client, Error};
-use futures_util::TryStreamExt;
 
 /// The user names of every database user of a project, across all pages.
 pub async fn database_usernames(client: &Client, group_id: &str) -> Result<Vec<String>, Error> {
@@ -13,9 +12,31 @@ pub async fn database_usernames(client: &Client, group_id: &str) -> Result<Vec<S
         .group_id(group_id)
         .items_per_page(2)
         .stream()
-        .map_ok(|user| user.username)
         .try_collect()
         .await
+        .map(|users| users.into_iter().map(|user| user.username).collect())
+}
+
+/// Whether a cluster has an Atlas Search index of that name: `false` when Atlas answers 404.
+pub async fn has_search_index(
+    client: &Client,
+    group_id: &str,
+    cluster: &str,
+    (database, collection, index): (&str, &str, &str),
+) -> Result<bool, Error> {
+    let found = client
+        .get_atlas_search_index_by_name()
+        .group_id(group_id)
+        .cluster_name(cluster)
+        .database_name(database)
+        .collection_name(collection)
+        .index_name(index)
+        .await;
+    match found {
+        Ok(_) => Ok(true),
+        Err(error) if error.is_not_found() => Ok(false),
+        Err(error) => Err(error),
+    }
 }
 
 /// Gives a MongoDB Cloud user read-only access to a project; `false` when Atlas answers that
@@ -34,6 +55,7 @@ pub async fn grant_read_only(
         .await
     {
         Ok(_) => Ok(true),
+        Err(error) if error.error_code() == Some("USER_ALREADY_IN_GROUP") => Ok(false),
         Err(error) if error.status() == Some(409) => Ok(false),
         Err(error) => Err(error),
     }

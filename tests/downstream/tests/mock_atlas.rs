@@ -295,3 +295,41 @@ fn the_readme_shows_the_example_that_is_tested() {
         "README.md and tests/readme_example.rs differ"
     );
 }
+
+/// A missing index is `false` (`Error::is_not_found`); another error is the caller's.
+#[tokio::test]
+async fn a_missing_search_index_is_false_and_other_errors_are_errors() {
+    use atlas_admin::models::ApiError;
+    use atlas_downstream_example::has_search_index;
+    let atlas = MockAtlas::start().await;
+    let not_found: ApiError = serde_json::from_value(serde_json::json!({
+        "error": 404, "errorCode": "INDEX_NOT_FOUND"
+    }))
+    .unwrap();
+    atlas
+        .on_get_atlas_search_index_by_name()
+        .index_name("gone")
+        .respond_error(404, not_found);
+    let forbidden: ApiError =
+        serde_json::from_value(serde_json::json!({"error": 403, "errorCode": "FORBIDDEN"}))
+            .unwrap();
+    atlas
+        .on_get_atlas_search_index_by_name()
+        .index_name("secret")
+        .respond_error(403, forbidden);
+    let client = atlas.client();
+    let group = "32b6e34b3d91647abb20e7b8";
+    let place = |index| ("db", "movies", index);
+    assert!(
+        !has_search_index(&client, group, "Cluster0", place("gone"))
+            .await
+            .unwrap()
+    );
+    let error = has_search_index(&client, group, "Cluster0", place("secret"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.status(), error.error_code()),
+        (Some(403), Some("FORBIDDEN"))
+    );
+}
