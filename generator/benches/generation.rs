@@ -34,9 +34,9 @@ static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
 /// The allocator the `atlas-codegen` command uses.
-static INNER: std::alloc::System = std::alloc::System;
+static INNER: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-// SAFETY: every call is forwarded to the system allocator unchanged; the counters only add bookkeeping.
+// SAFETY: every call is forwarded to mimalloc unchanged; the counters only add bookkeeping.
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let pointer = unsafe { INNER.alloc(layout) };

@@ -16,10 +16,7 @@ where
     E: Send,
 {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut threads = cores.clamp(1, 8).min(items.len());
-    if std::env::var_os("ATLAS_TMP_THREADS").is_some() {
-        threads = 1; // TEMPORARY measurement knob
-    }
+    let threads = cores.clamp(1, 8).min(items.len());
     if threads <= 1 {
         return items.iter().map(work).collect();
     }

@@ -130,20 +130,9 @@ pub fn generate_from_str(
     config: &Config,
 ) -> Result<GeneratedCrate, Error> {
     let start = Instant::now();
-    // TEMPORARY measurement knob
-    let beside = std::env::var_os("ATLAS_TMP_MAP_BESIDE").is_some();
-    let (spec, parsed, mut lowered) = std::thread::scope(|scope| {
-        let map = beside.then(|| scope.spawn(|| locate::SourceMap::new(text)));
-        let spec = load::parse_spec(path, text)?;
-        let parsed = Instant::now();
-        let mut lowered = lower::lower(&spec).map_err(|e| locate::locate_error(e, text))?;
-        if let Some(map) = map {
-            let map = map.join().unwrap();
-            map.place(&mut lowered.approximations);
-        }
-        Ok::<_, Error>((spec, parsed, lowered))
-    })?;
-    drop(spec);
+    let spec = load::parse_spec(path, text)?;
+    let parsed = Instant::now();
+    let mut lowered = lower::lower(&spec).map_err(|e| locate::locate_error(e, text))?;
     locate::locate_all(&mut lowered.approximations, text);
     let lowered_at = Instant::now();
     let spec_file = path.file_name().map_or_else(

@@ -6,8 +6,6 @@ use openapiv3::OpenAPI;
 
 use crate::error::{Error, Problem};
 
-mod block_yaml; // TEMPORARY measurement
-
 /// The text formats a spec can be written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum SpecFormat {
@@ -58,13 +56,7 @@ pub fn parse_spec(path: &Path, text: &str) -> Result<LoadedSpec, Error> {
             }
             syntax(Some(e.line() as u64), Some(e.column() as u64), message)
         })?,
-        SpecFormat::Yaml => {
-            match std::env::var_os("ATLAS_TMP_BLOCK").and_then(|_| block_yaml::parse(text)) {
-                // TEMPORARY measurement knob
-                Some(document) => document,
-                None => parse_yaml(path, text)?,
-            }
-        }
+        SpecFormat::Yaml => parse_yaml(path, text)?,
     };
     if !document.openapi.starts_with("3.0") {
         let error = Error::Spec {

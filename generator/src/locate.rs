@@ -127,15 +127,6 @@ impl SourceMap {
     }
 }
 
-impl SourceMap {
-    /// TEMPORARY measurement helper.
-    pub(crate) fn place(&self, problems: &mut [Problem]) {
-        for problem in problems {
-            problem.position = problem.position.or_else(|| self.locate(&problem.pointer));
-        }
-    }
-}
-
 /// Fills in the positions of `problems` from the text they are about; the text is only
 /// read when one of them lacks its position.
 pub(crate) fn locate_all<'p>(problems: impl IntoIterator<Item = &'p mut Problem>, text: &str) {

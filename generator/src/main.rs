@@ -12,6 +12,12 @@ use atlas_codegen::diagnostics::{self, Severity};
 use atlas_codegen::{Config, Error};
 use clap::{Parser, Subcommand, ValueEnum};
 
+// The generator allocates many small token trees on several threads; mimalloc takes 10 to 20%
+// off a cold generation of the full official spec against the system allocator (alternating
+// runs). The library sets no allocator: a build script keeps its own.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Generates the typed Rust client crate for the MongoDB Atlas Admin API v2 from its OpenAPI
 /// description. Without a subcommand, (re)generates the crate.
 #[derive(Parser, Debug)]

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest as _, Sha256};
 
-/// The manifest's file name, at the root of the generated crate.
+/// The file name of the manifest of reused files, at the root of the generated crate: what
+/// each Rust file was formatted from, so that a regeneration formats only what changed.
 pub const MANIFEST: &str = ".atlas-codegen-formatted";
 
 /// 128 bits of SHA-256, in hex: plenty to tell files apart, short enough to read.
