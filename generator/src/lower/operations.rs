@@ -980,13 +980,17 @@ fn example_value(
 ) -> Option<serde_json::Value> {
     match ty {
         TypeRef::String => {
+            // Compiled once for all the candidates; a pattern that does not compile passes none.
+            let regex = pattern.map(fancy_regex::Regex::new);
             let passes = |value: &str| {
                 if ip_address {
                     return value.parse::<std::net::IpAddr>().is_ok();
                 }
-                pattern.is_none_or(|p| {
-                    fancy_regex::Regex::new(p).is_ok_and(|re| re.is_match(value).unwrap_or(false))
-                })
+                match &regex {
+                    None => true,
+                    Some(Ok(re)) => re.is_match(value).unwrap_or(false),
+                    Some(Err(_)) => false,
+                }
             };
             let stem = name.strip_suffix("Name").unwrap_or(name);
             let word = format!("{}0", case::upper_camel(stem));
