@@ -341,6 +341,59 @@ fn a_versioned_request_media_type_changed_is_breaking() {
 }
 
 #[test]
+fn a_request_media_type_added_is_additive_removed_or_of_another_kind_breaking() {
+    let json = "          application/vnd.atlas.2023-01-01+json:\n            schema: {$ref: '#/components/schemas/Thing'}\n      responses:";
+    let with = |more: &str| {
+        format!(
+            "          application/vnd.atlas.2023-01-01+json:\n            schema: {{$ref: '#/components/schemas/Thing'}}\n{more}      responses:"
+        )
+    };
+    let form = "          application/x-www-form-urlencoded:\n            schema: {$ref: '#/components/schemas/Thing'}\n";
+    let other_form = "          application/x-www-form-urlencoded:\n            schema: {type: object, properties: {size: {type: integer}}}\n";
+    let text = "          text/plain:\n            schema: {type: string}\n";
+    assert_changes(
+        &[(json, &with(form))],
+        &[
+            "additive body_media_type_added operation create_thing: request body also takes \
+           application/x-www-form-urlencoded (`body_form`)",
+        ],
+    );
+    let old = api("old.yaml", &edited(&[(json, &with(form))]));
+    let diff = |new: &str| {
+        lines(&atlas_codegen::diff::diff(
+            &old,
+            &api("new.yaml", &edited(&[(json, new)])),
+        ))
+    };
+    assert_eq!(
+        diff(&with("")),
+        [
+            "breaking body_media_type_removed operation create_thing: request body no longer takes \
+          application/x-www-form-urlencoded (`body_form`)"
+        ]
+    );
+    // The same setter, another model: the kind and the type are named.
+    assert_eq!(
+        diff(&with(other_form)),
+        [
+            "breaking body_type_changed operation create_thing: request body (`body_form`) \
+             changed type from form Thing to form CreateThingBody",
+            "additive model_added model CreateThingBody: added"
+        ]
+    );
+    // Another media type of a body is another setter.
+    assert_eq!(
+        diff(&with(text)),
+        [
+            "breaking body_media_type_removed operation create_thing: request body no longer \
+             takes application/x-www-form-urlencoded (`body_form`)",
+            "additive body_media_type_added operation create_thing: request body also takes \
+             text/plain (`body_text`)"
+        ]
+    );
+}
+
+#[test]
 fn the_bump_follows_semver_with_the_pre_1_0_rules() {
     let breaking = report(&[("operationId: deleteThing", "operationId: removeThing")]);
     let additive = report(&[("enum: [small, large]", "enum: [small, large, huge]")]);

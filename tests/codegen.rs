@@ -68,6 +68,33 @@ mod snapshots {
         );
     }
 
+    /// Request bodies of every kind: JSON-compatible types, forms with their styles, multipart
+    /// with file parts, bytes and text, several media types on one body (a setter each), and
+    /// a form nested too deep, left out with a note at its place.
+    #[test]
+    fn request_bodies() {
+        let generated = generate_fixture("bodies.yaml");
+        let text = atlas_codegen_tests::files_text(&generated, |name| {
+            name.starts_with("src/operations/") && !name.ends_with("/mod.rs")
+                || name == "src/models/mod.rs"
+                || name == "src/models/file_attributes.rs"
+                || name == "Cargo.toml"
+        });
+        insta::assert_snapshot!("request_bodies", text);
+        let notes: Vec<(&str, &str)> = generated
+            .approximations()
+            .iter()
+            .map(|a| (a.pointer.as_str(), a.message.as_str()))
+            .collect();
+        assert_eq!(
+            notes,
+            [(
+                "/paths/~1notes/post/requestBody/content/application~1x-www-form-urlencoded",
+                "form field `outer` is not a scalar, a list of scalars or an object of those (nested once); the body is generated without this media type"
+            )]
+        );
+    }
+
     #[test]
     fn circular_form_generates_the_same_union_as_the_plain_form() {
         let plain = generate_fixture("discriminated.yaml");

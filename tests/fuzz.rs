@@ -1165,7 +1165,7 @@ impl Shaper<'_> {
                 _ => json!("2024-05-30"),
             },
             TypeRef::Date => json!("2024-05-30"),
-            TypeRef::Json => self.string(),
+            TypeRef::Json | TypeRef::File => self.string(),
             TypeRef::JsonObject => json!({"any": [1, null]}),
             TypeRef::List(inner) => {
                 let length = if shallow {

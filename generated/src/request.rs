@@ -49,7 +49,8 @@ pub(crate) struct Body {
 /// Checks are kept in the order they are made, so the error is the first failed check's.
 pub(crate) struct Draft<'b> {
     request: Request,
-    /// The JSON body and its media type, encoded by [`Draft::finish`] as the client says.
+    /// A JSON body (or a form) and its media type, written by [`Draft::finish`] as the
+    /// client says.
     body: Option<(&'static str, &'b dyn Encode)>,
     failed: Option<Error>,
 }

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
-use crate::ir::{Api, Operation, Payload, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, BodyKind, Operation, Payload, TypeDef, TypeKind, TypeRef};
 
 /// Whether a change can break a crate that uses the generated one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -169,9 +169,31 @@ fn describe(ty: &TypeRef) -> String {
         TypeRef::Date => "NaiveDate".into(),
         TypeRef::Json => "Value".into(),
         TypeRef::JsonObject => "Map".into(),
+        TypeRef::File => "File".into(),
         TypeRef::List(inner) => format!("Vec<{}>", describe(inner)),
         TypeRef::Map(inner) => format!("BTreeMap<String, {}>", describe(inner)),
         TypeRef::Nullable(inner) => format!("Option<{}>", describe(inner)),
+    }
+}
+
+/// Which setter of a body of several media types a change is about; nothing for `body`.
+fn setter_note(setter: &str) -> String {
+    if setter == "body" {
+        String::new()
+    } else {
+        format!(" (`{setter}`)")
+    }
+}
+
+/// A body of one media type as the report names it: its type, and how it is written unless
+/// as JSON (`form OrderForm`, `bytes`).
+fn body_kind(kind: &BodyKind) -> String {
+    match kind {
+        BodyKind::Json(ty) => describe(ty),
+        BodyKind::Form(ty, _) | BodyKind::Multipart(ty, _) => {
+            format!("{} {}", kind.name(), describe(ty))
+        }
+        BodyKind::Bytes | BodyKind::Text => kind.name().to_string(),
     }
 }
 
@@ -308,17 +330,60 @@ impl Differ {
         }
         match (&old.body, &new.body) {
             (Some(before), Some(after)) => {
-                if before.ty != after.ty {
-                    self.push(
-                        Impact::Breaking,
-                        "body_type_changed",
-                        &subject,
-                        format!(
-                            "request body changed type from {} to {}",
-                            describe(&before.ty),
-                            describe(&after.ty)
-                        ),
-                    );
+                for content in &before.contents {
+                    let Some(now) = after.contents.iter().find(|c| c.setter == content.setter)
+                    else {
+                        self.push(
+                            Impact::Breaking,
+                            "body_media_type_removed",
+                            &subject,
+                            format!(
+                                "request body no longer takes {} (`{}`)",
+                                content.media_type, content.setter
+                            ),
+                        );
+                        continue;
+                    };
+                    // What a caller passes: a form style changes the wire, not the setter.
+                    if body_kind(&content.kind) != body_kind(&now.kind) {
+                        self.push(
+                            Impact::Breaking,
+                            "body_type_changed",
+                            &subject,
+                            format!(
+                                "request body{} changed type from {} to {}",
+                                setter_note(&content.setter),
+                                body_kind(&content.kind),
+                                body_kind(&now.kind)
+                            ),
+                        );
+                    }
+                    if content.media_type != now.media_type {
+                        self.push(
+                            Impact::Breaking,
+                            "media_type_changed",
+                            &subject,
+                            format!(
+                                "request media type{} changed from {} to {}",
+                                setter_note(&content.setter),
+                                content.media_type,
+                                now.media_type
+                            ),
+                        );
+                    }
+                }
+                for content in &after.contents {
+                    if !before.contents.iter().any(|c| c.setter == content.setter) {
+                        self.push(
+                            Impact::Additive,
+                            "body_media_type_added",
+                            &subject,
+                            format!(
+                                "request body also takes {} (`{}`)",
+                                content.media_type, content.setter
+                            ),
+                        );
+                    }
                 }
                 if after.required && !before.required {
                     self.push(
@@ -326,17 +391,6 @@ impl Differ {
                         "body_now_required",
                         &subject,
                         "request body is now required",
-                    );
-                }
-                if before.media_type != after.media_type {
-                    self.push(
-                        Impact::Breaking,
-                        "media_type_changed",
-                        &subject,
-                        format!(
-                            "request media type changed from {} to {}",
-                            before.media_type, after.media_type
-                        ),
                     );
                 }
             }

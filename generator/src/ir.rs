@@ -151,11 +151,105 @@ pub struct Parameter {
     pub sensitive: bool,
 }
 
+/// An operation's request body: one or more media types, of which a request sends one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestBody {
-    pub media_type: String,
-    pub ty: TypeRef,
     pub required: bool,
+    /// The media types: the first is set by `.body(..)` (the JSON one, where there is one),
+    /// each other by a setter of its own.
+    pub contents: Vec<BodyContent>,
+}
+
+impl RequestBody {
+    /// The types of the body's typed media types (JSON, form, multipart).
+    pub fn types(&self) -> impl Iterator<Item = &TypeRef> {
+        self.contents.iter().filter_map(|c| c.kind.ty())
+    }
+}
+
+/// One media type of a request body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BodyContent {
+    pub media_type: String,
+    pub kind: BodyKind,
+    /// The builder's setter (and field): `body`, or `body_<suffix>` of the media type.
+    pub setter: String,
+}
+
+/// How a request body of one media type is written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BodyKind {
+    /// JSON, or a JSON-compatible type (`application/*+json`: merge patch, JSON patch).
+    Json(TypeRef),
+    /// `application/x-www-form-urlencoded`: a model's fields as form fields, each written in
+    /// its OpenAPI `encoding` style (`form` exploded unless listed here).
+    Form(TypeRef, Vec<(String, FormStyle)>),
+    /// `multipart/form-data`: a model, one part per field it sends (not the read-only ones);
+    /// the fields are settled once the models are.
+    Multipart(TypeRef, Vec<MultipartField>),
+    /// Any other type: bytes as the caller gives them.
+    Bytes,
+    /// `text/*` and other textual types (YAML, XML): a string.
+    Text,
+}
+
+impl BodyKind {
+    pub fn ty(&self) -> Option<&TypeRef> {
+        match self {
+            Self::Json(ty) | Self::Form(ty, _) | Self::Multipart(ty, _) => Some(ty),
+            Self::Bytes | Self::Text => None,
+        }
+    }
+
+    pub fn ty_mut(&mut self) -> Option<&mut TypeRef> {
+        match self {
+            Self::Json(ty) | Self::Form(ty, _) | Self::Multipart(ty, _) => Some(ty),
+            Self::Bytes | Self::Text => None,
+        }
+    }
+
+    /// The kind's name, for the diff report.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Json(_) => "JSON",
+            Self::Form(..) => "form",
+            Self::Multipart(..) => "multipart",
+            Self::Bytes => "bytes",
+            Self::Text => "text",
+        }
+    }
+}
+
+/// A field of a multipart body's model, sent as a part (a list of files as a part each).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MultipartField {
+    /// The Rust field.
+    pub field: String,
+    /// The part's name: the property's.
+    pub name: String,
+    pub kind: PartKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartKind {
+    /// A value: text, or JSON for an object; no part for `None`.
+    Value,
+    /// A `Nullable` value: a part only when it holds one.
+    Nullable,
+    /// A file or a list of files, a part each; `optional` when the field is an `Option`.
+    Files { list: bool, optional: bool },
+}
+
+/// How a form field is written, from its OpenAPI `encoding` (style and explode).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormStyle {
+    /// `form` exploded (the default): a list as repeated pairs, an object's members as pairs.
+    Form,
+    /// `form` not exploded, `spaceDelimited` or `pipeDelimited`: one pair, items joined by
+    /// this delimiter.
+    Delimited(char),
+    /// `deepObject`: an object's members as `name[member]` pairs.
+    DeepObject,
 }
 
 /// How a list operation pages: which parameters select the page, and where the items are.
@@ -361,6 +455,8 @@ pub enum TypeRef {
     Json,
     /// Any JSON object.
     JsonObject,
+    /// A file (`type: string, format: binary`): bytes, a file name and a media type.
+    File,
     List(Box<TypeRef>),
     /// A JSON object with arbitrary keys and values of one type.
     Map(Box<TypeRef>),
@@ -377,6 +473,16 @@ pub enum IntKind {
 }
 
 impl TypeDef {
+    /// Whether a file (`File`) is part of it: a field, a variant or the aliased type.
+    pub fn holds_file(&self) -> bool {
+        match &self.kind {
+            TypeKind::Struct(s) => s.fields.iter().any(|f| f.ty.is_file()),
+            TypeKind::Untagged(u) => u.variants.iter().any(|v| v.ty.is_file()),
+            TypeKind::Alias(ty) => ty.is_file(),
+            TypeKind::Tagged(_) | TypeKind::Enum(_) => false,
+        }
+    }
+
     /// The named types this type refers to: its fields' types and its variants, at any depth
     /// of lists and maps.
     pub fn referenced(&self) -> Vec<&str> {
@@ -397,6 +503,15 @@ impl TypeRef {
             Self::Named(name) => Some(name),
             Self::List(inner) | Self::Map(inner) | Self::Nullable(inner) => inner.named(),
             _ => None,
+        }
+    }
+
+    /// Whether it is a file, or a list, map or nullable of files.
+    pub fn is_file(&self) -> bool {
+        match self {
+            Self::File => true,
+            Self::List(inner) | Self::Map(inner) | Self::Nullable(inner) => inner.is_file(),
+            _ => false,
         }
     }
 

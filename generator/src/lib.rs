@@ -80,6 +80,17 @@ pub fn generate_module(path: &Path) -> Result<String, Error> {
     emit::emit_module(&load_api(path)?)
 }
 
+/// The `[dependencies]` and `[features]` a crate declares to include [`generate_module`]'s
+/// output for the spec at `path`: exactly what the module's code uses (the command prints it:
+/// `atlas-codegen deps --spec <spec>`).
+pub fn includer_manifest(path: &Path) -> Result<String, Error> {
+    let spec_file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |f| f.to_string_lossy().into_owned(),
+    );
+    emit::includer_manifest(&load_api(path)?, &spec_file)
+}
+
 /// Reads the spec at `path` and builds its intermediate model (what [`diff::diff`] compares).
 pub fn load_api(path: &Path) -> Result<ir::Api, Error> {
     let text = load::read_spec(path)?;

@@ -66,6 +66,13 @@ enum Command {
         #[arg(long, default_value = "spec/atlas-admin-v2.yaml")]
         spec: PathBuf,
     },
+    /// Print the `[dependencies]` and `[features]` a crate needs to include the single module
+    /// a build script generates (`atlas_codegen::generate_module`): add them to its Cargo.toml.
+    Deps {
+        /// The spec the build script generates from.
+        #[arg(long, default_value = "spec/atlas-admin-v2.yaml")]
+        spec: PathBuf,
+    },
     /// What NEW changes in the generated API compared with OLD, each change breaking or
     /// additive, and the version bump it needs.
     Diff {
@@ -94,6 +101,12 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         None => generate(&cli.generate, color),
         Some(Command::Validate { spec }) => validate(spec, color),
+        Some(Command::Deps { spec }) => atlas_codegen::includer_manifest(spec)
+            .map(|manifest| {
+                print!("{manifest}");
+                ExitCode::SUCCESS
+            })
+            .map_err(failing(spec)),
         Some(Command::Diff {
             old,
             new,

@@ -113,6 +113,53 @@ impl<T> From<T> for Nullable<T> {
     }
 }
 
+// @cfg(file)
+/// A file (a `format: binary` field): its bytes, and the file name and media type a part of
+/// a `multipart/form-data` body gives it. Its `Debug` shows its size, not its bytes; in JSON
+/// it is a string of its bytes (lossy where they are not UTF-8).
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct File {
+    pub bytes: Vec<u8>,
+    /// The part's `filename`.
+    pub file_name: Option<String>,
+    /// The part's `Content-Type`; `application/octet-stream` when `None`.
+    pub content_type: Option<String>,
+}
+
+// @cfg(file)
+impl File {
+    /// A file of `bytes`, without a name or media type.
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        Self {
+            bytes: bytes.into(),
+            ..Self::default()
+        }
+    }
+
+    /// With the file name its part gives.
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// With the media type its part gives.
+    pub fn content_type(mut self, media_type: impl Into<String>) -> Self {
+        self.content_type = Some(media_type.into());
+        self
+    }
+}
+
+// @cfg(file)
+impl std::fmt::Debug for File {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("File")
+            .field("bytes", &format_args!("<{} bytes>", self.bytes.len()))
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .finish()
+    }
+}
+
 // @cfg(any(secret, sensitive_field))
 /// A secret in `Debug` output: prints `<redacted>`.
 pub(crate) struct Redacted;
@@ -1317,6 +1364,20 @@ impl Encode for String {
 impl Encode for str {
     fn encode(&self, writer: &mut Writer) {
         writer.string(self);
+    }
+}
+
+// @cfg(file)
+impl Decode for File {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, Error> {
+        String::decode(reader).map(File::new)
+    }
+}
+
+// @cfg(file)
+impl Encode for File {
+    fn encode(&self, writer: &mut Writer) {
+        writer.string(&String::from_utf8_lossy(&self.bytes));
     }
 }
 

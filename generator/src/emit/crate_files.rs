@@ -8,15 +8,8 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::ir::{Api, Operation, TypeKind};
 
-#[derive(Template)]
-#[template(path = "Cargo.toml.askama", escape = "none")]
-struct CargoToml<'a> {
-    spec_file: &'a str,
-    crate_name: &'a str,
-    crate_version: &'a str,
-    title: &'a str,
-    spec_version: &'a str,
-    standalone: bool,
+/// What `templates/dependencies.toml.askama` reads, in the crate's manifest and an includer's.
+struct Dependencies {
     client: bool,
     patterns: bool,
     /// Whether models implement serde's traits (through the codec, with `serde-transcode`).
@@ -26,6 +19,65 @@ struct CargoToml<'a> {
     /// Whether operations encode path parameters (with `percent-encoding`, which `testing`
     /// needs anyway).
     path_params: bool,
+    /// Whether operations write form bodies (with `form_urlencoded`).
+    forms: bool,
+    /// For an includer of the single module, which has no `testing`.
+    includer: bool,
+}
+
+impl Dependencies {
+    fn of(api: &Api, includer: bool) -> Self {
+        let needs = Needs::of(api);
+        Self {
+            client: !api.operations.is_empty(),
+            patterns: needs.has("pattern"),
+            models: api
+                .types
+                .iter()
+                .any(|t| !matches!(t.kind, TypeKind::Alias(_))),
+            streams: needs.has("paging") || needs.has("stream"),
+            path_params: needs.has("path"),
+            forms: needs.has("form"),
+            includer,
+        }
+    }
+}
+
+/// The manifest lines a crate that `include!`s the single module needs
+/// (`templates/includer.toml.askama`).
+#[derive(Template)]
+#[template(path = "includer.toml.askama", escape = "none")]
+struct IncluderToml<'a> {
+    spec_file: &'a str,
+    dependencies: Dependencies,
+}
+
+impl std::ops::Deref for IncluderToml<'_> {
+    type Target = Dependencies;
+
+    fn deref(&self) -> &Dependencies {
+        &self.dependencies
+    }
+}
+
+impl std::ops::Deref for CargoToml<'_> {
+    type Target = Dependencies;
+
+    fn deref(&self) -> &Dependencies {
+        &self.dependencies
+    }
+}
+
+#[derive(Template)]
+#[template(path = "Cargo.toml.askama", escape = "none")]
+struct CargoToml<'a> {
+    spec_file: &'a str,
+    crate_name: &'a str,
+    crate_version: &'a str,
+    title: &'a str,
+    spec_version: &'a str,
+    standalone: bool,
+    dependencies: Dependencies,
     /// The dev-dependencies the crate's tests, doc tests and examples use.
     dev_futures_util: bool,
     dev_tokio: bool,
@@ -127,14 +179,7 @@ pub fn cargo_toml(api: &Api, config: &Config, spec_file: &str) -> Result<String,
             title: &api.title,
             spec_version: &api.spec_version,
             standalone: config.standalone,
-            client: !api.operations.is_empty(),
-            patterns: needs.has("pattern"),
-            models: api
-                .types
-                .iter()
-                .any(|t| !matches!(t.kind, TypeKind::Alias(_))),
-            streams: needs.has("paging") || needs.has("stream"),
-            path_params: needs.has("path"),
+            dependencies: Dependencies::of(api, false),
             // The README's test of `testing`.
             dev_futures_util: testing_test,
             // `#[tokio::main]` of the quickstart, the runtime of the README's test, and the
@@ -150,6 +195,18 @@ pub fn cargo_toml(api: &Api, config: &Config, spec_file: &str) -> Result<String,
             }),
         },
         "Cargo.toml",
+    )
+}
+
+/// The `[dependencies]` and `[features]` of a crate that includes the single module
+/// ([`crate::generate_module`]): what the module's code uses, declared in one step.
+pub fn includer_toml(api: &Api, spec_file: &str) -> Result<String, Error> {
+    render(
+        &IncluderToml {
+            spec_file,
+            dependencies: Dependencies::of(api, true),
+        },
+        "includer.toml",
     )
 }
 

@@ -4,6 +4,7 @@
 //! to one schema changes one file; the crate's other files come from askama templates.
 //! Emitters read only [`crate::ir`].
 
+mod bodies;
 mod codec;
 mod crate_files;
 pub mod docs;
@@ -336,6 +337,11 @@ fn format_sample() -> String {
 /// The whole crate as one Rust source, for `include!` from a build script's `OUT_DIR`: its
 /// modules are written inline and every path inside is relative, so it can be included at the
 /// crate root or inside any module.
+/// What a crate that includes [`emit_module`]'s output declares in its manifest.
+pub fn includer_manifest(api: &Api, spec_file: &str) -> Result<String, Error> {
+    crate_files::includer_toml(api, spec_file)
+}
+
 pub fn emit_module(api: &Api) -> Result<String, Error> {
     let mut models = models::emit_models_mod(&api.types, true, codec::needed(api));
     let needs = Needs::of(api);
@@ -398,6 +404,15 @@ fn exports(api: &Api) -> TokenStream {
         /// (`serde_json::Map`, `serde_json::Value`).
         pub use serde_json;
     };
+    let needs = Needs::of(api);
+    // Where the models' names cannot clash with it (Box's spec has a `File` model).
+    let file = needs.has("file").then(|| {
+        quote! {
+            /// A file of a `multipart/form-data` body: its bytes, file name and media type.
+            pub use models::codec::File;
+        }
+    });
+    let crates = quote!(#crates #file);
     if api.operations.is_empty() {
         return crates;
     }
@@ -407,7 +422,6 @@ fn exports(api: &Api) -> TokenStream {
         "Where requests go unless the client is built with another base URL: `{base_url}`, the spec's first server."
     )));
     // What only some specs' operations give: list streams and byte streams.
-    let needs = Needs::of(api);
     let (paging, stream) = (needs.has("paging"), needs.has("stream"));
     let client = if paging {
         quote!(

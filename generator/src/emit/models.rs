@@ -126,7 +126,8 @@ fn imports(def: &TypeDef) -> TokenStream {
         TypeKind::Alias(ty) => add(ty),
         TypeKind::Enum(_) => {}
     }
-    let codec = uses_codec(def);
+    // A file is `codec::File` (re-exported at the crate root, clear of the models' names).
+    let codec = uses_codec(def) || def.holds_file();
     let mut names: Vec<String> = names.into_iter().collect();
     names.sort_by(|a, b| rustfmt_order(a, b));
     let models = names.iter().map(|n| {

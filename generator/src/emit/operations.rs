@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::bodies;
 use super::docs::{doc_lines, generated_doc_lines};
 use super::rust::{doc_attrs_from_lines, ident};
 use super::sample_values::{Sample, sample};
 use crate::ir::{
-    Api, IntKind, Operation, Pagination, Parameter, ParameterLocation, Payload, Tag, TypeDef,
-    TypeRef,
+    Api, BodyKind, IntKind, Operation, Pagination, Parameter, ParameterLocation, Payload, Tag,
+    TypeDef, TypeRef,
 };
 
 /// A type as seen from an operations module: models through `models::`.
@@ -33,6 +34,7 @@ pub fn operation_type(ty: &TypeRef) -> TokenStream {
             let inner = operation_type(inner);
             quote!(Option<#inner>)
         }
+        TypeRef::File => quote!(models::codec::File),
         other => super::rust::type_tokens(other),
     }
 }
@@ -123,8 +125,9 @@ fn uses_models(operation: &Operation) -> bool {
     operation.parameters.iter().any(|p| p.ty.named().is_some())
         || operation
             .body
-            .as_ref()
-            .is_some_and(|b| b.ty.named().is_some())
+            .iter()
+            .flat_map(|b| b.types())
+            .any(|ty| ty.named().is_some())
         || std::iter::once(&operation.response)
             .chain(operation.alternatives.iter().map(|a| &a.payload))
             .any(|p| p.json().is_some_and(|r| r.named().is_some()))
@@ -165,7 +168,7 @@ impl std::fmt::Display for ModuleInputs<'_> {
 /// How an operation's example builds its required request body, when it can.
 fn body_sample(operation: &Operation, types: &[TypeDef]) -> Option<Sample> {
     let body = operation.body.as_ref().filter(|b| b.required)?;
-    sample(&body.ty, types)
+    sample(body.contents.first()?.kind.ty()?, types)
 }
 
 /// `crate_ident` is the crate's name in Rust, for the examples in the docs; `None` for a
@@ -268,9 +271,17 @@ fn example(operation: &Operation, crate_ident: &str, types: &[TypeDef]) -> Vec<S
         call.push(String::new());
         call.push(format!("let body = {};", sample.expression));
     } else if let Some(body) = operation.body.as_ref().filter(|b| b.required)
-        && let TypeRef::Named(model) = &body.ty
+        && let Some(content) = body.contents.first()
     {
-        arguments.push_str(&format!(", body: {crate_ident}::models::{model}"));
+        match &content.kind {
+            BodyKind::Bytes => arguments.push_str(", body: Vec<u8>"),
+            BodyKind::Text => arguments.push_str(", body: String"),
+            kind => {
+                if let Some(TypeRef::Named(model)) = kind.ty() {
+                    arguments.push_str(&format!(", body: {crate_ident}::models::{model}"));
+                }
+            }
+        }
     }
     let body_set = call.iter().any(|l| l.starts_with("let body")) || arguments.contains("body:");
     call.push("let response = client".to_string());
@@ -332,7 +343,7 @@ fn client_method(
         let name = ident(&p.rust_name);
         quote!(#name: None,)
     });
-    let body_none = operation.body.as_ref().map(|_| quote!(body: None,));
+    let body_none = operation.body.as_ref().map(bodies::nones);
     // A builder of no other field: prettyplease keeps a struct literal on one line while the
     // whole of it is short (a name of up to 10 characters here), rustfmt while what is inside
     // the braces is (`struct_lit_width`); spelled so that both break a longer one.
@@ -358,10 +369,6 @@ fn client_method(
     }
 }
 
-fn body_type(operation: &Operation) -> Option<TokenStream> {
-    operation.body.as_ref().map(|b| operation_type(&b.ty))
-}
-
 fn builder(operation: &Operation) -> TokenStream {
     let builder = ident(&operation.builder_name);
     let doc = doc_attrs_from_lines(&generated_doc_lines(&format!(
@@ -373,24 +380,9 @@ fn builder(operation: &Operation) -> TokenStream {
         let ty = operation_type(&p.ty);
         quote!(#name: Option<#ty>,)
     });
-    let body_field = body_type(operation).map(|ty| quote!(body: Option<#ty>,));
+    let body_field = operation.body.as_ref().map(bodies::fields);
     let setters = operation.parameters.iter().map(setter);
-    let body_setter = operation.body.as_ref().map(|body| {
-        let ty = operation_type(&body.ty);
-        let doc = if body.required {
-            " The request body (required)."
-        } else {
-            " The request body."
-        };
-        quote! {
-            #[doc = #doc]
-            #[inline]
-            pub fn body(mut self, value: #ty) -> Self {
-                self.body = Some(value);
-                self
-            }
-        }
-    });
+    let body_setter = operation.body.as_ref().map(bodies::setters);
     let send = send(operation);
     let stream = operation
         .pagination
@@ -446,10 +438,7 @@ fn redacted_debug(operation: &Operation) -> TokenStream {
             quote!(.field(#label, &self.#field))
         }
     });
-    let body = operation
-        .body
-        .as_ref()
-        .map(|_| quote!(.field("body", &self.body)));
+    let body = operation.body.as_ref().map(bodies::debug_fields);
     quote! {
         // Secrets never reach logs: the credential parameters print as `<redacted>`.
         impl std::fmt::Debug for #builder {
@@ -698,23 +687,10 @@ fn send(operation: &Operation) -> TokenStream {
         })
     });
     // A required body is missing like a required parameter.
-    let body = operation.body.as_ref().map(|body| {
-        let media = &body.media_type;
-        if body.required {
-            required.push(quote! {
-                let Some(body) = &self.body else {
-                    return Err(request::missing("body"));
-                };
-            });
-            quote!(call.json(#media, body);)
-        } else {
-            quote! {
-                if let Some(body) = &self.body {
-                    call.json(#media, body);
-                }
-            }
-        }
-    });
+    let body = operation
+        .body
+        .as_ref()
+        .map(|body| bodies::statements(body, &mut required));
     let (output, finish) = payload_call(&operation.response, quote!(self.prepare()));
     let doc = doc_attrs_from_lines(&doc_lines(&format!(
         "Checks the parameters and sends the request: `{} {}`. Await the returned future for the response.",

@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, ParameterLocation, Payload, TypeKind, TypeRef};
+use crate::ir::{Api, BodyKind, ParameterLocation, PartKind, Payload, TypeKind, TypeRef};
 
 /// A module of the runtime.
 pub struct RuntimeModule {
@@ -96,7 +96,22 @@ pub const NEEDS: &[(&str, &str)] = &[
     ("query", "a query parameter"),
     ("header", "a header parameter"),
     ("cookie", "a cookie parameter"),
-    ("body", "a request body"),
+    ("json_body", "a JSON request body"),
+    (
+        "form",
+        "a form request body (`application/x-www-form-urlencoded`)",
+    ),
+    (
+        "multipart",
+        "a multipart request body (`multipart/form-data`)",
+    ),
+    (
+        "part_value",
+        "a field of a multipart body that is not a file",
+    ),
+    ("part_file", "a file field of a multipart body"),
+    ("raw_body", "a request body of bytes or text"),
+    ("file", "a file field (`format: binary`): `models::File`"),
     ("pattern", "a parameter checked against a pattern"),
     ("ip_address", "a parameter checked to be an IP address"),
     ("range", "an integer parameter with a minimum or maximum"),
@@ -200,9 +215,24 @@ impl Needs {
                 needs.insert("paging");
             }
             if let Some(body) = &operation.body {
-                needs.insert("body");
                 if body.required {
                     needs.insert("required");
+                }
+                for content in &body.contents {
+                    let parts = match &content.kind {
+                        BodyKind::Multipart(_, parts) => parts.as_slice(),
+                        _ => &[],
+                    };
+                    needs.extend(parts.iter().map(|part| match part.kind {
+                        PartKind::Files { .. } => "part_file",
+                        PartKind::Value | PartKind::Nullable => "part_value",
+                    }));
+                    needs.insert(match &content.kind {
+                        BodyKind::Json(_) => "json_body",
+                        BodyKind::Form(..) => "form",
+                        BodyKind::Multipart(..) => "multipart",
+                        BodyKind::Bytes | BodyKind::Text => "raw_body",
+                    });
                 }
             }
             for parameter in &operation.parameters {
@@ -247,6 +277,9 @@ impl Needs {
             needs.insert("client");
         }
         for def in &api.types {
+            if def.holds_file() {
+                needs.insert("file");
+            }
             match &def.kind {
                 TypeKind::Struct(s) => {
                     needs.insert("struct");

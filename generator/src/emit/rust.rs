@@ -58,6 +58,7 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::Date => quote!(chrono::NaiveDate),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::File => quote!(codec::File),
         TypeRef::List(inner) => {
             let inner = type_tokens(inner);
             quote!(Vec<#inner>)

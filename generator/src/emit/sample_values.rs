@@ -59,6 +59,7 @@ fn expression(
         TypeRef::Map(_)
         | TypeRef::Json
         | TypeRef::JsonObject
+        | TypeRef::File
         | TypeRef::DateTime
         | TypeRef::Date => "Default::default()".to_string(),
         TypeRef::Named(name) => named(name, types, depth, models)?,

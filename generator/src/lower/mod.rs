@@ -4,6 +4,7 @@
 //! and their examples (`operations`); then the model is settled: sorted, given module names,
 //! recursive fields boxed, `Default` derived where every field has one.
 
+mod bodies;
 mod case;
 mod naming;
 mod operations;
@@ -65,6 +66,7 @@ pub fn lower(spec: &LoadedSpec) -> Result<Lowered, Error> {
     assign_modules(&mut type_defs);
     box_recursive_fields(&mut type_defs);
     relax_by_direction(&mut type_defs, &operations, error_model.as_deref());
+    bodies::keep_writable(&mut operations, &type_defs, &mut approximations);
     mark_default_structs(&mut type_defs);
     for operation in &mut operations {
         operation.pagination = pagination(operation, &type_defs);
@@ -135,8 +137,10 @@ fn rename_types(
             .parameters
             .iter_mut()
             .for_each(|p| rename(&mut p.ty));
-        if let Some(body) = &mut operation.body {
-            rename(&mut body.ty);
+        for content in operation.body.iter_mut().flat_map(|b| &mut b.contents) {
+            if let Some(ty) = content.kind.ty_mut() {
+                rename(ty);
+            }
         }
         let payloads = std::iter::once(&mut operation.response)
             .chain(operation.alternatives.iter_mut().map(|a| &mut a.payload));
@@ -419,7 +423,8 @@ fn relax_by_direction(types: &mut [TypeDef], operations: &[Operation], error_mod
     let requests = graph.reachable(
         operations
             .iter()
-            .filter_map(|o| o.body.as_ref()?.ty.named().map(str::to_string)),
+            .flat_map(|o| o.body.iter().flat_map(|b| b.types()))
+            .filter_map(|ty| ty.named().map(str::to_string)),
     );
     let responses = graph.reachable(
         operations
@@ -457,7 +462,7 @@ fn relax_by_direction(types: &mut [TypeDef], operations: &[Operation], error_mod
 /// The models an operation uses directly: its parameters, body and responses.
 fn operation_roots(operation: &Operation) -> Vec<String> {
     let parameters = operation.parameters.iter().map(|p| &p.ty);
-    let body = operation.body.iter().map(|b| &b.ty);
+    let body = operation.body.iter().flat_map(|b| b.types());
     let responses = std::iter::once(&operation.response)
         .chain(operation.alternatives.iter().map(|a| &a.payload))
         .filter_map(|p| p.json());

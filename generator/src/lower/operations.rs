@@ -9,13 +9,14 @@ use openapiv3::{
     ParameterSchemaOrContent, ReferenceOr,
 };
 
+use super::bodies::{self, MediaKind};
 use super::naming::{self, NameAllocator};
 use super::patterns::{PatternKind, PatternKinds};
 use super::schemas::TypeLowering;
 use super::shape::Shape;
 use crate::error::Problem;
 use crate::ir::{
-    Example, Operation, Parameter, ParameterLocation, Pattern, Payload, Representation,
+    BodyKind, Example, Operation, Parameter, ParameterLocation, Pattern, Payload, Representation,
     RequestBody, TypeRef,
 };
 use crate::resolve::{SchemaResolver, pointer_join};
@@ -244,7 +245,8 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             path,
         );
         let body = operation.request_body.as_ref().and_then(|body| {
-            self.request_body(body, &format!("{at}/requestBody"), &builder_name, id)
+            let at = format!("{at}/requestBody");
+            self.request_body(body, &at, &builder_name, id, &parameters)
         });
         let (response, accept, alternatives, error_statuses) =
             self.responses(operation, at, &builder_name, id);
@@ -369,10 +371,10 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                     continue;
                 }
                 if location == ParameterLocation::Path && !template.contains(data.name.as_str()) {
-                    self.types.error(Problem::new(
+                    self.approximations.push(Problem::new(
                         parameter_at.clone(),
                         format!(
-                            "path parameter {:?} does not appear in the path {path:?}",
+                            "path parameter {:?} does not appear in the path {path:?}; it is not sent",
                             data.name
                         ),
                     ));
@@ -382,15 +384,44 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
                 lowered.push(self.parameter(data, location, parameter_at, builder_name, rust_name));
             }
         }
-        for name in template {
+        // A name of the path no parameter declares is still a part of the path the caller
+        // must give: a required string, after the declared path parameters.
+        for name in path_template_names(path) {
             if !lowered
                 .iter()
                 .any(|p| p.location == ParameterLocation::Path && p.name == name)
             {
-                self.types.error(Problem::new(
+                self.approximations.push(Problem::new(
                     at,
-                    format!("the path names {{{name}}}, but the operation declares no path parameter {name:?}"),
+                    format!("the path names {{{name}}}, but the operation declares no path parameter {name:?}; it is taken as a required string"),
                 ));
+                let after = lowered
+                    .iter()
+                    .take_while(|p| p.location == ParameterLocation::Path)
+                    .count();
+                lowered.insert(
+                    after,
+                    Parameter {
+                        name: name.to_string(),
+                        rust_name: names.claim_snake(&naming::field_name(name)),
+                        location: ParameterLocation::Path,
+                        ty: TypeRef::String,
+                        required: true,
+                        doc: Some(
+                            "A part of the path the spec names but does not declare.".to_string(),
+                        ),
+                        deprecated: false,
+                        pattern: None,
+                        pattern_text: None,
+                        example: None,
+                        ip_address: false,
+                        minimum: None,
+                        maximum: None,
+                        default: None,
+                        requires: Vec::new(),
+                        sensitive: false,
+                    },
+                );
             }
         }
         // `x-requires` may only name parameters the operation has.
@@ -426,7 +457,11 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
         let mut password = false;
         let (ty, pattern, minimum, maximum, default, deprecated_schema) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
-                let ty = self.types.type_ref(schema.into(), &hint, &schema_at);
+                // A binary parameter is the text it is sent as.
+                let ty = match self.types.type_ref(schema.into(), &hint, &schema_at) {
+                    TypeRef::File => TypeRef::String,
+                    ty => ty,
+                };
                 match self.resolver.schema(schema.into(), &schema_at) {
                     Ok(resolved) => {
                         let shape = Shape::of(resolved.schema);
@@ -554,6 +589,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
         at: &str,
         builder_name: &str,
         id: &str,
+        parameters: &[Parameter],
     ) -> Option<RequestBody> {
         let (body, body_at) = match self.resolver.request_body(body, at) {
             Ok(resolved) => resolved,
@@ -563,32 +599,37 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             }
         };
         let context = format!("{}_request", case::snake(id));
-        // The newest versioned JSON media type is the body's.
-        let mut chosen: Option<RequestBody> = None;
+        let mut contents = Vec::new();
         for (media, content) in &body.content {
             let media_at = pointer_join(&format!("{body_at}/content"), media);
             let ty = self.media_type(content, &format!("{builder_name}Body"), &media_at, &context);
-            let newer = chosen
-                .as_ref()
-                .is_none_or(|c| media_version(media) > media_version(&c.media_type));
-            if newer
-                && is_json(media)
-                && let Some(ty) = ty
-            {
-                chosen = Some(RequestBody {
-                    media_type: media.clone(),
-                    ty,
-                    required: body.required,
-                });
-            }
+            let kind = match (bodies::media_kind(media), ty) {
+                (MediaKind::Json, ty) => BodyKind::Json(ty.unwrap_or(TypeRef::Json)),
+                (MediaKind::Form, Some(ty)) => BodyKind::Form(ty, bodies::form_styles(content)),
+                (MediaKind::Multipart, Some(ty)) => BodyKind::Multipart(ty, Vec::new()),
+                (MediaKind::Form | MediaKind::Multipart, None) => {
+                    self.approximations.push(Problem::new(
+                        media_at,
+                        "a form or multipart body without a schema has no fields to send; the body is generated without this media type",
+                    ));
+                    continue;
+                }
+                (MediaKind::Text, _) => BodyKind::Text,
+                (MediaKind::Bytes, _) => BodyKind::Bytes,
+            };
+            contents.push((media.clone(), kind));
         }
-        if chosen.is_none() {
-            self.approximations.push(Problem::new(
-                body_at,
-                "request body has no JSON media type with a schema; the operation is generated without a body",
-            ));
+        if contents.is_empty() {
+            return None;
         }
-        chosen
+        let taken = ["client", "send", "stream", "new", "prepare"]
+            .into_iter()
+            .map(str::to_string)
+            .chain(parameters.iter().map(|p| p.rust_name.clone()));
+        Some(RequestBody {
+            required: body.required,
+            contents: bodies::name_setters(contents, taken),
+        })
     }
 
     /// The success payload, the `Accept` media type, the other representations and the
@@ -619,12 +660,23 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
         responses.sort_by_key(|(status, _)| !status.starts_with('2'));
         for (status, response) in responses {
             let response_at = pointer_join(&format!("{at}/responses"), &status);
-            let (response, resolved_at) = match self.resolver.response(response, &response_at) {
-                Ok(resolved) => resolved,
-                Err(problem) => {
-                    self.types.error(problem);
-                    continue;
-                }
+            let (content, resolved_at) = match self.resolver.response(response, &response_at) {
+                Ok((response, resolved_at)) => (&response.content, resolved_at),
+                Err(problem) => match self.request_body_as_response(response, &response_at) {
+                    // A response that points at a request body (PagerDuty's spec has some):
+                    // the same media types and schemas, read as the response's.
+                    Some((body, resolved_at)) => {
+                        self.approximations.push(Problem::new(
+                            response_at.clone(),
+                            format!("{}; its content is read as the response's", problem.message),
+                        ));
+                        (&body.content, resolved_at)
+                    }
+                    None => {
+                        self.types.error(problem);
+                        continue;
+                    }
+                },
             };
             // A shared response is named after its component, once.
             let (hint, context) = match resolved_at.strip_prefix("/components/responses/") {
@@ -639,7 +691,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             };
             let code = status.parse::<u16>().ok();
             let mut payloads = Vec::new();
-            for (media, content) in &response.content {
+            for (media, content) in content {
                 let media_at = pointer_join(&format!("{resolved_at}/content"), media);
                 let ty = self.media_type(content, &hint, &media_at, &context);
                 let payload = match ty {
@@ -715,6 +767,21 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             })
             .collect();
         (response, accept, alternatives, error_statuses)
+    }
+
+    /// The request body a response's `$ref` names instead of a response, if it does.
+    fn request_body_as_response(
+        &self,
+        response: &'a ReferenceOr<openapiv3::Response>,
+        at: &str,
+    ) -> Option<(&'a openapiv3::RequestBody, String)> {
+        let ReferenceOr::Reference { reference } = response else {
+            return None;
+        };
+        let name = reference.strip_prefix("#/components/requestBodies/")?;
+        let components = self.resolver.document().components.as_ref()?;
+        let body = components.request_bodies.get(name)?;
+        self.resolver.request_body(body, at).ok()
     }
 
     /// The body type of a media type, and its examples.
@@ -823,7 +890,7 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
 }
 
 /// The date a versioned media type names (`application/vnd.atlas.2023-01-01+json`).
-fn media_version(media_type: &str) -> Option<&str> {
+pub(super) fn media_version(media_type: &str) -> Option<&str> {
     media_type.split(['.', '+', ';', '/']).find(|part| {
         part.len() == 10
             && part.bytes().enumerate().all(|(i, b)| {

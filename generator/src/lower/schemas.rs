@@ -501,6 +501,7 @@ impl<'a> TypeLowering<'a> {
             Some("string") => match shape.format.as_deref() {
                 Some("date-time") => TypeRef::DateTime,
                 Some("date") => TypeRef::Date,
+                Some("binary") => TypeRef::File,
                 _ => TypeRef::String,
             },
             Some("integer") => TypeRef::Int(match shape.format.as_deref() {

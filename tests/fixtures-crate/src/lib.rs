@@ -13,6 +13,7 @@ macro_rules! fixture {
 
 fixture!(additional_properties);
 fixture!(allof);
+fixture!(bodies);
 fixture!(circular);
 fixture!(collisions);
 fixture!(deprecation);

@@ -502,6 +502,7 @@ fn primitive_variant_name(ty: &TypeRef) -> &'static str {
         TypeRef::Date => "Date",
         TypeRef::Json => "Value",
         TypeRef::JsonObject => "Object",
+        TypeRef::File => "File",
         TypeRef::List(_) => "List",
         TypeRef::Map(_) => "Map",
         TypeRef::Nullable(inner) => primitive_variant_name(inner),
