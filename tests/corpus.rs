@@ -1,5 +1,5 @@
 //! Specs written by others (`tests/specs/`, copied from public repositories; `SOURCES.md` says
-//! from where): each generates a crate that `cargo check` passes with every warning denied,
+//! from where): each generates a crate that `cargo clippy` passes with every warning denied,
 //! MockAtlas included. A spec we never wrote is the truth about what a generator meets.
 //!
 //! Each check runs in the shared `target/generated-check` (the official spec's check uses it
@@ -35,7 +35,7 @@ fn generates_and_checks_without_warnings(spec: &str) {
     // committed crate is checked by `.ci/run`).
     std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     let started = Instant::now();
-    check(&dir, spec, &["--features", "testing"]);
+    check(&dir, spec, &["clippy", "--features", "testing"]);
     let api = generated.api();
     println!(
         "corpus {spec}: {} operations, {} models, {} approximations, generated in {:.1} s, checked in {:.1} s",
@@ -48,11 +48,12 @@ fn generates_and_checks_without_warnings(spec: &str) {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// `cargo check` of the crate in `dir` with `args`, failing on any warning.
+/// `cargo <args>` (`check`, or `clippy` and its options) of the crate in `dir`, failing on any
+/// warning.
 fn check(dir: &Path, spec: &str, args: &[&str]) {
     let output = Command::new(env!("CARGO"))
-        .args(["check", "--message-format=short"])
         .args(args)
+        .arg("--message-format=short")
         .current_dir(dir)
         .env(
             "CARGO_TARGET_DIR",
@@ -63,12 +64,14 @@ fn check(dir: &Path, spec: &str, args: &[&str]) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
-        "{spec}: cargo check failed:\n{stderr}"
+        "{spec}: cargo {} failed:\n{stderr}",
+        args[0]
     );
     let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
     assert!(
         warnings.is_empty(),
-        "{spec}: cargo check warned:\n{}",
+        "{spec}: cargo {} warned:\n{}",
+        args[0],
         warnings.join("\n")
     );
 }
@@ -97,7 +100,7 @@ fn an_includer_declares_what_the_module_needs_in_one_step() {
         std::fs::write(dir.join("src/generated.rs"), module).unwrap();
         std::fs::write(dir.join("src/lib.rs"), "include!(\"generated.rs\");\n").unwrap();
         std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-        check(&dir, spec, &[]);
+        check(&dir, spec, &["check"]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
