@@ -84,11 +84,26 @@ pub fn generate_module(path: &Path) -> Result<String, Error> {
 /// output for the spec at `path`: exactly what the module's code uses (the command prints it:
 /// `atlas-codegen deps --spec <spec>`).
 pub fn includer_manifest(path: &Path) -> Result<String, Error> {
-    let spec_file = path.file_name().map_or_else(
+    emit::includer_manifest(&load_api(path)?, &spec_file(path))
+}
+
+/// The spec's file name, as the generated files name it.
+fn spec_file(path: &Path) -> String {
+    path.file_name().map_or_else(
         || path.display().to_string(),
         |f| f.to_string_lossy().into_owned(),
-    );
-    emit::includer_manifest(&load_api(path)?, &spec_file)
+    )
+}
+
+/// Whether the crate in `dir` is already what the spec at `path` generates with `config`,
+/// known without generating: the crate's manifest ([`MANIFEST`]) says it was generated from
+/// the same spec text, options and generator, and every file is on disk as it was written,
+/// with no other file among them. A regeneration then has nothing to do; the command skips
+/// it (unless asked to `--check` or `--reformat`). Any doubt answers `false`.
+pub fn is_up_to_date(path: &Path, config: &Config, dir: &Path) -> Result<bool, Error> {
+    let text = load::read_spec(path)?;
+    let source = reuse::source_key(emit::formatter_id(), &spec_file(path), &text, config);
+    Ok(reuse::PreviousOutput::load(dir, emit::formatter_id()).is_current(&source))
 }
 
 /// Reads the spec at `path` and builds its intermediate model (what [`diff::diff`] compares).
@@ -146,15 +161,13 @@ pub fn generate_from_str(
     let mut lowered = lower::lower(&spec).map_err(|e| locate::locate_error(e, text))?;
     locate::locate_all(&mut lowered.approximations, text);
     let lowered_at = Instant::now();
-    let spec_file = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |f| f.to_string_lossy().into_owned(),
-    );
+    let spec_file = spec_file(path);
     let previous = match &config.reuse_from {
         Some(dir) => reuse::PreviousOutput::load(dir, emit::formatter_id()),
         None => reuse::PreviousOutput::none(),
     };
-    let emitted = emit::emit_crate(&lowered.api, config, &spec_file, &previous)?;
+    let source = reuse::source_key(emit::formatter_id(), &spec_file, text, config);
+    let emitted = emit::emit_crate(&lowered.api, config, &spec_file, &previous, &source)?;
     let timings = Timings {
         parse: parsed - start,
         lower: lowered_at - parsed,

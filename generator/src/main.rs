@@ -173,6 +173,22 @@ fn generate(args: &Generate, color: bool) -> Result<ExitCode, Failure> {
         eprint!("{}", report.to_text(&config.crate_version));
         config.crate_version = next;
     }
+    // The same spec, options and generator over an intact crate: nothing to do. (Not for a
+    // check, which compares with a fresh generation, nor when the warnings are asked for.)
+    let shortcut = !args.check && !args.reformat && args.report.is_none();
+    if shortcut
+        && config.changelog.is_none()
+        && atlas_codegen::is_up_to_date(&args.spec, &config, &args.out)
+            .map_err(failing(&args.spec))?
+    {
+        println!(
+            "{} is up to date with {}: the same spec, options and generator made it, and no file has changed since ({:.1?}; `--reformat` regenerates it whole, with its warnings)",
+            args.out.display(),
+            args.spec.display(),
+            start.elapsed()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     // Checking compares without writing.
     let (generated, written) = if args.check {
         let generated =

@@ -9,6 +9,12 @@
 //! digest (so a hand edit is noticed and undone), is taken as it is instead of being formatted
 //! again. The manifest also names the formatter (`emit::formatter_id`); a generator that
 //! formats differently formats everything again. The output is the same, byte for byte, either way.
+//!
+//! The manifest also records what the whole crate was made from ([`source_key`]: the spec's
+//! text and name, the options and the generator's own sources) and the digest of every other
+//! file. A regeneration from the same source over files that are all as recorded, with none
+//! added where the generator owns the files, has nothing to do ([`PreviousOutput::is_current`]):
+//! the command says so without parsing the spec.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -90,19 +96,54 @@ impl Record {
             text: digest(text.as_bytes()),
         }
     }
+
+    /// The record of a file that is not formatted (a template's, a copied one): its text is
+    /// all it is made from.
+    pub fn whole(path: &str, text: &str) -> Self {
+        let text = digest(text.as_bytes());
+        Self {
+            path: path.to_string(),
+            inputs: text.clone(),
+            text,
+        }
+    }
+}
+
+/// What a whole crate is made from: the generator (its version, its sources, its formatter
+/// `formatter`), the options, and the spec's file name and text.
+pub fn source_key(
+    formatter: &str,
+    spec_file: &str,
+    spec_text: &str,
+    config: &crate::Config,
+) -> String {
+    let crate::Config {
+        crate_name,
+        crate_version,
+        standalone,
+        changelog,
+        reuse_from: _, // Where files are reused from changes no output.
+    } = config;
+    inputs_digest(&format_args!(
+        "{}\n{}\n{formatter}\n{crate_name}\n{crate_version}\n{standalone}\n{changelog:?}\n{spec_file}\n{spec_text}",
+        env!("CARGO_PKG_VERSION"),
+        env!("ATLAS_CODEGEN_SOURCE_DIGEST"),
+    ))
 }
 
 /// The manifest's text for `records` (sorted by path, so it is deterministic), made by the
-/// formatter `formatter` (an id that changes whenever the same tokens could print otherwise).
-pub fn manifest(records: &mut [Record], formatter: &str) -> String {
+/// formatter `formatter` (an id that changes whenever the same tokens could print otherwise)
+/// from `source` ([`source_key`]).
+pub fn manifest(records: &mut [Record], formatter: &str, source: &str) -> String {
     records.sort_by(|a, b| a.path.cmp(&b.path));
     let mut text = String::from(
-        "# Written by atlas-codegen: for each Rust file, the digest of what it was made from (its\n\
-         # tokens, or a model's inputs) and of its text, so that regenerating formats only the files\n\
-         # whose inputs changed.\n\
+        "# Written by atlas-codegen: what the crate was made from (source), and for each file the\n\
+         # digest of what it was made from (a Rust file's tokens or a model's inputs, another file's\n\
+         # text) and of its text, so that regenerating formats only the files whose inputs changed,\n\
+         # and does nothing when nothing changed.\n\
          # Deleting this file is safe: the next run formats every file again.\n",
     );
-    text.push_str(&format!("formatter {formatter}\n"));
+    text.push_str(&format!("formatter {formatter}\nsource {source}\n"));
     for record in records.iter() {
         text.push_str(&format!(
             "{} {} {}\n",
@@ -116,6 +157,8 @@ pub fn manifest(records: &mut [Record], formatter: &str) -> String {
 #[derive(Debug, Default)]
 pub struct PreviousOutput {
     dir: Option<PathBuf>,
+    /// What the whole crate was made from ([`source_key`]).
+    source: Option<String>,
     records: HashMap<String, Record>,
 }
 
@@ -140,6 +183,10 @@ impl PreviousOutput {
         if lines.next()?.strip_prefix("formatter ")? != formatter {
             return None;
         }
+        let mut lines = lines.peekable();
+        let source = lines
+            .next_if(|line| line.starts_with("source "))
+            .map(|line| line["source ".len()..].to_string());
         let mut records = HashMap::new();
         for line in lines {
             let mut parts = line.splitn(3, ' ');
@@ -157,8 +204,26 @@ impl PreviousOutput {
         }
         Some(Self {
             dir: Some(dir.to_path_buf()),
+            source,
             records,
         })
+    }
+
+    /// Whether the crate on disk is what `source` ([`source_key`]) makes: the manifest was
+    /// written from it, every file it records is on disk as recorded, and no other file is
+    /// where the generator owns the files. Then a regeneration has nothing to do.
+    pub fn is_current(&self, source: &str) -> bool {
+        let Some(dir) = &self.dir else {
+            return false;
+        };
+        if self.source.as_deref() != Some(source) || self.records.is_empty() {
+            return false;
+        }
+        let intact = self.records.values().all(|record| {
+            std::fs::read(dir.join(&record.path)).is_ok_and(|bytes| digest(&bytes) == record.text)
+        });
+        let recorded = self.records.keys().map(Path::new).collect();
+        intact && crate::write::extra_files(dir, &recorded).is_ok_and(|extra| extra.is_empty())
     }
 
     /// The text of `path` as the previous run wrote it, and its record (which holds for the
@@ -223,7 +288,11 @@ mod tests {
         std::fs::write(dir.join("src/a.rs"), "struct A;\n").unwrap();
         let tokens = inputs_digest("struct A ;");
         let mut records = vec![Record::new("src/a.rs", tokens.clone(), "struct A;\n")];
-        std::fs::write(dir.join(MANIFEST), manifest(&mut records, FORMATTER)).unwrap();
+        std::fs::write(
+            dir.join(MANIFEST),
+            manifest(&mut records, FORMATTER, "source"),
+        )
+        .unwrap();
 
         let previous = PreviousOutput::load(&dir, FORMATTER);
         assert_eq!(
@@ -239,6 +308,81 @@ mod tests {
         // A hand edit is not reused.
         std::fs::write(dir.join("src/a.rs"), "struct A; // edited\n").unwrap();
         assert_eq!(previous.reuse("src/a.rs", &tokens), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_source_key_changes_with_the_spec_the_options_and_the_formatter() {
+        let config = crate::Config::default();
+        let key = source_key(FORMATTER, "a.yaml", "openapi: 3.0.3", &config);
+        assert_eq!(
+            key,
+            source_key(FORMATTER, "a.yaml", "openapi: 3.0.3", &config)
+        );
+        let reused = crate::Config {
+            reuse_from: Some(PathBuf::from("elsewhere")),
+            ..crate::Config::default()
+        };
+        assert_eq!(
+            key,
+            source_key(FORMATTER, "a.yaml", "openapi: 3.0.3", &reused)
+        );
+        let others = [
+            source_key(&"f".repeat(32), "a.yaml", "openapi: 3.0.3", &config),
+            source_key(FORMATTER, "b.yaml", "openapi: 3.0.3", &config),
+            source_key(FORMATTER, "a.yaml", "openapi: 3.0.3 ", &config),
+            source_key(
+                FORMATTER,
+                "a.yaml",
+                "openapi: 3.0.3",
+                &crate::Config {
+                    crate_version: "0.2.0".into(),
+                    ..crate::Config::default()
+                },
+            ),
+            source_key(
+                FORMATTER,
+                "a.yaml",
+                "openapi: 3.0.3",
+                &crate::Config {
+                    standalone: true,
+                    ..crate::Config::default()
+                },
+            ),
+        ];
+        for other in others {
+            assert_ne!(key, other);
+        }
+    }
+
+    #[test]
+    fn a_crate_is_current_only_from_its_source_with_every_file_as_recorded() {
+        let dir =
+            std::env::temp_dir().join(format!("atlas-codegen-current-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("src/a.rs"), "struct A;\n").unwrap();
+        std::fs::write(dir.join("Cargo.toml"), "[package]\n").unwrap();
+        let mut records = vec![
+            Record::new("src/a.rs", inputs_digest("struct A ;"), "struct A;\n"),
+            Record::whole("Cargo.toml", "[package]\n"),
+        ];
+        std::fs::write(dir.join(MANIFEST), manifest(&mut records, FORMATTER, "k1")).unwrap();
+        let current = |source: &str| PreviousOutput::load(&dir, FORMATTER).is_current(source);
+        assert!(current("k1"));
+        assert!(!current("k2"), "another source");
+        // Files kept beside the crate's (a lockfile, a target directory) are the user's.
+        std::fs::write(dir.join("Cargo.lock"), "").unwrap();
+        assert!(current("k1"));
+        std::fs::write(dir.join("src/b.rs"), "").unwrap();
+        assert!(!current("k1"), "a file added among the generated ones");
+        std::fs::remove_file(dir.join("src/b.rs")).unwrap();
+        std::fs::write(dir.join("Cargo.toml"), "[package] # edited\n").unwrap();
+        assert!(!current("k1"), "an edited file");
+        std::fs::write(dir.join("Cargo.toml"), "[package]\n").unwrap();
+        std::fs::remove_file(dir.join("src/a.rs")).unwrap();
+        assert!(!current("k1"), "a missing file");
+        assert!(!PreviousOutput::none().is_current("k1"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -21,6 +21,37 @@ use crate::lower::Lowered;
 /// generator does not produce is stale.
 const OWNED_DIRS: &[&str] = &["src", "tests", "examples"];
 
+/// Files under the owned directories of `dir` (`src`, `tests`, `examples`) that are not among
+/// `generated`: what a regeneration removes.
+pub(crate) fn extra_files(dir: &Path, generated: &BTreeSet<&Path>) -> Result<Vec<PathBuf>, Error> {
+    let mut extra = Vec::new();
+    for owned in OWNED_DIRS {
+        let mut stack = vec![PathBuf::from(owned)];
+        while let Some(relative) = stack.pop() {
+            let absolute = dir.join(&relative);
+            let entries = match std::fs::read_dir(&absolute) {
+                Ok(entries) => entries,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(Error::io(absolute, "list", e)),
+            };
+            for entry in entries {
+                let entry = entry.map_err(|e| Error::io(&absolute, "list", e))?;
+                let path = relative.join(entry.file_name());
+                let kind = entry
+                    .file_type()
+                    .map_err(|e| Error::io(entry.path(), "inspect", e))?;
+                if kind.is_dir() {
+                    stack.push(path);
+                } else if !generated.contains(path.as_path()) {
+                    extra.push(path);
+                }
+            }
+        }
+    }
+    extra.sort();
+    Ok(extra)
+}
+
 /// A generated crate, in memory.
 #[derive(Debug)]
 pub struct GeneratedCrate {
@@ -174,32 +205,7 @@ impl GeneratedCrate {
     /// Files under the owned directories of `dir` that are not generated.
     fn extra_files(&self, dir: &Path) -> Result<Vec<PathBuf>, Error> {
         let generated: BTreeSet<&Path> = self.files.iter().map(|(p, _)| p.as_path()).collect();
-        let mut extra = Vec::new();
-        for owned in OWNED_DIRS {
-            let mut stack = vec![PathBuf::from(owned)];
-            while let Some(relative) = stack.pop() {
-                let absolute = dir.join(&relative);
-                let entries = match std::fs::read_dir(&absolute) {
-                    Ok(entries) => entries,
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                    Err(e) => return Err(Error::io(absolute, "list", e)),
-                };
-                for entry in entries {
-                    let entry = entry.map_err(|e| Error::io(&absolute, "list", e))?;
-                    let path = relative.join(entry.file_name());
-                    let kind = entry
-                        .file_type()
-                        .map_err(|e| Error::io(entry.path(), "inspect", e))?;
-                    if kind.is_dir() {
-                        stack.push(path);
-                    } else if !generated.contains(path.as_path()) {
-                        extra.push(path);
-                    }
-                }
-            }
-        }
-        extra.sort();
-        Ok(extra)
+        extra_files(dir, &generated)
     }
 
     /// Compares the crate with `dir` without writing: every file that differs, sorted by path.

@@ -97,20 +97,81 @@ fn regenerating_reuses_unchanged_files_unless_told_to_reformat() {
             .exists()
     );
 
+    // The same spec over the crate it made: nothing to do, nothing parsed.
     let again = run(&scratch.0, &[]);
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(
-        stdout(&again).contains("unchanged since the last run, not formatted again"),
+        stdout(&again).starts_with("generated is up to date with spec/atlas-admin-v2.yaml"),
         "{}",
         stdout(&again)
     );
-    assert!(stdout(&again).contains("0 written"), "{}", stdout(&again));
+
+    // Another spec: the files it does not change are reused, not formatted again.
+    let changed = SPEC.replace("version: '1'", "version: '2'");
+    std::fs::write(scratch.0.join("spec/atlas-admin-v2.yaml"), changed).unwrap();
+    let regenerated = run(&scratch.0, &[]);
+    assert!(regenerated.status.success(), "{}", stderr(&regenerated));
+    assert!(
+        stdout(&regenerated).contains("unchanged since the last run, not formatted again"),
+        "{}",
+        stdout(&regenerated)
+    );
 
     let reformatted = run(&scratch.0, &["--reformat"]);
     assert!(reformatted.status.success(), "{}", stderr(&reformatted));
     let line = stdout(&reformatted);
     assert!(!line.contains("not formatted again"), "{line}");
     assert!(line.contains("0 written"), "the same files: {line}");
+}
+
+/// The shortcut of an unchanged spec is taken only over an intact crate: a file edited by
+/// hand, a file removed or a file added where the generator owns the files makes a
+/// regeneration, which puts the crate back as the spec makes it.
+#[test]
+fn an_unchanged_spec_over_an_edited_crate_regenerates_it() {
+    let scratch = Scratch::new("intact");
+    std::fs::create_dir(scratch.0.join("spec")).unwrap();
+    std::fs::write(scratch.0.join("spec/atlas-admin-v2.yaml"), SPEC).unwrap();
+    assert!(run(&scratch.0, &[]).status.success());
+    let crate_dir = scratch.0.join("generated");
+    let readme = std::fs::read_to_string(crate_dir.join("README.md")).unwrap();
+    let model = std::fs::read_to_string(crate_dir.join("src/models/thing.rs")).unwrap();
+    let edits: [(&str, &dyn Fn()); 3] = [
+        ("an edit", &|| {
+            std::fs::write(crate_dir.join("README.md"), format!("{readme}edited\n")).unwrap()
+        }),
+        ("a removal", &|| {
+            std::fs::remove_file(crate_dir.join("src/models/thing.rs")).unwrap()
+        }),
+        ("an addition", &|| {
+            std::fs::write(crate_dir.join("src/stray.rs"), "// stray\n").unwrap()
+        }),
+    ];
+    for (what, edit) in edits {
+        edit();
+        let output = run(&scratch.0, &[]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let line = stdout(&output);
+        assert!(
+            line.starts_with("generated generated from"),
+            "{what}: {line}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(crate_dir.join("README.md")).unwrap(),
+            readme
+        );
+        assert_eq!(
+            std::fs::read_to_string(crate_dir.join("src/models/thing.rs")).unwrap(),
+            model
+        );
+        assert!(!crate_dir.join("src/stray.rs").exists(), "{what}");
+        let again = run(&scratch.0, &[]);
+        assert!(
+            stdout(&again).contains("is up to date"),
+            "{what}: {}",
+            stdout(&again)
+        );
+    }
 }
 
 #[test]

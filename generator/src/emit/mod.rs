@@ -59,7 +59,8 @@ impl<'a> RustJob<'a> {
 }
 
 /// The digest of the emitters' own code, part of every [`RustJob::inputs`]: a changed emitter
-/// emits every file again.
+/// emits every file again. Every module the model and operations emitters call is in it (a
+/// test holds the list to their `use`s).
 pub(crate) fn emitter_digest() -> &'static str {
     static DIGEST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DIGEST.get_or_init(|| {
@@ -67,6 +68,7 @@ pub(crate) fn emitter_digest() -> &'static str {
             env!("CARGO_PKG_VERSION"),
             include_str!("models.rs"),
             include_str!("operations.rs"),
+            include_str!("bodies.rs"),
             include_str!("sample_values.rs"),
             include_str!("docs.rs"),
             include_str!("rust.rs"),
@@ -109,6 +111,7 @@ pub fn emit_crate(
     config: &Config,
     spec_file: &str,
     previous: &PreviousOutput,
+    source: &str,
 ) -> Result<EmittedCrate, Error> {
     let mut files = vec![
         (
@@ -149,8 +152,16 @@ pub fn emit_crate(
         );
     }
     let jobs = rust_jobs(api, &modules, crate_ident);
-    let mut rust = run_jobs(&jobs, previous)?;
-    let manifest = reuse::manifest(&mut rust.records, formatter_id());
+    let rust = run_jobs(&jobs, previous)?;
+    // The files that are not formatted are recorded whole, so that a regeneration can tell
+    // the crate on disk is complete and unedited (`PreviousOutput::is_current`).
+    let mut records = rust.records;
+    records.extend(
+        files
+            .iter()
+            .map(|(path, text)| Record::whole(&path.to_string_lossy(), text)),
+    );
+    let manifest = reuse::manifest(&mut records, formatter_id(), source);
     files.push((PathBuf::from(reuse::MANIFEST), manifest));
     files.extend(rust.files);
     files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -610,6 +621,42 @@ mod tests {
     use std::path::Path;
 
     use super::{operations, rust, rust_jobs};
+
+    /// The emitter modules in [`super::emitter_digest`], by file: every emitter module that
+    /// one of them uses is among them, so a change to it reaches the digest of every reused
+    /// file.
+    #[test]
+    fn the_emitter_digest_holds_every_module_the_reused_files_are_made_by() {
+        let digested = [
+            ("models", include_str!("models.rs")),
+            ("operations", include_str!("operations.rs")),
+            ("bodies", include_str!("bodies.rs")),
+            ("sample_values", include_str!("sample_values.rs")),
+            ("docs", include_str!("docs.rs")),
+            ("rust", include_str!("rust.rs")),
+        ];
+        let source = include_str!("mod.rs");
+        let digest_fn = &source[source.find("fn emitter_digest").unwrap()..];
+        let digest_fn = &digest_fn[..digest_fn.find("\n}\n").unwrap()];
+        for (name, _) in digested {
+            assert!(
+                digest_fn.contains(&format!("include_str!(\"{name}.rs\")")),
+                "{name}"
+            );
+        }
+        for (name, text) in digested {
+            for line in text.lines().filter(|l| l.starts_with("use super::")) {
+                let used = line["use super::".len()..]
+                    .split([':', ';', ' ', '{'])
+                    .next()
+                    .unwrap();
+                assert!(
+                    digested.iter().any(|(n, _)| *n == used),
+                    "{name}.rs uses super::{used}, which is not in the emitter digest"
+                );
+            }
+        }
+    }
 
     /// Tokens that are not Rust are an error naming the file.
     #[test]
