@@ -588,6 +588,212 @@ fn cold_against_openapi_to_rust() {
     let _ = std::fs::remove_dir_all(&scratch);
 }
 
+/// The official subset as progenitor 0.15.1 takes it (the edits it needs): versioned JSON
+/// media types become `application/json` (it refuses others), a media type without a schema
+/// is left out (not implemented there), and the two variants of `OrgUserResponse` take its
+/// properties instead of `allOf`-ing it (the union and its variants refer to each other, and
+/// progenitor recurses until the stack overflows).
+fn for_progenitor(yaml: &str) -> serde_json::Value {
+    use serde_json::Value;
+    fn fix(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::Object(content)) = map.get("content") {
+                    let json = content
+                        .keys()
+                        .filter(|k| k.ends_with("json"))
+                        .max()
+                        .cloned();
+                    match json.and_then(|k| content.get(&k).cloned()) {
+                        Some(media) if media.get("schema").is_some() => {
+                            let content = serde_json::json!({ "application/json": media });
+                            map.insert("content".into(), content);
+                        }
+                        Some(_) => {
+                            map.remove("content");
+                        }
+                        None => {}
+                    }
+                }
+                map.values_mut().for_each(fix);
+            }
+            Value::Array(items) => items.iter_mut().for_each(fix),
+            _ => {}
+        }
+    }
+    let mut spec: Value = serde_saphyr::from_str(yaml).expect("subset parses");
+    let schemas = &mut spec["components"]["schemas"];
+    let parent = &schemas["OrgUserResponse"];
+    let base = serde_json::json!({
+        "type": "object",
+        "properties": parent["properties"],
+        "required": parent["required"],
+    });
+    for variant in ["OrgActiveUserResponse", "OrgPendingUserResponse"] {
+        if let Some(Value::Array(members)) = schemas[variant].get_mut("allOf") {
+            for member in members {
+                if member["$ref"] == "#/components/schemas/OrgUserResponse" {
+                    *member = base.clone();
+                }
+            }
+        }
+    }
+    fix(&mut spec["paths"]);
+    fix(&mut spec["components"]);
+    spec
+}
+
+/// A crate that generates its client from the official subset in its `build.rs`, with
+/// atlas-codegen (`ours`) or with progenitor 0.15.1; the build script writes how long the
+/// generation took into `generation-ms` beside it.
+fn write_build_time_crates(root: &Path) {
+    let subset = repository().join("spec/reference/atlas-admin-api-v2-2025-06-30-subset.yaml");
+    let yaml = std::fs::read_to_string(&subset).expect("subset");
+    let ours = root.join("ours");
+    std::fs::create_dir_all(ours.join("src")).expect("crate directory");
+    std::fs::write(ours.join("subset.yaml"), &yaml).expect("spec");
+    let manifest = atlas_codegen::includer_manifest(&subset).expect("includer manifest");
+    std::fs::write(
+        ours.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"ours\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{manifest}\n[build-dependencies]\natlas-codegen = {{ path = {:?}, default-features = false }}\n\n[workspace]\n",
+            repository().join("generator").display().to_string()
+        ),
+    )
+    .expect("manifest");
+    std::fs::write(
+        ours.join("build.rs"),
+        r#"fn main() {
+    println!("cargo::rerun-if-changed=subset.yaml");
+    let start = std::time::Instant::now();
+    let code = atlas_codegen::generate_module(std::path::Path::new("subset.yaml")).unwrap();
+    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("client.rs");
+    std::fs::write(out, code).unwrap();
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    std::fs::write("generation-ms", ms.to_string()).unwrap();
+}
+"#,
+    )
+    .expect("build script");
+    let theirs = root.join("progenitor");
+    std::fs::create_dir_all(theirs.join("src")).expect("crate directory");
+    std::fs::write(
+        theirs.join("subset.json"),
+        serde_json::to_string(&for_progenitor(&yaml)).expect("json"),
+    )
+    .expect("spec");
+    std::fs::write(
+        theirs.join("Cargo.toml"),
+        "[package]\nname = \"theirs\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nprogenitor-client = \"0.15.1\"\nreqwest = { version = \"0.13\", default-features = false, features = [\"json\", \"stream\", \"query\"] }\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\nchrono = { version = \"0.4\", features = [\"serde\"] }\nfutures = \"0.3\"\nregress = \"0.10\"\n\n[build-dependencies]\nprogenitor = \"=0.15.1\"\nopenapiv3 = \"2\"\nserde_json = \"1\"\nsyn = \"2\"\nprettyplease = \"0.2\"\n\n[workspace]\n",
+    )
+    .expect("manifest");
+    std::fs::write(
+        theirs.join("build.rs"),
+        r#"fn main() {
+    println!("cargo:rerun-if-changed=subset.json");
+    let start = std::time::Instant::now();
+    let text = std::fs::read_to_string("subset.json").unwrap();
+    let spec: openapiv3::OpenAPI = serde_json::from_str(&text).unwrap();
+    let tokens = progenitor::Generator::default().generate_tokens(&spec).unwrap();
+    let code = prettyplease::unparse(&syn::parse2(tokens).unwrap());
+    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("client.rs");
+    std::fs::write(out, code).unwrap();
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    std::fs::write("generation-ms", ms.to_string()).unwrap();
+}
+"#,
+    )
+    .expect("build script");
+    for dir in [&ours, &theirs] {
+        std::fs::write(
+            dir.join("src/lib.rs"),
+            "include!(concat!(env!(\"OUT_DIR\"), \"/client.rs\"));\n",
+        )
+        .expect("lib");
+    }
+}
+
+/// The build-time mode against progenitor 0.15.1: a crate generating the official subset in
+/// its `build.rs`, built from clean (its own target directory, dependencies included;
+/// atlas-codegen's crate without its TLS feature, as progenitor's has none), and the generation
+/// inside the unoptimised build script, alternating runs, medians.
+fn build_time_against_progenitor() {
+    println!(
+        "\nbuild-time mode: the official subset generated in build.rs, against progenitor 0.15.1"
+    );
+    let root = repository().join("target/bench-build-time");
+    let _ = std::fs::remove_dir_all(&root);
+    write_build_time_crates(&root);
+    let cargo = |crate_dir: &Path, args: &[&str]| {
+        std::process::Command::new(env!("CARGO"))
+            .args(args)
+            .arg("--quiet")
+            .current_dir(crate_dir)
+            .env("CARGO_TARGET_DIR", crate_dir.join("target"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let (ours, theirs) = (root.join("ours"), root.join("progenitor"));
+    if !cargo(&theirs, &["fetch"]) {
+        println!("(skipped: progenitor 0.15.1 cannot be fetched from crates.io here)");
+        return;
+    }
+    let builds: [(&Path, &[&str]); 2] = [
+        (&ours, &["build", "--no-default-features"]),
+        (&theirs, &["build"]),
+    ];
+    let mut clean: [Vec<Duration>; 2] = Default::default();
+    let mut generation: [Vec<f64>; 2] = Default::default();
+    for run in 0..3 {
+        let mut order = [0, 1];
+        if run % 2 == 1 {
+            order.reverse();
+        }
+        for which in order {
+            let (dir, args) = builds[which];
+            let _ = std::fs::remove_dir_all(dir.join("target"));
+            let start = Instant::now();
+            assert!(cargo(dir, args), "{} does not build", dir.display());
+            clean[which].push(start.elapsed());
+        }
+    }
+    // The generation alone: the build script runs again when its spec is touched.
+    for run in 0..9 {
+        for which in if run % 2 == 0 { [0, 1] } else { [1, 0] } {
+            let (dir, args) = builds[which];
+            let spec = if which == 0 {
+                "subset.yaml"
+            } else {
+                "subset.json"
+            };
+            let text = std::fs::read(dir.join(spec)).expect("spec");
+            std::fs::write(dir.join(spec), text).expect("touch");
+            assert!(cargo(dir, args), "{} does not build", dir.display());
+            let ms = std::fs::read_to_string(dir.join("generation-ms")).expect("generation time");
+            generation[which].push(ms.trim().parse().expect("milliseconds"));
+        }
+    }
+    let [ours_clean, theirs_clean] = clean.map(median);
+    let [ours_generation, theirs_generation] = generation.map(|mut ms| {
+        ms.sort_by(f64::total_cmp);
+        ms[ms.len() / 2]
+    });
+    println!("| what | atlas-codegen | progenitor 0.15.1 | ratio |");
+    println!("|---|---|---|---|");
+    println!(
+        "| build from clean, dependencies included (median of 3) | {:.1} s | {:.1} s | {:.2} |",
+        ours_clean.as_secs_f64(),
+        theirs_clean.as_secs_f64(),
+        ours_clean.as_secs_f64() / theirs_clean.as_secs_f64()
+    );
+    println!(
+        "| generation in the unoptimised build script (median of 9) | {ours_generation:.0} ms | {theirs_generation:.0} ms | {:.2} |",
+        ours_generation / theirs_generation
+    );
+}
+
 /// `cargo check` and `cargo build` of the crate generated from the official spec, and of a
 /// small crate calling two of its operations.
 fn compile(official_text: &str) {
@@ -711,6 +917,12 @@ fn main() {
         cold_against_openapi_to_rust();
         return;
     }
+    // `-- --build-time` adds (`-- --build-time-only`: runs alone) the build-time comparison
+    // against progenitor: several minutes of clean builds.
+    if std::env::args().any(|a| a == "--build-time-only") {
+        build_time_against_progenitor();
+        return;
+    }
     let hand_written = repository().join("spec/atlas-admin-v2.yaml");
     let hand_text = std::fs::read_to_string(&hand_written).expect("hand-written spec");
     // Inside the repository, as the command's default `--out` is: on this machine a file is
@@ -775,5 +987,8 @@ fn main() {
     cold_against_openapi_to_rust();
     if compile_too {
         compile(&official_text);
+    }
+    if std::env::args().any(|a| a == "--build-time") {
+        build_time_against_progenitor();
     }
 }
