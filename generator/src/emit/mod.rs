@@ -354,54 +354,55 @@ pub fn includer_manifest(api: &Api, spec_file: &str) -> Result<String, Error> {
 }
 
 pub fn emit_module(api: &Api) -> Result<String, Error> {
-    let mut models = models::emit_models_mod(&api.types, true, codec::needed(api));
     let needs = Needs::of(api);
-    if codec::needed(api) {
-        let codec = runtime::copy_for(codec::SOURCE, &needs);
-        let file: syn::File = syn::parse_str(&codec).map_err(|e| Error::Codegen {
-            file: "src/models/codec.rs".into(),
-            message: e.to_string(),
-        })?;
-        models.extend(quote!(pub mod codec { #file }));
-    }
-    let mut runtime_modules = Vec::new();
-    let mut operations_module = TokenStream::new();
-    if !api.operations.is_empty() {
-        for module in needs.modules() {
-            let source = runtime::copy_for(module.source, &needs);
-            let file: syn::File = syn::parse_str(&source).map_err(|e| Error::Codegen {
-                file: format!("src/{}.rs", module.name).into(),
-                message: e.to_string(),
-            })?;
-            let name = quote::format_ident!("{}", module.name);
-            runtime_modules.push(quote!(mod #name { #file }));
-        }
-        if let Some(validation) = runtime::emit_validation(api) {
-            runtime_modules.push(quote!(mod validation { #validation }));
-        }
-        let modules = operations::modules(api);
-        let body = |module: &str| {
-            operations::emit_operations_module(
-                module,
-                &modules[module],
-                &api.tags,
-                None,
-                &api.types,
-            )
-        };
-        let operations = operations::emit_operations_mod(api, Some(&body));
-        operations_module = quote!(pub mod operations { #operations });
-    }
-    let exports = exports(api);
-    let tokens = quote! {
-        pub mod models {
-            #models
-        }
-        #operations_module
-        #(#runtime_modules)*
-        #exports
+    let has_codec = codec::needed(api);
+    // The copied runtime is text already formatted: spliced in as it is, never parsed and
+    // printed again (that was most of a build script's generation). The generated parts are
+    // formatted each on its own, on all cores.
+    let copied = |name: &str, source: &str| {
+        format!("mod {name} {{\n{}}}\n", runtime::copy_for(source, &needs))
     };
-    rust::format_file(tokens, "<module>")
+    type Part<'a> = Box<dyn Fn() -> Result<String, Error> + Send + Sync + 'a>;
+    let mut parts: Vec<Part<'_>> = vec![Box::new(|| {
+        let models = models::emit_models_mod(&api.types, true, has_codec);
+        let codec = has_codec.then(|| copied("codec", codec::SOURCE));
+        Ok(format!(
+            "pub mod models {{\n{}{}}}\n",
+            rust::format_tokens(models, "<module>/models")?,
+            codec.map(|c| format!("pub {c}")).unwrap_or_default()
+        ))
+    })];
+    if !api.operations.is_empty() {
+        parts.push(Box::new(|| {
+            let modules = operations::modules(api);
+            let body = |module: &str| {
+                operations::emit_operations_module(
+                    module,
+                    &modules[module],
+                    &api.tags,
+                    None,
+                    &api.types,
+                )
+            };
+            let operations = operations::emit_operations_mod(api, Some(&body));
+            let text = rust::format_tokens(operations, "<module>/operations")?;
+            Ok(format!("pub mod operations {{\n{text}}}\n"))
+        }));
+        parts.push(Box::new(|| {
+            let mut text: String = needs
+                .modules()
+                .map(|module| copied(module.name, module.source))
+                .collect();
+            if let Some(validation) = runtime::emit_validation(api) {
+                let validation = rust::format_tokens(validation, "<module>/validation")?;
+                text.push_str(&format!("mod validation {{\n{validation}}}\n"));
+            }
+            Ok(text)
+        }));
+    }
+    parts.push(Box::new(|| rust::format_tokens(exports(api), "<module>")));
+    let parts = crate::cores::map(&parts, |part| part())?;
+    Ok(format!("{GENERATED_HEADER}{}", parts.concat()))
 }
 
 /// What the crate root re-exports: the crates its public types are built from, and the

@@ -115,6 +115,12 @@ pub fn uses_map(ty: &TypeRef) -> bool {
 
 /// Prints generated tokens as a file: parsed by syn, printed by prettyplease, with a blank line
 /// between items and the generated-code header.
+/// Prints generated tokens as prettyplease does, without the header: a part of a file.
+pub fn format_tokens(tokens: TokenStream, file: &str) -> Result<String, Error> {
+    let syntax: syn::File = syn::parse2(tokens).map_err(|e| codegen_error(file, e))?;
+    Ok(prettyplease::unparse(&syntax))
+}
+
 pub fn format_file(tokens: TokenStream, file: &str) -> Result<String, Error> {
     let syntax: syn::File = syn::parse2(tokens).map_err(|e| codegen_error(file, e))?;
     Ok(with_header(&prettyplease::unparse(&syntax)))
