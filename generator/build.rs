@@ -14,7 +14,11 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             files(&path, out);
-        } else {
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "rs" || e == "askama" || e == "toml")
+        {
+            // Sources only: an editor's backup beside them changes no output.
             out.push(path);
         }
     }
