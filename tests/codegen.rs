@@ -95,6 +95,44 @@ mod snapshots {
         );
     }
 
+    /// A multipart body that is a list of objects has no fields to make parts of: it is left
+    /// out with a note, not taken for the object its items are.
+    #[test]
+    fn a_multipart_list_of_objects_is_left_out_not_taken_for_its_item() {
+        let spec = r#"openapi: 3.0.3
+info: {title: Lists, version: '1'}
+paths:
+  /things:
+    post:
+      operationId: postThings
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: {type: array, items: {$ref: '#/components/schemas/Thing'}}
+      responses:
+        '204': {description: done}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        name: {type: string}
+"#;
+        let generated = generate_text("lists.yaml", spec).unwrap();
+        let notes: Vec<&str> = generated
+            .approximations()
+            .iter()
+            .map(|a| a.message.as_str())
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                "a multipart body must be an object with properties, one part each; the body is generated without this media type"
+            ]
+        );
+        assert!(generated.api().operations[0].body.is_none());
+    }
+
     #[test]
     fn circular_form_generates_the_same_union_as_the_plain_form() {
         let plain = generate_fixture("discriminated.yaml");

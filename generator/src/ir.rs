@@ -35,11 +35,14 @@ impl Api {
     }
 
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
-        self.types
-            .binary_search_by(|t| t.name.as_str().cmp(name))
-            .ok()
-            .map(|i| &self.types[i])
+        find_type(&self.types, name)
     }
+}
+
+/// The type named `name` among `types`, which are sorted by name (as [`Api::types`] is).
+pub fn find_type<'t>(types: &'t [TypeDef], name: &str) -> Option<&'t TypeDef> {
+    let i = types.binary_search_by(|t| t.name.as_str().cmp(name)).ok()?;
+    Some(&types[i])
 }
 
 /// One operation of the API: a method on the client and its request builder.

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::ir::{TypeDef, TypeKind, TypeRef};
+use crate::ir::{TypeDef, TypeKind, TypeRef, find_type};
 
 /// How deep a sample goes into nested models before giving up (the example then takes the
 /// body as an argument instead).
@@ -72,7 +72,7 @@ fn named(
     depth: usize,
     models: &mut BTreeSet<String>,
 ) -> Option<String> {
-    let def = &types[types.binary_search_by(|t| t.name.as_str().cmp(name)).ok()?];
+    let def = find_type(types, name)?;
     let boxed = |boxed: bool, inner: String| {
         if boxed {
             format!("Box::new({inner})")

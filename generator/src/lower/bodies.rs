@@ -10,8 +10,8 @@ use openapiv3::{MediaType, QueryStyle};
 use super::naming::{self, NameAllocator};
 use crate::error::Problem;
 use crate::ir::{
-    BodyContent, BodyKind, FormStyle, MultipartField, Operation, PartKind, TypeDef, TypeKind,
-    TypeRef,
+    BodyContent, BodyKind, FormStyle, MultipartField, Operation, PartKind, Struct, TypeDef,
+    TypeKind, TypeRef, find_type,
 };
 use crate::resolve::pointer_join;
 
@@ -94,18 +94,10 @@ pub(super) fn name_setters(
     mut contents: Vec<(String, BodyKind)>,
     taken: impl IntoIterator<Item = String>,
 ) -> Vec<BodyContent> {
-    let json_version = |(media, kind): &(String, BodyKind)| {
-        matches!(kind, BodyKind::Json(_))
-            .then(|| super::operations::media_version(media).map(str::to_string))
-    };
-    // The first of the newest: `max_by_key` keeps the last of equals, so compare reversed.
-    if let Some(first) = contents
+    let json = contents
         .iter()
-        .enumerate()
-        .filter(|(_, c)| json_version(c).is_some())
-        .max_by(|(i, a), (j, b)| json_version(a).cmp(&json_version(b)).then(j.cmp(i)))
-        .map(|(i, _)| i)
-    {
+        .map(|(media, kind)| (media.as_str(), matches!(kind, BodyKind::Json(_))));
+    if let Some(first) = super::operations::newest_json(json) {
         let json = contents.remove(first);
         contents.insert(0, json);
     }
@@ -172,14 +164,17 @@ pub(super) fn keep_writable(
     }
 }
 
-fn definition<'t>(types: &'t [TypeDef], name: &str) -> Option<&'t TypeDef> {
-    let i = types.binary_search_by(|t| t.name.as_str().cmp(name)).ok()?;
-    Some(&types[i])
+/// The definition `ty` names, if it names one (a list or map of one does not).
+fn definition<'t>(ty: &TypeRef, types: &'t [TypeDef]) -> Option<&'t TypeDef> {
+    match ty {
+        TypeRef::Named(name) => find_type(types, name),
+        _ => None,
+    }
 }
 
-/// The definition behind `ty`, through aliases.
+/// The type behind `ty`, through aliases.
 fn resolved<'t>(ty: &'t TypeRef, types: &'t [TypeDef]) -> &'t TypeRef {
-    match ty.named().and_then(|name| definition(types, name)) {
+    match definition(ty, types) {
         Some(TypeDef {
             kind: TypeKind::Alias(aliased),
             ..
@@ -188,19 +183,25 @@ fn resolved<'t>(ty: &'t TypeRef, types: &'t [TypeDef]) -> &'t TypeRef {
     }
 }
 
+/// The struct behind `ty`, through aliases.
+fn struct_of<'t>(ty: &'t TypeRef, types: &'t [TypeDef]) -> Option<&'t Struct> {
+    match &definition(resolved(ty, types), types)?.kind {
+        TypeKind::Struct(s) => Some(s),
+        _ => None,
+    }
+}
+
 /// A value a form writes as one text: a string, number, boolean, date, enum or any JSON.
 fn scalar(ty: &TypeRef, types: &[TypeDef]) -> bool {
     match resolved(ty, types) {
         TypeRef::Nullable(inner) => scalar(inner, types),
-        TypeRef::Named(name) => {
-            matches!(
-                definition(types, name),
-                Some(TypeDef {
-                    kind: TypeKind::Enum(_),
-                    ..
-                })
-            )
-        }
+        named @ TypeRef::Named(_) => matches!(
+            definition(named, types),
+            Some(TypeDef {
+                kind: TypeKind::Enum(_),
+                ..
+            })
+        ),
         TypeRef::List(_) | TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::File => false,
         _ => true,
     }
@@ -219,30 +220,21 @@ fn form_field(ty: &TypeRef, types: &[TypeDef]) -> bool {
     match resolved(ty, types) {
         TypeRef::Map(value) => member(value, types),
         TypeRef::JsonObject => true,
-        TypeRef::Named(name) => match definition(types, name) {
-            Some(TypeDef {
-                kind: TypeKind::Struct(s),
-                ..
-            }) => s.fields.iter().all(|f| !f.flatten && member(&f.ty, types)),
-            _ => member(ty, types),
+        other => match struct_of(other, types) {
+            Some(s) => s.fields.iter().all(|f| !f.flatten && member(&f.ty, types)),
+            None => member(other, types),
         },
-        other => member(other, types),
     }
 }
 
 fn form_refusal(ty: &TypeRef, types: &[TypeDef]) -> Option<String> {
-    let fields = match resolved(ty, types) {
-        TypeRef::JsonObject => return None,
-        TypeRef::Named(name) => match definition(types, name) {
-            Some(TypeDef {
-                kind: TypeKind::Struct(s),
-                ..
-            }) => &s.fields,
-            _ => return Some("a form body must be an object with properties".to_string()),
-        },
-        _ => return Some("a form body must be an object with properties".to_string()),
+    if *resolved(ty, types) == TypeRef::JsonObject {
+        return None;
+    }
+    let Some(body) = struct_of(ty, types) else {
+        return Some("a form body must be an object with properties".to_string());
     };
-    fields.iter().find_map(|field| {
+    body.fields.iter().find_map(|field| {
         (field.flatten || !form_field(&field.ty, types)).then(|| {
             format!(
                 "form field `{}` is not a scalar, a list of scalars or an object of those (nested once)",
@@ -254,18 +246,13 @@ fn form_refusal(ty: &TypeRef, types: &[TypeDef]) -> Option<String> {
 
 /// The parts of a multipart body of model `ty`: one per field but the read-only ones.
 fn multipart_fields(ty: &TypeRef, types: &[TypeDef]) -> Result<Vec<MultipartField>, String> {
-    let fields = match ty.named().and_then(|name| definition(types, name)) {
-        Some(TypeDef {
-            kind: TypeKind::Struct(s),
-            ..
-        }) if !s.fields.iter().any(|f| f.flatten) => &s.fields,
-        _ => {
-            return Err(
-                "a multipart body must be an object with properties, one part each".to_string(),
-            );
-        }
+    let Some(body) = struct_of(ty, types).filter(|s| !s.fields.iter().any(|f| f.flatten)) else {
+        return Err(
+            "a multipart body must be an object with properties, one part each".to_string(),
+        );
     };
-    Ok(fields
+    Ok(body
+        .fields
         .iter()
         .filter(|f| !f.read_only)
         .map(|f| MultipartField {

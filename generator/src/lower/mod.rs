@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::error::{Error, Problem};
 use crate::ir::{
-    Api, Gate, Operation, PageLinks, Pagination, Struct, Tag, TypeDef, TypeKind, TypeRef,
+    Api, Gate, Operation, PageLinks, Pagination, Struct, Tag, TypeDef, TypeKind, TypeRef, find_type,
 };
 use crate::load::LoadedSpec;
 use crate::resolve::SchemaResolver;
@@ -318,10 +318,7 @@ fn pagination(operation: &Operation, types: &[TypeDef]) -> Option<Pagination> {
     let TypeRef::Named(response) = operation.response.json()? else {
         return None;
     };
-    let index = types
-        .binary_search_by(|t| t.name.as_str().cmp(response))
-        .ok()?;
-    let TypeKind::Struct(body) = &types[index].kind else {
+    let TypeKind::Struct(body) = &find_type(types, response)?.kind else {
         return None;
     };
     let results = body.fields.iter().find(|f| f.json_name == "results")?;
@@ -354,8 +351,7 @@ fn page_links(body: &Struct, types: &[TypeDef]) -> Option<PageLinks> {
     let TypeRef::Named(item) = &**item else {
         return None;
     };
-    let index = types.binary_search_by(|t| t.name.as_str().cmp(item)).ok()?;
-    let TypeKind::Struct(link) = &types[index].kind else {
+    let TypeKind::Struct(link) = &find_type(types, item)?.kind else {
         return None;
     };
     let rel = link

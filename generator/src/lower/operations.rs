@@ -735,14 +735,12 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             );
         }
         // The default: the newest versioned JSON media type, else the first.
-        let default = payloads
-            .iter()
-            .enumerate()
-            .filter(|(_, (media, _))| is_json(media))
-            .max_by(|(i, (a, _)), (j, (b, _))| {
-                media_version(a).cmp(&media_version(b)).then(j.cmp(i))
-            })
-            .map_or(0, |(i, _)| i);
+        let default = newest_json(
+            payloads
+                .iter()
+                .map(|(media, _)| (media.as_str(), is_json(media))),
+        )
+        .unwrap_or(0);
         let (accept, response) = payloads.remove(default);
         let default_version = media_version(&accept);
         let mut suffixes = NameAllocator::with_reserved(["stream"]);
@@ -887,6 +885,23 @@ impl<'a, 'l> OperationLowering<'a, 'l> {
             });
         }
     }
+}
+
+/// Which of `media_types` (each with whether it is JSON) is the default of a response or
+/// request body: the JSON one with the newest version (an unversioned one is oldest), the
+/// first of equals; `None` without a JSON one.
+pub(super) fn newest_json<'m>(
+    media_types: impl IntoIterator<Item = (&'m str, bool)>,
+) -> Option<usize> {
+    media_types
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (_, json))| *json)
+        .max_by(|(i, (a, _)), (j, (b, _))| {
+            // `max_by` keeps the last of equals: the earlier index compares greater.
+            media_version(a).cmp(&media_version(b)).then(j.cmp(i))
+        })
+        .map(|(i, _)| i)
 }
 
 /// The date a versioned media type names (`application/vnd.atlas.2023-01-01+json`).
